@@ -1,0 +1,30 @@
+"""Small helpers turning DuckDB results into plain dicts the faces can render as they like."""
+
+from __future__ import annotations
+
+import math
+
+
+def records(con, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, (_clean(v) for v in row))) for row in cur.fetchall()]
+
+
+def record(con, sql: str, params: list | None = None) -> dict | None:
+    rows = records(con, sql, params)
+    return rows[0] if rows else None
+
+
+def _clean(v):
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+def releases(con) -> dict:
+    """The data releases and bundle an output was computed from, recorded in every result."""
+    import json
+
+    meta = dict(con.execute("select key, value from meta").fetchall())
+    return {"bundle": meta["bundle_fingerprint"], "releases": json.loads(meta["releases"])}

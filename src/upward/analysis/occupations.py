@@ -1,0 +1,74 @@
+"""One occupation, in one area: pay, jobs, outlook, preparation and the skills it asks for."""
+
+from __future__ import annotations
+
+from upward.analysis._rows import record, records, releases
+from upward.atlas.lookup import NATIONAL
+from upward.errors import UpwardError
+
+_WAGES = (
+    "tot_emp, emp_prse, h_mean, a_mean, mean_prse, h_pct10, h_pct25, h_median, h_pct75, h_pct90, "
+    "a_pct10, a_pct25, a_median, a_pct75, a_pct90, jobs_1000, loc_quotient, "
+    "a_pct90_top_coded, a_pct75_top_coded, a_median_top_coded, a_mean_top_coded, h_pct90_top_coded, "
+    "h_mean_fn, a_mean_fn, tot_emp_fn"
+)
+
+
+def top_descriptors(con, occ_code: str, domain: str, limit: int = 10) -> list[dict]:
+    """Elements ranked by importance, with the level O*NET rates (both on O*NET's own scales)."""
+    return records(
+        con,
+        """select element_id, any_value(element_name) as element,
+                  max(value) filter (where scale_id = 'IM') as importance,
+                  max(value) filter (where scale_id = 'LV') as level
+           from descriptors where occ_code = ? and domain = ?
+           group by element_id
+           order by importance desc nulls last, level desc nulls last, element_id limit ?""",
+        [occ_code, domain, limit],
+    )
+
+
+def occupation_profile(con, occ_code: str, area_code: str = NATIONAL, top: int = 10) -> dict:
+    occ = record(con, "select * from occupations where occ_code = ?", [occ_code])
+    if occ is None:
+        raise UpwardError(f"No occupation {occ_code} in the atlas.")
+    area = record(con, "select area_code, area_name, area_type from areas where area_code = ?", [area_code])
+    if area is None:
+        raise UpwardError(f"No area {area_code} in the atlas.")
+    wages = record(con, f"select {_WAGES} from wages where area_code = ? and occ_code = ?", [area_code, occ_code])
+    national = None
+    if area_code != NATIONAL:
+        national = record(con, f"select {_WAGES} from wages where area_code = ? and occ_code = ?", [NATIONAL, occ_code])
+    notes = records(
+        con,
+        """select distinct f.footnote_code, f.text from wages w, unnest([w.tot_emp_fn, w.h_mean_fn, w.a_mean_fn,
+               w.a_pct10_fn, w.a_pct25_fn, w.a_median_fn, w.a_pct75_fn, w.a_pct90_fn, w.h_median_fn]) as t(code)
+           join oews_footnotes f on f.footnote_code = t.code
+           where w.area_code = ? and w.occ_code = ? order by 1""",
+        [area_code, occ_code],
+    )
+    proj = record(con, "select * exclude (occ_code) from projections where occ_code = ?", [occ_code])
+    edu = record(
+        con,
+        """select e.typical_education, e.work_experience, e.on_the_job_training, e.job_zone, e.job_zone_mean,
+                  z.name as job_zone_name
+           from occupation_education e left join onet_job_zone_reference z on z.job_zone = e.job_zone
+           where e.occ_code = ?""",
+        [occ_code],
+    )
+    onet_codes = [
+        r[0] for r in con.execute("select code from soc_map where system = 'onet' and occ_code = ? order by code", [occ_code]).fetchall()
+    ]
+    return {
+        "occupation": {k: occ[k] for k in ("occ_code", "occ_title", "level", "major_code", "in_oews")},
+        "area": area,
+        "wages": wages,
+        "wages_national": national,
+        "wage_footnotes": notes,
+        "projections_national": proj,
+        "education": edu,
+        "onet_codes": onet_codes,
+        "skills": top_descriptors(con, occ_code, "skills", top),
+        "knowledge": top_descriptors(con, occ_code, "knowledge", top),
+        "data": releases(con),
+    }

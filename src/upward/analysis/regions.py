@@ -1,0 +1,95 @@
+"""What an area looks like: the numbers a regional analyst reads first."""
+
+from __future__ import annotations
+
+from upward.analysis._rows import record, records, releases
+from upward.errors import UpwardError
+
+#: MIT household types, in MIT's order. The default until profiles exist: one adult, no children,
+#: the smallest household, so a wage below it is below living wage for any household type.
+DEFAULT_HOUSEHOLD = "1A0C"
+AREA_TYPES = ("national", "state", "metro", "nonmetro")
+
+
+def list_areas(con, search: str | None = None, state: str | None = None, area_type: str | None = None) -> list[dict]:
+    if area_type is not None and area_type not in AREA_TYPES:
+        raise UpwardError(f"Unknown area type '{area_type}'.", hint=f"Use one of: {', '.join(AREA_TYPES)}.")
+    where, params = [], []
+    if search:
+        where.append("lower(area_name) like ?")
+        params.append(f"%{search.lower()}%")
+    if state:
+        where.append("(lower(state_abbr) = ? or lower(state_name) = ?)")
+        params += [state.lower(), state.lower()]
+    if area_type:
+        where.append("area_type = ?")
+        params.append(area_type)
+    sql = (
+        "select area_code, area_name, area_type, state_abbr, cbsa_code, n_counties, total_employment, price_parity "
+        "from areas" + (" where " + " and ".join(where) if where else "") + " order by area_type <> 'national', area_type <> 'state', area_name"
+    )
+    return records(con, sql, params)
+
+
+def households(con) -> list[str]:
+    return [r[0] for r in con.execute("select distinct household from living_wage_county order by household").fetchall()]
+
+
+def living_wage(con, area_code: str, household: str = DEFAULT_HOUSEHOLD) -> dict | None:
+    if household not in households(con):
+        raise UpwardError(f"Unknown household type '{household}'.", hint=f"Use one of: {', '.join(households(con))}.")
+    row = record(
+        con,
+        "select household, hourly_wage, annual_wage, hourly_min, hourly_max, n_counties_with_data "
+        "from living_wage where area_code = ? and household = ?",
+        [area_code, household],
+    )
+    if row:
+        row["method"] = f"median of {row['n_counties_with_data']} county living wages (MIT); annual = hourly × 2,080"
+    return row
+
+
+def region_summary(con, area_code: str, household: str = DEFAULT_HOUSEHOLD, top: int = 10) -> dict:
+    area = record(con, "select * from areas where area_code = ?", [area_code])
+    if area is None:
+        raise UpwardError(f"No area {area_code} in the atlas.")
+    all_occ = record(
+        con,
+        "select tot_emp, a_mean, a_pct10, a_pct25, a_median, a_pct75, a_pct90, h_median, "
+        "a_median_top_coded from wages where area_code = ? and occ_code = '00-0000'",
+        [area_code],
+    )
+    total = area["total_employment"] or 0
+    min_emp = max(50, round(total * 0.0002))
+    occ_cols = (
+        "w.occ_code, o.occ_title, w.tot_emp as employment, w.a_median, w.a_median_top_coded, "
+        "w.a_pct25, w.loc_quotient, w.jobs_1000"
+    )
+    largest = records(
+        con,
+        f"""select {occ_cols} from wages w join occupations o using (occ_code)
+            where w.area_code = ? and o.level = 'detailed' and w.tot_emp is not null
+            order by w.tot_emp desc, w.occ_code limit ?""",
+        [area_code, top],
+    )
+    concentrated = []
+    if area["area_type"] != "national":
+        concentrated = records(
+            con,
+            f"""select {occ_cols} from wages w join occupations o using (occ_code)
+                where w.area_code = ? and o.level = 'detailed' and w.loc_quotient is not null and w.tot_emp >= ?
+                order by w.loc_quotient desc, w.occ_code limit ?""",
+            [area_code, min_emp, top],
+        )
+    rpp_year = con.execute("select value from meta where key = 'rpp_year'").fetchone()[0]
+    return {
+        "area": {k: area[k] for k in ("area_code", "area_name", "area_type", "state_abbr", "state_name", "cbsa_code", "n_counties")},
+        "employment": all_occ["tot_emp"] if all_occ else None,
+        "wages_all_occupations": all_occ,
+        "price_parity": {"value": area["price_parity"], "year": int(rpp_year), "source": area["price_parity_source"]},
+        "living_wage": living_wage(con, area_code, household),
+        "largest_occupations": largest,
+        "most_concentrated_occupations": concentrated,
+        "concentration_min_employment": min_emp if concentrated else None,
+        "data": releases(con),
+    }

@@ -1,0 +1,281 @@
+"""Build the atlas from the bundle: load every bundle table, then derive the tables analysis reads.
+
+Derived here, each in one statement below: areas (type, state, counties, price parity),
+occupations (SOC hierarchy), the SOC reconciliation, O*NET descriptors rolled up to atlas
+occupations, living wage by area, projections keyed by occupation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from upward import __version__, bundle, soc
+from upward.bundle.sources import SOURCES
+
+#: Price parities are the latest BEA year bundled.
+RPP_YEAR = 2024
+
+
+def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
+    """Write the atlas to a temporary file next to `path` and move it into place when complete."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".building", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp_name)
+    tmp = Path(tmp_name)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            _load_bundle(con, progress)
+            for name, sql in DERIVED:
+                if progress:
+                    progress(name)
+                con.execute(sql)
+            _reconcile_soc(con)
+            for name, sql in AFTER_SOC:
+                if progress:
+                    progress(name)
+                con.execute(sql)
+            _write_meta(con)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
+    return path
+
+
+def _load_bundle(con: duckdb.DuckDBPyConnection, progress) -> None:
+    for name in bundle.provenance()["files"]:
+        if progress:
+            progress(name)
+        con.execute(f"create table {name} as select * from read_parquet('{bundle.path(name).as_posix()}')")
+
+
+def _reconcile_soc(con: duckdb.DuckDBPyConnection) -> None:
+    detailed = [r[0] for r in con.execute("select occ_code from oews_occupations where display_level = 3").fetchall()]
+    onet_codes = [r[0] for r in con.execute("select onetsoc_code from onet_occupations").fetchall()]
+    proj = [r[0] for r in con.execute("select soc_code from projections_occupations where occupation_type = 'Line item'").fetchall()]
+    soc_map = soc.reconcile(detailed, onet_codes, proj)  # noqa: F841  (read by the SQL below)
+    con.execute("create table soc_map as select * from soc_map")
+
+
+def _write_meta(con: duckdb.DuckDBPyConnection) -> None:
+    prov = bundle.provenance()
+    releases = {key: s.release for key, s in SOURCES.items()}
+    rows = [
+        ("bundle_fingerprint", bundle.fingerprint()),
+        ("bundle_schema", str(prov["bundle_schema"])),
+        ("built_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        ("upward_version", __version__),
+        ("releases", json.dumps(releases, ensure_ascii=False)),
+        ("rpp_year", str(RPP_YEAR)),
+    ]
+    con.execute("create table meta (key varchar primary key, value varchar)")
+    con.executemany("insert into meta values (?, ?)", rows)
+    con.execute(
+        "create table sources (key varchar primary key, title varchar, publisher varchar, release varchar, "
+        "obtained_from varchar, license varchar, attribution varchar)"
+    )
+    con.executemany(
+        "insert into sources values (?, ?, ?, ?, ?, ?, ?)",
+        [tuple(s.as_dict().values()) for s in SOURCES.values()],
+    )
+
+
+_WAGE_COLUMNS = [
+    "h_mean", "a_mean", "h_pct10", "h_pct25", "h_median", "h_pct75", "h_pct90",
+    "a_pct10", "a_pct25", "a_median", "a_pct75", "a_pct90",
+]
+
+DERIVED: list[tuple[str, str]] = [
+    (
+        "states",
+        # State FIPS ↔ postal abbreviation, read off the county list (the first two FIPS digits).
+        """
+        create table states as
+        select a.state_code, any_value(g.state_abbr) as state_abbr, a.area_name as state_name
+        from oews_areas a left join geo_county_areas g on substr(g.county_fips, 1, 2) = a.state_code
+        where a.area_type = 'state' group by a.state_code, a.area_name
+        """,
+    ),
+    (
+        "area_counties",
+        """
+        create table area_counties as
+        select area_code, county_fips, county_name, state_abbr from geo_county_areas
+        union all
+        select s.state_code || '00000', g.county_fips, g.county_name, g.state_abbr
+        from geo_county_areas g join states s on s.state_abbr = g.state_abbr
+        """,
+    ),
+    (
+        "areas",
+        f"""
+        create table areas as
+        with typed as (
+            select a.area_code, a.area_name, a.state_code,
+                   case when a.area_type = 'national' then 'national'
+                        when a.area_type = 'state' then 'state'
+                        -- metro areas are '00' + CBSA; nonmetropolitan areas are state FIPS + '0000N'
+                        when a.area_code like '00%' then 'metro'
+                        else 'nonmetro' end as area_type
+            from oews_areas a
+        ),
+        emp as (select area_code, tot_emp from oews_wages where occ_code = '00-0000'),
+        rpp as (select "table", geo_fips, rpp from prices_rpp where item = 'all_items' and year = {RPP_YEAR}),
+        nonstate as (
+            select t.*, case when t.area_type = 'metro' then substr(t.area_code, 3) end as cbsa_code
+            from typed t
+        ),
+        priced as (
+            -- Metros: BEA's MSA table. Nonmetro areas: the state's nonmetropolitan portion
+            -- (BEA publishes no parity for BLS's nonmetropolitan areas themselves).
+            select n.*, coalesce(us.rpp, m.rpp, nm.rpp) as price_parity,
+                case when us.rpp is not null then 'BEA RPP, United States'
+                     when m.rpp is not null then 'BEA RPP for the metropolitan statistical area'
+                     when nm.rpp is not null then 'BEA RPP for the nonmetropolitan portion of the state'
+                end as price_parity_source
+            from nonstate n
+            left join rpp us on n.area_type = 'national' and us."table" = 'MARPP' and us.geo_fips = '00000'
+            left join rpp m on n.area_type = 'metro' and m."table" = 'MARPP' and m.geo_fips = n.cbsa_code
+            left join rpp nm on n.area_type = 'nonmetro' and nm."table" = 'PARPP' and nm.geo_fips = n.state_code || '999'
+        ),
+        state_parts as (
+            -- A state's parity from BEA's two portions, weighted by the OEWS employment of the
+            -- state's metro and nonmetro areas (BEA's state table is not bundled).
+            select p.state_code,
+                   sum(e.tot_emp * case when p.area_type = 'metro' then m.rpp else nm.rpp end)
+                     / sum(e.tot_emp) as price_parity,
+                   bool_and(case when p.area_type = 'metro' then m.rpp else nm.rpp end is not null) as complete
+            from priced p join emp e using (area_code)
+            left join rpp m on m."table" = 'PARPP' and m.geo_fips = p.state_code || '998'
+            left join rpp nm on nm."table" = 'PARPP' and nm.geo_fips = p.state_code || '999'
+            where p.area_type in ('metro', 'nonmetro')
+            group by p.state_code
+        )
+        select p.area_code, p.area_name, p.area_type, p.state_code, s.state_abbr, s.state_name, p.cbsa_code,
+               (select count(*) from area_counties c where c.area_code = p.area_code) as n_counties,
+               e.tot_emp as total_employment,
+               case when p.area_type = 'state' then (case when sp.complete then round(sp.price_parity, 3) end)
+                    else p.price_parity end as price_parity,
+               case when p.area_type = 'state' and sp.complete then
+                      'derived: BEA RPP of the state''s metropolitan and nonmetropolitan portions weighted by OEWS employment'
+                    when p.area_type = 'state' then null
+                    when p.price_parity is null then null
+                    else p.price_parity_source end as price_parity_source
+        from priced p
+        left join states s using (state_code)
+        left join emp e using (area_code)
+        left join state_parts sp on sp.state_code = p.state_code and p.area_type = 'state'
+        order by p.area_code
+        """,
+    ),
+    (
+        "occupations_hierarchy",
+        """
+        create table occupations as
+        select o.occ_code, o.occ_title, o.display_level,
+               case o.display_level when 0 then (case when o.occ_code = '00-0000' then 'total' else 'major' end)
+                    when 1 then 'minor' when 2 then 'broad' else 'detailed' end as level,
+               substr(o.occ_code, 1, 2) || '-0000' as major_code,
+               substr(o.occ_code, 1, 4) || '000' as minor_code,
+               substr(o.occ_code, 1, 6) || '0' as broad_code,
+               true as in_oews
+        from oews_occupations o
+        """,
+    ),
+    (
+        "wages",
+        "create view wages as select w.*, "
+        + ", ".join(f"coalesce(w.{c}_fn = '5', false) as {c}_top_coded" for c in _WAGE_COLUMNS)
+        + " from oews_wages w",
+    ),
+    (
+        "living_wage",
+        # Counties combined into an area by the median across the area's counties: MIT publishes
+        # county figures and no population weights are bundled; the min and max show the spread.
+        """
+        create table living_wage as
+        with members as (
+            select c.area_code, c.county_fips from area_counties c join areas a using (area_code)
+            where a.area_type in ('metro', 'nonmetro')
+            union all
+            -- States take every MIT county of the state: MIT still lists Connecticut's eight
+            -- legacy counties, which OEWS replaced with planning regions.
+            select a.area_code, l.county_fips from areas a
+            join (select distinct county_fips from living_wage_county) l on substr(l.county_fips, 1, 2) = a.state_code
+            where a.area_type = 'state'
+            union all
+            select '0000000', county_fips from (select distinct county_fips from living_wage_county)
+        )
+        select m.area_code, l.household,
+               median(l.hourly_wage) as hourly_wage,
+               round(median(l.hourly_wage) * 2080) as annual_wage,
+               min(l.hourly_wage) as hourly_min, max(l.hourly_wage) as hourly_max,
+               count(*) as n_counties_with_data
+        from members m join living_wage_county l using (county_fips)
+        group by m.area_code, l.household
+        order by m.area_code, l.household
+        """,
+    ),
+]
+
+AFTER_SOC: list[tuple[str, str]] = [
+    (
+        "occupations_not_in_oews",
+        """
+        insert into occupations
+        select distinct on (m.occ_code) m.occ_code,
+               coalesce(p.title, o.title) as occ_title, 3, 'detailed',
+               substr(m.occ_code, 1, 2) || '-0000', substr(m.occ_code, 1, 4) || '000', substr(m.occ_code, 1, 6) || '0', false
+        from soc_map m
+        left join projections_occupations p on p.soc_code = m.occ_code
+        left join onet_occupations o on o.onetsoc_code = m.occ_code || '.00'
+        where m.method = 'not_in_oews'
+        order by m.occ_code
+        """,
+    ),
+    (
+        "descriptors",
+        "create table descriptors as "
+        + soc.descriptor_rollup_sql(
+            """(select onetsoc_code, domain, element_id, element_name, scale_id, category, value from onet_descriptors
+                union all
+                select onetsoc_code, 'job_zone', 'JZ', 'Job Zone', 'JZ', null, job_zone from onet_job_zones)""",
+            "soc_map",
+        ),
+    ),
+    ("all_other_proxies", soc.all_other_proxy_sql("descriptors", "occupations")),
+    (
+        "projections",
+        """
+        create table projections as
+        select m.occ_code, p.* exclude (soc_code)
+        from projections_occupations p join soc_map m on m.system = 'projections' and m.code = p.soc_code
+        """,
+    ),
+    (
+        "occupation_education",
+        """
+        create table occupation_education as
+        select o.occ_code, p.typical_education, p.work_experience, p.on_the_job_training,
+               round(jz.value)::integer as job_zone, jz.value as job_zone_mean, jz.n_onet_codes as job_zone_onet_codes
+        from occupations o
+        left join projections p using (occ_code)
+        left join descriptors jz on jz.occ_code = o.occ_code and jz.domain = 'job_zone'
+        where o.level = 'detailed'
+        """,
+    ),
+]

@@ -1,0 +1,253 @@
+"""Derive the bundle (compact parquet + provenance) from the official files.
+
+One `Entry` per bundle file: which source it comes from, which official files it reads and
+which reader makes it. Rows are written as the readers return them (sorted, typed), so the
+same inputs give the same tables; `verify()` rebuilds in memory and compares.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from upward.bundle import DATA_DIR, PROVENANCE_FILE
+from upward.bundle.sources import SOURCES
+from upward.errors import UpwardError
+
+#: Bumped when a table's shape changes, so atlases built from an older bundle are rebuilt.
+BUNDLE_SCHEMA = 1
+
+
+class Inputs:
+    """The official files under one data directory, each opened once per build."""
+
+    def __init__(self, data_dir: Path):
+        self.dir = Path(data_dir)
+
+    def __truediv__(self, rel: str) -> Path:
+        return self.dir / rel
+
+    @cached_property
+    def oews(self):
+        from upward.sources.oews import OewsRelease
+
+        return OewsRelease(self / OEWS_FILE)
+
+
+OEWS_FILE = "oews/oews-2025.sqlite.gz"
+ONET29 = "onet/29.3"
+ONET30 = "onet/30"
+PROJECTIONS = "projections/occupation_2024-34.xlsx"
+CIP_SOC = "cip_soc/CIP2020_SOC2018_Crosswalk.xlsx"
+CIP_CODES = "cip_soc/CIPCode2020.csv"
+LIVING_WAGE = "living_wage/mit-living-wage-2022.csv"
+COUNTY_AREAS = "geo/county_to_oews_area_may2025.csv"
+CBSA = "geo/cbsa2fipsxw_2023.csv"
+RPP_MSA = "prices/MARPP_MSA_2008_2024.csv"
+RPP_PORT = "prices/PARPP_PORT_2008_2024.csv"
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    source: str
+    inputs: tuple[str, ...]
+    make: Callable[[Inputs], pd.DataFrame]
+    description: str
+
+
+def _onet(fn: str, *files: str) -> Callable[[Inputs], pd.DataFrame]:
+    def make(inp: Inputs) -> pd.DataFrame:
+        from upward.sources import onet
+
+        return getattr(onet, fn)(*(inp / f for f in files))
+
+    return make
+
+
+def _onet_descriptors(inp: Inputs) -> pd.DataFrame:
+    from upward.sources import onet
+
+    return onet.read_descriptors(inp / ONET29, inp / ONET30)
+
+
+def _projections(inp: Inputs) -> pd.DataFrame:
+    from upward.sources import projections
+
+    return projections.read_occupation_projections(inp / PROJECTIONS)
+
+
+def _cip(fn: str, file: str) -> Callable[[Inputs], pd.DataFrame]:
+    def make(inp: Inputs) -> pd.DataFrame:
+        from upward.sources import cip_soc
+
+        return getattr(cip_soc, fn)(inp / file)
+
+    return make
+
+
+def _living_wage(inp: Inputs) -> pd.DataFrame:
+    from upward.sources import living_wage
+
+    return living_wage.read_living_wage(inp / LIVING_WAGE)
+
+
+def _geo(fn: str, file: str) -> Callable[[Inputs], pd.DataFrame]:
+    def make(inp: Inputs) -> pd.DataFrame:
+        from upward.sources import geography
+
+        return getattr(geography, fn)(inp / file)
+
+    return make
+
+
+def _rpp(inp: Inputs) -> pd.DataFrame:
+    from upward.sources import prices
+
+    both = pd.concat([prices.read_rpp(inp / RPP_MSA), prices.read_rpp(inp / RPP_PORT)], ignore_index=True)
+    return both.sort_values(["table", "geo_fips", "line_code", "year"]).reset_index(drop=True)
+
+
+ENTRIES: tuple[Entry, ...] = (
+    Entry("oews_areas", "bls_oews", (OEWS_FILE,), lambda i: i.oews.areas(), "OEWS areas: code, BLS area type, state FIPS, name."),
+    Entry("oews_occupations", "bls_oews", (OEWS_FILE,), lambda i: i.oews.occupations(), "OEWS occupation codes (SOC 2018 and OEWS aggregates) with display level."),
+    Entry("oews_industries", "bls_oews", (OEWS_FILE,), lambda i: i.oews.industries(), "OEWS industry codes (NAICS-based) with display level."),
+    Entry("oews_footnotes", "bls_oews", (OEWS_FILE,), lambda i: i.oews.footnotes(), "BLS footnote codes and texts (5 = top-coded wage, 8 = not released)."),
+    Entry("oews_wages", "bls_oews", (OEWS_FILE,), lambda i: i.oews.cross_industry(), "Cross-industry estimates for every area × occupation: the 17 OEWS measures and their footnote codes."),
+    Entry("oews_industry_staffing", "bls_oews", (OEWS_FILE,), lambda i: i.oews.industry_staffing(), "National industry × occupation employment (staffing patterns)."),
+    Entry("onet_occupations", "onet_29_3", (f"{ONET29}/Occupation Data.txt",), _onet("read_occupations", f"{ONET29}/Occupation Data.txt"), "O*NET-SOC occupations with titles and descriptions."),
+    Entry(
+        "onet_descriptors",
+        "onet_29_3",
+        tuple(f"{ONET29}/{f}" for f in ("Skills.xlsx", "Knowledge.xlsx", "Work Styles.txt", "Interests.txt", "Work Values.txt", "Education, Training, and Experience.xlsx"))
+        + (f"{ONET30}/ONET_things.parquet", f"{ONET30}/ONET_relationships.parquet"),
+        _onet_descriptors,
+        "O*NET ratings in one long table: skills, knowledge, work styles, interests, work values, education/training/experience (29.3); abilities and work activities (30).",
+    ),
+    Entry("onet_job_zones", "onet_29_3", (f"{ONET29}/Job Zones.txt",), _onet("read_job_zones", f"{ONET29}/Job Zones.txt"), "Job zone (1–5) of each O*NET-SOC occupation."),
+    Entry("onet_job_zone_reference", "onet_29_3", (f"{ONET29}/Job Zone Reference.txt",), _onet("read_job_zone_reference", f"{ONET29}/Job Zone Reference.txt"), "What each job zone means."),
+    Entry("onet_alternate_titles", "onet_29_3", (f"{ONET29}/Alternate Titles.xlsx",), _onet("read_alternate_titles", f"{ONET29}/Alternate Titles.xlsx"), "Alternate job titles per O*NET-SOC occupation."),
+    Entry("onet_technology_skills", "onet_29_3", (f"{ONET29}/Technology Skills.txt",), _onet("read_technology_skills", f"{ONET29}/Technology Skills.txt"), "Technology skills (software) per occupation, with hot/in-demand flags."),
+    Entry("onet_tools", "onet_29_3", (f"{ONET29}/Tools Used.xlsx",), _onet("read_tools", f"{ONET29}/Tools Used.xlsx"), "Tools used per occupation."),
+    Entry("onet_tasks", "onet_29_3", (f"{ONET29}/Task Statements.txt",), _onet("read_tasks", f"{ONET29}/Task Statements.txt"), "Task statements per occupation."),
+    Entry("onet_task_dwas", "onet_29_3", (f"{ONET29}/Tasks to DWAs.xlsx",), _onet("read_task_dwas", f"{ONET29}/Tasks to DWAs.xlsx"), "Tasks linked to detailed work activities."),
+    Entry("onet_dwa_reference", "onet_29_3", (f"{ONET29}/DWA Reference.txt",), _onet("read_dwa_reference", f"{ONET29}/DWA Reference.txt"), "Detailed work activities with their IWA and work activity."),
+    Entry("onet_iwa_reference", "onet_29_3", (f"{ONET29}/IWA Reference.txt",), _onet("read_iwa_reference", f"{ONET29}/IWA Reference.txt"), "Intermediate work activities."),
+    Entry("onet_content_model", "onet_29_3", (f"{ONET29}/Content Model Reference.txt",), _onet("read_content_model", f"{ONET29}/Content Model Reference.txt"), "O*NET content model elements."),
+    Entry("onet_scales", "onet_29_3", (f"{ONET29}/Scales Reference.txt",), _onet("read_scales", f"{ONET29}/Scales Reference.txt"), "Rating scales with their ranges."),
+    Entry("onet_level_anchors", "onet_29_3", (f"{ONET29}/Level Scale Anchors.txt",), _onet("read_level_anchors", f"{ONET29}/Level Scale Anchors.txt"), "What a level value means, element by element."),
+    Entry("onet_ete_categories", "onet_29_3", (f"{ONET29}/Education, Training, and Experience Categories.txt",), _onet("read_ete_categories", f"{ONET29}/Education, Training, and Experience Categories.txt"), "Education, training and experience category labels."),
+    Entry("projections_occupations", "bls_projections", (PROJECTIONS,), _projections, "Employment Projections 2024–34, tables 1.2 and 1.10 (employment and openings in thousands)."),
+    Entry("cip_soc_crosswalk", "nces_cip_soc", (CIP_SOC,), _cip("read_crosswalk", CIP_SOC), "CIP 2020 ↔ SOC 2018 pairs."),
+    Entry("cip_soc_unmatched", "nces_cip_soc", (CIP_SOC,), _cip("read_unmatched", CIP_SOC), "CIP and SOC codes with no match in the crosswalk."),
+    Entry("cip_codes", "nces_cip_soc", (CIP_CODES,), _cip("read_cip_codes", CIP_CODES), "CIP 2020 codes with titles and definitions."),
+    Entry("living_wage_county", "mit_living_wage", (LIVING_WAGE,), _living_wage, "Hourly living wage by county × 12 household types."),
+    Entry("geo_county_areas", "omb_bls_geography", (COUNTY_AREAS,), _geo("read_county_areas", COUNTY_AREAS), "Every county's OEWS May 2025 area."),
+    Entry("geo_cbsa_delineation", "omb_bls_geography", (CBSA,), _geo("read_cbsa_delineation", CBSA), "OMB 2023 county → CBSA, metropolitan division and CSA."),
+    Entry("prices_rpp", "bea_rpp", (RPP_MSA, RPP_PORT), _rpp, "BEA regional price parities (index, US = 100), metros and state metro/nonmetro portions, 2008–2024."),
+)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def to_arrow(df: pd.DataFrame) -> pa.Table:
+    """Arrow table without pandas metadata, so the file depends on the data only."""
+    return pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
+
+
+def check_data_dir(data_dir: Path) -> None:
+    missing = sorted({f for e in ENTRIES for f in e.inputs if not (Path(data_dir) / f).exists()})
+    if missing:
+        raise UpwardError(
+            f"The official data directory {data_dir} lacks {len(missing)} input file(s): {', '.join(missing[:5])}",
+            hint="Point --data-dir at the folder that holds PROVENANCE.md and the oews/, onet/ … folders.",
+        )
+
+
+def build_tables(data_dir: Path, progress: Callable[[str], None] | None = None) -> Iterator[tuple[Entry, pa.Table, dict]]:
+    """Yield each entry with its table and provenance record, reading every official file once."""
+    check_data_dir(data_dir)
+    inputs = Inputs(data_dir)
+    hashes: dict[str, str] = {}
+    for entry in ENTRIES:
+        if progress:
+            progress(entry.name)
+        table = to_arrow(entry.make(inputs))
+        for f in entry.inputs:
+            if f not in hashes:
+                hashes[f] = sha256_file(inputs / f)
+        record = {
+            "file": f"data/{entry.name}.parquet",
+            "description": entry.description,
+            "rows": table.num_rows,
+            "columns": table.column_names,
+            "source": SOURCES[entry.source].as_dict(),
+            "inputs": [{"path": f, "sha256": hashes[f]} for f in entry.inputs],
+        }
+        yield entry, table, record
+
+
+def write_bundle(data_dir: Path, out_dir: Path | None = None, progress: Callable[[str], None] | None = None) -> dict:
+    """Build every file into a temporary folder, then swap it in, so a failed build changes nothing."""
+    out_dir = Path(out_dir) if out_dir else DATA_DIR.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".bundle-", dir=out_dir))
+    try:
+        (tmp / "data").mkdir()
+        files = {}
+        for entry, table, record in build_tables(data_dir, progress):
+            pq.write_table(table, tmp / "data" / f"{entry.name}.parquet", compression="zstd", compression_level=9)
+            files[entry.name] = record
+        prov = {"bundle_schema": BUNDLE_SCHEMA, "files": files}
+        (tmp / PROVENANCE_FILE.name).write_text(json.dumps(prov, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        final_data = out_dir / "data"
+        old = out_dir / ".data-old"
+        if final_data.exists():
+            os.replace(final_data, old)
+        os.replace(tmp / "data", final_data)
+        os.replace(tmp / PROVENANCE_FILE.name, out_dir / PROVENANCE_FILE.name)
+        shutil.rmtree(old, ignore_errors=True)
+        return prov
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def verify(data_dir: Path, bundle_dir: Path | None = None) -> list[str]:
+    """Rebuild in memory and list every difference from the committed bundle (empty = identical)."""
+    bundle_dir = Path(bundle_dir) if bundle_dir else DATA_DIR.parent
+    committed = json.loads((bundle_dir / PROVENANCE_FILE.name).read_text(encoding="utf-8"))
+    problems = []
+    if committed.get("bundle_schema") != BUNDLE_SCHEMA:
+        problems.append(f"bundle_schema {committed.get('bundle_schema')} != {BUNDLE_SCHEMA}")
+    names = set()
+    for entry, table, record in build_tables(data_dir):
+        names.add(entry.name)
+        have = committed["files"].get(entry.name)
+        if have != record:
+            problems.append(f"{entry.name}: provenance record differs")
+        path = bundle_dir / "data" / f"{entry.name}.parquet"
+        if not path.exists():
+            problems.append(f"{entry.name}: parquet missing")
+            continue
+        if not pq.read_table(path).equals(table):
+            problems.append(f"{entry.name}: table content differs")
+    extra = set(committed["files"]) - names
+    problems += [f"{n}: in the committed bundle but no longer built" for n in sorted(extra)]
+    return problems

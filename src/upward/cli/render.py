@@ -1,0 +1,65 @@
+"""Render results three ways: rich tables for people, JSON and CSV for machines."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+#: BLS's wage cap for May 2025 (footnote 5): a top-coded wage is at least this much.
+TOP_CODED_ANNUAL = "≥ $239,200"
+TOP_CODED_HOURLY = "≥ $115.00"
+
+
+def _default(o):
+    if isinstance(o, (date, datetime)):
+        return o.isoformat()
+    if isinstance(o, Decimal):
+        return float(o)
+    raise TypeError(f"not JSON serialisable: {type(o)}")
+
+
+def emit_json(data) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=_default, ensure_ascii=False) + "\n")
+
+
+def emit_csv(rows: Iterable[dict]) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0].keys()), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+
+
+def money(value, top_coded: bool = False, hourly: bool = False) -> str:
+    if top_coded:
+        return TOP_CODED_HOURLY if hourly else TOP_CODED_ANNUAL
+    if value is None:
+        return "—"
+    return f"${value:,.2f}" if hourly else f"${value:,.0f}"
+
+
+def number(value, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def table(title: str, columns: list[str], rows: list[list[str]], justify_right: set[int] | None = None) -> Table:
+    t = Table(title=title, title_justify="left", header_style="bold")
+    for i, c in enumerate(columns):
+        t.add_column(c, justify="right" if justify_right and i in justify_right else "left")
+    for r in rows:
+        t.add_row(*r)
+    return t

@@ -1,0 +1,147 @@
+"""Where the three occupation code systems meet: OEWS, O*NET-SOC and the Employment Projections.
+
+Upward's occupation key (`occ_code`) is the code OEWS publishes wages under, written `29-1141`.
+
+- **O*NET-SOC → SOC.** `29-1141.01` rolls up to `29-1141`. For a descriptor (a skill, an
+  ability …) the SOC-level value is the rating of the `.00` occupation when O*NET rated it,
+  because that is the SOC occupation itself; otherwise the plain mean over the rated detail
+  codes (e.g. `47-4099.03` stands for `47-4099`), since O*NET gives no weights between them.
+- **SOC → OEWS aggregates.** OEWS publishes a few detailed rows that combine SOC codes
+  (`13-1020` = 13-1021 + 13-1022 + 13-1023, `25-2052` = 25-2055 + 25-2056, …). Which codes an
+  aggregate holds is read from the data, not typed in: a SOC code OEWS does not publish belongs
+  to the one OEWS detailed code in its SOC broad group (`XX-XXX`) that O*NET does not rate.
+  The aggregate's descriptor is the plain mean of its component SOC codes' values (OEWS gives
+  no employment for the components).
+- **"All Other" residuals.** O*NET rates few of the SOC "All Other" codes (`51-9199`
+  Production Workers, All Other). Where an "All Other" occupation has no rating in a domain,
+  it takes the plain mean of the rated detailed occupations in its SOC broad group (its
+  named siblings), or in its minor group when the broad group has none rated. These rows carry
+  method `all_other_broad_group` / `all_other_minor_group`, so they are never mistaken for
+  O*NET's own ratings, and coverage is reported with and without them.
+- **Projections.** Matrix line items use the same codes as OEWS detailed rows; the two that
+  OEWS does not publish (`11-1031` Legislators, `45-3031` Fishing and hunting workers) keep
+  their own code, as do O*NET-only occupations (military `55-xxxx`): they have descriptors or
+  projections but no OEWS wages.
+
+`reconcile()` returns every mapping as rows with the method used, so coverage can be printed
+and tested; `descriptor_rollup_sql()` and `all_other_proxy_sql()` apply the descriptor rules
+inside the atlas.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from upward.errors import UpwardError
+
+
+def onet_soc(onetsoc_code: str) -> str:
+    """'29-1141.01' → '29-1141'."""
+    return onetsoc_code[:7]
+
+
+def broad_group(soc_code: str) -> str:
+    """'29-1141' → '29-114' (the SOC broad group, as a prefix)."""
+    return soc_code[:6]
+
+
+def reconcile(oews_detailed: list[str], onet_codes: list[str], projection_codes: list[str]) -> pd.DataFrame:
+    """Map every O*NET-SOC and projections code to an atlas occ_code.
+
+    `oews_detailed`: OEWS detailed codes (display level 3); `onet_codes`: all O*NET-SOC codes;
+    `projection_codes`: matrix line-item codes.
+    Returns system, code, occ_code, method.
+    """
+    oews = set(oews_detailed)
+    all_soc = {onet_soc(c) for c in onet_codes}
+    # OEWS detailed rows that O*NET has no SOC code for are the OEWS aggregates.
+    aggregates: dict[str, list[str]] = {}
+    for code in sorted(oews - all_soc):
+        aggregates.setdefault(broad_group(code), []).append(code)
+    for group, codes in aggregates.items():
+        if len(codes) > 1:
+            raise UpwardError(
+                f"SOC reconciliation: broad group {group} holds several OEWS codes unknown to O*NET: {codes}",
+                hint="The data-driven aggregate rule in upward/soc.py needs a unique aggregate per broad group.",
+            )
+
+    rows = []
+    for code in sorted(set(onet_codes)):
+        soc = onet_soc(code)
+        if soc in oews:
+            rows.append(("onet", code, soc, "onet_rollup"))
+        elif broad_group(soc) in aggregates:
+            rows.append(("onet", code, aggregates[broad_group(soc)][0], "oews_aggregate"))
+        else:
+            rows.append(("onet", code, soc, "not_in_oews"))
+    for code in sorted(set(projection_codes)):
+        rows.append(("projections", code, code, "same_code" if code in oews else "not_in_oews"))
+    return pd.DataFrame(rows, columns=["system", "code", "occ_code", "method"])
+
+
+def descriptor_rollup_sql(ratings: str, soc_map: str) -> str:
+    """SQL (DuckDB) rolling O*NET-SOC ratings up to atlas occupations by the rule above.
+
+    `ratings` has onetsoc_code, domain, element_id, element_name, scale_id, category, value;
+    `soc_map` is reconcile()'s output. One row per occ_code × domain × element × scale × category.
+    """
+    return f"""
+    with r as (
+        select substr(onetsoc_code, 1, 7) as soc_code, onetsoc_code, domain, element_id, element_name,
+               scale_id, coalesce(category, -1) as category, value
+        from {ratings}
+    ),
+    has_base as (
+        select distinct soc_code, domain from r where onetsoc_code = soc_code || '.00'
+    ),
+    soc_level as (
+        select r.soc_code, r.domain, r.element_id, any_value(r.element_name) as element_name, r.scale_id,
+               r.category, avg(r.value) as value, count(distinct r.onetsoc_code) as n_onet_codes
+        from r left join has_base b on b.soc_code = r.soc_code and b.domain = r.domain
+        where b.soc_code is null or r.onetsoc_code = r.soc_code || '.00'
+        group by all
+    ),
+    soc_to_occ as (
+        select distinct substr(code, 1, 7) as soc_code, occ_code, method
+        from {soc_map} where system = 'onet'
+    )
+    select m.occ_code, s.domain, s.element_id, any_value(s.element_name) as element_name, s.scale_id,
+           nullif(s.category, -1) as category, avg(s.value) as value,
+           count(*) as n_soc_codes, sum(s.n_onet_codes) as n_onet_codes, any_value(m.method) as method
+    from soc_level s join soc_to_occ m using (soc_code)
+    group by all
+    """
+
+
+#: Methods of descriptor rows that O*NET rated itself (as opposed to a documented proxy).
+DIRECT_METHODS = ("onet_rollup", "oews_aggregate", "not_in_oews")
+
+
+def all_other_proxy_sql(descriptors: str, occupations: str) -> str:
+    """SQL inserting proxy rows for unrated "All Other" occupations, by the rule above."""
+    return f"""
+    insert into {descriptors}
+    with targets as (
+        select o.occ_code, d.domain
+        from {occupations} o cross join (select distinct domain from {descriptors}) d
+        where o.level = 'detailed' and o.occ_title like '%, All Other'
+          and not exists (select 1 from {descriptors} x where x.occ_code = o.occ_code and x.domain = d.domain)
+    ),
+    rated as (
+        select x.*, o.occ_title from {descriptors} x join {occupations} o using (occ_code)
+        where x.method in {DIRECT_METHODS} and o.occ_title not like '%, All Other'
+    ),
+    candidates as (
+        select t.occ_code, r.domain, r.element_id, r.element_name, r.scale_id, r.category, r.value, r.occ_code as sibling,
+               case when substr(r.occ_code, 1, 6) = substr(t.occ_code, 1, 6) then 1 else 2 end as tier
+        from targets t join rated r
+          on r.domain = t.domain and substr(r.occ_code, 1, 4) = substr(t.occ_code, 1, 4)
+    ),
+    best as (select occ_code, domain, min(tier) as tier from candidates group by all)
+    select c.occ_code, c.domain, c.element_id, any_value(c.element_name), c.scale_id, c.category, avg(c.value),
+           count(distinct c.sibling), 0,
+           case b.tier when 1 then 'all_other_broad_group' else 'all_other_minor_group' end
+    from candidates c join best b using (occ_code, domain)
+    where c.tier = b.tier
+    group by c.occ_code, c.domain, c.element_id, c.scale_id, c.category, b.tier
+    """

@@ -1,0 +1,140 @@
+"""Counties → OEWS areas, and the OMB county → CBSA delineation (Bulletin 23-01).
+
+OEWS publishes wages for metropolitan areas (area code '00' + CBSA) and for BLS-defined
+nonmetropolitan areas (state + '000' + number); every county belongs to exactly one. The
+county file says which, so a region given as counties can be matched to the wages for it.
+The OMB file is the official delineation behind the metro codes, kept to check that link.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from upward.errors import SourceFormatError
+from upward.sources._checks import matching, one_of, read_csv_text, require_columns, require_unique
+
+RELEASE = "OMB Bulletin 23-01 (July 2023) delineations; OEWS May 2025 areas"
+
+_CBSA_TYPES = ("Metropolitan Statistical Area", "Micropolitan Statistical Area")
+_AREA_TYPES = {"metropolitan": "metro", "nonmetropolitan": "nonmetro"}
+
+COUNTY_AREA_COLUMNS = [
+    "county_fips", "state_abbr", "county_name", "area_code", "area_name", "area_type",
+    "cbsa_code", "cbsa_title", "cbsa_type",
+]
+DELINEATION_COLUMNS = [
+    "cbsa_code", "metro_division_code", "csa_code", "cbsa_title", "cbsa_type", "metro_division_title",
+    "csa_title", "county_name", "state_name", "county_fips", "central_outlying",
+]
+
+
+def _text(df: pd.DataFrame, column: str, path: Path, *, required: bool = True) -> pd.Series:
+    """Stripped text; blank becomes missing, or fails with its row when the field is required."""
+    text = df[column].astype("string").str.strip()
+    blank = (text == "").to_numpy()
+    if required and blank.any():
+        raise SourceFormatError(path, "empty value", field=column, row=int(blank.nonzero()[0][0]) + 2)
+    return text.mask(text == "")
+
+
+def _first_bad(mask: pd.Series, path: Path, reason: str, field: str) -> None:
+    bad = mask.fillna(False).astype(bool).to_numpy()
+    if bad.any():
+        raise SourceFormatError(path, reason, field=field, row=int(bad.nonzero()[0][0]) + 2)
+
+
+def read_county_areas(path: Path | str) -> pd.DataFrame:
+    """county_fips, state_abbr, county_name, area_code (7 digits), area_name, area_type
+    ('metro' | 'nonmetro'), cbsa_code, cbsa_title, cbsa_type (the county's 2023 CBSA, if any).
+
+    A nonmetro county may still sit in a micropolitan CBSA; cbsa_code is missing only for
+    counties outside any CBSA.
+    """
+    path = Path(path)
+    df = read_csv_text(path)
+    require_columns(
+        df,
+        ["county_fips", "state", "county_name", "oews_area_code7", "oews_area_name", "area_type",
+         "cbsa_code_2023", "cbsa_title_2023", "cbsa_type_2023"],
+        path,
+    )
+    out = pd.DataFrame(
+        {
+            "county_fips": matching(df, "county_fips", r"\d{5}", path),
+            "state_abbr": matching(df, "state", r"[A-Z]{2}", path),
+            "county_name": _text(df, "county_name", path),
+            "area_code": matching(df, "oews_area_code7", r"\d{7}", path),
+            "area_name": _text(df, "oews_area_name", path),
+            "area_type": one_of(df, "area_type", list(_AREA_TYPES), path).map(_AREA_TYPES).astype("string"),
+            "cbsa_code": matching(df, "cbsa_code_2023", r"\d{5}", path, allow_blank=True),
+            "cbsa_title": _text(df, "cbsa_title_2023", path, required=False),
+            "cbsa_type": one_of(df, "cbsa_type_2023", ["", *_CBSA_TYPES], path),
+        }
+    )
+    out["cbsa_code"] = out.cbsa_code.mask(out.cbsa_code == "")
+    out["cbsa_type"] = out.cbsa_type.mask(out.cbsa_type == "")
+    require_unique(out, ["county_fips"], path)
+
+    has_cbsa = out.cbsa_code.notna()
+    metro = out.area_type == "metro"
+    metro_cbsa = out.cbsa_type.fillna("") == _CBSA_TYPES[0]
+    for bad, field, reason in (
+        (has_cbsa != out.cbsa_title.notna(), "cbsa_title_2023", "CBSA code and title must both be given or both blank"),
+        (has_cbsa != out.cbsa_type.notna(), "cbsa_type_2023", "CBSA code and type must both be given or both blank"),
+        (metro & ~metro_cbsa, "cbsa_type_2023", "a metropolitan OEWS area needs a Metropolitan Statistical Area"),
+        (metro & (out.area_code != "00" + out.cbsa_code.fillna("")), "oews_area_code7",
+         "metro area code must be '00' + CBSA code"),
+        (~metro & metro_cbsa, "area_type", "a county in a metro CBSA filed under a nonmetropolitan area"),
+        (~metro & (out.area_code.str[:2] == "00"), "oews_area_code7",
+         "a nonmetropolitan area code starts with the state code, not '00'"),
+    ):
+        _first_bad(bad, path, reason, field)
+    names = out.groupby("area_code").area_name.transform("first")
+    _first_bad(out.area_name != names, path, "one OEWS area code with two names", "oews_area_name")
+    return out[COUNTY_AREA_COLUMNS].sort_values("county_fips", kind="stable").reset_index(drop=True)
+
+
+def read_cbsa_delineation(path: Path | str) -> pd.DataFrame:
+    """cbsa_code, metro_division_code, csa_code, cbsa_title, cbsa_type, metro_division_title,
+    csa_title, county_name, state_name, county_fips, central_outlying: one row per county in a CBSA.
+
+    Division and CSA fields are missing where OMB leaves them blank (most CBSAs have no divisions).
+    """
+    path = Path(path)
+    df = read_csv_text(path, encoding="utf-8")
+    require_columns(
+        df,
+        ["cbsacode", "metropolitandivisioncode", "csacode", "cbsatitle", "metropolitanmicropolitanstatis",
+         "metropolitandivisiontitle", "csatitle", "countycountyequivalent", "statename", "fipsstatecode",
+         "fipscountycode", "centraloutlyingcounty"],
+        path,
+    )
+    division = matching(df, "metropolitandivisioncode", r"\d{5}", path, allow_blank=True)
+    csa = matching(df, "csacode", r"\d{3}", path, allow_blank=True)
+    out = pd.DataFrame(
+        {
+            "cbsa_code": matching(df, "cbsacode", r"\d{5}", path),
+            "metro_division_code": division.mask(division == ""),
+            "csa_code": csa.mask(csa == ""),
+            "cbsa_title": _text(df, "cbsatitle", path),
+            "cbsa_type": one_of(df, "metropolitanmicropolitanstatis", _CBSA_TYPES, path),
+            "metro_division_title": _text(df, "metropolitandivisiontitle", path, required=False),
+            "csa_title": _text(df, "csatitle", path, required=False),
+            "county_name": _text(df, "countycountyequivalent", path),
+            "state_name": _text(df, "statename", path),
+            "county_fips": matching(df, "fipsstatecode", r"\d{2}", path)
+            + matching(df, "fipscountycode", r"\d{3}", path),
+            "central_outlying": one_of(df, "centraloutlyingcounty", ["Central", "Outlying"], path),
+        }
+    )
+    _first_bad(
+        out.metro_division_code.notna() != out.metro_division_title.notna(),
+        path, "division code and title must both be given or both blank", "metropolitandivisiontitle",
+    )
+    _first_bad(
+        out.csa_code.notna() != out.csa_title.notna(), path, "CSA code and title must both be given or both blank", "csatitle"
+    )
+    require_unique(out, ["county_fips"], path, field="fipscountycode")
+    return out[DELINEATION_COLUMNS].sort_values("county_fips", kind="stable").reset_index(drop=True)
