@@ -449,9 +449,16 @@ def test_real_reference_tables():
 @needs_data
 def test_real_graph_ratings():
     g = onet.read_graph_ratings(ONET30 / "ONET_things.parquet", ONET30 / "ONET_relationships.parquet")
-    assert g.groupby("domain").size().to_dict() == {"abilities": 92976, "work_activities": 73308}
+    # Edges × 2 scales: hasAbility 46,488, hasActivity 36,654, hasKnowledge 29,502, hasSkill 8,940.
+    assert g.groupby("domain").size().to_dict() == {
+        "abilities": 92976, "knowledge": 59004, "skills": 17880, "work_activities": 73308,
+    }
     assert g.onetsoc_code.nunique() == 894
-    assert g.groupby("domain").element_id.nunique().to_dict() == {"abilities": 52, "work_activities": 41}
+    # O*NET 30's skills are the ten basic skills (2.A) only; the other domains are complete.
+    assert g.groupby("domain").element_id.nunique().to_dict() == {
+        "abilities": 52, "knowledge": 33, "skills": 10, "work_activities": 41,
+    }
+    assert g[g.domain == "skills"].element_id.str.startswith("2.A.").all()
     assert not g.element_id.str.contains(r"\.I\d").any()
     key = g.set_index(["onetsoc_code", "element_id", "scale_id"])
     assert key.loc[("29-1141.00", "1.A.1.a.1", "IM"), "value"] == 4.0
@@ -460,6 +467,9 @@ def test_real_graph_ratings():
     assert key.loc[("15-1252.00", "4.A.3.b.1", "IM"), "value"] == 4.61
     assert key.loc[("15-1252.00", "4.A.3.b.1", "LV"), "value"] == 4.92
     assert key.loc[("15-1252.00", "4.A.3.b.1", "LV"), "element_name"] == "Working with Computers"
+    skills = g[g.domain == "skills"].set_index(["onetsoc_code", "element_id", "scale_id"])
+    assert skills.loc[("15-1252.00", "2.A.1.a", "IM"), "value"] == 3.5  # {"importance":3.5,"level":4.25}
+    assert skills.loc[("15-1252.00", "2.A.1.a", "LV"), "value"] == 4.25
 
 
 # The workbooks take openpyxl several seconds each (Skills and Knowledge are 3 MB).
@@ -479,19 +489,20 @@ def test_real_descriptors_counts_and_order(descriptors):
         "abilities": 92976,
         "education": 36209,
         "interests": 8307,
-        "knowledge": 58014,
-        "skills": 61530,
+        "knowledge": 58014 + 59004,
+        "skills": 61530 + 17880,
         "work_activities": 73308,
         "work_styles": 14064,
         "work_values": 7866,
     }
-    assert len(d) == 352274
+    assert len(d) == 352274 + 59004 + 17880
     assert d.groupby("onet_release").domain.unique().map(sorted).to_dict() == {
         "29.3": ["education", "interests", "knowledge", "skills", "work_styles", "work_values"],
-        "30": ["abilities", "work_activities"],
+        "30": ["abilities", "knowledge", "skills", "work_activities"],
     }
-    assert not d.duplicated(onet.RATED_KEY).any()
-    resorted = d.sort_values(onet.RATED_KEY, na_position="first").reset_index(drop=True)
+    key = [*onet.RATED_KEY, "onet_release"]
+    assert not d.duplicated(key).any()
+    resorted = d.sort_values(key, na_position="first").reset_index(drop=True)
     pd.testing.assert_frame_equal(d, resorted)
     assert d.value.notna().all()
 
@@ -499,7 +510,7 @@ def test_real_descriptors_counts_and_order(descriptors):
 @needs_data
 @pytest.mark.slow
 def test_real_descriptor_values(descriptors):
-    d = descriptors.set_index(["onetsoc_code", "domain", "element_id", "scale_id"])
+    d = descriptors[descriptors.onet_release == "29.3"].set_index(["onetsoc_code", "domain", "element_id", "scale_id"])
     reading = d.loc[("11-1011.00", "skills", "2.A.1.a")]
     assert reading.loc["IM", "value"] == 4.12 and reading.loc["LV", "value"] == 4.62
     assert reading.loc["IM", "element_name"] == "Reading Comprehension"
@@ -528,7 +539,8 @@ def test_real_descriptor_values(descriptors):
     cert = d.loc[("29-1141.00", "education", "2.D.4.a", "IM")]
     assert cert.value == 3.74 and pd.isna(cert.category)
 
-    oral = d.loc[("29-1141.00", "abilities", "1.A.1.a.1")]
+    by_key = descriptors.set_index(["onetsoc_code", "domain", "element_id", "scale_id"])
+    oral = by_key.loc[("29-1141.00", "abilities", "1.A.1.a.1")]
     assert oral.loc["IM", "value"] == 4.0 and oral.loc["LV", "value"] == 4.88 and oral.loc["IM", "onet_release"] == "30"
 
 

@@ -18,6 +18,9 @@ Upward's occupation key (`occ_code`) is the code OEWS publishes wages under, wri
   named siblings), or in its minor group when the broad group has none rated. These rows carry
   method `all_other_broad_group` / `all_other_minor_group`, so they are never mistaken for
   O*NET's own ratings, and coverage is reported with and without them.
+- **Two O*NET releases.** Skills and knowledge come from 29.3; where 29.3 does not rate an
+  occupation (e.g. `15-1252` Software Developers), O*NET 30's ratings fill in — complete for
+  knowledge, the ten basic skills (2.A) only for skills. Every descriptor row says its release.
 - **Projections.** Matrix line items use the same codes as OEWS detailed rows; the two that
   OEWS does not publish (`11-1031` Legislators, `45-3031` Fishing and hunting workers) keep
   their own code, as do O*NET-only occupations (military `55-xxxx`): they have descriptors or
@@ -80,26 +83,32 @@ def reconcile(oews_detailed: list[str], onet_codes: list[str], projection_codes:
 
 
 def descriptor_rollup_sql(ratings: str, soc_map: str) -> str:
-    """SQL (DuckDB) rolling O*NET-SOC ratings up to atlas occupations by the rule above.
+    """SQL (DuckDB) rolling O*NET-SOC ratings up to atlas occupations by the rules above.
 
-    `ratings` has onetsoc_code, domain, element_id, element_name, scale_id, category, value;
-    `soc_map` is reconcile()'s output. One row per occ_code × domain × element × scale × category.
+    `ratings` has onetsoc_code, domain, element_id, element_name, scale_id, category, value,
+    onet_release; `soc_map` is reconcile()'s output. One row per occ_code × domain × element ×
+    scale × category. Where an O*NET-SOC code is rated in a domain by 29.3, 29.3 is used; the
+    O*NET 30 export fills only the occupations 29.3 does not rate (its skills are the basic ten).
     """
     return f"""
-    with r as (
-        select substr(onetsoc_code, 1, 7) as soc_code, onetsoc_code, domain, element_id, element_name,
-               scale_id, coalesce(category, -1) as category, value
-        from {ratings}
+    with preferred as (
+        select onetsoc_code, domain, min(onet_release) as onet_release from {ratings} group by all
+    ),
+    r as (
+        select substr(x.onetsoc_code, 1, 7) as soc_code, x.onetsoc_code, x.domain, x.element_id, x.element_name,
+               x.scale_id, coalesce(x.category, -1) as category, x.value, x.onet_release
+        from {ratings} x join preferred p using (onetsoc_code, domain, onet_release)
     ),
     has_base as (
         select distinct soc_code, domain from r where onetsoc_code = soc_code || '.00'
     ),
     soc_level as (
         select r.soc_code, r.domain, r.element_id, any_value(r.element_name) as element_name, r.scale_id,
-               r.category, avg(r.value) as value, count(distinct r.onetsoc_code) as n_onet_codes
+               r.category, avg(r.value) as value, count(distinct r.onetsoc_code) as n_onet_codes,
+               string_agg(distinct r.onet_release, '+' order by r.onet_release) as onet_release
         from r left join has_base b on b.soc_code = r.soc_code and b.domain = r.domain
         where b.soc_code is null or r.onetsoc_code = r.soc_code || '.00'
-        group by all
+        group by r.soc_code, r.domain, r.element_id, r.scale_id, r.category
     ),
     soc_to_occ as (
         select distinct substr(code, 1, 7) as soc_code, occ_code, method
@@ -107,9 +116,10 @@ def descriptor_rollup_sql(ratings: str, soc_map: str) -> str:
     )
     select m.occ_code, s.domain, s.element_id, any_value(s.element_name) as element_name, s.scale_id,
            nullif(s.category, -1) as category, avg(s.value) as value,
-           count(*) as n_soc_codes, sum(s.n_onet_codes) as n_onet_codes, any_value(m.method) as method
+           count(*) as n_soc_codes, sum(s.n_onet_codes) as n_onet_codes, any_value(m.method) as method,
+           string_agg(distinct s.onet_release, '+' order by s.onet_release) as onet_release
     from soc_level s join soc_to_occ m using (soc_code)
-    group by all
+    group by m.occ_code, s.domain, s.element_id, s.scale_id, s.category
     """
 
 
@@ -132,7 +142,8 @@ def all_other_proxy_sql(descriptors: str, occupations: str) -> str:
         where x.method in {DIRECT_METHODS} and o.occ_title not like '%, All Other'
     ),
     candidates as (
-        select t.occ_code, r.domain, r.element_id, r.element_name, r.scale_id, r.category, r.value, r.occ_code as sibling,
+        select t.occ_code, r.domain, r.element_id, r.element_name, r.scale_id, r.category, r.value, r.onet_release,
+               r.occ_code as sibling,
                case when substr(r.occ_code, 1, 6) = substr(t.occ_code, 1, 6) then 1 else 2 end as tier
         from targets t join rated r
           on r.domain = t.domain and substr(r.occ_code, 1, 4) = substr(t.occ_code, 1, 4)
@@ -140,7 +151,8 @@ def all_other_proxy_sql(descriptors: str, occupations: str) -> str:
     best as (select occ_code, domain, min(tier) as tier from candidates group by all)
     select c.occ_code, c.domain, c.element_id, any_value(c.element_name), c.scale_id, c.category, avg(c.value),
            count(distinct c.sibling), 0,
-           case b.tier when 1 then 'all_other_broad_group' else 'all_other_minor_group' end
+           case b.tier when 1 then 'all_other_broad_group' else 'all_other_minor_group' end,
+           string_agg(distinct c.onet_release, '+' order by c.onet_release)
     from candidates c join best b using (occ_code, domain)
     where c.tier = b.tier
     group by c.occ_code, c.domain, c.element_id, c.scale_id, c.category, b.tier

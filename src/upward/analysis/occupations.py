@@ -15,12 +15,17 @@ _WAGES = (
 
 
 def top_descriptors(con, occ_code: str, domain: str, limit: int = 10) -> list[dict]:
-    """Elements ranked by importance, with the level O*NET rates (both on O*NET's own scales)."""
+    """Elements ranked by importance, with the level O*NET rates (both on O*NET's own scales).
+
+    `onet_release` and `method` say where a row comes from: '30' skills are O*NET 30's ten basic
+    skills only, and an 'all_other_*' method is a proxy from sibling occupations.
+    """
     return records(
         con,
         """select element_id, any_value(element_name) as element,
                   max(value) filter (where scale_id = 'IM') as importance,
-                  max(value) filter (where scale_id = 'LV') as level
+                  max(value) filter (where scale_id = 'LV') as level,
+                  any_value(onet_release) as onet_release, any_value(method) as method
            from descriptors where occ_code = ? and domain = ?
            group by element_id
            order by importance desc nulls last, level desc nulls last, element_id limit ?""",

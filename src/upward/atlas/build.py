@@ -251,9 +251,10 @@ AFTER_SOC: list[tuple[str, str]] = [
         "descriptors",
         "create table descriptors as "
         + soc.descriptor_rollup_sql(
-            """(select onetsoc_code, domain, element_id, element_name, scale_id, category, value from onet_descriptors
+            """(select onetsoc_code, domain, element_id, element_name, scale_id, category, value, onet_release
+                from onet_descriptors
                 union all
-                select onetsoc_code, 'job_zone', 'JZ', 'Job Zone', 'JZ', null, job_zone from onet_job_zones)""",
+                select onetsoc_code, 'job_zone', 'JZ', 'Job Zone', 'JZ', null, job_zone, '29.3' from onet_job_zones)""",
             "soc_map",
         ),
     ),

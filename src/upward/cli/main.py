@@ -252,6 +252,11 @@ def _print_occupation(p: dict) -> None:
             highlight=False,
         )
     for key, title in (("skills", "Top skills"), ("knowledge", "Top knowledge")):
+        sources = {(d["onet_release"], d["method"]) for d in p[key]}
+        if any(r == "30" for r, _ in sources) and key == "skills":
+            title += " — O*NET 29.3 does not rate this occupation; O*NET 30 gives its ten basic skills only"
+        if any(m.startswith("all_other") for _, m in sources):
+            title += " — proxy: mean of the named occupations in the same SOC group"
         if p[key]:
             c.print(
                 render.table(
@@ -289,6 +294,7 @@ def atlas_build(db: DbOption = None, force: Annotated[bool, typer.Option("--forc
 @handles_errors
 def atlas_info(db: DbOption = None, as_json: JsonOption = False):
     """Where the atlas is, which data releases it holds, and how well O*NET covers OEWS employment."""
+    from upward import atlas
     from upward.analysis.coverage import onet_coverage
     from upward.cli import render
 
@@ -298,7 +304,7 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False):
     cov = onet_coverage(con)
     if as_json:
         return render.emit_json({"meta": meta, "sources": sources, "onet_coverage": cov})
-    render.console.print(f"Atlas: {db or __import__('upward.atlas', fromlist=['default_path']).default_path()}")
+    render.console.print(f"Atlas: {db or atlas.default_path()}")
     render.console.print(f"Bundle {meta['bundle_fingerprint']}, built {meta['built_at']}, Upward {meta['upward_version']}")
     render.console.print(render.table("Data releases", ["source", "title", "release", "license"], [[s["key"], s["title"], s["release"], s["license"]] for s in sources]))
     render.console.print(

@@ -93,7 +93,15 @@ RATED_COLUMNS = [
 RATED_KEY = ["onetsoc_code", "domain", "element_id", "scale_id", "category"]
 
 #: O*NET 30 graph predicates read, the domain each becomes and the id prefix of its targets.
-GRAPH_PREDICATES = {"hasAbility": ("abilities", "ability"), "hasActivity": ("work_activities", "activity")}
+#: O*NET 30 rating edges. Abilities and work activities are complete (every rated occupation ×
+#: every element); knowledge is complete too; skills carry only the ten basic skills (2.A). The
+#: atlas uses 30's skills and knowledge only where 29.3 has no rating for the occupation.
+GRAPH_PREDICATES = {
+    "hasAbility": ("abilities", "ability"),
+    "hasActivity": ("work_activities", "activity"),
+    "hasKnowledge": ("knowledge", "knowledge"),
+    "hasSkill": ("skills", "skill"),
+}
 
 HEADER_ROWS = 1  # text and Excel files: the header is row 1
 
@@ -292,7 +300,7 @@ def _rating(cell: object, path: Path, pos: int) -> tuple[float, float]:
 
 
 def read_graph_ratings(things_path: Path | str, relationships_path: Path | str) -> pd.DataFrame:
-    """O*NET 30 abilities and work activities, importance (IM) and level (LV), in read_rated's columns.
+    """O*NET 30 ratings (see GRAPH_PREDICATES), importance (IM) and level (LV), in read_rated's columns.
 
     Edges from an occupation to an IWA or DWA (ids with `.I01`, `.D01`) are not ratings of a
     content-model element and are left out; every element-level edge must carry both numbers.
@@ -369,7 +377,7 @@ def read_graph_ratings(things_path: Path | str, relationships_path: Path | str) 
 
 
 def read_descriptors(dir29: Path | str, dir30: Path | str) -> pd.DataFrame:
-    """Every occupation descriptor rating in one long table: six 29.3 domains and two from 30."""
+    """Every occupation descriptor rating in one long table: six 29.3 domains and four from 30."""
     dir29, dir30 = Path(dir29), Path(dir30)
     parts = [
         read_rated(dir29 / "Skills.xlsx", "skills"),
@@ -381,7 +389,8 @@ def read_descriptors(dir29: Path | str, dir30: Path | str) -> pd.DataFrame:
         read_graph_ratings(dir30 / "ONET_things.parquet", dir30 / "ONET_relationships.parquet"),
     ]
     df = pd.concat(parts, ignore_index=True)
-    return df.sort_values(RATED_KEY, kind="mergesort", na_position="first").reset_index(drop=True)
+    key = [*RATED_KEY, "onet_release"]
+    return df.sort_values(key, kind="mergesort", na_position="first").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,208 @@
+"""The atlas against known figures from the official files, and its derived tables' rules."""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+import pytest
+
+from upward import bundle
+from upward.analysis.coverage import onet_coverage
+
+
+def one(con, sql, params=None):
+    return con.execute(sql, params or []).fetchone()
+
+
+@pytest.mark.parametrize(
+    "area, occ, column, value",
+    [
+        # BLS OEWS May 2025, oe.data.0.Current, as in ../shared/data/oews (hand-checked).
+        ("0000000", "00-0000", "tot_emp", 155_495_730),
+        ("0000000", "00-0000", "a_median", 50_980),
+        ("0026420", "29-1141", "tot_emp", 65_910),
+        ("0026420", "29-1141", "a_median", 99_830),
+        ("0026420", "29-1141", "a_pct25", 81_890),
+        ("0026420", "29-1141", "h_mean", 48.21),
+        ("0026420", "29-1141", "loc_quotient", 0.92),
+        ("4800000", "15-1252", "tot_emp", 163_880),
+        ("4800000", "15-1252", "a_median", 132_150),
+        ("0100001", "29-1141", "tot_emp", 1_330),
+        ("0100001", "29-1141", "a_median", 64_540),
+        ("0010180", "00-0000", "a_mean", 54_360),
+    ],
+)
+def test_wage_cells_match_official_values(con, area, occ, column, value):
+    assert one(con, f"select {column} from wages where area_code = ? and occ_code = ?", [area, occ])[0] == pytest.approx(value)
+
+
+def test_top_coded_wage_stays_a_flagged_lower_bound(con):
+    # Albany, OR family medicine physicians: BLS footnote 5 (≥ $239,200) on every annual percentile.
+    row = one(
+        con,
+        "select a_median, a_median_fn, a_median_top_coded, a_pct90_top_coded, tot_emp from wages "
+        "where area_code = '0010540' and occ_code = '29-1215'",
+    )
+    assert row[0] is None and row[1] == "5" and row[2] is True and row[3] is True and row[4] > 0
+
+
+def test_not_released_cell_keeps_footnote_8(con):
+    row = one(con, "select tot_emp, tot_emp_fn from wages where area_code = '0100001' and occ_code = '11-9039'")
+    assert row == (None, "8")
+
+
+def test_areas_have_types_states_and_counties(con):
+    counts = dict(con.execute("select area_type, count(*) from areas group by 1").fetchall())
+    assert counts == {"national": 1, "state": 54, "metro": 393, "nonmetro": 135}
+    houston = one(con, "select area_name, state_abbr, cbsa_code, n_counties, price_parity from areas where area_code = '0026420'")
+    # BEA MARPP 2024 all items for CBSA 26420 is 98.629; the OMB 2023 metro has 10 counties.
+    assert houston == ("Houston-Pasadena-The Woodlands, TX", "TX", "26420", 10, pytest.approx(98.629))
+    assert one(con, "select count(*) from area_counties where area_code = '4800000'")[0] == 254
+    # The noncontiguous Ohio nonmetropolitan area is a nonmetro area by its code, whatever its name says.
+    assert one(con, "select area_type from areas where area_code = '3900002'")[0] == "nonmetro"
+
+
+def test_price_parities_by_area_type(con):
+    # Nonmetro areas take BEA's state nonmetropolitan portion (Texas 2024: 87.835).
+    assert one(con, "select price_parity from areas where area_code = '4800006'")[0] == pytest.approx(87.835)
+    assert one(con, "select price_parity from areas where area_code = '0000000'")[0] == pytest.approx(100.0)
+    # A state's parity is its metro and nonmetro portions weighted by OEWS employment: recompute it.
+    expected = one(
+        con,
+        """select sum(a.total_employment * case when a.area_type = 'metro' then m.rpp else n.rpp end) / sum(a.total_employment)
+           from areas a, prices_rpp m, prices_rpp n
+           where a.state_code = '48' and a.area_type in ('metro', 'nonmetro')
+             and m."table" = 'PARPP' and m.geo_fips = '48998' and m.item = 'all_items' and m.year = 2024
+             and n."table" = 'PARPP' and n.geo_fips = '48999' and n.item = 'all_items' and n.year = 2024""",
+    )[0]
+    got, source = one(con, "select price_parity, price_parity_source from areas where area_code = '4800000'")
+    assert got == pytest.approx(expected, abs=1e-3) and source.startswith("derived")
+    # BEA publishes no parity for Puerto Rico: it stays missing.
+    assert one(con, "select price_parity from areas where area_code = '0041980'")[0] is None
+
+
+def test_living_wage_county_and_area(con):
+    # MIT, Harris County TX (48201): 1 adult $16.95, 2 working adults with 2 children $22.56.
+    rows = dict(con.execute("select household, hourly_wage from living_wage_county where county_fips = '48201'").fetchall())
+    assert rows["1A0C"] == pytest.approx(16.95) and rows["2A2W2C"] == pytest.approx(22.56) and len(rows) == 12
+    # An area's living wage is the median of its counties' figures.
+    median = one(
+        con,
+        """select median(l.hourly_wage) from area_counties c join living_wage_county l using (county_fips)
+           where c.area_code = '0100001' and l.household = '1A2C'""",
+    )[0]
+    got = one(con, "select hourly_wage, annual_wage from living_wage where area_code = '0100001' and household = '1A2C'")
+    assert got[0] == pytest.approx(median) and got[1] == round(median * 2080)
+    # Connecticut's state figure comes from MIT's eight legacy counties.
+    assert one(con, "select n_counties_with_data from living_wage where area_code = '0900000' and household = '1A0C'")[0] == 8
+
+
+def test_projections_row(con):
+    # BLS Employment Projections 2024–34, tables 1.2 and 1.10: Registered nurses.
+    row = one(
+        con,
+        "select emp_2024, emp_2034, openings_annual, separations, typical_education, median_wage_2024 "
+        "from projections where occ_code = '29-1141'",
+    )
+    assert row[0] == pytest.approx(3391.0) and row[1] == pytest.approx(3557.1)
+    assert row[2] == pytest.approx(189.1) and row[3] == pytest.approx(172.4)
+    assert row[4] == "Bachelor's degree" and row[5] == pytest.approx(93600)
+    # Projections codes that OEWS does not publish keep their own code.
+    assert one(con, "select count(*) from projections where occ_code in ('11-1031', '45-3031')")[0] == 2
+
+
+def test_cip_soc_pair_and_titles(con):
+    assert one(con, "select cip_title from cip_soc_crosswalk where cip_code = '51.3801' and soc_code = '29-1141'")[0] == (
+        "Registered Nursing/Registered Nurse."
+    )
+    assert one(con, "select title from cip_codes where cip_code = '51.3801'")[0] == "Registered Nursing/Registered Nurse."
+
+
+def test_soc_reconciliation(con):
+    members = [r[0] for r in con.execute("select code from soc_map where system = 'onet' and occ_code = '31-1120' order by code").fetchall()]
+    assert members == ["31-1121.00", "31-1122.00"]
+    assert one(con, "select occ_code, method from soc_map where code = '29-1141.01'") == ("29-1141", "onet_rollup")
+    # An aggregate's rating is the mean of its component SOC codes' ratings.
+    expected = one(
+        con,
+        """select avg(value) from onet_descriptors where onetsoc_code in ('31-1121.00', '31-1122.00')
+           and domain = 'skills' and element_id = '2.A.1.a' and scale_id = 'IM'""",
+    )[0]
+    got = one(con, "select value from descriptors where occ_code = '31-1120' and domain = 'skills' and element_id = '2.A.1.a' and scale_id = 'IM'")[0]
+    assert got == pytest.approx(expected)
+    # A SOC code whose .00 is rated takes the .00 rating, not the mean with its specialties.
+    nurse = one(con, "select value from descriptors where occ_code = '29-1141' and domain = 'knowledge' and element_id = '2.C.4.e' and scale_id = 'IM'")[0]
+    assert nurse == pytest.approx(4.58)
+    # Every OEWS detailed code is either rated by O*NET or known to be unrated: no code is silently dropped.
+    unmapped = one(
+        con,
+        """select count(*) from occupations o where o.level = 'detailed' and o.in_oews
+           and o.occ_code not in (select occ_code from soc_map where system = 'onet')""",
+    )[0]
+    assert unmapped == 0
+
+
+def test_all_other_proxy_is_labelled_and_uses_siblings(con):
+    rows = con.execute(
+        "select distinct method from descriptors where occ_code = '51-9199' and domain = 'skills'"
+    ).fetchall()
+    assert rows == [("all_other_broad_group",)]
+    expected = one(
+        con,
+        """select avg(d.value) from descriptors d join occupations o using (occ_code)
+           where substr(d.occ_code, 1, 6) = '51-919' and d.occ_code <> '51-9199' and o.occ_title not like '%, All Other'
+             and d.domain = 'skills' and d.element_id = '2.A.1.a' and d.scale_id = 'LV'
+             and d.method = 'onet_rollup'""",
+    )[0]
+    got = one(con, "select value from descriptors where occ_code = '51-9199' and domain = 'skills' and element_id = '2.A.1.a' and scale_id = 'LV'")[0]
+    assert got == pytest.approx(expected)
+
+
+def test_onet_coverage_of_national_employment_is_at_least_95_percent(con):
+    cov = onet_coverage(con)
+    assert cov["national_share"] >= 0.95
+    assert cov["national_share_with_all_other_proxies"] >= cov["national_share"]
+    by_domain = {r["domain"]: r["national_share"] for r in cov["national_share_by_domain"]}
+    assert by_domain["abilities"] >= 0.95 and by_domain["work_activities"] >= 0.95
+
+
+def test_education_and_job_zone(con):
+    row = one(con, "select typical_education, job_zone from occupation_education where occ_code = '15-1252'")
+    assert row == ("Bachelor's degree", 4)
+
+
+def test_meta_records_releases(con):
+    meta = dict(con.execute("select key, value from meta").fetchall())
+    assert meta["bundle_fingerprint"] == bundle.fingerprint()
+    assert "May 2025" in meta["releases"]
+
+
+def test_atlas_rebuilds_when_bundle_changes_and_is_opened_read_only(tmp_path, monkeypatch):
+    from upward import atlas
+
+    path = tmp_path / "a.duckdb"
+    atlas.ensure(path)
+    mtime = path.stat().st_mtime_ns
+    atlas.ensure(path)
+    assert path.stat().st_mtime_ns == mtime  # current: not rebuilt
+    monkeypatch.setattr("upward.bundle.fingerprint", lambda: "another-bundle")
+    atlas.ensure(path)
+    assert atlas._fingerprint_of(path) == "another-bundle"
+    c = atlas.connect(path)
+    with pytest.raises(duckdb.Error):
+        c.execute("create table x (a int)")
+    c.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["a.duckdb"]  # no temp files left behind
+
+
+def test_failed_build_leaves_existing_atlas_untouched(tmp_path, monkeypatch):
+    from upward.atlas import build as atlas_build
+
+    path = tmp_path / "a.duckdb"
+    path.write_bytes(b"previous atlas")
+    monkeypatch.setattr(atlas_build, "DERIVED", [("broken", "select * from no_such_table")])
+    with pytest.raises(duckdb.Error):
+        atlas_build.build(path)
+    assert path.read_bytes() == b"previous atlas"
+    assert sorted(os.listdir(tmp_path)) == ["a.duckdb"]

@@ -1,0 +1,154 @@
+"""The `upward` command on a large metro, a nonmetro area, a state and the nation; JSON, CSV and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+
+def test_region_by_name_resolves_and_says_so(cli):
+    code, out, err = cli("region", "houston")
+    assert code == 0
+    assert "'houston' resolved to Houston-Pasadena-The Woodlands, TX (0026420)" in err
+    assert "Houston-Pasadena-The Woodlands, TX" in out and "3,289,720" in out
+    assert "Petroleum Engineers" in out  # the most concentrated occupation (LQ 12.50)
+
+
+@pytest.mark.parametrize(
+    "area, code, area_type, employment",
+    [
+        ("0026420", "0026420", "metro", 3_289_720),
+        ("26420", "0026420", "metro", 3_289_720),
+        ("Northwest Alabama nonmetropolitan area", "0100001", "nonmetro", 67_570),
+        ("TX", "4800000", "state", None),
+        ("national", "0000000", "national", 155_495_730),
+    ],
+)
+def test_region_json_for_each_area_type(cli, con, area, code, area_type, employment):
+    rc, out, _ = cli("region", area, "--json")
+    assert rc == 0
+    data = json.loads(out)
+    assert data["area"]["area_code"] == code and data["area"]["area_type"] == area_type
+    expected = con.execute("select tot_emp from wages where area_code = ? and occ_code = '00-0000'", [code]).fetchone()[0]
+    assert data["employment"] == expected
+    if employment is not None:
+        assert data["employment"] == employment
+    assert len(data["largest_occupations"]) == 10
+    emps = [o["employment"] for o in data["largest_occupations"]]
+    assert emps == sorted(emps, reverse=True)
+    assert data["data"]["releases"]["bls_oews"].startswith("May 2025")
+    if area_type == "national":
+        assert data["most_concentrated_occupations"] == []  # every national LQ is 1 by definition
+    else:
+        lqs = [o["loc_quotient"] for o in data["most_concentrated_occupations"]]
+        assert lqs == sorted(lqs, reverse=True) and lqs[0] > 1
+
+
+def test_region_living_wage_household(cli):
+    rc, out, _ = cli("region", "0026420", "--household", "2A2W2C", "--json")
+    lw = json.loads(out)["living_wage"]
+    # Every Houston county has MIT's metro figure for two working adults with two children: $22.56.
+    assert rc == 0 and lw["household"] == "2A2W2C" and lw["hourly_wage"] == pytest.approx(22.56)
+    assert lw["annual_wage"] == round(22.56 * 2080)
+    rc, _, err = cli("region", "0026420", "--household", "3A")
+    assert rc == 1 and "Unknown household type '3A'" in err and "2A2W2C" in err
+
+
+def test_region_csv_matches_json(cli):
+    _, out_json, _ = cli("region", "TX", "--json")
+    _, out_csv, _ = cli("region", "TX", "--csv")
+    rows = list(csv.DictReader(io.StringIO(out_csv)))
+    largest = [r for r in rows if r["list"] == "largest_occupations"]
+    data = json.loads(out_json)["largest_occupations"]
+    assert [r["occ_code"] for r in largest] == [o["occ_code"] for o in data]
+    assert [float(r["employment"]) for r in largest] == [o["employment"] for o in data]
+
+
+def test_ambiguous_area_lists_candidates(cli):
+    rc, _, err = cli("region", "springfield")
+    assert rc == 2
+    for name in ("Springfield, IL", "Springfield, MA", "Springfield, MO", "Springfield, OH"):
+        assert name in err
+
+
+def test_unknown_area_suggests_closest_and_exits_2(cli):
+    rc, out, err = cli("region", "houstn")
+    assert rc == 2 and out == ""
+    assert "No area matches 'houstn'" in err and "Houston-Pasadena-The Woodlands, TX" in err
+    rc, _, err = cli("region", "9999999")
+    assert rc == 2 and "No OEWS area has the code 9999999" in err
+
+
+def test_regions_filters(cli):
+    rc, out, _ = cli("regions", "--state", "TX", "--json")
+    rows = json.loads(out)
+    assert rc == 0 and rows[0]["area_code"] == "4800000"
+    assert {r["area_type"] for r in rows} == {"state", "metro", "nonmetro"}
+    assert "0026420" in {r["area_code"] for r in rows}
+    rc, out, _ = cli("regions", "--type", "nonmetro", "--search", "alabama", "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["area_code"] for r in rows] == ["0100002", "0100001", "0100004", "0100003"]
+    rc, _, err = cli("regions", "--type", "city")
+    assert rc == 1 and "national, state, metro, nonmetro" in err
+
+
+def test_occupation_in_region(cli):
+    rc, out, _ = cli("occupation", "29-1141", "--region", "houston", "--json")
+    assert rc == 0
+    p = json.loads(out)
+    assert p["occupation"]["occ_title"] == "Registered Nurses"
+    w = p["wages"]
+    assert (w["tot_emp"], w["a_median"], w["a_pct25"], w["loc_quotient"]) == (65_910, 99_830, 81_890, 0.92)
+    assert p["wages_national"]["tot_emp"] == 3_379_720
+    assert p["projections_national"]["openings_annual"] == pytest.approx(189.1)
+    assert p["education"]["typical_education"] == "Bachelor's degree" and p["education"]["job_zone"] == 4
+    assert p["knowledge"][0] == {
+        "element_id": "2.C.4.e", "element": "Psychology", "importance": 4.58, "level": 6.08,
+        "onet_release": "29.3", "method": "onet_rollup",
+    }
+    imps = [s["importance"] for s in p["skills"]]
+    assert len(imps) == 10 and imps == sorted(imps, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "query, code",
+    [("291141", "29-1141"), ("29-1141.01", "29-1141"), ("registered nurses", "29-1141"), ("31-1122", "31-1120"), ("Software Developers", "15-1252")],
+)
+def test_occupation_resolution(cli, query, code):
+    rc, out, _ = cli("occupation", query, "--json")
+    assert rc == 0 and json.loads(out)["occupation"]["occ_code"] == code
+
+
+def test_top_coded_wage_shown_as_lower_bound(cli):
+    rc, out, _ = cli("occupation", "29-1215", "--region", "0010540")
+    assert rc == 0 and "≥ $239,200" in out
+    assert "equal to or greater than $115.00 per hour" in out  # BLS footnote 5, shown with the figure
+    _, out, _ = cli("occupation", "29-1215", "--region", "0010540", "--json")
+    w = json.loads(out)["wages"]
+    assert w["a_median"] is None and w["a_median_top_coded"] is True
+
+
+def test_occupation_csv_is_long_and_tidy(cli):
+    rc, out, _ = cli("occupation", "15-1252", "--region", "4800000", "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rc == 0 and set(rows[0]) == {"occ_code", "area_code", "section", "item", "measure", "value"}
+    wages = {r["item"]: r["value"] for r in rows if r["section"] == "wages"}
+    assert float(wages["tot_emp"]) == 163_880 and float(wages["a_median"]) == 132_150
+    assert {r["section"] for r in rows} >= {"wages", "wages_national", "projections_national", "education", "skills", "knowledge"}
+
+
+def test_unknown_occupation_and_format_conflict(cli):
+    rc, _, err = cli("occupation", "registred nurses")
+    assert rc == 2 and "Registered Nurses" in err
+    rc, _, err = cli("occupation", "29-1141", "--json", "--csv")
+    assert rc == 1 and "Choose one of --json and --csv" in err
+
+
+def test_atlas_info_reports_coverage(cli):
+    rc, out, _ = cli("atlas", "info", "--json")
+    info = json.loads(out)
+    assert rc == 0 and info["onet_coverage"]["national_share"] >= 0.95
+    assert {s["key"] for s in info["sources"]} >= {"bls_oews", "onet_29_3", "mit_living_wage", "bea_rpp"}
