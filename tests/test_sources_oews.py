@@ -60,6 +60,8 @@ CELLS = [
     cell("OEUN0000000000000000000", ["155495730", "0.0", "33.54", "69770", "0.1", "15.00", "18.07", "24.51", "38.71",
                                      "61.81", "31200", "37590", "50980", "80520", "128560", None, None]),
     cell(STAFFING, ["1804300", "0.5", "46.90", "97550", "0.3"] + ["1.00"] * 7 + ["98000"] + ["1.00"] * 2 + [None, None]),
+    # a state cell for one industry: neither cross-industry nor part of the national staffing pattern
+    cell("OEUS4800000622000291141", ["120000", "1.0", "45.00", "93600", "0.5"] + ["1.00"] * 10 + [None, None]),
 ]
 
 
@@ -198,15 +200,12 @@ def test_missing_table(tmp_path, table):
 )
 def test_missing_column_in_a_code_table(tmp_path, table, column, read):
     path = write_release(tmp_path / "oews.sqlite.gz", drop_column=(table, column))
-    rel = OewsRelease(path)
     with pytest.raises(SourceFormatError) as exc:
-        read(rel)
+        read(OewsRelease(path))
     assert_names(exc.value, path, f"{table}.{column}", f"missing column in table '{table}'")
 
 
-# Bug: these columns are selected without the `_query` check, so a file that lacks one fails with
-# sqlite3.OperationalError ("no such column: v13"), naming neither the file nor the field.
-@pytest.mark.xfail(strict=True, raises=sqlite3.OperationalError, reason="reader does not check these columns (bug)")
+# Columns read by SQL directly are checked when the file is opened, not left to a raw sqlite error.
 @pytest.mark.parametrize(
     ("table", "column", "read"),
     [
@@ -283,7 +282,7 @@ def test_non_numeric_value(tmp_path, measure, value):
 def test_non_numeric_value_in_the_staffing_pattern(tmp_path):
     values = list(CELLS[3][1:18])
     values[0] = "n/a"
-    path = write_release(tmp_path / "oews.sqlite.gz", cells=[*CELLS[:3], cell(STAFFING, values)])
+    path = write_release(tmp_path / "oews.sqlite.gz", cells=[*CELLS[:3], cell(STAFFING, values), *CELLS[4:]])
     with pytest.raises(SourceFormatError) as exc:
         OewsRelease(path).industry_staffing()
     assert_names(exc.value, path, "cell.v01 (tot_emp)", f"cell {STAFFING}", "'n/a'")
@@ -450,3 +449,29 @@ def test_real_sample_of_staffing_cells_matches_the_raw_file(staffing, raw_db):
         assert_same(row[13], row[30], got.a_median, got.a_median_fn, f"{key} a_median")
         raw_prse = row[2]
         assert (math.isnan(got.emp_prse) if raw_prse in (None, "-") else got.emp_prse == float(raw_prse)), key
+
+
+@pytest.mark.parametrize("bad", ["inf", "-5", "1e3", " 12"])
+def test_values_must_be_plain_non_negative_decimals(tmp_path, bad):
+    path = write_release(tmp_path / "oews.sqlite.gz")
+    con = sqlite3.connect(":memory:")
+    con.deserialize(gzip.decompress(path.read_bytes()))
+    key = con.execute("select key from cell where substr(key, 12, 6) = '000000' limit 1").fetchone()[0]
+    con.execute("update cell set v13 = ? where key = ?", [bad, key])
+    con.commit()
+    path.write_bytes(gzip.compress(con.serialize()))
+    with pytest.raises(SourceFormatError) as exc:
+        OewsRelease(path).cross_industry()
+    assert key in exc.value.reason and "v13" in exc.value.field
+
+
+def test_short_cell_key_is_rejected_when_opened(tmp_path):
+    path = write_release(tmp_path / "oews.sqlite.gz")
+    con = sqlite3.connect(":memory:")
+    con.deserialize(gzip.decompress(path.read_bytes()))
+    con.execute("insert into cell (key) values ('OEUM001018000000000000')")  # 22 characters
+    con.commit()
+    path.write_bytes(gzip.compress(con.serialize()))
+    with pytest.raises(SourceFormatError) as exc:
+        OewsRelease(path)
+    assert exc.value.field == "cell.key" and "OEUM001018000000000000" in exc.value.reason

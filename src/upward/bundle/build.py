@@ -61,7 +61,7 @@ RPP_PORT = "prices/PARPP_PORT_2008_2024.csv"
 @dataclass(frozen=True)
 class Entry:
     name: str
-    source: str
+    source: str | tuple[str, ...]  # several when a file mixes sources: each is credited
     inputs: tuple[str, ...]
     make: Callable[[Inputs], pd.DataFrame]
     description: str
@@ -129,7 +129,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("onet_occupations", "onet_29_3", (f"{ONET29}/Occupation Data.txt",), _onet("read_occupations", f"{ONET29}/Occupation Data.txt"), "O*NET-SOC occupations with titles and descriptions."),
     Entry(
         "onet_descriptors",
-        "onet_29_3",
+        ("onet_29_3", "onet_30"),
         tuple(f"{ONET29}/{f}" for f in ("Skills.xlsx", "Knowledge.xlsx", "Work Styles.txt", "Interests.txt", "Work Values.txt", "Education, Training, and Experience.xlsx"))
         + (f"{ONET30}/ONET_things.parquet", f"{ONET30}/ONET_relationships.parquet"),
         _onet_descriptors,
@@ -157,6 +157,15 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("geo_cbsa_delineation", "omb_bls_geography", (CBSA,), _geo("read_cbsa_delineation", CBSA), "OMB 2023 county → CBSA, metropolitan division and CSA."),
     Entry("prices_rpp", "bea_rpp", (RPP_MSA, RPP_PORT), _rpp, "BEA regional price parities (index, US = 100), metros and state metro/nonmetro portions, 2008–2024."),
 )
+
+
+def _credit(keys: str | tuple[str, ...]) -> dict[str, str]:
+    """One source's record, or several joined field by field so every one of them is credited."""
+    keys = (keys,) if isinstance(keys, str) else keys
+    parts = [SOURCES[k].as_dict() for k in keys]
+    if len(parts) == 1:
+        return parts[0]
+    return {f: (" " if f == "attribution" else "; ").join(p[f] for p in parts) for f in parts[0]}
 
 
 def sha256_file(path: Path) -> str:
@@ -198,7 +207,7 @@ def build_tables(data_dir: Path, progress: Callable[[str], None] | None = None) 
             "description": entry.description,
             "rows": table.num_rows,
             "columns": table.column_names,
-            "source": SOURCES[entry.source].as_dict(),
+            "source": _credit(entry.source),
             "inputs": [{"path": f, "sha256": hashes[f]} for f in entry.inputs],
         }
         yield entry, table, record

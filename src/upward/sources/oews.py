@@ -77,13 +77,21 @@ class OewsRelease:
         for table in ("cell", "area", "industry", "occupation", "datatype", "footnote", "meta"):
             if table not in tables:
                 raise SourceFormatError(self.path, "missing table", field=table)
+        self._require("cell", ["key"] + [f"{p}{c}" for p in "vf" for c, _ in MEASURES])
+        self._require("datatype", ["datatype_code", "datatype_name"])
+        self._require("footnote", ["footnote_code", "footnote_text"])
+        self._require("meta", ["name", "value"])
         self._check_datatypes()
+        self._check_keys()
 
-    def _query(self, table: str, columns: list[str]) -> pd.DataFrame:
+    def _require(self, table: str, columns: list[str]) -> None:
         have = [r[1] for r in self.db.execute(f"pragma table_info('{table}')")]
         for col in columns:
             if col not in have:
                 raise SourceFormatError(self.path, f"missing column in table '{table}'", field=f"{table}.{col}")
+
+    def _query(self, table: str, columns: list[str]) -> pd.DataFrame:
+        self._require(table, columns)
         rows = self.db.execute(f"select {', '.join(columns)} from {table} order by 1").fetchall()
         return pd.DataFrame(rows, columns=columns, dtype=object)
 
@@ -94,6 +102,15 @@ class OewsRelease:
                 raise SourceFormatError(
                     self.path, f"data type {code} should be '{words}…', found {dt.get(code)!r}", field="datatype"
                 )
+
+    def _check_keys(self) -> None:
+        """Every cell key must have BLS's shape, so no cell is silently left out by the filters below."""
+        bad = self.db.execute(
+            "select key from cell where length(key) <> 23 or key not glob "
+            "'OEU[NSM][0-9][0-9][0-9][0-9][0-9][0-9][0-9]??????[0-9][0-9][0-9][0-9][0-9][0-9]' limit 1"
+        ).fetchone()
+        if bad:
+            raise SourceFormatError(self.path, f"malformed cell key {bad[0]!r}", field="cell.key")
 
     def meta(self) -> dict[str, str]:
         meta = dict(self.db.execute("select name, value from meta").fetchall())
@@ -165,8 +182,11 @@ class OewsRelease:
         for code, name in MEASURES:
             raw = df[f"v{code}"]
             missing = raw.isna() | (raw == NOT_PUBLISHED)
-            values = pd.to_numeric(raw.where(~missing), errors="coerce")
-            bad = values.isna() & ~missing
+            text = raw.where(~missing)
+            values = pd.to_numeric(text, errors="coerce")
+            # OEWS publishes plain non-negative decimals; anything else is a damaged file.
+            plain = text.astype("string").str.fullmatch(r"\d+(\.\d+)?").fillna(False).astype(bool)
+            bad = ~missing & (values.isna() | ~plain)
             if bad.any():
                 key = df.key[bad].iloc[0]
                 raise SourceFormatError(
