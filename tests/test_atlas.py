@@ -206,3 +206,22 @@ def test_failed_build_leaves_existing_atlas_untouched(tmp_path, monkeypatch):
         atlas_build.build(path)
     assert path.read_bytes() == b"previous atlas"
     assert sorted(os.listdir(tmp_path)) == ["a.duckdb"]
+
+
+def test_a_file_that_is_not_an_atlas_is_never_overwritten(tmp_path):
+    from upward import atlas
+    from upward.errors import UpwardError
+
+    mine = tmp_path / "notes.duckdb"
+    mine.write_bytes(b"a user's own file")
+    with pytest.raises(UpwardError, match="not an Upward atlas"):
+        atlas.ensure(mine)
+    assert mine.read_bytes() == b"a user's own file"
+    other = tmp_path / "other.duckdb"
+    c = duckdb.connect(str(other))
+    c.execute("create table t (a int)")
+    c.close()
+    with pytest.raises(UpwardError, match="not an Upward atlas"):
+        atlas.ensure(other)
+    with pytest.raises(UpwardError, match="is a folder"):
+        atlas.ensure(tmp_path)

@@ -152,3 +152,19 @@ def test_atlas_info_reports_coverage(cli):
     info = json.loads(out)
     assert rc == 0 and info["onet_coverage"]["national_share"] >= 0.95
     assert {s["key"] for s in info["sources"]} >= {"bls_oews", "onet_29_3", "mit_living_wage", "bea_rpp"}
+
+
+def test_db_option_refuses_a_foreign_file(cli, tmp_path):
+    foreign = tmp_path / "mine.csv"
+    foreign.write_text("a,b\n1,2\n")
+    rc, _, err = cli("region", "houston", "--db", str(foreign))
+    assert rc == 1 and "is not an Upward atlas" in err
+    assert foreign.read_text() == "a,b\n1,2\n"
+
+
+def test_atlas_info_csv_lists_every_area(cli, con):
+    rc, out, _ = cli("atlas", "info", "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rc == 0 and len(rows) == con.execute("select count(*) from areas where total_employment is not null").fetchone()[0]
+    national = next(r for r in rows if r["area_code"] == "0000000")
+    assert float(national["share_of_total"]) >= 0.95

@@ -24,27 +24,43 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("upward")) / f"atlas-{fingerprint()}.duckdb"
 
 
+class NotAnAtlasError(UpwardError):
+    def __init__(self, path: Path):
+        super().__init__(
+            f"{path} exists and is not an Upward atlas; Upward will not overwrite it.",
+            hint="Pass another --db path (or UPWARD_DB), or delete the file if it is yours to lose.",
+        )
+
+
 def _fingerprint_of(path: Path) -> str | None:
+    """The bundle fingerprint an atlas was built from; raises if the file is something else."""
     import duckdb
 
     try:
         con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
-        return None
+    except duckdb.Error as exc:
+        raise NotAnAtlasError(path) from exc
     try:
         row = con.execute("select value from meta where key = 'bundle_fingerprint'").fetchone()
-        return row[0] if row else None
-    except duckdb.Error:
-        return None
+    except duckdb.Error as exc:
+        raise NotAnAtlasError(path) from exc
     finally:
         con.close()
+    if not row:
+        raise NotAnAtlasError(path)
+    return row[0]
 
 
 def ensure(path: Path | str | None = None, progress: Callable[[str], None] | None = None) -> Path:
-    """Return the path of an atlas that matches the shipped bundle, building it if needed."""
+    """Return the path of an atlas that matches the shipped bundle, building it if needed.
+
+    An atlas built from another bundle is rebuilt (it is derived data); any other file is refused.
+    """
     from upward.bundle import fingerprint
 
     path = Path(path) if path else default_path()
+    if path.is_dir():
+        raise UpwardError(f"{path} is a folder; --db needs a file path such as {path / 'atlas.duckdb'}.")
     if path.exists() and _fingerprint_of(path) == fingerprint():
         return path
     from upward.atlas.build import build

@@ -50,7 +50,7 @@ def _connect(db: Path | None):
     path = atlas.default_path() if db is None else db
     from upward.bundle import fingerprint
 
-    if path.exists() and atlas._fingerprint_of(path) == fingerprint():
+    if path.is_file() and atlas._fingerprint_of(path) == fingerprint():
         return atlas.connect(path)
     from upward.cli.render import err_console
 
@@ -292,7 +292,7 @@ def atlas_build(db: DbOption = None, force: Annotated[bool, typer.Option("--forc
 
 @atlas_app.command("info")
 @handles_errors
-def atlas_info(db: DbOption = None, as_json: JsonOption = False):
+def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOption = False):
     """Where the atlas is, which data releases it holds, and how well O*NET covers OEWS employment."""
     from upward import atlas
     from upward.analysis.coverage import onet_coverage
@@ -302,8 +302,11 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False):
     meta = dict(con.execute("select key, value from meta").fetchall())
     sources = [dict(zip(("key", "title", "release", "license"), r)) for r in con.execute("select key, title, release, license from sources").fetchall()]
     cov = onet_coverage(con)
+    _check_formats(as_json, as_csv)
     if as_json:
         return render.emit_json({"meta": meta, "sources": sources, "onet_coverage": cov})
+    if as_csv:
+        return render.emit_csv(cov["per_area"])
     render.console.print(f"Atlas: {db or atlas.default_path()}")
     render.console.print(f"Bundle {meta['bundle_fingerprint']}, built {meta['built_at']}, Upward {meta['upward_version']}")
     render.console.print(render.table("Data releases", ["source", "title", "release", "license"], [[s["key"], s["title"], s["release"], s["license"]] for s in sources]))
