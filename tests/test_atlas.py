@@ -7,7 +7,7 @@ import os
 import duckdb
 import pytest
 
-from upward import bundle
+from upward import atlas, bundle
 from upward.analysis.coverage import onet_coverage
 
 
@@ -67,15 +67,19 @@ def test_price_parities_by_area_type(con):
     # Nonmetro areas take BEA's state nonmetropolitan portion (Texas 2024: 87.835).
     assert one(con, "select price_parity from areas where area_code = '4800006'")[0] == pytest.approx(87.835)
     assert one(con, "select price_parity from areas where area_code = '0000000'")[0] == pytest.approx(100.0)
-    # A state's parity is its metro and nonmetro portions weighted by OEWS employment: recompute it.
-    expected = one(
+    # A state's parity is BEA's two portions weighted by employment: the nonmetro portion by the
+    # state's nonmetropolitan areas (codes 48000N), the metro portion by the rest of the state.
+    state_emp = one(con, "select tot_emp from wages where area_code = '4800000' and occ_code = '00-0000'")[0]
+    nonmetro_emp = one(
         con,
-        """select sum(a.total_employment * case when a.area_type = 'metro' then m.rpp else n.rpp end) / sum(a.total_employment)
-           from areas a, prices_rpp m, prices_rpp n
-           where a.state_code = '48' and a.area_type in ('metro', 'nonmetro')
-             and m."table" = 'PARPP' and m.geo_fips = '48998' and m.item = 'all_items' and m.year = 2024
-             and n."table" = 'PARPP' and n.geo_fips = '48999' and n.item = 'all_items' and n.year = 2024""",
+        "select sum(tot_emp) from wages where area_code like '48000_%' and area_code <> '4800000' and occ_code = '00-0000'",
     )[0]
+    metro_rpp, nonmetro_rpp = (
+        one(con, f"""select rpp from prices_rpp where "table" = 'PARPP' and geo_fips = '{f}' and item = 'all_items' and year = 2024""")[0]
+        for f in ("48998", "48999")
+    )
+    assert nonmetro_rpp == pytest.approx(87.835)
+    expected = (metro_rpp * (state_emp - nonmetro_emp) + nonmetro_rpp * nonmetro_emp) / state_emp
     got, source = one(con, "select price_parity, price_parity_source from areas where area_code = '4800000'")
     assert got == pytest.approx(expected, abs=1e-3) and source.startswith("derived")
     # BEA publishes no parity for Puerto Rico: it stays missing.
@@ -175,6 +179,7 @@ def test_education_and_job_zone(con):
 def test_meta_records_releases(con):
     meta = dict(con.execute("select key, value from meta").fetchall())
     assert meta["bundle_fingerprint"] == bundle.fingerprint()
+    assert meta["atlas_fingerprint"] == atlas.fingerprint()
     assert "May 2025" in meta["releases"]
 
 
@@ -186,9 +191,9 @@ def test_atlas_rebuilds_when_bundle_changes_and_is_opened_read_only(tmp_path, mo
     mtime = path.stat().st_mtime_ns
     atlas.ensure(path)
     assert path.stat().st_mtime_ns == mtime  # current: not rebuilt
-    monkeypatch.setattr("upward.bundle.fingerprint", lambda: "another-bundle")
+    monkeypatch.setattr("upward.atlas.fingerprint", lambda: "another-derivation")
     atlas.ensure(path)
-    assert atlas._fingerprint_of(path) == "another-bundle"
+    assert atlas.fingerprint_of(path) == "another-derivation"
     c = atlas.connect(path)
     with pytest.raises(duckdb.Error):
         c.execute("create table x (a int)")
@@ -196,15 +201,16 @@ def test_atlas_rebuilds_when_bundle_changes_and_is_opened_read_only(tmp_path, mo
     assert [p.name for p in tmp_path.iterdir()] == ["a.duckdb"]  # no temp files left behind
 
 
-def test_failed_build_leaves_existing_atlas_untouched(tmp_path, monkeypatch):
+def test_failed_build_leaves_existing_atlas_untouched(tmp_path, monkeypatch, atlas_path):
     from upward.atlas import build as atlas_build
 
     path = tmp_path / "a.duckdb"
-    path.write_bytes(b"previous atlas")
+    path.write_bytes(atlas_path.read_bytes())
+    before = path.read_bytes()
     monkeypatch.setattr(atlas_build, "DERIVED", [("broken", "select * from no_such_table")])
     with pytest.raises(duckdb.Error):
         atlas_build.build(path)
-    assert path.read_bytes() == b"previous atlas"
+    assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["a.duckdb"]
 
 
@@ -225,3 +231,55 @@ def test_a_file_that_is_not_an_atlas_is_never_overwritten(tmp_path):
         atlas.ensure(other)
     with pytest.raises(UpwardError, match="is a folder"):
         atlas.ensure(tmp_path)
+
+
+def test_occupation_hierarchy_follows_soc_structure(con):
+    rows = {r[0]: r[1:] for r in con.execute("select occ_code, level, major_code, minor_code, broad_code from occupations").fetchall()}
+    assert rows["15-1252"] == ("detailed", "15-0000", "15-1200", "15-1250")
+    assert rows["31-1131"][2] == "31-1100"
+    assert rows["51-5112"] == ("detailed", "51-0000", "51-5100", "51-5110")  # 51-5100 is not in OEWS: from projections
+    assert rows["35-1010"][0] == "broad" and rows["15-1200"][0] == "minor" and rows["11-0000"][0] == "major"
+    assert rows["13-1020"] == ("detailed", "13-0000", "13-1000", "13-1020")  # an OEWS aggregate is detailed
+    titles = dict(con.execute("select group_code, title from occupation_groups").fetchall())
+    assert titles["51-5100"] == "Printing workers" and titles["15-1200"] == "Computer Occupations"
+    # every civilian detailed occupation points to a major and minor group that has a title
+    for code, (level, major, minor, _broad) in rows.items():
+        if level == "detailed" and not code.startswith("55-"):
+            assert major in titles and minor in titles, code
+
+
+def test_state_parity_lies_between_its_portions(con):
+    rows = con.execute(
+        """select a.area_code, a.price_parity, m.rpp, n.rpp from areas a
+           left join prices_rpp m on m."table" = 'PARPP' and m.geo_fips = a.state_code || '998' and m.item = 'all_items' and m.year = 2024
+           left join prices_rpp n on n."table" = 'PARPP' and n.geo_fips = a.state_code || '999' and n.item = 'all_items' and n.year = 2024
+           where a.area_type = 'state' and a.price_parity is not null"""
+    ).fetchall()
+    assert len(rows) == 51
+    for code, parity, metro, nonmetro in rows:
+        parts = [p for p in (metro, nonmetro) if p is not None and p > 0]
+        assert min(parts) - 1e-6 <= parity <= max(parts) + 1e-6, code
+    # BEA publishes no nonmetropolitan portion for Delaware: its parity is the metro portion's.
+    de = con.execute("select price_parity from areas where area_code = '1000000'").fetchone()[0]
+    de_metro = con.execute(
+        """select rpp from prices_rpp where "table" = 'PARPP' and geo_fips = '10998' and item = 'all_items' and year = 2024"""
+    ).fetchone()[0]
+    assert de == pytest.approx(de_metro)
+
+
+def test_coverage_of_published_employment_in_every_area(con):
+    cov = onet_coverage(con)
+    assert all(r["share_of_detailed"] >= 0.90 for r in cov["per_area"])
+    assert {r["area_type"]: r["areas"] for r in cov["by_area_type"]} == {"national": 1, "state": 54, "metro": 393, "nonmetro": 135}
+
+
+def test_descriptor_release_is_chosen_per_occupation_never_mixed(con):
+    mixed = con.execute("select count(*) from descriptors where onet_release not in ('29.3', '30')").fetchone()[0]
+    assert mixed == 0
+    # 15-1252 has no 29.3 skills: its skills are O*NET 30's ten basic skills.
+    rows = con.execute("select distinct onet_release, count(distinct element_id) from descriptors where occ_code = '15-1252' and domain = 'skills' group by 1").fetchall()
+    assert rows == [("30", 10)]
+    # Recommend-suppress flags travel with the value (11-3031.00 Skills 2.B.3.a LV is flagged).
+    assert con.execute(
+        "select recommend_suppress from descriptors where occ_code = '11-3031' and domain = 'skills' and element_id = '2.B.3.a' and scale_id = 'LV'"
+    ).fetchone()[0] is True

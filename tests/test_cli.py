@@ -23,7 +23,7 @@ def test_region_by_name_resolves_and_says_so(cli):
         ("0026420", "0026420", "metro", 3_289_720),
         ("26420", "0026420", "metro", 3_289_720),
         ("Northwest Alabama nonmetropolitan area", "0100001", "nonmetro", 67_570),
-        ("TX", "4800000", "state", None),
+        ("TX", "4800000", "state", 14_071_160),
         ("national", "0000000", "national", 155_495_730),
     ],
 )
@@ -168,3 +168,89 @@ def test_atlas_info_csv_lists_every_area(cli, con):
     assert rc == 0 and len(rows) == con.execute("select count(*) from areas where total_employment is not null").fetchone()[0]
     national = next(r for r in rows if r["area_code"] == "0000000")
     assert float(national["share_of_total"]) >= 0.95
+
+
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("St. Louis", "0041180"),
+        ("st louis", "0041180"),
+        ("Houston–Pasadena", "0026420"),  # an en dash, as pasted from a document
+        ("48201", "0026420"),  # Harris County's FIPS code
+        ("GU", "6600000"),
+        ("vi", "7800000"),
+        ("pr", "7200000"),
+        ("Texas", "4800000"),
+    ],
+)
+def test_area_inputs_people_type(cli, typed, code):
+    rc, out, err = cli("region", typed, "--json")
+    assert rc == 0, err
+    data = json.loads(out)
+    assert data["area"]["area_code"] == code and data["resolved"]  # always says what it chose
+
+
+@pytest.mark.parametrize("typed", ["new york", "washington"])
+def test_state_and_metro_sharing_a_name_are_ambiguous(cli, typed):
+    rc, _, err = cli("region", typed)
+    assert rc == 2 and "(state)" in err and "(metro)" in err
+
+
+def test_two_letters_never_substring_match(cli):
+    rc, _, err = cli("region", "zz")
+    assert rc == 2 and "not a state abbreviation" in err
+
+
+def test_micropolitan_cbsa_resolves_to_its_nonmetro_area(cli, con):
+    cbsa, area = con.execute(
+        """select d.cbsa_code, any_value(g.area_code) from geo_cbsa_delineation d join geo_county_areas g using (county_fips)
+           where d.cbsa_type like 'Micropolitan%' group by d.cbsa_code having count(distinct g.area_code) = 1
+           order by d.cbsa_code limit 1"""
+    ).fetchone()
+    rc, out, _ = cli("region", cbsa, "--json")
+    assert rc == 0 and json.loads(out)["area"]["area_code"] == area
+
+
+@pytest.mark.parametrize("typed, code", [("Cashiers", "41-2011"), ("cashiers", "41-2011"), ("RN", "29-1141")])
+def test_occupation_titles_people_type(cli, typed, code):
+    rc, out, _ = cli("occupation", typed, "--json")
+    assert rc == 0 and json.loads(out)["occupation"]["occ_code"] == code
+
+
+def test_unknown_onet_detail_code_is_not_silently_rolled_up(cli):
+    rc, _, err = cli("occupation", "29-1141.99")
+    assert rc == 2 and "O*NET has no occupation 29-1141.99" in err and "Registered Nurses" in err
+
+
+def test_every_top_coded_cell_is_shown_as_a_bound(cli):
+    # Albany, OR family medicine physicians: BLS footnote 5 on the annual 10th–90th percentiles.
+    rc, out, _ = cli("occupation", "29-1215", "--region", "0010540", "--json")
+    w = json.loads(out)["wages"]
+    flagged = {k for k, v in w.items() if k.endswith("_top_coded") and v}
+    assert {"a_pct10_top_coded", "a_pct25_top_coded", "a_median_top_coded", "a_pct75_top_coded", "a_pct90_top_coded"} <= flagged
+    _, text, _ = cli("occupation", "29-1215", "--region", "0010540")
+    annual = next(line for line in text.splitlines() if "annual" in line)
+    assert annual.count("≥ $239,200") == 5 + ("a_mean_top_coded" in flagged)
+
+
+def test_state_filter_and_case(cli):
+    rc, _, err = cli("regions", "--state", "ZZ")
+    assert rc == 1 and "Unknown state 'ZZ'" in err
+    rc, out, _ = cli("regions", "--type", "Metro", "--state", "texas", "--json")
+    assert rc == 0 and {r["area_type"] for r in json.loads(out)} == {"metro"}
+    rc, out, _ = cli("region", "0026420", "--household", "2a2w2c", "--json")
+    assert rc == 0 and json.loads(out)["living_wage"]["household"] == "2A2W2C"
+
+
+def test_atlas_build_force_refuses_a_foreign_file(cli, tmp_path):
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("keep me")
+    rc, _, err = cli("atlas", "build", "--force", "--db", str(foreign))
+    assert rc == 1 and "not an Upward atlas" in err and foreign.read_text() == "keep me"
+
+
+def test_region_csv_carries_the_area_figures(cli):
+    _, out, _ = cli("region", "0026420", "--csv")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert float(row["area_employment"]) == 3_289_720 and float(row["price_parity"]) == pytest.approx(98.629)
+    assert row["living_wage_household"] == "1A0C" and float(row["living_wage_annual"]) == round(16.95 * 2080)

@@ -6,6 +6,7 @@ malformed copies to tmp_path and check the error names the file, the file row an
 
 from __future__ import annotations
 
+import csv
 import math
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from upward.bundle.sources import MIT_CITATION, SOURCES
 from upward.errors import SourceFormatError
 from upward.sources import cip_soc, geography, living_wage, prices, projections
 
@@ -67,7 +69,7 @@ def test_projections_shape(proj):
     assert proj.occupation_type.value_counts().to_dict() == {"Line item": 832, "Summary": 281}
     assert proj.soc_code.is_unique and proj.soc_code.is_monotonic_increasing
     assert proj.index.equals(pd.RangeIndex(len(proj)))
-    assert projections.RELEASE == "2024–34"
+    assert SOURCES["bls_projections"].release == "2024–34"
 
 
 @needs_data
@@ -401,7 +403,7 @@ def test_household_labels():
     assert living_wage.HOUSEHOLDS["2A2W2C"] == "2 adults (both working), 2 children"
     assert living_wage.HOUSEHOLDS["2A1W1C"] == "2 adults (1 working), 1 child"
     assert list(living_wage.HOUSEHOLDS)[:5] == ["1A0C", "1A1C", "1A2C", "1A3C", "2A1W0C"]
-    assert "livingwage.mit.edu" in living_wage.CITATION and "commercial" in living_wage.CITATION
+    assert "livingwage.mit.edu" in MIT_CITATION and "commercial" in MIT_CITATION
 
 
 _LW = "year,state,county,adults,children,wage\n"
@@ -415,7 +417,7 @@ def test_living_wage_mini_and_rejections(tmp_path):
     assert df.working_adults.tolist() == [1, 2]
 
     path.write_text(_LW + "2021,48,201,1 Adult,0 Children,16.95\n2021,48,201,2 Adults (Neither Working),1 Child,9.00\n")
-    with pytest.raises(SourceFormatError, match="unknown household label") as exc:
+    with pytest.raises(SourceFormatError, match="'2 Adults \\(Neither Working\\)' is not one of") as exc:
         living_wage.read_living_wage(path)
     assert_names(exc, path, row=3, field="adults")
 
@@ -560,7 +562,44 @@ def test_rpp_state_portions():
     tx = one(parpp, geo_fips="48999", item="all_items", year=2024)
     assert (tx.rpp, tx.geo_name, tx.table) == (87.835, "Texas (Nonmetropolitan Portion)", "PARPP")
     assert one(parpp, geo_fips="01999", item="all_items", year=2008).rpp == 81.181
-    assert parpp.rpp.notna().all()
+
+
+def _raw_cells(path: Path) -> dict[tuple[str, int, int], str]:
+    """(geo_fips, line_code, year) → the cell exactly as BEA wrote it (stripped), footer left out."""
+    lines = path.read_text(encoding="utf-8-sig").rstrip("\n").splitlines()[:-4]
+    rows = list(csv.DictReader(lines))
+    years = [c for c in rows[0] if c.isdigit()]
+    return {
+        (r["GeoFIPS"].strip().strip('"'), int(r["LineCode"]), int(y)): r[y].strip() for r in rows for y in years
+    }
+
+
+@needs_data
+def test_rpp_state_portion_that_does_not_exist_is_missing():
+    """BEA writes 0.000 for a portion that does not exist (Delaware has no nonmetro portion)."""
+    parpp = prices.read_rpp(PARPP)
+    raw = _raw_cells(PARPP)
+    assert raw[("10999", 1, 2024)] == "0.000"
+    assert math.isnan(one(parpp, geo_fips="10999", item="all_items", year=2024).rpp)
+    delaware_metro = one(parpp, geo_fips="10998", item="all_items", year=2024)
+    assert delaware_metro.rpp == float(raw[("10998", 1, 2024)]) == 101.105
+
+    zero = {k for k, v in raw.items() if v == "0.000"}
+    not_available = {k for k, v in raw.items() if v == prices.NOT_AVAILABLE}
+    assert len(zero) == 340
+    missing = parpp[parpp.rpp.isna()]
+    missing_keys = set(zip(missing.geo_fips, missing.line_code, missing.year))
+    assert len(missing_keys - not_available) == len(zero)
+    assert missing_keys - not_available == zero and not_available <= missing_keys
+    assert (parpp.rpp.dropna() > 0).all()
+    assert {f for f, _, _ in zero} == {"10999", "11999", "34999", "44999"}  # DE, DC, NJ, RI nonmetro
+
+
+def test_rpp_zero_is_missing_in_a_mini_file(tmp_path):
+    path = tmp_path / "MARPP.csv"
+    path.write_text(_BEA_HEADER + _BEA_ROWS.replace("(NA),98.629", "0.000,98.629") + _BEA_FOOTER)
+    houston = prices.read_rpp(path).query("geo_fips == '26420' and item == 'all_items'")
+    assert math.isnan(houston.rpp.iloc[0]) and houston.rpp.iloc[1] == 98.629
 
 
 _BEA_HEADER = "GeoFIPS,GeoName,Region,TableName,LineCode,IndustryClassification,Description,Unit,2023,2024\n"

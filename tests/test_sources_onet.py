@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from upward.bundle.sources import ONET_ATTRIBUTION, SOURCES
 from upward.errors import SourceFormatError
 from upward.sources import onet
 
@@ -299,7 +300,8 @@ def test_duplicate_key(tmp_path):
     path = write_tsv(tmp_path / "Skills.txt", SKILLS_HEADER, rows)
     with pytest.raises(SourceFormatError) as exc:
         onet.read_rated(path, "skills")
-    assert exc.value.row == 5 and "duplicate" in exc.value.reason
+    assert exc.value.row == 5 and "duplicate" in exc.value.reason and "first at row 3" in exc.value.reason
+    assert exc.value.field == "O*NET-SOC Code"
 
 
 def test_ragged_text_row(tmp_path):
@@ -380,8 +382,9 @@ def test_attribution_is_the_one_provenance_requires():
     text = (DATA / "PROVENANCE.md").read_text(encoding="utf-8")
     required = re.search(r'Required attribution: "(This product includes information from the O\*NET 29\.3[^"]+)"', text)
     assert required is not None
-    assert onet.ATTRIBUTION == required.group(1)
-    assert onet.RELEASES == {"29.3": "O*NET 29.3 (May 2025)", "30": "O*NET 30.x graph export"}
+    assert ONET_ATTRIBUTION == required.group(1)
+    assert SOURCES["onet_29_3"].release == "O*NET 29.3 (May 2025)"
+    assert SOURCES["onet_30"].release == "O*NET 30.x"
 
 
 @needs_data

@@ -86,45 +86,46 @@ def descriptor_rollup_sql(ratings: str, soc_map: str) -> str:
     """SQL (DuckDB) rolling O*NET-SOC ratings up to atlas occupations by the rules above.
 
     `ratings` has onetsoc_code, domain, element_id, element_name, scale_id, category, value,
-    onet_release; `soc_map` is reconcile()'s output. One row per occ_code × domain × element ×
-    scale × category. Where an O*NET-SOC code is rated in a domain by 29.3, 29.3 is used; the
-    O*NET 30 export fills only the occupations 29.3 does not rate (its skills are the basic ten).
+    onet_release, recommend_suppress, not_relevant; `soc_map` is reconcile()'s output. One row per
+    occ_code × domain × element × scale × category. The release is chosen per occupation and
+    domain (29.3 whenever any of its O*NET-SOC codes has it), so one average never mixes 29.3's
+    full skill set with O*NET 30's ten basic skills. O*NET's flags travel with the value:
+    `recommend_suppress` (low precision) and `not_relevant` are true when any rating behind it had them.
     """
     return f"""
-    with preferred as (
-        select onetsoc_code, domain, min(onet_release) as onet_release from {ratings} group by all
+    with r0 as (
+        select substr(x.onetsoc_code, 1, 7) as soc_code, x.onetsoc_code, m.occ_code, m.method, x.domain,
+               x.element_id, x.element_name, x.scale_id, coalesce(x.category, -1) as category, x.value,
+               x.onet_release, coalesce(x.recommend_suppress, false) as suppress,
+               coalesce(x.not_relevant, false) as not_relevant
+        from {ratings} x join {soc_map} m on m.system = 'onet' and m.code = x.onetsoc_code
     ),
-    r as (
-        select substr(x.onetsoc_code, 1, 7) as soc_code, x.onetsoc_code, x.domain, x.element_id, x.element_name,
-               x.scale_id, coalesce(x.category, -1) as category, x.value, x.onet_release
-        from {ratings} x join preferred p using (onetsoc_code, domain, onet_release)
-    ),
-    has_base as (
-        select distinct soc_code, domain from r where onetsoc_code = soc_code || '.00'
-    ),
+    preferred as (select occ_code, domain, min(onet_release) as onet_release from r0 group by occ_code, domain),
+    r as (select r0.* from r0 join preferred using (occ_code, domain, onet_release)),
+    has_base as (select distinct soc_code, domain from r where onetsoc_code = soc_code || '.00'),
     soc_level as (
-        select r.soc_code, r.domain, r.element_id, any_value(r.element_name) as element_name, r.scale_id,
-               r.category, avg(r.value) as value, count(distinct r.onetsoc_code) as n_onet_codes,
-               string_agg(distinct r.onet_release, '+' order by r.onet_release) as onet_release
+        select r.occ_code, any_value(r.method) as method, r.soc_code, r.domain, r.element_id,
+               any_value(r.element_name) as element_name, r.scale_id, r.category, avg(r.value) as value,
+               count(distinct r.onetsoc_code) as n_onet_codes, any_value(r.onet_release) as onet_release,
+               bool_or(r.suppress) as suppress, bool_or(r.not_relevant) as not_relevant
         from r left join has_base b on b.soc_code = r.soc_code and b.domain = r.domain
         where b.soc_code is null or r.onetsoc_code = r.soc_code || '.00'
-        group by r.soc_code, r.domain, r.element_id, r.scale_id, r.category
-    ),
-    soc_to_occ as (
-        select distinct substr(code, 1, 7) as soc_code, occ_code, method
-        from {soc_map} where system = 'onet'
+        group by r.occ_code, r.soc_code, r.domain, r.element_id, r.scale_id, r.category
     )
-    select m.occ_code, s.domain, s.element_id, any_value(s.element_name) as element_name, s.scale_id,
-           nullif(s.category, -1) as category, avg(s.value) as value,
-           count(*) as n_soc_codes, sum(s.n_onet_codes) as n_onet_codes, any_value(m.method) as method,
-           string_agg(distinct s.onet_release, '+' order by s.onet_release) as onet_release
-    from soc_level s join soc_to_occ m using (soc_code)
-    group by m.occ_code, s.domain, s.element_id, s.scale_id, s.category
+    select occ_code, domain, element_id, any_value(element_name) as element_name, scale_id,
+           nullif(category, -1) as category, avg(value) as value,
+           count(*) as n_soc_codes, sum(n_onet_codes) as n_onet_codes, any_value(method) as method,
+           any_value(onet_release) as onet_release,
+           bool_or(suppress) as recommend_suppress, bool_or(not_relevant) as not_relevant
+    from soc_level
+    group by occ_code, domain, element_id, scale_id, category
     """
 
 
 #: Methods of descriptor rows that O*NET rated itself (as opposed to a documented proxy).
 DIRECT_METHODS = ("onet_rollup", "oews_aggregate", "not_in_oews")
+#: SOC residual occupations: "…, All Other" and "…, All Other Specialists" (29-1029).
+ALL_OTHER = "%, All Other%"
 
 
 def all_other_proxy_sql(descriptors: str, occupations: str) -> str:
@@ -134,26 +135,30 @@ def all_other_proxy_sql(descriptors: str, occupations: str) -> str:
     with targets as (
         select o.occ_code, d.domain
         from {occupations} o cross join (select distinct domain from {descriptors}) d
-        where o.level = 'detailed' and o.occ_title like '%, All Other'
+        where o.level = 'detailed' and o.occ_title like '{ALL_OTHER}'
           and not exists (select 1 from {descriptors} x where x.occ_code = o.occ_code and x.domain = d.domain)
     ),
     rated as (
-        select x.*, o.occ_title from {descriptors} x join {occupations} o using (occ_code)
-        where x.method in {DIRECT_METHODS} and o.occ_title not like '%, All Other'
+        select x.* from {descriptors} x join {occupations} o using (occ_code)
+        where x.method in {DIRECT_METHODS} and o.occ_title not like '{ALL_OTHER}'
     ),
     candidates as (
         select t.occ_code, r.domain, r.element_id, r.element_name, r.scale_id, r.category, r.value, r.onet_release,
-               r.occ_code as sibling,
+               r.recommend_suppress, r.not_relevant, r.occ_code as sibling,
                case when substr(r.occ_code, 1, 6) = substr(t.occ_code, 1, 6) then 1 else 2 end as tier
         from targets t join rated r
           on r.domain = t.domain and substr(r.occ_code, 1, 4) = substr(t.occ_code, 1, 4)
     ),
-    best as (select occ_code, domain, min(tier) as tier from candidates group by all)
+    -- the nearest tier of siblings, and within it the earliest release, so releases never mix
+    best as (
+        select occ_code, domain, arg_min(tier, [tier::varchar, onet_release]) as tier,
+               arg_min(onet_release, [tier::varchar, onet_release]) as onet_release
+        from candidates group by occ_code, domain
+    )
     select c.occ_code, c.domain, c.element_id, any_value(c.element_name), c.scale_id, c.category, avg(c.value),
            count(distinct c.sibling), 0,
            case b.tier when 1 then 'all_other_broad_group' else 'all_other_minor_group' end,
-           string_agg(distinct c.onet_release, '+' order by c.onet_release)
-    from candidates c join best b using (occ_code, domain)
-    where c.tier = b.tier
-    group by c.occ_code, c.domain, c.element_id, c.scale_id, c.category, b.tier
+           b.onet_release, bool_or(c.recommend_suppress), bool_or(c.not_relevant)
+    from candidates c join best b using (occ_code, domain, tier, onet_release)
+    group by c.occ_code, c.domain, c.element_id, c.scale_id, c.category, b.tier, b.onet_release
     """

@@ -28,3 +28,12 @@ def releases(con) -> dict:
 
     meta = dict(con.execute("select key, value from meta").fetchall())
     return {"bundle": meta["bundle_fingerprint"], "releases": json.loads(meta["releases"])}
+
+
+def top_code_bounds(con) -> dict:
+    """BLS's own words for footnote 5 give the wage a top-coded cell is at least (hourly, annual)."""
+    import re
+
+    text = con.execute("select text from oews_footnotes where footnote_code = '5'").fetchone()[0]
+    hourly, annual = (float(x.replace(",", "")) for x in re.findall(r"\$([\d,]+(?:\.\d+)?)", text)[:2])
+    return {"hourly": hourly, "annual": annual, "footnote": text}

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from upward.analysis._rows import record, records, releases
+from upward.analysis._rows import record, records, releases, top_code_bounds
 from upward.atlas.lookup import NATIONAL
 from upward.errors import UpwardError
 
-_WAGES = (
-    "tot_emp, emp_prse, h_mean, a_mean, mean_prse, h_pct10, h_pct25, h_median, h_pct75, h_pct90, "
-    "a_pct10, a_pct25, a_median, a_pct75, a_pct90, jobs_1000, loc_quotient, "
-    "a_pct90_top_coded, a_pct75_top_coded, a_median_top_coded, a_mean_top_coded, h_pct90_top_coded, "
-    "h_mean_fn, a_mean_fn, tot_emp_fn"
-)
+#: Every OEWS measure with its footnote code and, for wages, the top-coded flag.
+_WAGES = "* exclude (area_code, occ_code)"
 
 
 def top_descriptors(con, occ_code: str, domain: str, limit: int = 10) -> list[dict]:
@@ -34,7 +30,14 @@ def top_descriptors(con, occ_code: str, domain: str, limit: int = 10) -> list[di
 
 
 def occupation_profile(con, occ_code: str, area_code: str = NATIONAL, top: int = 10) -> dict:
-    occ = record(con, "select * from occupations where occ_code = ?", [occ_code])
+    occ = record(
+        con,
+        """select o.*, mj.title as major_title, mn.title as minor_title from occupations o
+           left join occupation_groups mj on mj.group_code = o.major_code
+           left join occupation_groups mn on mn.group_code = o.minor_code
+           where o.occ_code = ?""",
+        [occ_code],
+    )
     if occ is None:
         raise UpwardError(f"No occupation {occ_code} in the atlas.")
     area = record(con, "select area_code, area_name, area_type from areas where area_code = ?", [area_code])
@@ -65,7 +68,10 @@ def occupation_profile(con, occ_code: str, area_code: str = NATIONAL, top: int =
         r[0] for r in con.execute("select code from soc_map where system = 'onet' and occ_code = ? order by code", [occ_code]).fetchall()
     ]
     return {
-        "occupation": {k: occ[k] for k in ("occ_code", "occ_title", "level", "major_code", "in_oews")},
+        "occupation": {
+            k: occ[k]
+            for k in ("occ_code", "occ_title", "level", "major_code", "major_title", "minor_code", "minor_title", "broad_code", "in_oews")
+        },
         "area": area,
         "wages": wages,
         "wages_national": national,
@@ -73,6 +79,7 @@ def occupation_profile(con, occ_code: str, area_code: str = NATIONAL, top: int =
         "projections_national": proj,
         "education": edu,
         "onet_codes": onet_codes,
+        "top_coded_at_least": top_code_bounds(con),
         "skills": top_descriptors(con, occ_code, "skills", top),
         "knowledge": top_descriptors(con, occ_code, "knowledge", top),
         "data": releases(con),

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from upward.analysis._rows import record, records, releases
+from upward.analysis._rows import record, records, releases, top_code_bounds
 from upward.errors import UpwardError
 
 #: MIT household types, in MIT's order. The default until profiles exist: one adult, no children,
 #: the smallest household, so a wage below it is below living wage for any household type.
 DEFAULT_HOUSEHOLD = "1A0C"
 AREA_TYPES = ("national", "state", "metro", "nonmetro")
+#: A location quotient of a tiny occupation is mostly sampling noise (its employment RSE is
+#: large), so "most concentrated" lists only occupations holding at least 2 in 10,000 of the
+#: area's jobs, and never fewer than 50 jobs.
+CONCENTRATION_MIN_SHARE = 0.0002
+CONCENTRATION_MIN_JOBS = 50
 
 
 def list_areas(con, search: str | None = None, state: str | None = None, area_type: str | None = None) -> list[dict]:
+    area_type = area_type.lower() if area_type else None
     if area_type is not None and area_type not in AREA_TYPES:
         raise UpwardError(f"Unknown area type '{area_type}'.", hint=f"Use one of: {', '.join(AREA_TYPES)}.")
+    if state and not con.execute(
+        "select 1 from states where lower(state_abbr) = ? or lower(state_name) = ?", [state.lower(), state.lower()]
+    ).fetchone():
+        raise UpwardError(f"Unknown state '{state}'.", hint="Use a USPS abbreviation such as TX, or a name such as Texas.")
     where, params = [], []
     if search:
         where.append("lower(area_name) like ?")
@@ -36,6 +46,7 @@ def households(con) -> list[str]:
 
 
 def living_wage(con, area_code: str, household: str = DEFAULT_HOUSEHOLD) -> dict | None:
+    household = household.upper()
     if household not in households(con):
         raise UpwardError(f"Unknown household type '{household}'.", hint=f"Use one of: {', '.join(households(con))}.")
     row = record(
@@ -60,7 +71,7 @@ def region_summary(con, area_code: str, household: str = DEFAULT_HOUSEHOLD, top:
         [area_code],
     )
     total = area["total_employment"] or 0
-    min_emp = max(50, round(total * 0.0002))
+    min_emp = max(CONCENTRATION_MIN_JOBS, round(total * CONCENTRATION_MIN_SHARE))
     occ_cols = (
         "w.occ_code, o.occ_title, w.tot_emp as employment, w.a_median, w.a_median_top_coded, "
         "w.a_pct25, w.loc_quotient, w.jobs_1000"
@@ -82,6 +93,7 @@ def region_summary(con, area_code: str, household: str = DEFAULT_HOUSEHOLD, top:
             [area_code, min_emp, top],
         )
     rpp_year = con.execute("select value from meta where key = 'rpp_year'").fetchone()[0]
+    bounds = top_code_bounds(con)
     return {
         "area": {k: area[k] for k in ("area_code", "area_name", "area_type", "state_abbr", "state_name", "cbsa_code", "n_counties")},
         "employment": all_occ["tot_emp"] if all_occ else None,
@@ -91,5 +103,6 @@ def region_summary(con, area_code: str, household: str = DEFAULT_HOUSEHOLD, top:
         "largest_occupations": largest,
         "most_concentrated_occupations": concentrated,
         "concentration_min_employment": min_emp if concentrated else None,
+        "top_coded_at_least": bounds,
         "data": releases(con),
     }

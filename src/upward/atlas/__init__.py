@@ -1,21 +1,36 @@
 """The atlas: Upward's DuckDB database, built from the bundle on first use and then opened read-only.
 
-It lives in the user data directory (or `--db PATH` / `UPWARD_DB`) under a name carrying the
-bundle's fingerprint, so a new data release builds a new atlas and never mixes with the old one.
+It lives in the user data directory (or `--db PATH` / `UPWARD_DB`) under a name carrying its
+fingerprint — the bundle's content and the code that derives the atlas — so a new data release
+or a new derivation builds a new atlas and never mixes with the old one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from upward.errors import UpwardError
 
+_HERE = Path(__file__).resolve().parent
+#: The code whose change changes the atlas's content.
+_DERIVATION = (_HERE / "build.py", _HERE.parent / "soc.py")
+
+
+@cache
+def fingerprint() -> str:
+    from upward import bundle
+
+    h = hashlib.sha256(bundle.fingerprint().encode())
+    for f in _DERIVATION:
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
 
 def default_path() -> Path:
-    from upward.bundle import fingerprint
-
     env = os.environ.get("UPWARD_DB")
     if env:
         return Path(env)
@@ -32,36 +47,39 @@ class NotAnAtlasError(UpwardError):
         )
 
 
-def _fingerprint_of(path: Path) -> str | None:
-    """The bundle fingerprint an atlas was built from; raises if the file is something else."""
+def fingerprint_of(path: Path) -> str:
+    """The fingerprint an existing atlas was built with; raises if the file is something else."""
     import duckdb
 
+    if Path(path).is_dir():
+        raise UpwardError(f"{path} is a folder; --db needs a file path such as {Path(path) / 'atlas.duckdb'}.")
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         raise NotAnAtlasError(path) from exc
     try:
-        row = con.execute("select value from meta where key = 'bundle_fingerprint'").fetchone()
+        meta = dict(con.execute("select key, value from meta").fetchall())
     except duckdb.Error as exc:
         raise NotAnAtlasError(path) from exc
     finally:
         con.close()
-    if not row:
+    if "bundle_fingerprint" not in meta:  # every atlas Upward ever built records its bundle
         raise NotAnAtlasError(path)
-    return row[0]
+    return meta.get("atlas_fingerprint", "")
+
+
+def is_current(path: Path) -> bool:
+    return Path(path).exists() and fingerprint_of(path) == fingerprint()
 
 
 def ensure(path: Path | str | None = None, progress: Callable[[str], None] | None = None) -> Path:
-    """Return the path of an atlas that matches the shipped bundle, building it if needed.
+    """Return the path of a current atlas, building it if needed.
 
-    An atlas built from another bundle is rebuilt (it is derived data); any other file is refused.
+    An atlas built from another bundle or derivation is rebuilt (it is derived data); any other
+    file is refused, never overwritten.
     """
-    from upward.bundle import fingerprint
-
     path = Path(path) if path else default_path()
-    if path.is_dir():
-        raise UpwardError(f"{path} is a folder; --db needs a file path such as {path / 'atlas.duckdb'}.")
-    if path.exists() and _fingerprint_of(path) == fingerprint():
+    if is_current(path):
         return path
     from upward.atlas.build import build
 

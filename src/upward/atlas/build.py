@@ -16,16 +16,19 @@ from pathlib import Path
 
 import duckdb
 
+import upward.atlas
 from upward import __version__, bundle, soc
 from upward.bundle.sources import SOURCES
 
-#: Price parities are the latest BEA year bundled.
-RPP_YEAR = 2024
-
-
 def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
-    """Write the atlas to a temporary file next to `path` and move it into place when complete."""
+    """Write the atlas to a temporary file next to `path` and move it into place when complete.
+
+    An existing file is replaced only if it is an Upward atlas (of any bundle): nothing else a
+    user keeps at that path is ever overwritten.
+    """
     path = Path(path)
+    if path.exists():
+        upward.atlas.fingerprint_of(path)  # raises NotAnAtlasError for anything but an atlas
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".building", dir=path.parent)
     os.close(fd)
@@ -75,12 +78,13 @@ def _write_meta(con: duckdb.DuckDBPyConnection) -> None:
     prov = bundle.provenance()
     releases = {key: s.release for key, s in SOURCES.items()}
     rows = [
+        ("atlas_fingerprint", upward.atlas.fingerprint()),
         ("bundle_fingerprint", bundle.fingerprint()),
         ("bundle_schema", str(prov["bundle_schema"])),
         ("built_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
         ("upward_version", __version__),
         ("releases", json.dumps(releases, ensure_ascii=False)),
-        ("rpp_year", str(RPP_YEAR)),
+        ("rpp_year", str(con.execute("select max(year) from prices_rpp").fetchone()[0])),
     ]
     con.execute("create table meta (key varchar primary key, value varchar)")
     con.executemany("insert into meta values (?, ?)", rows)
@@ -105,7 +109,10 @@ DERIVED: list[tuple[str, str]] = [
         # State FIPS ↔ postal abbreviation, read off the county list (the first two FIPS digits).
         """
         create table states as
-        select a.state_code, any_value(g.state_abbr) as state_abbr, a.area_name as state_name
+        select a.state_code,
+               -- Guam and the Virgin Islands have no counties in the list: their USPS codes.
+               coalesce(any_value(g.state_abbr), case a.state_code when '66' then 'GU' when '78' then 'VI' end) as state_abbr,
+               a.area_name as state_name
         from oews_areas a left join geo_county_areas g on substr(g.county_fips, 1, 2) = a.state_code
         where a.area_type = 'state' group by a.state_code, a.area_name
         """,
@@ -122,7 +129,7 @@ DERIVED: list[tuple[str, str]] = [
     ),
     (
         "areas",
-        f"""
+        """
         create table areas as
         with typed as (
             select a.area_code, a.area_name, a.state_code,
@@ -134,7 +141,10 @@ DERIVED: list[tuple[str, str]] = [
             from oews_areas a
         ),
         emp as (select area_code, tot_emp from oews_wages where occ_code = '00-0000'),
-        rpp as (select "table", geo_fips, rpp from prices_rpp where item = 'all_items' and year = {RPP_YEAR}),
+        rpp as (
+            select "table", geo_fips, rpp from prices_rpp
+            where item = 'all_items' and year = (select max(year) from prices_rpp)
+        ),
         nonstate as (
             select t.*, case when t.area_type = 'metro' then substr(t.area_code, 3) end as cbsa_code
             from typed t
@@ -153,47 +163,43 @@ DERIVED: list[tuple[str, str]] = [
             left join rpp nm on n.area_type = 'nonmetro' and nm."table" = 'PARPP' and nm.geo_fips = n.state_code || '999'
         ),
         state_parts as (
-            -- A state's parity from BEA's two portions, weighted by the OEWS employment of the
-            -- state's metro and nonmetro areas (BEA's state table is not bundled).
-            select p.state_code,
-                   sum(e.tot_emp * case when p.area_type = 'metro' then m.rpp else nm.rpp end)
-                     / sum(e.tot_emp) as price_parity,
-                   bool_and(case when p.area_type = 'metro' then m.rpp else nm.rpp end is not null) as complete
-            from priced p join emp e using (area_code)
-            left join rpp m on m."table" = 'PARPP' and m.geo_fips = p.state_code || '998'
-            left join rpp nm on nm."table" = 'PARPP' and nm.geo_fips = p.state_code || '999'
-            where p.area_type in ('metro', 'nonmetro')
-            group by p.state_code
+            -- A state's parity from BEA's two portions (BEA's state table is not bundled), weighted
+            -- by employment: the nonmetro portion by the state's nonmetropolitan areas (which lie
+            -- within the state), the metro portion by the rest of the state's OEWS employment
+            -- (metros crossing state lines are thus counted by state, not by their main state).
+            -- A portion BEA does not publish (e.g. Delaware has no nonmetropolitan portion) is
+            -- left out and the other carries the state.
+            select s.state_code,
+                   s.tot_emp - coalesce(n.emp, 0) as metro_emp, coalesce(n.emp, 0) as nonmetro_emp,
+                   m.rpp as metro_rpp, nm.rpp as nonmetro_rpp
+            from (select state_code, e.tot_emp from typed join emp e using (area_code) where area_type = 'state') s
+            left join (
+                select t.state_code, sum(e.tot_emp) as emp from typed t join emp e using (area_code)
+                where t.area_type = 'nonmetro' group by t.state_code
+            ) n using (state_code)
+            left join rpp m on m."table" = 'PARPP' and m.geo_fips = s.state_code || '998'
+            left join rpp nm on nm."table" = 'PARPP' and nm.geo_fips = s.state_code || '999'
+        ),
+        state_rpp as (
+            select state_code,
+                   (coalesce(metro_rpp * metro_emp, 0) + coalesce(nonmetro_rpp * nonmetro_emp, 0))
+                     / nullif(case when metro_rpp is not null then metro_emp else 0 end
+                              + case when nonmetro_rpp is not null then nonmetro_emp else 0 end, 0) as price_parity
+            from state_parts
         )
         select p.area_code, p.area_name, p.area_type, p.state_code, s.state_abbr, s.state_name, p.cbsa_code,
                (select count(*) from area_counties c where c.area_code = p.area_code) as n_counties,
                e.tot_emp as total_employment,
-               case when p.area_type = 'state' then (case when sp.complete then round(sp.price_parity, 3) end)
-                    else p.price_parity end as price_parity,
-               case when p.area_type = 'state' and sp.complete then
+               case when p.area_type = 'state' then round(sp.price_parity, 3) else p.price_parity end as price_parity,
+               case when p.area_type = 'state' and sp.price_parity is not null then
                       'derived: BEA RPP of the state''s metropolitan and nonmetropolitan portions weighted by OEWS employment'
                     when p.area_type = 'state' then null
-                    when p.price_parity is null then null
                     else p.price_parity_source end as price_parity_source
         from priced p
         left join states s using (state_code)
         left join emp e using (area_code)
-        left join state_parts sp on sp.state_code = p.state_code and p.area_type = 'state'
+        left join state_rpp sp on sp.state_code = p.state_code and p.area_type = 'state'
         order by p.area_code
-        """,
-    ),
-    (
-        "occupations_hierarchy",
-        """
-        create table occupations as
-        select o.occ_code, o.occ_title, o.display_level,
-               case o.display_level when 0 then (case when o.occ_code = '00-0000' then 'total' else 'major' end)
-                    when 1 then 'minor' when 2 then 'broad' else 'detailed' end as level,
-               substr(o.occ_code, 1, 2) || '-0000' as major_code,
-               substr(o.occ_code, 1, 4) || '000' as minor_code,
-               substr(o.occ_code, 1, 6) || '0' as broad_code,
-               true as in_oews
-        from oews_occupations o
         """,
     ),
     (
@@ -234,27 +240,70 @@ DERIVED: list[tuple[str, str]] = [
 
 AFTER_SOC: list[tuple[str, str]] = [
     (
-        "occupations_not_in_oews",
+        "occupation_groups",
+        # SOC groups with titles: the ones OEWS publishes, completed by the projections matrix's
+        # summary rows (OEWS skips groups it does not estimate, e.g. minor group 51-5100).
         """
-        insert into occupations
-        select distinct on (m.occ_code) m.occ_code,
-               coalesce(p.title, o.title) as occ_title, 3, 'detailed',
-               substr(m.occ_code, 1, 2) || '-0000', substr(m.occ_code, 1, 4) || '000', substr(m.occ_code, 1, 6) || '0', false
-        from soc_map m
-        left join projections_occupations p on p.soc_code = m.occ_code
-        left join onet_occupations o on o.onetsoc_code = m.occ_code || '.00'
-        where m.method = 'not_in_oews'
-        order by m.occ_code
+        create table occupation_groups as
+        select occ_code as group_code, any_value(occ_title) as title,
+               case when occ_code like '__-0000' then 'major' when occ_code like '%00' then 'minor' else 'broad' end as level
+        from (
+            select occ_code, occ_title, 1 as pref from oews_occupations where display_level < 3 and occ_code <> '00-0000'
+            union all
+            select soc_code, title, 2 from projections_occupations where occupation_type = 'Summary' and soc_code <> '00-0000'
+        )
+        group by occ_code
+        """,
+    ),
+    (
+        "occupations",
+        # Levels follow the SOC code structure, except that every row OEWS publishes as detailed is
+        # detailed (its aggregates such as 13-1020 look like broad codes). A SOC 2018 broad group
+        # is the detailed code ending in 0; a minor group is the longest group code whose digits
+        # before its trailing zeros begin the code (15-1252 → 15-1200, not 15-1000).
+        """
+        create table occupations as
+        with base as (
+            select occ_code, occ_title, display_level, true as in_oews from oews_occupations
+            union all
+            select m.occ_code, any_value(coalesce(p.title, o.title)), 3, false
+            from soc_map m
+            left join projections_occupations p on p.soc_code = m.occ_code
+            left join onet_occupations o on o.onetsoc_code = m.occ_code || '.00'
+            where m.method = 'not_in_oews' group by m.occ_code
+        ),
+        typed as (
+            select occ_code, occ_title, in_oews,
+                   case when occ_code = '00-0000' then 'total'
+                        when display_level = 3 then 'detailed'
+                        when occ_code like '__-0000' then 'major'
+                        when occ_code like '%00' then 'minor'
+                        else 'broad' end as level
+            from base
+        ),
+        minors as (select group_code, rtrim(group_code, '0') as prefix from occupation_groups where level = 'minor')
+        select t.occ_code, t.occ_title, t.level,
+               case when t.level <> 'total' then substr(t.occ_code, 1, 2) || '-0000' end as major_code,
+               case when t.level = 'minor' then t.occ_code
+                    when t.level in ('broad', 'detailed') then coalesce(
+                        (select g.group_code from minors g where starts_with(t.occ_code, g.prefix)
+                         order by length(g.prefix) desc limit 1),
+                        substr(t.occ_code, 1, 4) || '000') end as minor_code,
+               case when t.level in ('broad', 'detailed') then substr(t.occ_code, 1, 6) || '0' end as broad_code,
+               t.in_oews
+        from typed t order by t.occ_code
         """,
     ),
     (
         "descriptors",
         "create table descriptors as "
         + soc.descriptor_rollup_sql(
-            """(select onetsoc_code, domain, element_id, element_name, scale_id, category, value, onet_release
+            """(select onetsoc_code, domain, element_id, element_name, scale_id, category, value, onet_release,
+                       recommend_suppress, not_relevant
                 from onet_descriptors
                 union all
-                select onetsoc_code, 'job_zone', 'JZ', 'Job Zone', 'JZ', null, job_zone, '29.3' from onet_job_zones)""",
+                select onetsoc_code, 'job_zone', 'JZ', 'Job Zone', 'JZ', null, job_zone, '29.3', null, null
+                from onet_job_zones)""",
             "soc_map",
         ),
     ),

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from upward.analysis.regions import DEFAULT_HOUSEHOLD
+from upward.atlas.lookup import NATIONAL
 from upward.errors import UpwardError
 
 app = typer.Typer(
@@ -48,9 +50,7 @@ def _connect(db: Path | None):
     from upward import atlas
 
     path = atlas.default_path() if db is None else db
-    from upward.bundle import fingerprint
-
-    if path.is_file() and atlas._fingerprint_of(path) == fingerprint():
+    if atlas.is_current(path):
         return atlas.connect(path)
     from upward.cli.render import err_console
 
@@ -107,7 +107,7 @@ def regions(
 @handles_errors
 def region(
     area: Annotated[str, typer.Argument(help="OEWS area code, CBSA code, state abbreviation or name.")],
-    household: Annotated[str, typer.Option("--household", help="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C.")] = "1A0C",
+    household: Annotated[str, typer.Option("--household", help="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C.")] = DEFAULT_HOUSEHOLD,
     top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many occupations to list.")] = 10,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -126,8 +126,18 @@ def region(
     if as_json:
         return render.emit_json({"resolved": resolved.note, **s})
     if as_csv:
+        lw = s["living_wage"] or {}
+        area = {
+            "area_code": s["area"]["area_code"],
+            "area_name": s["area"]["area_name"],
+            "area_employment": s["employment"],
+            "area_median_wage": (s["wages_all_occupations"] or {}).get("a_median"),
+            "price_parity": s["price_parity"]["value"],
+            "living_wage_household": lw.get("household"),
+            "living_wage_annual": lw.get("annual_wage"),
+        }
         rows = [
-            {"area_code": s["area"]["area_code"], "list": name, "rank": i + 1, **o}
+            {**area, "list": name, "rank": i + 1, **o}
             for name in ("largest_occupations", "most_concentrated_occupations")
             for i, o in enumerate(s[name])
         ]
@@ -139,9 +149,10 @@ def _print_region(s: dict) -> None:
     from upward.cli import render
 
     a, w, lw, pp = s["area"], s["wages_all_occupations"] or {}, s["living_wage"], s["price_parity"]
+    cap = s["top_coded_at_least"]["annual"]
     c = render.console
     c.print(f"[bold]{a['area_name']}[/]  ({a['area_code']}, {a['area_type']}{', ' + str(a['n_counties']) + ' counties' if a['n_counties'] else ''})", highlight=False)
-    c.print(f"Employment: {render.number(s['employment'])}    Median annual wage: {render.money(w.get('a_median'), w.get('a_median_top_coded'))}    Mean: {render.money(w.get('a_mean'))}", highlight=False)
+    c.print(f"Employment: {render.number(s['employment'])}    Median annual wage: {render.money(w.get('a_median'), at_least=cap if w.get('a_median_top_coded') else None)}    Mean: {render.money(w.get('a_mean'))}", highlight=False)
     c.print(
         f"Price parity ({pp['year']}): {render.number(pp['value'], 1) if pp['value'] is not None else 'not available'}"
         + (f"  [dim]{pp['source']}[/]" if pp["source"] else ""),
@@ -163,7 +174,7 @@ def _print_region(s: dict) -> None:
                     title,
                     cols,
                     [
-                        [o["occ_code"], o["occ_title"], render.number(o["employment"]), render.money(o["a_median"], o["a_median_top_coded"]), render.money(o["a_pct25"]), render.number(o["loc_quotient"], 2)]
+                        [o["occ_code"], o["occ_title"], render.number(o["employment"]), render.money(o["a_median"], at_least=cap if o["a_median_top_coded"] else None), render.money(o["a_pct25"]), render.number(o["loc_quotient"], 2)]
                         for o in s[key]
                     ],
                     {2, 3, 4, 5},
@@ -176,7 +187,7 @@ def _print_region(s: dict) -> None:
 @handles_errors
 def occupation(
     soc: Annotated[str, typer.Argument(help="SOC code (29-1141), O*NET-SOC code (29-1141.01) or title.")],
-    region: Annotated[str, typer.Option("--region", "-r", help="Area for wages and employment (default: national).")] = "0000000",
+    region: Annotated[str, typer.Option("--region", "-r", help="Area for wages and employment (default: national).")] = NATIONAL,
     top: Annotated[int, typer.Option("--top", min=1, max=50, help="How many skills and knowledge areas to list.")] = 10,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -219,8 +230,9 @@ def _print_occupation(p: dict) -> None:
     from upward.cli import render
 
     c = render.console
-    o, a, w = p["occupation"], p["area"], p["wages"]
+    o, a, w, cap = p["occupation"], p["area"], p["wages"], p["top_coded_at_least"]
     c.print(f"[bold]{o['occ_title']}[/]  ({o['occ_code']})  in {a['area_name']}", highlight=False)
+    c.print(f"[dim]{o['major_title'] or o['major_code']} › {o['minor_title'] or o['minor_code']}[/]", highlight=False)
     if w:
         c.print(
             f"Employment: {render.number(w['tot_emp'])}  (RSE {render.number(w['emp_prse'], 1)}%)    "
@@ -228,8 +240,8 @@ def _print_occupation(p: dict) -> None:
             highlight=False,
         )
         rows = [
-            ["annual", *(render.money(w[f"a_{k}"], w.get(f"a_{k}_top_coded", False)) for k in ("pct10", "pct25", "median", "pct75", "pct90", "mean"))],
-            ["hourly", *(render.money(w[f"h_{k}"], w.get(f"h_{k}_top_coded", False), hourly=True) for k in ("pct10", "pct25", "median", "pct75", "pct90", "mean"))],
+            [unit, *(render.money(w[f"{u}_{k}"], hourly=u == "h", at_least=cap[unit] if w[f"{u}_{k}_top_coded"] else None) for k in ("pct10", "pct25", "median", "pct75", "pct90", "mean"))]
+            for u, unit in (("a", "annual"), ("h", "hourly"))
         ]
         c.print(render.table("Wages", ["", "10th", "25th", "median", "75th", "90th", "mean"], rows, {1, 2, 3, 4, 5, 6}))
     else:
@@ -257,6 +269,8 @@ def _print_occupation(p: dict) -> None:
             title += " — O*NET 29.3 does not rate this occupation; O*NET 30 gives its ten basic skills only"
         if any(m.startswith("all_other") for _, m in sources):
             title += " — proxy: mean of the named occupations in the same SOC group"
+        if not p[key]:
+            c.print(f"{title}: O*NET rates none for this occupation (see `upward atlas info` for coverage).")
         if p[key]:
             c.print(
                 render.table(
@@ -275,19 +289,28 @@ app.add_typer(atlas_app, name="atlas")
 
 @atlas_app.command("build")
 @handles_errors
-def atlas_build(db: DbOption = None, force: Annotated[bool, typer.Option("--force", help="Rebuild even if current.")] = False):
+def atlas_build(
+    db: DbOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if current.")] = False,
+    as_json: JsonOption = False,
+):
     """Build the atlas from the bundled data (done automatically on first use)."""
+    import time
+
     from upward import atlas
     from upward.atlas.build import build
-    from upward.cli.render import err_console
+    from upward.cli import render
 
     path = db or atlas.default_path()
-    with err_console.status("Building the atlas…") as status:
-        if force:
+    built, t0 = False, time.perf_counter()
+    if force or not atlas.is_current(path):
+        with render.err_console.status("Building the atlas…") as status:
             build(path, progress=lambda s: status.update(f"Building the atlas: {s}"))
-        else:
-            atlas.ensure(path, progress=lambda s: status.update(f"Building the atlas: {s}"))
-    err_console.print(f"Atlas ready: {path}")
+        built = True
+    result = {"path": str(path), "built": built, "seconds": round(time.perf_counter() - t0, 2), "atlas_fingerprint": atlas.fingerprint()}
+    if as_json:
+        return render.emit_json(result)
+    render.err_console.print(f"Atlas {'built' if built else 'already current'}: {path}" + (f" ({result['seconds']} s)" if built else ""))
 
 
 @atlas_app.command("info")
@@ -298,25 +321,39 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOpti
     from upward.analysis.coverage import onet_coverage
     from upward.cli import render
 
+    _check_formats(as_json, as_csv)
     con = _connect(db)
     meta = dict(con.execute("select key, value from meta").fetchall())
     sources = [dict(zip(("key", "title", "release", "license"), r)) for r in con.execute("select key, title, release, license from sources").fetchall()]
     cov = onet_coverage(con)
-    _check_formats(as_json, as_csv)
     if as_json:
         return render.emit_json({"meta": meta, "sources": sources, "onet_coverage": cov})
     if as_csv:
         return render.emit_csv(cov["per_area"])
-    render.console.print(f"Atlas: {db or atlas.default_path()}")
-    render.console.print(f"Bundle {meta['bundle_fingerprint']}, built {meta['built_at']}, Upward {meta['upward_version']}")
-    render.console.print(render.table("Data releases", ["source", "title", "release", "license"], [[s["key"], s["title"], s["release"], s["license"]] for s in sources]))
-    render.console.print(
+    c = render.console
+    c.print(f"Atlas: {db or atlas.default_path()}")
+    c.print(f"Atlas {meta['atlas_fingerprint']} from bundle {meta['bundle_fingerprint']}, built {meta['built_at']}, Upward {meta['upward_version']}")
+    c.print(render.table("Data releases", ["source", "title", "release", "license"], [[s["key"], s["title"], s["release"], s["license"]] for s in sources]))
+    c.print(
+        f"O*NET rates the occupations holding {cov['national_share']:.1%} of all US employment "
+        f"({cov['national_share_with_all_other_proxies']:.1%} with the labelled 'All Other' proxies)."
+    )
+    c.print(
         render.table(
-            "Share of employment in occupations with O*NET descriptors",
-            ["area type", "areas", "minimum", "median", "national"],
-            [[r["area_type"], str(r["areas"]), f"{r['min_share']:.1%}", f"{r['median_share']:.1%}", f"{cov['national_share']:.1%}"] for r in cov["by_area_type"]],
-            {1, 2, 3, 4},
+            "Share of employment in occupations O*NET rates, by area",
+            ["area type", "areas", "min of all jobs", "median of all jobs", "min of published", "median of published"],
+            [
+                [r["area_type"], str(r["areas"]), f"{r['min_share_of_total']:.1%}", f"{r['median_share_of_total']:.1%}",
+                 f"{r['min_share_of_detailed']:.1%}", f"{r['median_share_of_detailed']:.1%}"]
+                for r in cov["by_area_type"]
+            ],
+            {1, 2, 3, 4, 5},
         )
+    )
+    c.print(
+        "[dim]'Of all jobs' counts every job in the area; 'of published' only jobs in the detailed occupations BLS "
+        "released there. Small areas differ most: BLS withholds many of their cells (footnote 8).[/]",
+        highlight=False,
     )
 
 

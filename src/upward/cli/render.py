@@ -15,10 +15,6 @@ from rich.table import Table
 console = Console()
 err_console = Console(stderr=True)
 
-#: BLS's wage cap for May 2025 (footnote 5): a top-coded wage is at least this much.
-TOP_CODED_ANNUAL = "≥ $239,200"
-TOP_CODED_HOURLY = "≥ $115.00"
-
 
 def _default(o):
     if isinstance(o, (date, datetime)):
@@ -42,9 +38,10 @@ def emit_csv(rows: Iterable[dict]) -> None:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
 
 
-def money(value, top_coded: bool = False, hourly: bool = False) -> str:
-    if top_coded:
-        return TOP_CODED_HOURLY if hourly else TOP_CODED_ANNUAL
+def money(value, hourly: bool = False, at_least: float | None = None) -> str:
+    """Dollars; `at_least` is the BLS top-code bound, shown as '≥ $…' for a top-coded cell."""
+    if at_least is not None:
+        return "≥ " + money(at_least, hourly)
     if value is None:
         return "—"
     return f"${value:,.2f}" if hourly else f"${value:,.0f}"

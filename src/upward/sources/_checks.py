@@ -1,21 +1,51 @@
-"""Shape and type checks shared by the readers, so every reader fails the same clear way."""
+"""Shape and type checks shared by the readers, so every reader fails the same clear way.
+
+Every check raises `SourceFormatError` naming the file, the 1-based file row and the field, so
+a person holding the official file can open it at the line that broke. `header_rows` is how
+many lines come before the first data row (1 for a plain header; 2 where a title sits above it).
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from upward.errors import SourceFormatError
 
+SOC_CODE = r"\d{2}-\d{4}"
+ONET_SOC_CODE = r"\d{2}-\d{4}\.\d{2}"
+CIP_CODE = r"\d{2}(\.\d{2}(\d{2})?)?"
+
 
 def require_file(path: Path) -> Path:
+    """A missing input is a SourceFormatError too, so a caller handles one kind of failure."""
     path = Path(path)
     if not path.is_file():
         raise SourceFormatError(path, "file not found")
     return path
+
+
+def first_bad(
+    mask: pd.Series,
+    path: Path,
+    field: str,
+    reason: str | Callable[[int], str],
+    *,
+    header_rows: int = 1,
+) -> None:
+    """Fail on the first flagged data row; `reason` may be a function of its position.
+
+    A missing flag (a check that could not be decided) counts as bad: a check should never
+    pass a row it could not look at.
+    """
+    bad = pd.Series(mask).fillna(True).to_numpy(dtype=bool)
+    if bad.any():
+        pos = int(bad.nonzero()[0][0])
+        raise SourceFormatError(
+            path, reason(pos) if callable(reason) else reason, field=field, row=pos + 1 + header_rows
+        )
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str], path: Path) -> None:
@@ -30,6 +60,20 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], path: Path) -> Non
             )
 
 
+def text_column(
+    df: pd.DataFrame, column: str, path: Path, *, header_rows: int = 1, required: bool = True
+) -> pd.Series:
+    """Stripped text, with a blank cell missing rather than "" so a join never matches on it.
+
+    A blank in a required column fails: a row without its name or title cannot be shown.
+    """
+    values = df[column].astype("string").str.strip()
+    blank = values.isna() | (values == "")
+    if required:
+        first_bad(blank, path, column, "blank value where a value is required", header_rows=header_rows)
+    return values.mask(blank)
+
+
 def numeric(
     df: pd.DataFrame,
     column: str,
@@ -41,63 +85,75 @@ def numeric(
 ) -> pd.Series:
     """Parse a column as float; the tokens in `allow` (suppression markers) and blanks become NaN.
 
-    A value that is neither a number nor an allowed marker fails with its file row (1-based,
-    counting `header_rows` lines before the data) and field.
+    A value that is neither a number nor an allowed marker fails rather than becoming NaN, so a
+    changed marker or a stray unit cannot pass for "not published".
     """
     raw = df[column]
-    text = raw.astype("string").str.strip()
-    markers = set(allow)
-    blank = text.isna() | (text == "") | text.isin(markers)
-    values = pd.to_numeric(text.where(~blank), errors="coerce")
+    values_text = raw.astype("string").str.strip()
+    blank = values_text.isna() | (values_text == "") | values_text.isin(set(allow))
+    values = pd.to_numeric(values_text.where(~blank), errors="coerce")
     bad = values.isna() & ~blank
     if required:
         bad |= blank
-    if bad.any():
-        pos = int(bad.to_numpy().nonzero()[0][0])
-        shown = raw.iloc[pos]
-        raise SourceFormatError(
-            path,
-            f"expected a number, got {shown!r}",
-            field=column,
-            row=pos + 1 + header_rows,
-        )
+    first_bad(bad, path, column, lambda i: f"expected a number, got {raw.iloc[i]!r}", header_rows=header_rows)
     return values.astype("float64")
 
 
 def matching(
     df: pd.DataFrame, column: str, pattern: str, path: Path, *, header_rows: int = 1, allow_blank: bool = False
 ) -> pd.Series:
-    """Check every value of a code column against a regular expression; return it as stripped strings."""
-    text = df[column].astype("string").str.strip()
-    ok = text.str.fullmatch(pattern).fillna(False).astype(bool)
+    """Check every value of a code column against a regular expression; return it as stripped strings.
+
+    Codes are what the sources are joined on, so a code of the wrong shape fails here instead of
+    silently matching nothing later.
+    """
+    values = df[column].astype("string").str.strip()
+    ok = values.str.fullmatch(pattern).fillna(False).astype(bool)
     if allow_blank:
-        ok |= text.isna() | (text == "")
-    if not ok.all():
-        pos = int((~ok).to_numpy().nonzero()[0][0])
-        raise SourceFormatError(
-            path,
-            f"value {df[column].iloc[pos]!r} does not match the expected form /{pattern}/",
-            field=column,
-            row=pos + 1 + header_rows,
-        )
-    return text
+        ok |= values.isna() | (values == "")
+    first_bad(
+        ~ok,
+        path,
+        column,
+        lambda i: f"value {df[column].iloc[i]!r} does not match the expected form /{pattern}/",
+        header_rows=header_rows,
+    )
+    return values
 
 
 def one_of(
     df: pd.DataFrame, column: str, allowed: Iterable[str], path: Path, *, header_rows: int = 1
 ) -> pd.Series:
+    """Check a column against a closed vocabulary; a new category means a format the reader does not know."""
     allowed = list(allowed)
-    text = df[column].astype("string").str.strip()
-    ok = text.isin(allowed).fillna(False).astype(bool)
-    if not ok.all():
-        pos = int((~ok).to_numpy().nonzero()[0][0])
+    values = df[column].astype("string").str.strip()
+    ok = values.isin(allowed).fillna(False).astype(bool)
+    first_bad(
+        ~ok, path, column, lambda i: f"value {df[column].iloc[i]!r} is not one of {allowed}", header_rows=header_rows
+    )
+    return values
+
+
+def require_unique(
+    df: pd.DataFrame, columns: list[str], path: Path, *, header_rows: int = 1, field: str | None = None
+) -> None:
+    """Fail on the first row whose key repeats an earlier row's, naming both file rows.
+
+    A repeated key would make every later join ambiguous (or silently averaged), so it is a
+    format error. Missing key values count as equal to each other.
+    """
+    later = df.duplicated(columns, keep="first").to_numpy()
+    if later.any():
+        pos = int(later.nonzero()[0][0])
+        key = tuple(df.iloc[pos][c] for c in columns)
+        group = df.groupby(columns, dropna=False, sort=False).ngroup().to_numpy()
+        first = int((group == group[pos]).nonzero()[0][0])
         raise SourceFormatError(
             path,
-            f"value {df[column].iloc[pos]!r} is not one of {allowed}",
-            field=column,
+            f"duplicate {' × '.join(columns)} {key if len(key) > 1 else key[0]!r}, first at row {first + 1 + header_rows}",
+            field=field or columns[0],
             row=pos + 1 + header_rows,
         )
-    return text
 
 
 def strip_excel_text(series: pd.Series) -> pd.Series:
@@ -105,13 +161,12 @@ def strip_excel_text(series: pd.Series) -> pd.Series:
     return series.astype("string").str.replace(r'^="?(.*?)"?$', r"\1", regex=True).str.strip()
 
 
-SOC_CODE = r"\d{2}-\d{4}"
-ONET_SOC_CODE = r"\d{2}-\d{4}\.\d{2}"
-CIP_CODE = r"\d{2}(\.\d{2}(\d{2})?)?"
-
-
 def read_excel_sheet(path: Path, sheet: str, *, header: int = 0) -> pd.DataFrame:
-    """Read one sheet as text (no type guessing), failing with the sheet name when it is absent."""
+    """Read one sheet as text (no type guessing), failing with the sheet name when it is absent.
+
+    openpyxl is used directly because pandas would guess types and turn codes like '01.0100'
+    into numbers; cells come back as Excel stored them.
+    """
     path = require_file(path)
     import openpyxl
 
@@ -129,17 +184,7 @@ def read_excel_sheet(path: Path, sheet: str, *, header: int = 0) -> pd.DataFrame
         raise SourceFormatError(path, f"sheet {sheet!r} has no header row", field=sheet)
     names = [str(c).strip() if c is not None else f"col{i}" for i, c in enumerate(rows[header])]
     body = [tuple(c for c in r) for r in rows[header + 1 :]]
-    df = pd.DataFrame(body, columns=names, dtype=object)
-    return df
-
-
-
-
-_SPACE = re.compile(r"\s+")
-
-
-def clean_title(value: object) -> str:
-    return _SPACE.sub(" ", str(value)).strip()
+    return pd.DataFrame(body, columns=names, dtype=object)
 
 
 def read_csv_text(path: Path, *, encoding: str = "utf-8", **kwargs) -> pd.DataFrame:
@@ -155,25 +200,6 @@ def read_csv_text(path: Path, *, encoding: str = "utf-8", **kwargs) -> pd.DataFr
         raise SourceFormatError(path, f"not {encoding} text ({exc.reason} at byte {exc.start})") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SourceFormatError(path, f"cannot be parsed as CSV ({exc})") from exc
-
-
-def require_unique(
-    df: pd.DataFrame, columns: list[str], path: Path, *, header_rows: int = 1, field: str | None = None
-) -> None:
-    """Fail on the first row whose key repeats an earlier row's, naming both file rows."""
-    dup = df.duplicated(columns, keep=False)
-    if dup.any():
-        later = df.duplicated(columns, keep="first").to_numpy().nonzero()[0]
-        pos = int(later[0])
-        key = tuple(df.iloc[pos][c] for c in columns)
-        same = df[columns].eq(df.iloc[pos][columns]).all(axis=1).to_numpy().nonzero()[0]
-        first = int(same[0])
-        raise SourceFormatError(
-            path,
-            f"duplicate {' × '.join(columns)} {key if len(key) > 1 else key[0]!r}, first at row {first + 1 + header_rows}",
-            field=field or columns[0],
-            row=pos + 1 + header_rows,
-        )
 
 
 def in_sheet(sheet: str, err: SourceFormatError) -> SourceFormatError:

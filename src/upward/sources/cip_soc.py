@@ -17,6 +17,7 @@ from upward.errors import SourceFormatError
 from upward.sources._checks import (
     CIP_CODE,
     SOC_CODE,
+    first_bad,
     in_sheet,
     matching,
     one_of,
@@ -26,9 +27,8 @@ from upward.sources._checks import (
     require_file,
     require_unique,
     strip_excel_text,
+    text_column,
 )
-
-RELEASE = "CIP 2020 / SOC 2018"
 
 NO_MATCH_CIP = "99.9999"
 NO_MATCH_SOC = "99-9999"
@@ -65,19 +65,16 @@ def _pairs_unlabelled(path: Path, sheet: str) -> pd.DataFrame:
     df = read_excel_sheet(path, sheet)
     require_columns(df, [_CIP, _CIP_TITLE, _SOC, _SOC_TITLE], path)
     df = _drop_trailing_blank(df)
+    cip_code = matching(df, _CIP, _CIP6, path)
+    soc_code = matching(df, _SOC, SOC_CODE, path)
     out = pd.DataFrame(
         {
-            "cip_code": matching(df, _CIP, _CIP6, path),
-            "cip_title": df[_CIP_TITLE].astype("string").str.strip(),
-            "soc_code": matching(df, _SOC, SOC_CODE, path),
-            "soc_title": df[_SOC_TITLE].astype("string").str.strip(),
+            "cip_code": cip_code,
+            "cip_title": text_column(df, _CIP_TITLE, path),
+            "soc_code": soc_code,
+            "soc_title": text_column(df, _SOC_TITLE, path),
         }
     )
-    for col, field in (("cip_title", _CIP_TITLE), ("soc_title", _SOC_TITLE)):
-        empty = out[col].isna() | (out[col] == "")
-        if empty.any():
-            pos = int(empty.to_numpy().nonzero()[0][0])
-            raise SourceFormatError(path, "empty title", field=field, row=pos + 2)
     require_unique(out, ["cip_code", "soc_code"], path, field=_SOC)
     return out
 
@@ -103,16 +100,13 @@ def read_crosswalk(path: Path | str) -> pd.DataFrame:
         )
     for code, title, field in (("cip_code", "cip_title", _CIP_TITLE), ("soc_code", "soc_title", _SOC_TITLE)):
         first = cip_soc.groupby(code)[title].transform("first")
-        differ = (cip_soc[title] != first).to_numpy()
-        if differ.any():
-            pos = int(differ.nonzero()[0][0])
-            raise SourceFormatError(
-                path,
-                f"sheet 'CIP-SOC': {cip_soc[code].iloc[pos]} is titled {cip_soc[title].iloc[pos]!r} here "
-                f"but {first.iloc[pos]!r} above",
-                field=field,
-                row=pos + 2,
-            )
+        first_bad(
+            cip_soc[title] != first,
+            path,
+            field,
+            lambda i: f"sheet 'CIP-SOC': {cip_soc[code].iloc[i]} is titled {cip_soc[title].iloc[i]!r} here "
+            f"but {first.iloc[i]!r} above",
+        )
     linked = (cip_soc.cip_code != NO_MATCH_CIP) & (cip_soc.soc_code != NO_MATCH_SOC)
     out = cip_soc[linked]
     return out.sort_values(["cip_code", "soc_code"], kind="stable").reset_index(drop=True)
@@ -163,27 +157,24 @@ def read_cip_codes(path: Path | str) -> pd.DataFrame:
     checked = df.assign(CIPCode=code, CIPFamily=family)
     code = matching(checked, "CIPCode", CIP_CODE, path)
     family = matching(checked, "CIPFamily", r"\d{2}", path)
-    wrong = family != code.str[:2]
-    if wrong.any():
-        pos = int(wrong.to_numpy().nonzero()[0][0])
-        raise SourceFormatError(
-            path, f"family {family.iloc[pos]!r} does not match code {code.iloc[pos]!r}", field="CIPFamily", row=pos + 2
-        )
+    first_bad(
+        family != code.str[:2],
+        path,
+        "CIPFamily",
+        lambda i: f"family {family.iloc[i]!r} does not match code {code.iloc[i]!r}",
+    )
     text_change = one_of(df, "TextChange", ["yes", "no"], path)
+    action = one_of(df, "Action", ACTIONS, path)
     out = pd.DataFrame(
         {
             "cip_code": code,
             "cip_family": family,
-            "title": df["CIPTitle"].astype("string").str.strip(),
+            "title": text_column(df, "CIPTitle", path),
             "definition": df["CIPDefinition"].astype("string").str.strip(),
-            "action": one_of(df, "Action", ACTIONS, path),
-            "text_change": text_change == "yes",
+            "action": action,
+            "text_change": (text_change == "yes").astype(bool),
             "digits": code.str.replace(".", "", regex=False).str.len().astype("int64"),
         }
     )
-    out["text_change"] = out["text_change"].astype(bool)
-    empty = out.title == ""
-    if empty.any():
-        raise SourceFormatError(path, "empty title", field="CIPTitle", row=int(empty.to_numpy().nonzero()[0][0]) + 2)
     require_unique(out, ["cip_code"], path, field="CIPCode")
     return out.sort_values("cip_code", kind="stable").reset_index(drop=True)

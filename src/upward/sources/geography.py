@@ -12,10 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from upward.errors import SourceFormatError
-from upward.sources._checks import matching, one_of, read_csv_text, require_columns, require_unique
-
-RELEASE = "OMB Bulletin 23-01 (July 2023) delineations; OEWS May 2025 areas"
+from upward.sources._checks import (
+    first_bad,
+    matching,
+    one_of,
+    read_csv_text,
+    require_columns,
+    require_unique,
+    text_column,
+)
 
 _CBSA_TYPES = ("Metropolitan Statistical Area", "Micropolitan Statistical Area")
 _AREA_TYPES = {"metropolitan": "metro", "nonmetropolitan": "nonmetro"}
@@ -28,21 +33,6 @@ DELINEATION_COLUMNS = [
     "cbsa_code", "metro_division_code", "csa_code", "cbsa_title", "cbsa_type", "metro_division_title",
     "csa_title", "county_name", "state_name", "county_fips", "central_outlying",
 ]
-
-
-def _text(df: pd.DataFrame, column: str, path: Path, *, required: bool = True) -> pd.Series:
-    """Stripped text; blank becomes missing, or fails with its row when the field is required."""
-    text = df[column].astype("string").str.strip()
-    blank = (text == "").to_numpy()
-    if required and blank.any():
-        raise SourceFormatError(path, "empty value", field=column, row=int(blank.nonzero()[0][0]) + 2)
-    return text.mask(text == "")
-
-
-def _first_bad(mask: pd.Series, path: Path, reason: str, field: str) -> None:
-    bad = mask.fillna(False).astype(bool).to_numpy()
-    if bad.any():
-        raise SourceFormatError(path, reason, field=field, row=int(bad.nonzero()[0][0]) + 2)
 
 
 def read_county_areas(path: Path | str) -> pd.DataFrame:
@@ -64,12 +54,12 @@ def read_county_areas(path: Path | str) -> pd.DataFrame:
         {
             "county_fips": matching(df, "county_fips", r"\d{5}", path),
             "state_abbr": matching(df, "state", r"[A-Z]{2}", path),
-            "county_name": _text(df, "county_name", path),
+            "county_name": text_column(df, "county_name", path),
             "area_code": matching(df, "oews_area_code7", r"\d{7}", path),
-            "area_name": _text(df, "oews_area_name", path),
+            "area_name": text_column(df, "oews_area_name", path),
             "area_type": one_of(df, "area_type", list(_AREA_TYPES), path).map(_AREA_TYPES).astype("string"),
             "cbsa_code": matching(df, "cbsa_code_2023", r"\d{5}", path, allow_blank=True),
-            "cbsa_title": _text(df, "cbsa_title_2023", path, required=False),
+            "cbsa_title": text_column(df, "cbsa_title_2023", path, required=False),
             "cbsa_type": one_of(df, "cbsa_type_2023", ["", *_CBSA_TYPES], path),
         }
     )
@@ -90,9 +80,9 @@ def read_county_areas(path: Path | str) -> pd.DataFrame:
         (~metro & (out.area_code.str[:2] == "00"), "oews_area_code7",
          "a nonmetropolitan area code starts with the state code, not '00'"),
     ):
-        _first_bad(bad, path, reason, field)
+        first_bad(bad, path, field, reason)
     names = out.groupby("area_code").area_name.transform("first")
-    _first_bad(out.area_name != names, path, "one OEWS area code with two names", "oews_area_name")
+    first_bad(out.area_name != names, path, "oews_area_name", "one OEWS area code with two names")
     return out[COUNTY_AREA_COLUMNS].sort_values("county_fips", kind="stable").reset_index(drop=True)
 
 
@@ -118,23 +108,23 @@ def read_cbsa_delineation(path: Path | str) -> pd.DataFrame:
             "cbsa_code": matching(df, "cbsacode", r"\d{5}", path),
             "metro_division_code": division.mask(division == ""),
             "csa_code": csa.mask(csa == ""),
-            "cbsa_title": _text(df, "cbsatitle", path),
+            "cbsa_title": text_column(df, "cbsatitle", path),
             "cbsa_type": one_of(df, "metropolitanmicropolitanstatis", _CBSA_TYPES, path),
-            "metro_division_title": _text(df, "metropolitandivisiontitle", path, required=False),
-            "csa_title": _text(df, "csatitle", path, required=False),
-            "county_name": _text(df, "countycountyequivalent", path),
-            "state_name": _text(df, "statename", path),
+            "metro_division_title": text_column(df, "metropolitandivisiontitle", path, required=False),
+            "csa_title": text_column(df, "csatitle", path, required=False),
+            "county_name": text_column(df, "countycountyequivalent", path),
+            "state_name": text_column(df, "statename", path),
             "county_fips": matching(df, "fipsstatecode", r"\d{2}", path)
             + matching(df, "fipscountycode", r"\d{3}", path),
             "central_outlying": one_of(df, "centraloutlyingcounty", ["Central", "Outlying"], path),
         }
     )
-    _first_bad(
+    first_bad(
         out.metro_division_code.notna() != out.metro_division_title.notna(),
-        path, "division code and title must both be given or both blank", "metropolitandivisiontitle",
+        path, "metropolitandivisiontitle", "division code and title must both be given or both blank",
     )
-    _first_bad(
-        out.csa_code.notna() != out.csa_title.notna(), path, "CSA code and title must both be given or both blank", "csatitle"
+    first_bad(
+        out.csa_code.notna() != out.csa_title.notna(), path, "csatitle", "CSA code and title must both be given or both blank"
     )
     require_unique(out, ["county_fips"], path, field="fipscountycode")
     return out[DELINEATION_COLUMNS].sort_values("county_fips", kind="stable").reset_index(drop=True)

@@ -12,15 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from upward.errors import SourceFormatError
-from upward.sources._checks import matching, numeric, read_csv_text, require_columns, require_unique
-
-RELEASE = "MIT Living Wage Calculator, data scraped December 2022 (2021 values)"
-
-CITATION = (
-    'Living Wage Calculator, Massachusetts Institute of Technology, livingwage.mit.edu '
-    "(Amy K. Glasmeier). © MIT; MIT asks for a data license for commercial use."
-)
+from upward.sources._checks import first_bad, matching, numeric, one_of, read_csv_text, require_columns, require_unique
 
 #: Published adult label → (adults, working adults, code prefix).
 _ADULTS = {
@@ -44,20 +36,6 @@ HOUSEHOLDS: dict[str, str] = {
 COLUMNS = ["year", "county_fips", "household", "adults", "working_adults", "children", "hourly_wage"]
 
 
-def _labels(df: pd.DataFrame, column: str, allowed: dict, path: Path) -> pd.Series:
-    text = df[column].str.strip()
-    unknown = ~text.isin(list(allowed))
-    if unknown.any():
-        pos = int(unknown.to_numpy().nonzero()[0][0])
-        raise SourceFormatError(
-            path,
-            f"unknown household label {df[column].iloc[pos]!r}; expected one of {list(allowed)}",
-            field=column,
-            row=pos + 2,
-        )
-    return text
-
-
 def read_living_wage(path: Path | str) -> pd.DataFrame:
     """year, county_fips ('01001'), household ('2A1W2C'), adults, working_adults, children, hourly_wage.
 
@@ -69,13 +47,10 @@ def read_living_wage(path: Path | str) -> pd.DataFrame:
     year = matching(df, "year", r"\d{4}", path).astype("int64")
     state = matching(df, "state", r"\d{2}", path)
     county = matching(df, "county", r"\d{3}", path)
-    adults = _labels(df, "adults", _ADULTS, path)
-    children = _labels(df, "children", _CHILDREN, path).map(_CHILDREN).astype("int64")
+    adults = one_of(df, "adults", _ADULTS, path)
+    children = one_of(df, "children", _CHILDREN, path).map(_CHILDREN).astype("int64")
     wage = numeric(df, "wage", path, required=True)
-    negative = (wage <= 0).to_numpy()
-    if negative.any():
-        pos = int(negative.nonzero()[0][0])
-        raise SourceFormatError(path, f"wage must be positive, got {df['wage'].iloc[pos]!r}", field="wage", row=pos + 2)
+    first_bad(wage <= 0, path, "wage", lambda i: f"wage must be positive, got {df['wage'].iloc[i]!r}")
     prefix = adults.map({k: v[2] for k, v in _ADULTS.items()})
     out = pd.DataFrame(
         {

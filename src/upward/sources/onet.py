@@ -1,8 +1,9 @@
 """Reader of the O*NET database files: 29.3 as O*NET publishes it, and the 30.x graph export.
 
 O*NET 29.3 comes as tab-separated `.txt` and `.xlsx` tables (header in row 1); O*NET 30 comes
-as a graph export (`ONET_things.parquet`, `ONET_relationships.parquet`) from which only the
-abilities and work activities ratings are taken, because 29.3 here lacks them.
+as a graph export (`ONET_things.parquet`, `ONET_relationships.parquet`). From 30 only ratings are
+taken: abilities and work activities, because the 29.3 copy here lacks them, and knowledge and
+skills, to rate occupations 29.3 does not rate (see GRAPH_PREDICATES).
 
 Conventions of every table returned:
 
@@ -28,19 +29,14 @@ import pandas as pd
 from upward.errors import SourceFormatError
 from upward.sources._checks import (
     ONET_SOC_CODE,
+    first_bad,
     matching,
     numeric,
     read_excel_sheet,
     require_columns,
     require_file,
-)
-
-RELEASES = {"29.3": "O*NET 29.3 (May 2025)", "30": "O*NET 30.x graph export"}
-
-ATTRIBUTION = (
-    "This product includes information from the O*NET 29.3 Database by the U.S. Department of "
-    "Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. "
-    "O*NET® is a trademark of USDOL/ETA."
+    require_unique,
+    text_column,
 )
 
 #: Content-model element ids: `1`, `2.A.1.a`, `4.A.1.a.1`, and IWA/DWA ids below them.
@@ -92,10 +88,10 @@ RATED_COLUMNS = [
 ]
 RATED_KEY = ["onetsoc_code", "domain", "element_id", "scale_id", "category"]
 
-#: O*NET 30 graph predicates read, the domain each becomes and the id prefix of its targets.
-#: O*NET 30 rating edges. Abilities and work activities are complete (every rated occupation ×
-#: every element); knowledge is complete too; skills carry only the ten basic skills (2.A). The
-#: atlas uses 30's skills and knowledge only where 29.3 has no rating for the occupation.
+#: O*NET 30 rating predicates → (the domain each becomes, the id prefix of its targets).
+#: Abilities, work activities and knowledge are complete (every rated occupation × every
+#: element); skills carry only the ten basic skills (2.A). The atlas uses 30's skills and
+#: knowledge only where 29.3 has no rating for the occupation.
 GRAPH_PREDICATES = {
     "hasAbility": ("abilities", "ability"),
     "hasActivity": ("work_activities", "activity"),
@@ -142,17 +138,8 @@ def _read_table(path: Path | str, title: str) -> pd.DataFrame:
     return _read_text(path)
 
 
-def _fail_at(path: Path, column: str, pos: int, reason: str, header_rows: int = HEADER_ROWS):
-    return SourceFormatError(path, reason, field=column, row=pos + 1 + header_rows)
-
-
 def _text(df: pd.DataFrame, column: str, path: Path, *, required: bool = True) -> pd.Series:
-    """Stripped text; blank fails when required, else becomes missing."""
-    text = df[column].astype("string").str.strip()
-    blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-    if required and blank.any():
-        raise _fail_at(path, column, int(blank.nonzero()[0][0]), "blank value where a value is required")
-    return text.mask(blank).astype("str")
+    return text_column(df, column, path, header_rows=HEADER_ROWS, required=required).astype("str")
 
 
 def _code(df: pd.DataFrame, column: str, pattern: str, path: Path) -> pd.Series:
@@ -162,10 +149,13 @@ def _code(df: pd.DataFrame, column: str, pattern: str, path: Path) -> pd.Series:
 def _integer(df: pd.DataFrame, column: str, path: Path, *, required: bool = True) -> pd.Series:
     """Whole numbers; Excel and pandas round-trips write them as `95.0`, which is accepted."""
     values = numeric(df, column, path, header_rows=HEADER_ROWS, required=required)
-    fractional = (values.notna() & (values != values.round())).to_numpy()
-    if fractional.any():
-        pos = int(fractional.nonzero()[0][0])
-        raise _fail_at(path, column, pos, f"expected a whole number, got {df[column].iloc[pos]!r}")
+    first_bad(
+        values.notna() & (values != values.round()),
+        path,
+        column,
+        lambda i: f"expected a whole number, got {df[column].iloc[i]!r}",
+        header_rows=HEADER_ROWS,
+    )
     return values.astype("int64" if required else "Int64")
 
 
@@ -173,26 +163,13 @@ def _flag(df: pd.DataFrame, column: str, path: Path, *, required: bool = True) -
     """O*NET's Y/N flags as booleans; blank allowed (as NA) only where O*NET leaves it blank."""
     text = df[column].astype("string").str.strip()
     blank = text.isna() | (text == "")
-    ok = (text.isin(["Y", "N"]).fillna(False) | (blank & (not required))).to_numpy(dtype=bool)
-    if not ok.all():
-        pos = int((~ok).nonzero()[0][0])
-        raise _fail_at(path, column, pos, f"expected 'Y' or 'N', got {df[column].iloc[pos]!r}")
+    ok = text.isin(["Y", "N"]).fillna(False) | (blank & (not required))
+    first_bad(~ok, path, column, lambda i: f"expected 'Y' or 'N', got {df[column].iloc[i]!r}", header_rows=HEADER_ROWS)
     flags = pd.Series(
         pd.array([{"Y": True, "N": False}.get(v) if isinstance(v, str) else None for v in text], dtype="boolean"),
         index=df.index,
     )
     return flags.astype(bool) if required else flags
-
-
-def _unique(df: pd.DataFrame, key: list[str], path: Path, *, header_rows: int = HEADER_ROWS) -> None:
-    """A key that repeats would make every later join ambiguous, so it is a format error."""
-    dup = df.duplicated(key).to_numpy()
-    if dup.any():
-        pos = int(dup.nonzero()[0][0])
-        values = ", ".join(f"{k}={df[k].iloc[pos]!r}" for k in key)
-        raise SourceFormatError(
-            path, f"duplicate row for {values}", field=", ".join(key), row=pos + 1 + header_rows
-        )
 
 
 def _finish(out: dict[str, pd.Series], key: list[str]) -> pd.DataFrame:
@@ -205,7 +182,7 @@ def _finish(out: dict[str, pd.Series], key: list[str]) -> pd.DataFrame:
 
 
 def read_occupations(path: Path | str) -> pd.DataFrame:
-    """`Occupation Data.txt` → onetsoc_code, title, description."""
+    """`Occupation Data.txt` → onetsoc_code, title, description: the occupations every other table rates."""
     path = Path(path)
     df = _read_table(path, "Occupation Data")
     require_columns(df, ["O*NET-SOC Code", "Title", "Description"], path)
@@ -214,7 +191,7 @@ def read_occupations(path: Path | str) -> pd.DataFrame:
         "title": _text(df, "Title", path),
         "description": _text(df, "Description", path),
     }
-    _unique(pd.DataFrame(out), ["onetsoc_code"], path)
+    require_unique(pd.DataFrame(out), ["onetsoc_code"], path, field="O*NET-SOC Code")
     return _finish(out, ["onetsoc_code"])
 
 
@@ -264,7 +241,9 @@ def read_rated(path: Path | str, domain: str) -> pd.DataFrame:
         "domain_source": _text(df, "Domain Source", path),
         "onet_release": pd.Series(["29.3"] * n, index=df.index, dtype="str"),
     }
-    _unique(pd.DataFrame(out), ["onetsoc_code", "element_id", "scale_id", "category"], path)
+    require_unique(
+        pd.DataFrame(out), ["onetsoc_code", "element_id", "scale_id", "category"], path, field="O*NET-SOC Code"
+    )
     return _finish(out, RATED_KEY)
 
 
@@ -398,7 +377,11 @@ def read_descriptors(dir29: Path | str, dir30: Path | str) -> pd.DataFrame:
 
 
 def read_job_zones(path: Path | str) -> pd.DataFrame:
-    """`Job Zones.txt` → onetsoc_code, job_zone, date, domain_source."""
+    """`Job Zones.txt` → onetsoc_code, job_zone, date, domain_source.
+
+    The job zone (1–5) is O*NET's measure of how much preparation an occupation needs, which is
+    what tells whether a move between occupations is a step up.
+    """
     path = Path(path)
     df = _read_table(path, "Job Zones")
     require_columns(df, ["O*NET-SOC Code", "Job Zone", "Date", "Domain Source"], path)
@@ -408,7 +391,7 @@ def read_job_zones(path: Path | str) -> pd.DataFrame:
         "date": _code(df, "Date", DATE, path),
         "domain_source": _text(df, "Domain Source", path),
     }
-    _unique(pd.DataFrame(out), ["onetsoc_code"], path)
+    require_unique(pd.DataFrame(out), ["onetsoc_code"], path, field="O*NET-SOC Code")
     return _finish(out, ["onetsoc_code"])
 
 
@@ -427,7 +410,7 @@ def read_job_zone_reference(path: Path | str) -> pd.DataFrame:
     require_columns(df, ["Job Zone", *text_columns], path)
     out = {"job_zone": _integer(df, "Job Zone", path)}
     out.update({name: _text(df, column, path) for column, name in text_columns.items()})
-    _unique(pd.DataFrame(out), ["job_zone"], path)
+    require_unique(pd.DataFrame(out), ["job_zone"], path, field="Job Zone")
     return _finish(out, ["job_zone"])
 
 
@@ -487,12 +470,14 @@ def read_tasks(path: Path | str) -> pd.DataFrame:
         path,
     )
     task_type = df["Task Type"].astype("string").str.strip()
-    ok = (task_type.isin(["Core", "Supplemental"]).fillna(False) | task_type.isna() | (task_type == "")).to_numpy(
-        dtype=bool
+    ok = task_type.isin(["Core", "Supplemental"]).fillna(False) | task_type.isna() | (task_type == "")
+    first_bad(
+        ~ok,
+        path,
+        "Task Type",
+        lambda i: f"expected 'Core', 'Supplemental' or blank, got {task_type.iloc[i]!r}",
+        header_rows=HEADER_ROWS,
     )
-    if not ok.all():
-        pos = int((~ok).nonzero()[0][0])
-        raise _fail_at(path, "Task Type", pos, f"expected 'Core', 'Supplemental' or blank, got {task_type.iloc[pos]!r}")
     out = {
         "onetsoc_code": _code(df, "O*NET-SOC Code", ONET_SOC_CODE, path),
         "task_id": _integer(df, "Task ID", path),
@@ -502,7 +487,7 @@ def read_tasks(path: Path | str) -> pd.DataFrame:
         "date": _code(df, "Date", DATE, path),
         "domain_source": _text(df, "Domain Source", path),
     }
-    _unique(pd.DataFrame(out), ["onetsoc_code", "task_id"], path)
+    require_unique(pd.DataFrame(out), ["onetsoc_code", "task_id"], path, field="O*NET-SOC Code")
     return _finish(out, ["onetsoc_code", "task_id"])
 
 
@@ -518,7 +503,7 @@ def read_task_dwas(path: Path | str) -> pd.DataFrame:
         "date": _code(df, "Date", DATE, path),
         "domain_source": _text(df, "Domain Source", path),
     }
-    _unique(pd.DataFrame(out), ["onetsoc_code", "task_id", "dwa_id"], path)
+    require_unique(pd.DataFrame(out), ["onetsoc_code", "task_id", "dwa_id"], path, field="O*NET-SOC Code")
     return _finish(out, ["onetsoc_code", "task_id", "dwa_id"])
 
 
@@ -537,7 +522,7 @@ def read_dwa_reference(path: Path | str) -> pd.DataFrame:
         "dwa_id": _code(df, "DWA ID", DWA_ID, path),
         "dwa_title": _text(df, "DWA Title", path),
     }
-    _unique(pd.DataFrame(out), ["dwa_id"], path)
+    require_unique(pd.DataFrame(out), ["dwa_id"], path, field="DWA ID")
     return _finish(out, ["element_id", "iwa_id", "dwa_id"])
 
 
@@ -551,7 +536,7 @@ def read_iwa_reference(path: Path | str) -> pd.DataFrame:
         "iwa_id": _code(df, "IWA ID", IWA_ID, path),
         "iwa_title": _text(df, "IWA Title", path),
     }
-    _unique(pd.DataFrame(out), ["iwa_id"], path)
+    require_unique(pd.DataFrame(out), ["iwa_id"], path, field="IWA ID")
     return _finish(out, ["element_id", "iwa_id"])
 
 
@@ -565,7 +550,7 @@ def read_content_model(path: Path | str) -> pd.DataFrame:
         "element_name": _text(df, "Element Name", path),
         "description": _text(df, "Description", path),
     }
-    _unique(pd.DataFrame(out), ["element_id"], path)
+    require_unique(pd.DataFrame(out), ["element_id"], path, field="Element ID")
     return _finish(out, ["element_id"])
 
 
@@ -580,10 +565,8 @@ def read_scales(path: Path | str) -> pd.DataFrame:
         "minimum": numeric(df, "Minimum", path, header_rows=HEADER_ROWS, required=True),
         "maximum": numeric(df, "Maximum", path, header_rows=HEADER_ROWS, required=True),
     }
-    inverted = (out["minimum"] > out["maximum"]).to_numpy()
-    if inverted.any():
-        raise _fail_at(path, "Maximum", int(inverted.nonzero()[0][0]), "maximum is below minimum")
-    _unique(pd.DataFrame(out), ["scale_id"], path)
+    first_bad(out["minimum"] > out["maximum"], path, "Maximum", "maximum is below minimum", header_rows=HEADER_ROWS)
+    require_unique(pd.DataFrame(out), ["scale_id"], path, field="Scale ID")
     return _finish(out, ["scale_id"])
 
 
@@ -599,7 +582,7 @@ def read_level_anchors(path: Path | str) -> pd.DataFrame:
         "anchor_value": numeric(df, "Anchor Value", path, header_rows=HEADER_ROWS, required=True),
         "anchor_description": _text(df, "Anchor Description", path),
     }
-    _unique(pd.DataFrame(out), ["element_id", "scale_id", "anchor_value"], path)
+    require_unique(pd.DataFrame(out), ["element_id", "scale_id", "anchor_value"], path, field="Element ID")
     return _finish(out, ["element_id", "scale_id", "anchor_value"])
 
 
@@ -621,5 +604,5 @@ def read_ete_categories(path: Path | str) -> pd.DataFrame:
         "category": _integer(df, "Category", path),
         "category_description": _text(df, "Category Description", path, required=False),
     }
-    _unique(pd.DataFrame(out), ["element_id", "scale_id", "category"], path)
+    require_unique(pd.DataFrame(out), ["element_id", "scale_id", "category"], path, field="Element ID")
     return _finish(out, ["element_id", "scale_id", "category"])

@@ -16,9 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from upward.errors import SourceFormatError
-from upward.sources._checks import matching, numeric, require_columns, require_file, require_unique
-
-RELEASE = "BEA Regional Price Parities, released 2026-02-19 (2008–2024)"
+from upward.sources._checks import first_bad, matching, numeric, require_columns, require_file, require_unique
 
 #: Published description (stripped) → item, with the line code BEA gives it.
 ITEMS = {
@@ -31,6 +29,8 @@ ITEMS = {
 TABLES = ("MARPP", "PARPP")
 #: BEA's marker for a value it does not publish (e.g. a metro area before it was delineated).
 NOT_AVAILABLE = "(NA)"
+#: What BEA writes for a state portion that does not exist (see read_rpp); read as missing.
+NO_SUCH_AREA = 0.0
 
 COLUMNS = ["geo_fips", "geo_name", "table", "line_code", "item", "year", "rpp"]
 
@@ -62,20 +62,18 @@ def _split_footer(path: Path) -> tuple[str, str]:
     return "\n".join(lines[: -len(_FOOTER)]) + "\n", table
 
 
-def _first_bad(mask: pd.Series, path: Path, field: str, reason) -> None:
-    """Fail on the first flagged data row (file row = position + 2, after the header)."""
-    bad = mask.fillna(True).astype(bool).to_numpy()
-    if bad.any():
-        pos = int(bad.nonzero()[0][0])
-        raise SourceFormatError(path, reason(pos), field=field, row=pos + 2)
-
-
 def read_rpp(path: Path | str) -> pd.DataFrame:
     """geo_fips ('26420'), geo_name (as published, '*' kept), table, line_code, item, year, rpp.
 
     One row per area × item × year. rpp is an index: all items is 100 for the US; BEA's US
     components are not exactly 100 (goods 99.583 in 2015), so compare a component to the US
-    row, not to 100. BEA's "(NA)" stays missing.
+    row, not to 100.
+
+    Two kinds of cell are missing (NaN). BEA's "(NA)" marks a value it does not publish (an area
+    before it was delineated). BEA also writes 0.000 for a state portion that does not exist
+    (Delaware, New Jersey, Rhode Island and DC have no nonmetropolitan portion, e.g. 10999): a
+    parity of 0 would be a place where everything is free, so it is not a price level, and
+    keeping it as a number would drag any average or ranking of places toward zero.
     """
     path = require_file(Path(path))
     body, footer_table = _split_footer(path)
@@ -96,16 +94,16 @@ def read_rpp(path: Path | str) -> pd.DataFrame:
     geo_fips = matching(df.assign(GeoFIPS=fips), "GeoFIPS", r"\d{5}", path)
     table = df["TableName"].str.strip()
     description = df["Description"].str.strip()
-    _first_bad(table != footer_table, path, "TableName", lambda i: f"table {table[i]!r} in a {footer_table} file")
-    _first_bad(
+    first_bad(table != footer_table, path, "TableName", lambda i: f"table {table[i]!r} in a {footer_table} file")
+    first_bad(
         ~description.isin(list(ITEMS)), path, "Description", lambda i: f"unknown description {df['Description'][i]!r}"
     )
     line_code = matching(df, "LineCode", r"\d+", path).astype("int64")
     expected = description.map({k: v[1] for k, v in ITEMS.items()})
-    _first_bad(
+    first_bad(
         line_code != expected, path, "LineCode", lambda i: f"line code {line_code[i]} does not go with {description[i]!r}"
     )
-    _first_bad(df["Unit"].str.strip() != "Index", path, "Unit", lambda i: f"unit {df['Unit'][i]!r}, expected 'Index'")
+    first_bad(df["Unit"].str.strip() != "Index", path, "Unit", lambda i: f"unit {df['Unit'][i]!r}, expected 'Index'")
 
     wide = pd.DataFrame(
         {
@@ -118,8 +116,9 @@ def read_rpp(path: Path | str) -> pd.DataFrame:
     )
     require_unique(wide, ["geo_fips", "line_code"], path, field="GeoFIPS")
     for year in years:
-        _first_bad(df[year].str.strip() == "", path, year, lambda i: "empty value; BEA writes (NA)")
-        wide[year] = numeric(df, year, path, allow=[NOT_AVAILABLE])
+        first_bad(df[year].str.strip() == "", path, year, "empty value; BEA writes (NA)")
+        values = numeric(df, year, path, allow=[NOT_AVAILABLE])
+        wide[year] = values.mask(values == NO_SUCH_AREA)
     long = wide.melt(id_vars=COLUMNS[:5], value_vars=years, var_name="year", value_name="rpp")
     long["year"] = long["year"].astype("int64")
     long["rpp"] = long["rpp"].astype("float64")

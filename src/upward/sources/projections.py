@@ -21,6 +21,7 @@ import pandas as pd
 from upward.errors import SourceFormatError
 from upward.sources._checks import (
     SOC_CODE,
+    first_bad,
     in_sheet,
     matching,
     numeric,
@@ -29,9 +30,8 @@ from upward.sources._checks import (
     require_columns,
     require_file,
     require_unique,
+    text_column,
 )
-
-RELEASE = "2024–34"
 
 MAIN_SHEET = "Table 1.2"
 SEPARATIONS_SHEET = "Table 1.10"
@@ -156,17 +156,15 @@ def _read_table_unlabelled(
     df, _ = _split_trailer(df, path, sheet)
     if df.empty:
         raise SourceFormatError(path, f"sheet {sheet!r} has no occupation rows", field=sheet)
+    soc_code = matching(df, _CODE, SOC_CODE, path, header_rows=_HEADER_ROWS)
+    occupation_type = one_of(df, _TYPE, ["Summary", "Line item"], path, header_rows=_HEADER_ROWS)
     out = pd.DataFrame(
         {
-            "soc_code": matching(df, _CODE, SOC_CODE, path, header_rows=_HEADER_ROWS),
-            "title": df[_TITLE].astype("string").str.strip(),
-            "occupation_type": one_of(df, _TYPE, ["Summary", "Line item"], path, header_rows=_HEADER_ROWS),
+            "soc_code": soc_code,
+            "title": text_column(df, _TITLE, path, header_rows=_HEADER_ROWS),
+            "occupation_type": occupation_type,
         }
     )
-    untitled = out["title"].isna() | (out["title"] == "")
-    if untitled.any():
-        pos = int(untitled.to_numpy().nonzero()[0][0])
-        raise SourceFormatError(path, f"sheet {sheet!r}: empty title", field=_TITLE, row=pos + 1 + _HEADER_ROWS)
     for col, name in numbers.items():
         allow = [UNAVAILABLE] if col in _MAY_BE_UNAVAILABLE else []
         out[name] = numeric(df, col, path, header_rows=_HEADER_ROWS, allow=allow, required=not allow)
@@ -184,15 +182,13 @@ def _median_wage(df: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
     text = df[_WAGE].astype("string").str.strip()
     wage = pd.to_numeric(text, errors="coerce").astype("float64")
     marked = text.eq(UNAVAILABLE) | text.str.fullmatch(_TOP_CODE.pattern)
-    bad = (wage.isna() & ~marked.fillna(False)).astype(bool)
-    if bad.any():
-        pos = int(bad.to_numpy().nonzero()[0][0])
-        raise SourceFormatError(
-            path,
-            f"expected a number, '{UNAVAILABLE}' or a top code like '>=$239,200', got {df[_WAGE].iloc[pos]!r}",
-            field=_WAGE,
-            row=pos + 1 + _HEADER_ROWS,
-        )
+    first_bad(
+        wage.isna() & ~marked.fillna(False),
+        path,
+        _WAGE,
+        lambda i: f"expected a number, '{UNAVAILABLE}' or a top code like '>=$239,200', got {df[_WAGE].iloc[i]!r}",
+        header_rows=_HEADER_ROWS,
+    )
     return wage, text.where(wage.isna())
 
 
@@ -243,18 +239,17 @@ def _check_agree(main: pd.DataFrame, sep: pd.DataFrame, path: Path) -> None:
     right = sep.set_index("soc_code")
     for col in _SHARED:
         theirs = main.soc_code.map(right[col])
-        differ = ~((main[col] == theirs) | (main[col].isna() & theirs.isna())).fillna(False).astype(bool)
-        if differ.any():
-            pos = int(differ.to_numpy().nonzero()[0][0])
-            code = main.soc_code.iloc[pos]
+        same = ((main[col] == theirs) | (main[col].isna() & theirs.isna())).fillna(False).astype(bool)
+
+        def disagreement(i: int) -> str:
+            code = main.soc_code.iloc[i]
             sep_row = int(sep.index[sep.soc_code == code][0]) + 1 + _HEADER_ROWS
-            raise SourceFormatError(
-                path,
-                f"sheet '{MAIN_SHEET}' gives {_show(main[col].iloc[pos])} for {code} "
-                f"but '{SEPARATIONS_SHEET}' row {sep_row} gives {_show(theirs.iloc[pos])}",
-                field=_SOURCE_NAME[col],
-                row=pos + 1 + _HEADER_ROWS,
+            return (
+                f"sheet '{MAIN_SHEET}' gives {_show(main[col].iloc[i])} for {code} "
+                f"but '{SEPARATIONS_SHEET}' row {sep_row} gives {_show(theirs.iloc[i])}"
             )
+
+        first_bad(~same, path, _SOURCE_NAME[col], disagreement, header_rows=_HEADER_ROWS)
 
 
 def read_footnotes(path: Path | str) -> pd.DataFrame:
