@@ -2,73 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from upward.analysis.regions import DEFAULT_HOUSEHOLD
 from upward.atlas.lookup import NATIONAL
-from upward.errors import UpwardError
-
-app = typer.Typer(
-    name="upward",
-    help="Upward: quality jobs, career pathways and training for your region, on real public data.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-DbOption = Annotated[Path | None, typer.Option("--db", help="Atlas database file (default: user data dir, or $UPWARD_DB).")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
-CsvOption = Annotated[bool, typer.Option("--csv", help="Print the main table as CSV.")]
-
-
-def _fail(exc: UpwardError) -> None:
-    from upward.cli.render import err_console
-
-    err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
-    if exc.hint:
-        err_console.print(exc.hint, highlight=False)
-    raise typer.Exit(exc.exit_code)
-
-
-def handles_errors(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except UpwardError as exc:
-            _fail(exc)
-
-    return wrapper
-
-
-def _connect(db: Path | None):
-    from upward import atlas
-
-    path = atlas.default_path() if db is None else db
-    if atlas.is_current(path):
-        return atlas.connect(path)
-    from upward.cli.render import err_console
-
-    with err_console.status("Building the atlas from the bundled data (first run only)…") as status:
-        return atlas.connect(path, progress=lambda step: status.update(f"Building the atlas: {step}"))
-
-
-def _note(note: str | None, quiet: bool) -> None:
-    if note and not quiet:
-        from upward.cli.render import err_console
-
-        err_console.print(f"[dim]{note}[/]", highlight=False)
-
-
-def _check_formats(as_json: bool, as_csv: bool) -> None:
-    if as_json and as_csv:
-        raise UpwardError("Choose one of --json and --csv.")
-
+from upward.cli.common import CsvOption, DbOption, JsonOption, check_formats, connect_atlas, say_note, app, handles_errors
 
 @app.command()
 @handles_errors
@@ -84,8 +25,8 @@ def regions(
     from upward.analysis.regions import list_areas
     from upward.cli import render
 
-    _check_formats(as_json, as_csv)
-    rows = list_areas(_connect(db), search, state, area_type)
+    check_formats(as_json, as_csv)
+    rows = list_areas(connect_atlas(db), search, state, area_type)
     if as_json:
         return render.emit_json(rows)
     if as_csv:
@@ -118,10 +59,10 @@ def region(
     from upward.atlas.lookup import resolve_area
     from upward.cli import render
 
-    _check_formats(as_json, as_csv)
-    con = _connect(db)
+    check_formats(as_json, as_csv)
+    con = connect_atlas(db)
     resolved = resolve_area(con, area)
-    _note(resolved.note, as_json or as_csv)
+    say_note(resolved.note, as_json or as_csv)
     s = region_summary(con, resolved.code, household, top)
     if as_json:
         return render.emit_json({"resolved": resolved.note, **s})
@@ -198,12 +139,12 @@ def occupation(
     from upward.atlas.lookup import resolve_area, resolve_occupation
     from upward.cli import render
 
-    _check_formats(as_json, as_csv)
-    con = _connect(db)
+    check_formats(as_json, as_csv)
+    con = connect_atlas(db)
     occ = resolve_occupation(con, soc)
     area = resolve_area(con, region)
-    _note(occ.note, as_json or as_csv)
-    _note(area.note, as_json or as_csv)
+    say_note(occ.note, as_json or as_csv)
+    say_note(area.note, as_json or as_csv)
     p = occupation_profile(con, occ.code, area.code, top)
     if as_json:
         return render.emit_json({"resolved": [n for n in (occ.note, area.note) if n], **p})
@@ -321,8 +262,8 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOpti
     from upward.analysis.coverage import onet_coverage
     from upward.cli import render
 
-    _check_formats(as_json, as_csv)
-    con = _connect(db)
+    check_formats(as_json, as_csv)
+    con = connect_atlas(db)
     meta = dict(con.execute("select key, value from meta").fetchall())
     sources = [dict(zip(("key", "title", "release", "license"), r)) for r in con.execute("select key, title, release, license from sources").fetchall()]
     cov = onet_coverage(con)
@@ -355,6 +296,9 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOpti
         "released there. Small areas differ most: BLS withholds many of their cells (footnote 8).[/]",
         highlight=False,
     )
+
+
+from upward.cli import jobs as _jobs  # noqa: E402,F401  (registers jobs, quality, compare, profile)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m upward`

@@ -1,0 +1,45 @@
+"""Areas side by side: living-wage access, opportunity occupations and top JTMs, cost-of-living adjusted.
+
+Wages are compared in real terms by dividing by the area's price parity (BEA, US = 100): a
+$50,000 median where prices are 90% of the national level buys what $55,556 buys on average.
+"""
+
+from __future__ import annotations
+
+from upward.analysis._rows import records, releases
+from upward.analysis.mobilize import scored_table
+from upward.analysis.quality import _clean, national_median, system_indicators
+from upward.profiles import Profile
+
+
+def compare_areas(con, area_codes: list[str], profile: Profile, top: int = 5) -> dict:
+    df = scored_table(con, profile, area_codes)
+    indicators = {r["area_code"]: r for r in system_indicators(df, national_median(con), profile).to_dict("records")}
+    areas = []
+    for code in area_codes:
+        area = records(con, "select area_code, area_name, area_type, price_parity, total_employment from areas where area_code = ?", [code])[0]
+        median = con.execute("select a_median from wages where area_code = ? and occ_code = '00-0000'", [code]).fetchone()[0]
+        g = df[(df.area_code == code) & df.scored]
+        top_jtm = g[g.jtm].sort_values(["composite", "occ_code"], ascending=[False, True]).head(top)
+        rpp = area["price_parity"]
+        areas.append(
+            {
+                **area,
+                "median_wage": median,
+                "real_median_wage": median / rpp * 100 if median and rpp else None,
+                **{k: v for k, v in _clean(indicators.get(code, {})).items() if k != "area_code"},
+                "jtm_count": int(g.jtm.sum()),
+                "scored_occupations": int(len(g)),
+                "top_jtms": [
+                    {
+                        "occ_code": r.occ_code,
+                        "occ_title": r.occ_title,
+                        "composite": float(r.composite),
+                        "a_median": float(r.a_median),
+                        "real_median": float(r.a_median / rpp * 100) if rpp else None,
+                    }
+                    for r in top_jtm.itertuples()
+                ],
+            }
+        )
+    return {"profile": profile.record(), "household": profile.household, "areas": areas, "data": releases(con)}

@@ -1,0 +1,126 @@
+"""The raw measures behind job quality and Jobs That Mobilize, for every occupation in one or more areas.
+
+One row per area × detailed occupation with published employment, every value from a named
+atlas table: OEWS wages (May 2025), MIT living wage for the profile's household (2021 values),
+BLS projections 2024–34 (national rates applied to the area), BLS typical education, O*NET job
+zone, OEWS national staffing patterns (industry breadth), O*NET similarity (centrality,
+untapped talent). Scoring (percentile ranks, tiers, pillars) is done elsewhere on this table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from upward.analysis._rows import top_code_bounds
+from upward.analysis.similarity import similarity
+from upward.profiles import EDUCATION_LEVELS, Profile
+
+EXPERIENCE_ORDER = {"None": 0, "Less than 5 years": 1, "5 years or more": 2}
+
+#: Where each measure comes from, shown by --explain.
+SOURCES = {
+    "employment": "BLS OEWS May 2025 (tot_emp)",
+    "a_median": "BLS OEWS May 2025 (annual median wage)",
+    "a_pct25": "BLS OEWS May 2025 (annual 25th percentile wage)",
+    "living_wage": "MIT Living Wage Calculator (2021 values), median of the area's counties",
+    "median_living_wage_ratio": "OEWS median ÷ MIT living wage",
+    "entry_living_wage_ratio": "OEWS 25th percentile ÷ MIT living wage",
+    "median_vs_area_median": "OEWS median ÷ the area's all-occupation median",
+    "wage_ladder": "OEWS 90th ÷ 10th percentile wage",
+    "growth": "BLS Employment Projections 2024–34, percent change (national)",
+    "openings_per_100": "BLS Employment Projections 2024–34: annual openings per 100 jobs (national rate)",
+    "openings": "national openings rate × the area's OEWS employment",
+    "separations_rate": "BLS Employment Projections 2024–34, table 1.10 (national)",
+    "location_quotient": "BLS OEWS May 2025 (location quotient)",
+    "industry_breadth": "OEWS national staffing patterns: effective number of 3-digit NAICS industries (1 / Σ share²)",
+    "skill_centrality": "O*NET similarity to the area's jobs, weighted by OEWS employment",
+    "education": "BLS Employment Projections: typical education needed for entry",
+    "experience": "BLS Employment Projections: work experience in a related occupation",
+    "job_zone": "O*NET 29.3 job zone",
+    "untapped_talent": "OEWS jobs in the area in lower-paid occupations with an O*NET similarity ≥ the profile's threshold",
+}
+
+
+def area_measures(con, profile: Profile, area_codes: list[str] | None = None) -> pd.DataFrame:
+    """Measures for every detailed occupation with published employment in the given areas (all if None)."""
+    cap = top_code_bounds(con)["annual"]
+    where = "" if area_codes is None else "and w.area_code in (select unnest(?::varchar[]))"
+    params = [profile.household] + ([] if area_codes is None else [list(area_codes)])
+    sql = f"""
+    with staffing as (
+        select s.occ_code, s.tot_emp / sum(s.tot_emp) over (partition by s.occ_code) as share
+        from oews_industry_staffing s join oews_industries i using (industry_code)
+        where i.display_level = 3 and s.tot_emp > 0
+    ),
+    breadth as (select occ_code, 1 / sum(share * share) as industry_breadth from staffing group by occ_code),
+    lw as (
+        -- an area MIT does not cover (Connecticut's metros) falls back to its state's figure
+        select a.area_code, coalesce(l.annual_wage, s.annual_wage) as living_wage,
+               case when l.annual_wage is not null then 'area' when s.annual_wage is not null then 'state' end as living_wage_source
+        from areas a
+        left join living_wage l on l.area_code = a.area_code and l.household = $1
+        left join living_wage s on s.area_code = a.state_code || '00000' and s.household = $1
+    )
+    select w.area_code, a.area_type, w.occ_code, o.occ_title, w.tot_emp as employment, w.emp_prse,
+           coalesce(w.a_median, case when w.a_median_top_coded then {cap} end) as a_median,
+           coalesce(w.a_pct25, case when w.a_pct25_top_coded then {cap} end) as a_pct25,
+           coalesce(w.a_pct10, case when w.a_pct10_top_coded then {cap} end) as a_pct10,
+           coalesce(w.a_pct90, case when w.a_pct90_top_coded then {cap} end) as a_pct90,
+           w.a_median_top_coded or w.a_pct25_top_coded or w.a_pct90_top_coded as top_coded,
+           w.loc_quotient, am.a_median as area_median, a.price_parity,
+           lw.living_wage, lw.living_wage_source,
+           p.emp_change_pct as growth, p.openings_annual / p.emp_2024 * 100 as openings_per_100,
+           p.separations_rate, p.typical_education, p.work_experience, e.job_zone,
+           b.industry_breadth
+    from wages w
+    join occupations o using (occ_code)
+    join areas a using (area_code)
+    left join wages am on am.area_code = w.area_code and am.occ_code = '00-0000'
+    left join lw on lw.area_code = w.area_code
+    left join projections p on p.occ_code = w.occ_code
+    left join occupation_education e on e.occ_code = w.occ_code
+    left join breadth b on b.occ_code = w.occ_code
+    where o.level = 'detailed' and w.tot_emp is not null {where}
+    order by w.area_code, w.occ_code
+    """
+    df = con.execute(sql, params).df()
+    df["median_living_wage_ratio"] = df.a_median / df.living_wage
+    df["entry_living_wage_ratio"] = df.a_pct25 / df.living_wage
+    df["median_vs_area_median"] = df.a_median / df.area_median
+    df["wage_ladder"] = df.a_pct90 / df.a_pct10
+    df["openings"] = df.employment * df.openings_per_100 / 100
+    df["education_rank"] = df.typical_education.map({e: i for i, e in enumerate(EDUCATION_LEVELS)})
+    df["experience_rank"] = df.work_experience.map(EXPERIENCE_ORDER)
+    df["accessible"] = df.typical_education.isin(profile.get("education.accessible"))
+    _add_similarity_measures(con, df, profile)
+    return df
+
+
+def _add_similarity_measures(con, df: pd.DataFrame, profile: Profile) -> None:
+    """Skill centrality and untapped talent, area by area, from the O*NET similarity matrix."""
+    sim = similarity(con, profile.get("similarity.weights"))
+    threshold = profile.get("similarity.threshold")
+    centrality = np.full(len(df), np.nan)
+    untapped = np.full(len(df), np.nan)
+    positions = df.occ_code.map(sim.index)
+    for _, rows in df.groupby("area_code", sort=False).indices.items():
+        rows = np.asarray(rows)
+        pos = positions.iloc[rows]
+        rated = pos.notna().to_numpy()
+        r, p = rows[rated], pos[rated].astype(int).to_numpy()
+        if len(r) == 0:
+            continue
+        s = sim.matrix[np.ix_(p, p)].copy()
+        np.fill_diagonal(s, np.nan)
+        emp = df.employment.to_numpy()[r]
+        known = ~np.isnan(s)
+        weights = np.where(known, emp[:, None], 0.0)
+        centrality[r] = np.nansum(s * weights, axis=0) / weights.sum(axis=0)
+        wage = df.a_median.to_numpy()[r]
+        lower_paid = wage[:, None] < wage[None, :]  # source i earns less than target j
+        close = np.where(known, s >= threshold, False)
+        untapped[r] = (emp[:, None] * (close & lower_paid)).sum(axis=0)
+        untapped[r[np.isnan(wage)]] = np.nan
+    df["skill_centrality"] = centrality
+    df["untapped_talent"] = untapped

@@ -1,0 +1,202 @@
+"""Jobs That Mobilize: four pillars scored within a region, and two other lenses on the same data.
+
+Each pillar is the weighted mean of its measures' percentile ranks (0–100) among the region's
+scored occupations (at least the profile's minimum employment and a published median wage). A
+measure where lower is better (education, experience, job zone) is ranked in reverse. A missing
+measure is left out of its pillar and the other weights are rescaled; the explanation says so.
+An occupation is a JTM when every pillar reaches the profile's bar and its median wage pays the
+living wage; JTMs rank by the weighted mean of the pillars (the composite).
+
+Lenses on the same measures, for comparison:
+- `good-promising` (after Brookings, *Opportunity Industries*): good jobs pay at least the
+  national median wage adjusted by the area's price parity; promising jobs pay less but are
+  accessible without a bachelor's degree and their 90th percentile reaches that bar.
+- `opportunity` (Federal Reserve opportunity occupations): accessible without a bachelor's
+  degree and paying at least the cost-adjusted national median.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from upward.analysis._rows import records, releases
+from upward.analysis.measures import SOURCES
+from upward.analysis.quality import _clean, national_median, quality_table
+from upward.errors import UpwardError
+from upward.profiles import PILLARS, Profile
+
+LENSES = ("jtm", "good-promising", "opportunity")
+#: The column behind each pillar measure, and whether a higher value ranks higher.
+MEASURE_COLUMNS = {
+    "median_living_wage_ratio": ("median_living_wage_ratio", True),
+    "entry_living_wage_ratio": ("entry_living_wage_ratio", True),
+    "wage_ladder": ("wage_ladder", True),
+    "openings": ("openings", True),
+    "growth": ("growth", True),
+    "employment": ("employment", True),
+    "location_quotient": ("loc_quotient", True),
+    "industry_breadth": ("industry_breadth", True),
+    "skill_centrality": ("skill_centrality", True),
+    "education": ("education_rank", False),
+    "experience": ("experience_rank", False),
+    "job_zone": ("job_zone", False),
+    "untapped_talent": ("untapped_talent", True),
+}
+
+
+def score(df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """Add percentile ranks, pillar scores, the JTM flag and the composite to a measures table."""
+    df = df.copy()
+    df["scored"] = (df.employment >= profile.get("scoring.min_employment")) & df.a_median.notna()
+    groups = df[df.scored].groupby("area_code")
+    for measure, (column, higher) in MEASURE_COLUMNS.items():
+        values = df.loc[df.scored, column] if higher else -df.loc[df.scored, column]
+        pct = values.groupby(df.loc[df.scored, "area_code"]).rank(method="average", pct=True) * 100
+        df[f"pct_{measure}"] = pct
+        # a single occupation, or one value shared by all, carries no ranking information
+        df.loc[df.scored, f"pct_{measure}"] = df.loc[df.scored, f"pct_{measure}"].where(
+            groups[column].transform("nunique") > 1 if column in df else True
+        )
+    for pillar, measures in PILLARS.items():
+        weights = profile.get(f"jtm.{pillar}")
+        num = sum(df[f"pct_{m}"].fillna(0) * weights[m] for m in measures)
+        den = sum(df[f"pct_{m}"].notna() * weights[m] for m in measures)
+        df[f"pillar_{pillar}"] = (num / den.replace(0, np.nan)).where(df.scored)
+    pw = profile.get("jtm.weights")
+    df["composite"] = sum(df[f"pillar_{p}"] * pw[p] for p in PILLARS) / sum(pw.values())
+    bar = profile.get("jtm.bar")
+    clears = np.logical_and.reduce([df[f"pillar_{p}"] >= bar for p in PILLARS])
+    pays = df.median_living_wage_ratio >= profile.get("jtm.min_median_living_wage_ratio")
+    df["jtm"] = df.scored & clears & pays
+    return df
+
+
+def lens_flags(df: pd.DataFrame, nat_median: float, profile: Profile) -> pd.DataFrame:
+    bar = nat_median * profile.get("opportunity.national_median_ratio") * df.price_parity / 100
+    df = df.assign(cost_adjusted_bar=bar)
+    df["good"] = df.scored & (df.a_median >= bar)
+    df["promising"] = df.scored & ~df.good & df.accessible & (df.a_pct90 >= bar)
+    df["opportunity"] = df.scored & df.accessible & (df.a_median >= bar)
+    return df
+
+
+def scored_table(con, profile: Profile, area_codes: list[str] | None = None) -> pd.DataFrame:
+    df = score(quality_table(con, profile, area_codes), profile)
+    return lens_flags(df, national_median(con), profile)
+
+
+_ROW_COLUMNS = [
+    "occ_code", "occ_title", "employment", "a_median", "a_pct25", "living_wage", "median_living_wage_ratio",
+    "tier", "typical_education", "openings", "growth", "loc_quotient", "untapped_talent",
+    "pillar_workers", "pillar_employers", "pillar_strategic", "pillar_accessibility", "composite", "jtm",
+]
+
+
+def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | None = 25, include_all: bool = False) -> dict:
+    """The ranked list of one area through one lens, with pillar scores and key raw values."""
+    if lens not in LENSES:
+        raise UpwardError(f"Unknown lens '{lens}'.", hint=f"Use one of: {', '.join(LENSES)}.")
+    df = scored_table(con, profile, [area_code])
+    scored = df[df.scored]
+    if lens == "jtm":
+        chosen = scored if include_all else scored[scored.jtm]
+        chosen = chosen.sort_values(["jtm", "composite", "occ_code"], ascending=[False, False, True])
+        chosen = chosen.assign(category=np.where(chosen.jtm, "jtm", "not jtm"))
+    elif lens == "good-promising":
+        chosen = scored if include_all else scored[scored.good | scored.promising]
+        chosen = chosen.assign(category=np.select([chosen.good, chosen.promising], ["good", "promising"], "neither"))
+        chosen = chosen.sort_values(["category", "employment", "occ_code"], ascending=[True, False, True])
+    else:
+        chosen = scored if include_all else scored[scored.opportunity]
+        chosen = chosen.assign(category=np.where(chosen.opportunity, "opportunity", "not opportunity"))
+        chosen = chosen.sort_values(["opportunity", "employment", "occ_code"], ascending=[False, False, True])
+    if top is not None and not include_all:
+        chosen = chosen.head(top)
+    rows = [_clean(r) for r in chosen[[*_ROW_COLUMNS, "category"]].to_dict("records")]
+    area = records(con, "select area_code, area_name, area_type, price_parity from areas where area_code = ?", [area_code])[0]
+    return {
+        "area": area,
+        "lens": lens,
+        "profile": profile.record(),
+        "household": profile.household,
+        "scored_occupations": int(scored.shape[0]),
+        "jtm_count": int(scored.jtm.sum()),
+        "good_count": int(scored.good.sum()),
+        "promising_count": int(scored.promising.sum()),
+        "opportunity_count": int(scored.opportunity.sum()),
+        "cost_adjusted_bar": _clean({"v": df.cost_adjusted_bar.iloc[0] if len(df) else None})["v"],
+        "jobs": rows,
+        "data": releases(con),
+    }
+
+
+def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
+    """Every measure of one occupation in one area: value, rank, weight, the bar, and its source."""
+    df = scored_table(con, profile, [area_code])
+    row = df[df.occ_code == occ_code]
+    if row.empty:
+        raise UpwardError(
+            f"OEWS publishes no employment for {occ_code} in area {area_code}, so it cannot be scored there.",
+            hint="Try the state or the national area, or list what is scored with: upward jobs --region AREA --all",
+        )
+    r = row.iloc[0]
+    bar = profile.get("jtm.bar")
+    pillars = []
+    for pillar, measures in PILLARS.items():
+        weights = profile.get(f"jtm.{pillar}")
+        items = []
+        for m in measures:
+            column, higher = MEASURE_COLUMNS[m]
+            value = r[column]
+            items.append(
+                _clean(
+                    {
+                        "measure": m,
+                        "value": value,
+                        "shown_as": r["typical_education"] if m == "education" else (r["work_experience"] if m == "experience" else None),
+                        "percentile": r[f"pct_{m}"],
+                        "weight": weights[m],
+                        "direction": "higher ranks higher" if higher else "lower ranks higher",
+                        "source": SOURCES[m],
+                        "missing": bool(pd.isna(r[f"pct_{m}"])),
+                    }
+                )
+            )
+        score_ = r[f"pillar_{pillar}"]
+        pillars.append(
+            _clean({"pillar": pillar, "score": score_, "bar": bar, "meets_bar": bool(score_ >= bar) if not pd.isna(score_) else False, "measures": items})
+        )
+    lw_ratio = r["median_living_wage_ratio"]
+    floor = profile.get("jtm.min_median_living_wage_ratio")
+    occ_count = int(df.scored.sum())
+    return {
+        "area": records(con, "select area_code, area_name, area_type, price_parity from areas where area_code = ?", [area_code])[0],
+        "occupation": {"occ_code": occ_code, "occ_title": r["occ_title"]},
+        "profile": profile.record(),
+        "household": profile.household,
+        "scored": bool(r["scored"]),
+        "scored_occupations": occ_count,
+        "not_scored_because": None if r["scored"] else f"fewer than {profile.get('scoring.min_employment')} jobs or no published median wage",
+        "jtm": bool(r["jtm"]),
+        "composite": _clean({"v": r["composite"]})["v"],
+        "living_wage_floor": _clean({"ratio": lw_ratio, "required": floor, "met": bool(lw_ratio >= floor) if not pd.isna(lw_ratio) else False, "living_wage": r["living_wage"], "source": r["living_wage_source"]}),
+        "pillars": pillars,
+        "quality": _clean(
+            {
+                "tier": r["tier"],
+                "a_median": r["a_median"],
+                "a_pct25": r["a_pct25"],
+                "a_pct10": r["a_pct10"],
+                "a_pct90": r["a_pct90"],
+                "top_coded": bool(r["top_coded"]),
+                "median_vs_area_median": r["median_vs_area_median"],
+                "openings_per_100": r["openings_per_100"],
+                "separations_rate": r["separations_rate"],
+                "benefits": r["benefits"] if not pd.isna(r["benefits"]) else "not measured",
+                "safety": r["safety"] if not pd.isna(r["safety"]) else "not measured",
+            }
+        ),
+        "lenses": {"good": bool(r["good"]), "promising": bool(r["promising"]), "opportunity": bool(r["opportunity"]), "cost_adjusted_bar": _clean({"v": r["cost_adjusted_bar"]})["v"]},
+        "data": releases(con),
+    }

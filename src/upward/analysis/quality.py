@@ -1,0 +1,145 @@
+"""Job quality per occupation × area, as separate dimensions, and the region's system indicators.
+
+Dimensions are never folded into one number: pay adequacy, advancement, demand and stability,
+benefits and safety each stand on their own, with the raw values behind them. The tier (quality,
+near-quality, low) follows from pay adequacy alone, by the profile's ratios, because pay is the
+one dimension measured for every occupation and area.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from upward.analysis._rows import records, releases
+from upward.analysis.measures import area_measures
+from upward.profiles import Profile
+
+TIERS = ("quality", "near-quality", "low", "unknown")
+
+
+def tiers(df: pd.DataFrame, profile: Profile) -> pd.Series:
+    q = profile.get("quality.quality_p25_ratio")
+    nq = profile.get("quality.near_quality_median_ratio")
+    tier = np.select(
+        [df.entry_living_wage_ratio >= q, df.median_living_wage_ratio >= nq, df.median_living_wage_ratio.notna()],
+        ["quality", "near-quality", "low"],
+        default="unknown",
+    )
+    return pd.Series(tier, index=df.index)
+
+
+def pluggable(profile: Profile, key: str) -> pd.DataFrame | None:
+    """A benefits or safety input: CSV with soc (and optional area) and a 0–1 value, or None."""
+    from upward.errors import UpwardError
+
+    path = profile.get(f"inputs.{key}")
+    if not path:
+        return None
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "soc" not in df.columns or "value" not in df.columns:
+        raise UpwardError(f"{path}: the {key} input needs columns 'soc' and 'value' (and optionally 'area').")
+    values = pd.to_numeric(df["value"], errors="coerce")
+    bad = values.isna() | (values < 0) | (values > 1)
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0]) + 2
+        raise UpwardError(f"{path}, row {row}, field 'value': {df['value'].iloc[row - 2]!r} is not a number from 0 to 1.")
+    df["value"] = values
+    return df
+
+
+def _attach_pluggable(df: pd.DataFrame, profile: Profile) -> None:
+    for key in ("benefits", "safety"):
+        data = pluggable(profile, key)
+        if data is None:
+            df[key] = np.nan
+            continue
+        if "area" in data.columns:
+            merged = df[["area_code", "occ_code"]].merge(
+                data.rename(columns={"area": "area_code", "soc": "occ_code"})[["area_code", "occ_code", "value"]],
+                how="left",
+                on=["area_code", "occ_code"],
+            )
+        else:
+            merged = df[["occ_code"]].merge(data.rename(columns={"soc": "occ_code"})[["occ_code", "value"]], how="left", on="occ_code")
+        df[key] = merged["value"].to_numpy()
+
+
+def quality_table(con, profile: Profile, area_codes: list[str] | None = None) -> pd.DataFrame:
+    df = area_measures(con, profile, area_codes)
+    df["tier"] = tiers(df, profile)
+    _attach_pluggable(df, profile)
+    return df
+
+
+def system_indicators(df: pd.DataFrame, national_median: float, profile: Profile) -> pd.DataFrame:
+    """Per area: shares of employment paying a living wage, and in opportunity occupations.
+
+    Shares are of the employment in detailed occupations with a published median wage (BLS
+    withholds some cells); `wage_coverage` says how much of the area's published detailed
+    employment that is.
+    """
+    ratio = profile.get("opportunity.national_median_ratio")
+    d = df.assign(
+        known=df.a_median.notna(),
+        lw_median=df.median_living_wage_ratio >= 1,
+        lw_p25=df.entry_living_wage_ratio >= 1,
+        opportunity=df.accessible & (df.a_median >= national_median * ratio * df.price_parity / 100),
+    )
+    out = []
+    for area, g in d.groupby("area_code", sort=True):
+        known = g[g.known]
+        emp = known.employment.sum()
+        has_lw = g.living_wage.notna().any()
+        has_rpp = g.price_parity.notna().any()
+        out.append(
+            {
+                "area_code": area,
+                "living_wage_median_share": known.employment[known.lw_median].sum() / emp if has_lw and emp else None,
+                "living_wage_p25_share": known.employment[known.lw_p25].sum() / emp if has_lw and emp else None,
+                "opportunity_share": known.employment[known.opportunity].sum() / emp if has_rpp and emp else None,
+                "opportunity_wage_bar": national_median * ratio * g.price_parity.iloc[0] / 100 if has_rpp else None,
+                "living_wage": g.living_wage.iloc[0] if has_lw else None,
+                "living_wage_source": g.living_wage_source.iloc[0] if has_lw else None,
+                "wage_coverage": emp / g.employment.sum() if g.employment.sum() else None,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def national_median(con) -> float:
+    return con.execute("select a_median from wages where area_code = '0000000' and occ_code = '00-0000'").fetchone()[0]
+
+
+def quality_report(con, area_code: str, profile: Profile, top: int = 10) -> dict:
+    """Employment by tier, the system indicators, and the biggest low-quality occupations of one area."""
+    df = quality_table(con, profile, [area_code])
+    indicators = system_indicators(df, national_median(con), profile).iloc[0].to_dict()
+    by_tier = df.groupby("tier").employment.sum()
+    total = df.employment.sum()
+    tiers_out = [{"tier": t, "employment": float(by_tier.get(t, 0)), "share": float(by_tier.get(t, 0) / total) if total else None} for t in TIERS]
+    cols = ["occ_code", "occ_title", "employment", "a_median", "a_pct25", "median_living_wage_ratio", "entry_living_wage_ratio", "typical_education"]
+    low = df[df.tier == "low"].sort_values(["employment", "occ_code"], ascending=[False, True]).head(top)[cols]
+    area = records(con, "select area_code, area_name, area_type, price_parity from areas where area_code = ?", [area_code])[0]
+    return {
+        "area": area,
+        "profile": profile.record(),
+        "household": profile.household,
+        "indicators": _clean(indicators),
+        "employment_by_tier": tiers_out,
+        "largest_low_quality": [_clean(r) for r in low.to_dict("records")],
+        "benefits_measured": bool(df.benefits.notna().any()),
+        "safety_measured": bool(df.safety.notna().any()),
+        "data": releases(con),
+    }
+
+
+def _clean(d: dict) -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, (np.floating, float)) and np.isnan(v):
+            v = None
+        elif isinstance(v, np.generic):
+            v = v.item()
+        out[k] = v
+    return out

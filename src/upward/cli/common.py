@@ -1,0 +1,68 @@
+"""What every `upward` command shares: the app, the common options, error handling, the atlas."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from upward.errors import UpwardError
+
+app = typer.Typer(
+    name="upward",
+    help="Upward: quality jobs, career pathways and training for your region, on real public data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="Atlas database file (default: user data dir, or $UPWARD_DB).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print the main table as CSV.")]
+ProfileOption = Annotated[Path | None, typer.Option("--profile", help="TOML profile of thresholds and weights (default: the shipped one).")]
+def fail(exc: UpwardError) -> None:
+    from upward.cli.render import err_console
+
+    err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
+    if exc.hint:
+        err_console.print(exc.hint, highlight=False)
+    raise typer.Exit(exc.exit_code)
+
+
+def handles_errors(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except UpwardError as exc:
+            fail(exc)
+
+    return wrapper
+
+
+def connect_atlas(db: Path | None):
+    from upward import atlas
+
+    path = atlas.default_path() if db is None else db
+    if atlas.is_current(path):
+        return atlas.connect(path)
+    from upward.cli.render import err_console
+
+    with err_console.status("Building the atlas from the bundled data (first run only)…") as status:
+        return atlas.connect(path, progress=lambda step: status.update(f"Building the atlas: {step}"))
+
+
+def say_note(note: str | None, quiet: bool) -> None:
+    if note and not quiet:
+        from upward.cli.render import err_console
+
+        err_console.print(f"[dim]{note}[/]", highlight=False)
+
+
+def check_formats(as_json: bool, as_csv: bool) -> None:
+    if as_json and as_csv:
+        raise UpwardError("Choose one of --json and --csv.")
+
+

@@ -1,0 +1,268 @@
+"""`upward jobs`, `quality`, `compare` and `profile`: job quality and Jobs That Mobilize for a region."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, app, check_formats, connect_atlas, handles_errors, say_note
+
+
+def _profile(path):
+    from upward import profiles
+
+    return profiles.load(path)
+
+
+def _pct(v) -> str:
+    return "—" if v is None else f"{v:.0%}"
+
+
+def _score(v) -> str:
+    return "—" if v is None else f"{v:.0f}"
+
+
+def _value(v) -> str:
+    if v is None:
+        return "—"
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.3g}"
+
+
+@app.command()
+@handles_errors
+def jobs(
+    region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")],
+    profile: ProfileOption = None,
+    lens: Annotated[str, typer.Option("--lens", help="jtm, good-promising or opportunity.")] = "jtm",
+    top: Annotated[int, typer.Option("--top", min=1, help="How many to list.")] = 25,
+    show_all: Annotated[bool, typer.Option("--all", help="List every scored occupation, not only those the lens selects.")] = False,
+    explain_soc: Annotated[str | None, typer.Option("--explain", help="Explain one occupation: every measure, rank, bar and source.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """Rank the region's Jobs That Mobilize (or another lens), with pillar scores and key raw values."""
+    from upward.analysis import mobilize
+    from upward.atlas.lookup import resolve_area, resolve_occupation
+    from upward.cli import render
+
+    check_formats(as_json, as_csv)
+    prof = _profile(profile)
+    con = connect_atlas(db)
+    area = resolve_area(con, region)
+    say_note(area.note, as_json or as_csv)
+    if explain_soc:
+        occ = resolve_occupation(con, explain_soc)
+        say_note(occ.note, as_json or as_csv)
+        e = mobilize.explain(con, area.code, occ.code, prof)
+        if as_json:
+            return render.emit_json(e)
+        if as_csv:
+            return render.emit_csv(
+                {"pillar": p["pillar"], "pillar_score": p["score"], "bar": p["bar"], "meets_bar": p["meets_bar"], **m}
+                for p in e["pillars"]
+                for m in p["measures"]
+            )
+        return _print_explain(e)
+    result = mobilize.jobs(con, area.code, prof, lens, top, show_all)
+    if as_json:
+        return render.emit_json(result)
+    if as_csv:
+        return render.emit_csv({"area_code": result["area"]["area_code"], "rank": i + 1, **r} for i, r in enumerate(result["jobs"]))
+    _print_jobs(result)
+
+
+def _print_jobs(r: dict) -> None:
+    from upward.cli import render
+
+    c = render.console
+    a = r["area"]
+    c.print(f"[bold]{a['area_name']}[/] ({a['area_code']}) — lens: {r['lens']}, profile {r['profile']['name']} ({r['profile']['hash']}), living wage household {r['household']}", highlight=False)
+    c.print(
+        f"{r['scored_occupations']} occupations scored: {r['jtm_count']} Jobs That Mobilize; {r['good_count']} good and "
+        f"{r['promising_count']} promising jobs; {r['opportunity_count']} opportunity occupations "
+        f"(cost-adjusted bar {render.money(r['cost_adjusted_bar'])}).",
+        highlight=False,
+    )
+    rows = [
+        [
+            str(i + 1), j["occ_code"], j["occ_title"], j["category"], render.number(j["employment"]), render.money(j["a_median"]),
+            f"{j['median_living_wage_ratio']:.2f}" if j["median_living_wage_ratio"] is not None else "—",
+            render.number(j["openings"]), _score(j["pillar_workers"]), _score(j["pillar_employers"]),
+            _score(j["pillar_strategic"]), _score(j["pillar_accessibility"]), _score(j["composite"]),
+        ]
+        for i, j in enumerate(r["jobs"])
+    ]
+    c.print(
+        render.table(
+            "Pillar scores are percentile ranks (0–100) within the region",
+            ["#", "SOC", "occupation", "lens", "jobs", "median", "÷ LW", "openings/yr", "workers", "employers", "strategic", "access", "composite"],
+            rows,
+            {0, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+        )
+    )
+    c.print("[dim]Explain one: upward jobs --region AREA --explain SOC. Method: docs/job-quality.md.[/]", highlight=False)
+
+
+def _print_explain(e: dict) -> None:
+    from upward.cli import render
+
+    c = render.console
+    o, a, lw = e["occupation"], e["area"], e["living_wage_floor"]
+    verdict = "is a Job That Mobilizes" if e["jtm"] else "is not a Job That Mobilizes"
+    c.print(f"[bold]{o['occ_title']}[/] ({o['occ_code']}) in {a['area_name']} {verdict}.", highlight=False)
+    if not e["scored"]:
+        c.print(f"Not scored: {e['not_scored_because']}.")
+        return
+    c.print(
+        f"Composite {_score(e['composite'])} of 100. Median ÷ living wage ({e['household']}, {render.money(lw['living_wage'])}, {lw['source']} figure): "
+        f"{lw['ratio']:.2f} — needs ≥ {lw['required']:.2f}: {'met' if lw['met'] else 'missed'}.",
+        highlight=False,
+    )
+    for p in e["pillars"]:
+        rows = [
+            [
+                m["measure"],
+                m["shown_as"] or _value(m["value"]),
+                _score(m["percentile"]),
+                "—" if m["percentile"] is None else ("above" if m["percentile"] >= p["bar"] else "below"),
+                f"{m['weight']:g}",
+                m["direction"],
+                m["source"],
+            ]
+            for m in p["measures"]
+        ]
+        mark = "meets" if p["meets_bar"] else "misses"
+        c.print(render.table(f"{p['pillar']}: {_score(p['score'])} — {mark} the bar of {p['bar']:g}", ["measure", "value", "percentile", "vs bar", "weight", "direction", "source"], rows, {2, 4}))
+    q = e["quality"]
+    c.print(
+        f"Quality tier: {q['tier']}. Benefits: {q['benefits']}; safety: {q['safety']}. "
+        f"Lenses: good {e['lenses']['good']}, promising {e['lenses']['promising']}, opportunity {e['lenses']['opportunity']}.",
+        highlight=False,
+    )
+
+
+@app.command()
+@handles_errors
+def quality(
+    region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")],
+    profile: ProfileOption = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many low-quality occupations to list.")] = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """Employment by quality tier, the region's system indicators, and its biggest low-quality occupations."""
+    from upward.analysis.quality import quality_report
+    from upward.atlas.lookup import resolve_area
+    from upward.cli import render
+
+    check_formats(as_json, as_csv)
+    prof = _profile(profile)
+    con = connect_atlas(db)
+    area = resolve_area(con, region)
+    say_note(area.note, as_json or as_csv)
+    r = quality_report(con, area.code, prof, top)
+    if as_json:
+        return render.emit_json(r)
+    if as_csv:
+        return render.emit_csv({"area_code": area.code, **t} for t in r["employment_by_tier"])
+    c = render.console
+    i = r["indicators"]
+    c.print(f"[bold]{r['area']['area_name']}[/] ({area.code}) — profile {r['profile']['name']} ({r['profile']['hash']}), household {r['household']}", highlight=False)
+    lw_note = f" ({i['living_wage_source']} figure)" if i["living_wage_source"] == "state" else ""
+    c.print(f"Living wage: {render.money(i['living_wage'])} a year{lw_note}. Share of jobs whose median pays it: {_pct(i['living_wage_median_share'])}; whose 25th percentile pays it: {_pct(i['living_wage_p25_share'])}.", highlight=False)
+    c.print(f"Opportunity occupations (no bachelor's needed, median ≥ {render.money(i['opportunity_wage_bar'])}): {_pct(i['opportunity_share'])} of jobs.", highlight=False)
+    c.print(render.table("Employment by quality tier", ["tier", "jobs", "share"], [[t["tier"], render.number(t["employment"]), _pct(t["share"])] for t in r["employment_by_tier"]], {1, 2}))
+    c.print(
+        render.table(
+            "Largest low-quality occupations",
+            ["SOC", "occupation", "jobs", "median", "25th pct", "median ÷ LW", "typical education"],
+            [[o["occ_code"], o["occ_title"], render.number(o["employment"]), render.money(o["a_median"]), render.money(o["a_pct25"]), f"{o['median_living_wage_ratio']:.2f}", o["typical_education"] or "—"] for o in r["largest_low_quality"]],
+            {2, 3, 4, 5},
+        )
+    )
+    if not (r["benefits_measured"] or r["safety_measured"]):
+        c.print("[dim]Benefits and safety: not measured (no public occupation-level data is bundled; supply CSVs via the profile's [inputs]).[/]", highlight=False)
+
+
+@app.command()
+@handles_errors
+def compare(
+    areas: Annotated[list[str], typer.Argument(help="Two or more areas: OEWS codes, CBSAs, states or names.")],
+    profile: ProfileOption = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many JTMs to show per area.")] = 5,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """System indicators and top JTMs side by side, wages adjusted for the cost of living."""
+    from upward.analysis.compare import compare_areas
+    from upward.atlas.lookup import resolve_area
+    from upward.cli import render
+    from upward.errors import UpwardError
+
+    check_formats(as_json, as_csv)
+    if len(areas) < 2:
+        raise UpwardError("compare needs two or more areas.", hint="e.g. upward compare houston dallas TX")
+    prof = _profile(profile)
+    con = connect_atlas(db)
+    codes = []
+    for a in areas:
+        r = resolve_area(con, a)
+        say_note(r.note, as_json or as_csv)
+        codes.append(r.code)
+    result = compare_areas(con, codes, prof, top)
+    if as_json:
+        return render.emit_json(result)
+    if as_csv:
+        return render.emit_csv({k: v for k, v in a.items() if k != "top_jtms"} for a in result["areas"])
+    rows = [
+        ("type", lambda a: a["area_type"]),
+        ("jobs", lambda a: render.number(a["total_employment"])),
+        ("price parity", lambda a: render.number(a["price_parity"], 1)),
+        ("median wage", lambda a: render.money(a["median_wage"])),
+        ("real median wage", lambda a: render.money(a["real_median_wage"])),
+        ("living wage", lambda a: render.money(a.get("living_wage"))),
+        ("median pays LW", lambda a: _pct(a.get("living_wage_median_share"))),
+        ("25th pct pays LW", lambda a: _pct(a.get("living_wage_p25_share"))),
+        ("opportunity occ.", lambda a: _pct(a.get("opportunity_share"))),
+        ("JTMs", lambda a: f"{a['jtm_count']} of {a['scored_occupations']}"),
+    ]
+    for k in range(top):
+        rows.append((f"JTM #{k + 1}", lambda a, k=k: f"{a['top_jtms'][k]['occ_title']} ({render.money(a['top_jtms'][k]['real_median'])} real)" if k < len(a["top_jtms"]) else ""))
+    t = render.table(
+        f"Compared with profile {result['profile']['name']} ({result['profile']['hash']}), household {result['household']}; real = ÷ price parity × 100",
+        ["", *(a["area_name"] for a in result["areas"])],
+        [[label, *(f(a) for a in result["areas"])] for label, f in rows],
+    )
+    render.console.print(t)
+
+
+profile_app = typer.Typer(help="Show or check a profile of thresholds and weights.", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("show")
+@handles_errors
+def profile_show(profile: ProfileOption = None, as_json: JsonOption = False):
+    """Print the default profile (with its reasons) to copy, or a profile's merged settings."""
+    from upward import profiles
+    from upward.cli import render
+
+    prof = profiles.load(profile)
+    if as_json or profile is not None:
+        return render.emit_json({"profile": prof.record(), "settings": prof.data})
+    print(profiles.DEFAULT_FILE.read_text(encoding="utf-8"), end="")
+
+
+@profile_app.command("check")
+@handles_errors
+def profile_check(path: Annotated[str, typer.Argument(help="TOML profile to validate.")]):
+    """Validate a profile: say the first bad key and what is allowed, or its name and hash."""
+    from upward import profiles
+    from upward.cli import render
+
+    prof = profiles.load(path)
+    render.console.print(f"Profile '{prof.name}' is valid (hash {prof.hash}).")

@@ -1,0 +1,173 @@
+"""Profiles: the thresholds and weights a region chooses, in TOML, checked before anything runs.
+
+The shipped `default.toml` documents the reason for every default. A profile may set only some
+keys: the rest come from the default, so a region writes down just what it decides differently.
+Every result records the profile's name and a hash of its full, merged content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from upward.errors import UpwardError
+
+DEFAULT_FILE = Path(__file__).resolve().parent / "default.toml"
+
+HOUSEHOLDS = (
+    "1A0C", "1A1C", "1A2C", "1A3C",
+    "2A1W0C", "2A1W1C", "2A1W2C", "2A1W3C",
+    "2A2W0C", "2A2W1C", "2A2W2C", "2A2W3C",
+)
+EDUCATION_LEVELS = (
+    "No formal educational credential",
+    "High school diploma or equivalent",
+    "Some college, no degree",
+    "Postsecondary nondegree award",
+    "Associate's degree",
+    "Bachelor's degree",
+    "Master's degree",
+    "Doctoral or professional degree",
+)
+PILLARS = {
+    "workers": ("median_living_wage_ratio", "entry_living_wage_ratio", "wage_ladder"),
+    "employers": ("openings", "growth", "employment"),
+    "strategic": ("location_quotient", "industry_breadth", "skill_centrality"),
+    "accessibility": ("education", "experience", "job_zone", "untapped_talent"),
+}
+SIMILARITY_DOMAINS = ("skills", "knowledge", "abilities", "work_activities")
+
+
+class ProfileError(UpwardError):
+    def __init__(self, source: str, key: str, problem: str, allowed: str):
+        super().__init__(f"Profile {source}: key '{key}' {problem}.", hint=f"Allowed: {allowed}.")
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    source: str
+    data: dict
+
+    @property
+    def hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.data, sort_keys=True).encode()).hexdigest()[:12]
+
+    def get(self, dotted: str) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            node = node[part]
+        return node
+
+    @property
+    def household(self) -> str:
+        return self.data["living_wage"]["household"]
+
+    def record(self) -> dict:
+        """What every result carries so it can be reproduced."""
+        return {"name": self.name, "hash": self.hash, "source": self.source}
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for k, v in override.items():
+        out[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+    return out
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise UpwardError(f"Profile file not found: {path}", hint="Pass an existing TOML file to --profile.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise UpwardError(f"Profile {path} is not valid TOML: {exc}", hint="Start from a copy of the default profile: upward profile show > my.toml") from exc
+
+
+def load(path: Path | str | None = None) -> Profile:
+    """The default profile, or the file's keys merged over it, validated."""
+    default = _read(DEFAULT_FILE)
+    if path is None:
+        data, source = default, "default"
+    else:
+        path = Path(path)
+        own = _read(path)
+        _check_known_keys(own, default, str(path), "")
+        data, source = _merge(default, own), str(path)
+    validate(data, source)
+    return Profile(name=str(data["name"]), source=source, data=data)
+
+
+def _check_known_keys(own: dict, default: dict, source: str, prefix: str) -> None:
+    for key, value in own.items():
+        dotted = f"{prefix}{key}"
+        if key not in default:
+            raise ProfileError(source, dotted, "is not a profile setting", ", ".join(sorted(f"{prefix}{k}" for k in default)))
+        if isinstance(default[key], dict) and key != "weights":
+            if not isinstance(value, dict):
+                raise ProfileError(source, dotted, "must be a table", f"a [{dotted}] table")
+            _check_known_keys(value, default[key], source, dotted + ".")
+
+
+def _number(data: dict, dotted: str, source: str, lo: float, hi: float) -> float:
+    node: Any = data
+    for part in dotted.split("."):
+        node = node[part]
+    if isinstance(node, bool) or not isinstance(node, (int, float)) or not lo <= node <= hi:
+        raise ProfileError(source, dotted, f"is {node!r}", f"a number from {lo:g} to {hi:g}")
+    return float(node)
+
+
+def _weights(data: dict, dotted: str, names: tuple[str, ...], source: str) -> None:
+    node: Any = data
+    for part in dotted.split("."):
+        node = node[part]
+    if not isinstance(node, dict) or set(node) != set(names):
+        got = sorted(node) if isinstance(node, dict) else node
+        raise ProfileError(source, dotted, f"has {got}", f"exactly the weights {', '.join(names)}")
+    for n in names:
+        w = node[n]
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or w < 0:
+            raise ProfileError(source, f"{dotted}.{n}", f"is {w!r}", "a non-negative number")
+    if sum(node.values()) <= 0:
+        raise ProfileError(source, dotted, "sums to 0", "weights with a positive sum")
+
+
+def validate(data: dict, source: str) -> None:
+    """Fail on the first bad key, naming it and what is allowed."""
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        raise ProfileError(source, "name", "is missing or empty", "a short name for the profile")
+    hh = data["living_wage"]["household"]
+    if hh not in HOUSEHOLDS:
+        raise ProfileError(source, "living_wage.household", f"is {hh!r}", ", ".join(HOUSEHOLDS))
+    mn = data["scoring"]["min_employment"]
+    if isinstance(mn, bool) or not isinstance(mn, int) or mn < 0:
+        raise ProfileError(source, "scoring.min_employment", f"is {mn!r}", "a whole number of jobs, 0 or more")
+    _number(data, "quality.quality_p25_ratio", source, 0, 10)
+    _number(data, "quality.near_quality_median_ratio", source, 0, 10)
+    acc = data["education"]["accessible"]
+    if not isinstance(acc, list) or not all(a in EDUCATION_LEVELS for a in acc):
+        bad = [a for a in acc if a not in EDUCATION_LEVELS] if isinstance(acc, list) else acc
+        raise ProfileError(source, "education.accessible", f"has {bad!r}", "; ".join(EDUCATION_LEVELS))
+    _number(data, "opportunity.national_median_ratio", source, 0, 10)
+    _number(data, "similarity.threshold", source, 0, 1)
+    _weights(data, "similarity.weights", SIMILARITY_DOMAINS, source)
+    _number(data, "jtm.bar", source, 0, 100)
+    _number(data, "jtm.min_median_living_wage_ratio", source, 0, 10)
+    _weights(data, "jtm.weights", tuple(PILLARS), source)
+    for pillar, measures in PILLARS.items():
+        table = data["jtm"][pillar]
+        if set(table) != set(measures):
+            raise ProfileError(source, f"jtm.{pillar}", f"has {sorted(table)}", f"exactly the weights {', '.join(measures)}")
+        _weights(data, f"jtm.{pillar}", measures, source)
+    for key in ("benefits", "safety"):
+        value = data["inputs"][key]
+        if not isinstance(value, str):
+            raise ProfileError(source, f"inputs.{key}", f"is {value!r}", "a CSV path, or \"\" for not measured")
+        if value and not Path(value).is_file():
+            raise ProfileError(source, f"inputs.{key}", f"points to {value!r}, which does not exist", "an existing CSV file, or \"\"")
