@@ -7,3 +7,5 @@ upward_venv
 region="${UPWARD_REGION:-Houston-Pasadena-The Woodlands, TX}"
 .venv/bin/upward atlas build
 .venv/bin/upward region "$region"
+.venv/bin/upward quality --region "$region"
+.venv/bin/upward jobs --region "$region" --top 15

@@ -8,7 +8,7 @@ import math
 def records(con, sql: str, params: list | None = None) -> list[dict]:
     cur = con.execute(sql, params or [])
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, (_clean(v) for v in row))) for row in cur.fetchall()]
+    return [dict(zip(cols, (plain(v) for v in row))) for row in cur.fetchall()]
 
 
 def record(con, sql: str, params: list | None = None) -> dict | None:
@@ -16,10 +16,17 @@ def record(con, sql: str, params: list | None = None) -> dict | None:
     return rows[0] if rows else None
 
 
-def _clean(v):
+def plain(v):
+    """A numpy or pandas scalar as a plain Python value, NaN as None, for JSON and rich alike."""
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
     if isinstance(v, float) and math.isnan(v):
         return None
     return v
+
+
+def plain_record(d: dict) -> dict:
+    return {k: plain(v) for k, v in d.items()}
 
 
 def releases(con) -> dict:

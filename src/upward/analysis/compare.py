@@ -6,9 +6,9 @@ $50,000 median where prices are 90% of the national level buys what $55,556 buys
 
 from __future__ import annotations
 
-from upward.analysis._rows import records, releases
+from upward.analysis._rows import plain_record, records, releases
 from upward.analysis.mobilize import scored_table
-from upward.analysis.quality import _clean, national_median, system_indicators
+from upward.analysis.quality import national_median, system_indicators
 from upward.profiles import Profile
 
 
@@ -27,7 +27,7 @@ def compare_areas(con, area_codes: list[str], profile: Profile, top: int = 5) ->
                 **area,
                 "median_wage": median,
                 "real_median_wage": median / rpp * 100 if median and rpp else None,
-                **{k: v for k, v in _clean(indicators.get(code, {})).items() if k != "area_code"},
+                **{k: v for k, v in plain_record(indicators.get(code, {})).items() if k != "area_code"},
                 "jtm_count": int(g.jtm.sum()),
                 "scored_occupations": int(len(g)),
                 "top_jtms": [

@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import records, releases
+from upward.analysis._rows import plain, plain_record, records, releases
 from upward.analysis.measures import SOURCES
-from upward.analysis.quality import _clean, national_median, quality_table
+from upward.analysis.quality import national_median, quality_table
 from upward.errors import UpwardError
 from upward.profiles import PILLARS, Profile
 
@@ -49,15 +49,13 @@ def score(df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     """Add percentile ranks, pillar scores, the JTM flag and the composite to a measures table."""
     df = df.copy()
     df["scored"] = (df.employment >= profile.get("scoring.min_employment")) & df.a_median.notna()
-    groups = df[df.scored].groupby("area_code")
+    scored = df[df.scored]
     for measure, (column, higher) in MEASURE_COLUMNS.items():
-        values = df.loc[df.scored, column] if higher else -df.loc[df.scored, column]
-        pct = values.groupby(df.loc[df.scored, "area_code"]).rank(method="average", pct=True) * 100
-        df[f"pct_{measure}"] = pct
-        # a single occupation, or one value shared by all, carries no ranking information
-        df.loc[df.scored, f"pct_{measure}"] = df.loc[df.scored, f"pct_{measure}"].where(
-            groups[column].transform("nunique") > 1 if column in df else True
-        )
+        values = scored[column] if higher else -scored[column]
+        by_area = values.groupby(scored.area_code)
+        pct = by_area.rank(method="average", pct=True) * 100
+        # one value shared by every occupation (or a single occupation) ranks nothing
+        df[f"pct_{measure}"] = pct.where(by_area.transform("nunique") > 1)
     for pillar, measures in PILLARS.items():
         weights = profile.get(f"jtm.{pillar}")
         num = sum(df[f"pct_{m}"].fillna(0) * weights[m] for m in measures)
@@ -113,7 +111,7 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
         chosen = chosen.sort_values(["opportunity", "employment", "occ_code"], ascending=[False, False, True])
     if top is not None and not include_all:
         chosen = chosen.head(top)
-    rows = [_clean(r) for r in chosen[[*_ROW_COLUMNS, "category"]].to_dict("records")]
+    rows = [plain_record(r) for r in chosen[[*_ROW_COLUMNS, "category"]].to_dict("records")]
     area = records(con, "select area_code, area_name, area_type, price_parity from areas where area_code = ?", [area_code])[0]
     return {
         "area": area,
@@ -125,7 +123,7 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
         "good_count": int(scored.good.sum()),
         "promising_count": int(scored.promising.sum()),
         "opportunity_count": int(scored.opportunity.sum()),
-        "cost_adjusted_bar": _clean({"v": df.cost_adjusted_bar.iloc[0] if len(df) else None})["v"],
+        "cost_adjusted_bar": plain(df.cost_adjusted_bar.iloc[0]) if len(df) else None,
         "jobs": rows,
         "data": releases(con),
     }
@@ -150,7 +148,7 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
             column, higher = MEASURE_COLUMNS[m]
             value = r[column]
             items.append(
-                _clean(
+                plain_record(
                     {
                         "measure": m,
                         "value": value,
@@ -165,7 +163,7 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
             )
         score_ = r[f"pillar_{pillar}"]
         pillars.append(
-            _clean({"pillar": pillar, "score": score_, "bar": bar, "meets_bar": bool(score_ >= bar) if not pd.isna(score_) else False, "measures": items})
+            plain_record({"pillar": pillar, "score": score_, "bar": bar, "meets_bar": bool(score_ >= bar) if not pd.isna(score_) else False, "measures": items})
         )
     lw_ratio = r["median_living_wage_ratio"]
     floor = profile.get("jtm.min_median_living_wage_ratio")
@@ -179,10 +177,10 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
         "scored_occupations": occ_count,
         "not_scored_because": None if r["scored"] else f"fewer than {profile.get('scoring.min_employment')} jobs or no published median wage",
         "jtm": bool(r["jtm"]),
-        "composite": _clean({"v": r["composite"]})["v"],
-        "living_wage_floor": _clean({"ratio": lw_ratio, "required": floor, "met": bool(lw_ratio >= floor) if not pd.isna(lw_ratio) else False, "living_wage": r["living_wage"], "source": r["living_wage_source"]}),
+        "composite": plain(r["composite"]),
+        "living_wage_floor": plain_record({"ratio": lw_ratio, "required": floor, "met": bool(lw_ratio >= floor) if not pd.isna(lw_ratio) else False, "living_wage": r["living_wage"], "source": r["living_wage_source"]}),
         "pillars": pillars,
-        "quality": _clean(
+        "quality": plain_record(
             {
                 "tier": r["tier"],
                 "a_median": r["a_median"],
@@ -197,6 +195,6 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
                 "safety": r["safety"] if not pd.isna(r["safety"]) else "not measured",
             }
         ),
-        "lenses": {"good": bool(r["good"]), "promising": bool(r["promising"]), "opportunity": bool(r["opportunity"]), "cost_adjusted_bar": _clean({"v": r["cost_adjusted_bar"]})["v"]},
+        "lenses": {"good": bool(r["good"]), "promising": bool(r["promising"]), "opportunity": bool(r["opportunity"]), "cost_adjusted_bar": plain(r["cost_adjusted_bar"])},
         "data": releases(con),
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import records, releases
+from upward.analysis._rows import plain_record, records, releases
 from upward.analysis.measures import area_measures
 from upward.profiles import Profile
 
@@ -125,21 +125,10 @@ def quality_report(con, area_code: str, profile: Profile, top: int = 10) -> dict
         "area": area,
         "profile": profile.record(),
         "household": profile.household,
-        "indicators": _clean(indicators),
+        "indicators": plain_record(indicators),
         "employment_by_tier": tiers_out,
-        "largest_low_quality": [_clean(r) for r in low.to_dict("records")],
+        "largest_low_quality": [plain_record(r) for r in low.to_dict("records")],
         "benefits_measured": bool(df.benefits.notna().any()),
         "safety_measured": bool(df.safety.notna().any()),
         "data": releases(con),
     }
-
-
-def _clean(d: dict) -> dict:
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, (np.floating, float)) and np.isnan(v):
-            v = None
-        elif isinstance(v, np.generic):
-            v = v.item()
-        out[k] = v
-    return out
