@@ -103,8 +103,9 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
         chosen = chosen.assign(category=np.where(chosen.jtm, "jtm", "not jtm"))
     elif lens == "good-promising":
         chosen = scored if include_all else scored[scored.good | scored.promising]
-        chosen = chosen.assign(category=np.select([chosen.good, chosen.promising], ["good", "promising"], "neither"))
-        chosen = chosen.sort_values(["category", "employment", "occ_code"], ascending=[True, False, True])
+        order = np.select([chosen.good, chosen.promising], [0, 1], 2)
+        chosen = chosen.assign(category=np.array(["good", "promising", "neither"])[order], _order=order)
+        chosen = chosen.sort_values(["_order", "employment", "occ_code"], ascending=[True, False, True])
     else:
         chosen = scored if include_all else scored[scored.opportunity]
         chosen = chosen.assign(category=np.where(chosen.opportunity, "opportunity", "not opportunity"))

@@ -45,6 +45,11 @@ def pluggable(profile: Profile, key: str) -> pd.DataFrame | None:
         row = int(bad.to_numpy().nonzero()[0][0]) + 2
         raise UpwardError(f"{path}, row {row}, field 'value': {df['value'].iloc[row - 2]!r} is not a number from 0 to 1.")
     df["value"] = values
+    key = ["soc", "area"] if "area" in df.columns else ["soc"]
+    dup = df.duplicated(key)
+    if dup.any():
+        row = int(dup.to_numpy().nonzero()[0][0]) + 2
+        raise UpwardError(f"{path}, row {row}, field '{key[-1]}': {' × '.join(df.loc[dup, key].iloc[0])} is listed twice.")
     return df
 
 

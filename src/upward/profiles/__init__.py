@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +57,13 @@ class Profile:
 
     @property
     def hash(self) -> str:
-        return hashlib.sha256(json.dumps(self.data, sort_keys=True).encode()).hexdigest()[:12]
+        """Of the settings and of the content of any input file, so new data gives a new hash."""
+        h = hashlib.sha256(json.dumps(self.data, sort_keys=True).encode())
+        for key in ("benefits", "safety"):
+            path = self.data["inputs"][key]
+            if path:
+                h.update(Path(path).read_bytes())
+        return h.hexdigest()[:12]
 
     def get(self, dotted: str) -> Any:
         node: Any = self.data
@@ -98,6 +105,10 @@ def load(path: Path | str | None = None) -> Profile:
         path = Path(path)
         own = _read(path)
         _check_known_keys(own, default, str(path), "")
+        for key, value in own.get("inputs", {}).items():
+            # an input file named in a profile is found next to the profile, wherever one runs from
+            if isinstance(value, str) and value and not Path(value).is_absolute():
+                own["inputs"][key] = str((path.parent / value).resolve())
         data, source = _merge(default, own), str(path)
     validate(data, source)
     return Profile(name=str(data["name"]), source=source, data=data)
@@ -118,7 +129,7 @@ def _number(data: dict, dotted: str, source: str, lo: float, hi: float) -> float
     node: Any = data
     for part in dotted.split("."):
         node = node[part]
-    if isinstance(node, bool) or not isinstance(node, (int, float)) or not lo <= node <= hi:
+    if isinstance(node, bool) or not isinstance(node, (int, float)) or not math.isfinite(node) or not lo <= node <= hi:
         raise ProfileError(source, dotted, f"is {node!r}", f"a number from {lo:g} to {hi:g}")
     return float(node)
 
@@ -132,8 +143,8 @@ def _weights(data: dict, dotted: str, names: tuple[str, ...], source: str) -> No
         raise ProfileError(source, dotted, f"has {got}", f"exactly the weights {', '.join(names)}")
     for n in names:
         w = node[n]
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or w < 0:
-            raise ProfileError(source, f"{dotted}.{n}", f"is {w!r}", "a non-negative number")
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
+            raise ProfileError(source, f"{dotted}.{n}", f"is {w!r}", "a finite, non-negative number")
     if sum(node.values()) <= 0:
         raise ProfileError(source, dotted, "sums to 0", "weights with a positive sum")
 

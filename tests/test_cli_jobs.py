@@ -1,0 +1,350 @@
+"""`upward jobs`, `quality`, `compare` and `profile` on Houston and a nonmetro area: JSON, CSV, text and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from itertools import groupby
+
+import pytest
+
+from upward import profiles
+from upward.profiles import PILLARS
+
+HOUSTON, NW_AL = "0026420", "0100001"
+NATIONAL_MEDIAN = 50_980.0
+ACCESSIBLE = list(profiles.load().get("education.accessible"))
+
+
+def scored_sql(where: str = "") -> str:
+    """Houston-style scored occupations of an area from the raw tables, with the cost-adjusted bar."""
+    return f"""
+    select w.occ_code, w.tot_emp, w.a_median, w.a_pct90, p.typical_education,
+           ? * a.price_parity / 100 as bar
+    from wages w join occupations o on o.occ_code = w.occ_code and o.level = 'detailed'
+    join areas a on a.area_code = w.area_code
+    left join projections p on p.occ_code = w.occ_code
+    where w.area_code = ? and w.tot_emp >= 100 and w.a_median is not null {where}
+    """
+
+
+def check_releases(data: dict) -> None:
+    assert data["data"]["releases"]["bls_oews"].startswith("May 2025")
+    for key in ("bls_projections", "mit_living_wage", "bea_rpp", "onet_29_3"):
+        assert data["data"]["releases"][key]
+    assert len(data["data"]["bundle"]) == 16
+
+
+def test_jobs_houston_json(cli, con):
+    rc, out, err = cli("jobs", "--region", "houston", "--json")
+    assert rc == 0, err
+    d = json.loads(out)
+    assert d["area"]["area_code"] == HOUSTON and d["lens"] == "jtm"
+    assert d["profile"] == {"name": "default", "hash": profiles.load().hash, "source": "default"}
+    assert d["household"] == "2A2W2C"
+    check_releases(d)
+    scored = con.execute(scored_sql(), [NATIONAL_MEDIAN, HOUSTON]).fetchall()
+    assert d["scored_occupations"] == len(scored) == 642
+    assert d["jtm_count"] == 45
+    assert d["good_count"] == sum(1 for r in scored if r[2] >= r[5])
+    assert d["opportunity_count"] == sum(1 for r in scored if r[2] >= r[5] and r[4] in ACCESSIBLE)
+    assert d["promising_count"] == sum(1 for r in scored if r[2] < r[5] and r[4] in ACCESSIBLE and r[3] >= r[5])
+    assert d["cost_adjusted_bar"] == pytest.approx(NATIONAL_MEDIAN * 98.629 / 100)
+    rows = d["jobs"]
+    assert len(rows) == 25  # --top default, 45 JTMs
+    assert all(r["jtm"] is True and r["category"] == "jtm" for r in rows)
+    comps = [r["composite"] for r in rows]
+    assert comps == sorted(comps, reverse=True)
+    assert rows[0]["occ_code"] == "11-3071"  # Transportation, Storage, and Distribution Managers
+    for r in rows:
+        assert min(r[f"pillar_{p}"] for p in PILLARS) >= 50
+        assert r["median_living_wage_ratio"] >= 1
+        assert r["median_living_wage_ratio"] == pytest.approx(r["a_median"] / 46_925)
+        assert r["composite"] == pytest.approx(sum(r[f"pillar_{p}"] for p in PILLARS) / 4)
+
+
+def test_jobs_top_and_text(cli):
+    _, out, _ = cli("jobs", "--region", HOUSTON, "--json")
+    rc, top3, _ = cli("jobs", "--region", HOUSTON, "--top", "3", "--json")
+    assert rc == 0
+    assert json.loads(top3)["jobs"] == json.loads(out)["jobs"][:3]
+    _, top100, _ = cli("jobs", "--region", HOUSTON, "--top", "100", "--json")
+    listed = json.loads(top100)["jobs"]
+    assert len(listed) == 45 and all(r["jtm"] for r in listed)  # only the JTMs, however large --top
+    rc, text, _ = cli("jobs", "--region", HOUSTON, "--top", "3")
+    assert rc == 0
+    assert "642 occupations scored: 45 Jobs That Mobilize" in text
+    assert "11-3071" in text and "Transportation, Storage, and Distribution Managers" in text
+    assert f"profile default ({profiles.load().hash})" in text
+
+
+def test_jobs_lens_opportunity(cli, con):
+    rc, out, err = cli("jobs", "--region", HOUSTON, "--lens", "opportunity", "--top", "500", "--json")
+    assert rc == 0, err
+    d = json.loads(out)
+    assert d["lens"] == "opportunity"
+    expected = con.execute(
+        scored_sql("and p.typical_education in (select unnest(?::varchar[])) and w.a_median >= ? * a.price_parity / 100"),
+        [NATIONAL_MEDIAN, HOUSTON, ACCESSIBLE, NATIONAL_MEDIAN],
+    ).fetchall()
+    assert len(d["jobs"]) == d["opportunity_count"] == len(expected) == 151
+    assert {r["occ_code"] for r in d["jobs"]} == {r[0] for r in expected}
+    assert all(r["category"] == "opportunity" for r in d["jobs"])
+    assert all(r["typical_education"] in ACCESSIBLE and r["a_median"] >= d["cost_adjusted_bar"] for r in d["jobs"])
+    emps = [r["employment"] for r in d["jobs"]]
+    assert emps == sorted(emps, reverse=True)
+    assert d["jobs"][0]["occ_code"] == "53-3032"  # truck drivers, 49,750 jobs at 56,840
+
+
+def test_jobs_lens_good_promising(cli):
+    rc, out, err = cli("jobs", "--region", HOUSTON, "--lens", "good-promising", "--top", "1000", "--json")
+    assert rc == 0, err
+    d = json.loads(out)
+    cats = [r["category"] for r in d["jobs"]]
+    assert [k for k, _ in groupby(cats)] == ["good", "promising"]
+    assert cats.count("good") == d["good_count"] and cats.count("promising") == d["promising_count"]
+    bar = d["cost_adjusted_bar"]
+    assert all(r["a_median"] >= bar for r in d["jobs"] if r["category"] == "good")
+    assert all(r["a_median"] < bar and r["typical_education"] in ACCESSIBLE for r in d["jobs"] if r["category"] == "promising")
+    good_emps = [r["employment"] for r in d["jobs"] if r["category"] == "good"]
+    assert good_emps == sorted(good_emps, reverse=True)
+
+
+def test_jobs_lens_good_promising_all_lists_neither_last(cli):
+    rc, out, _ = cli("jobs", "--region", HOUSTON, "--lens", "good-promising", "--all", "--json")
+    assert rc == 0
+    cats = [r["category"] for r in json.loads(out)["jobs"]]
+    assert [k for k, _ in groupby(cats)] == ["good", "promising", "neither"]
+
+
+def test_jobs_unknown_lens(cli):
+    rc, out, err = cli("jobs", "--region", HOUSTON, "--lens", "best")
+    assert rc == 1 and out == ""
+    assert "Unknown lens 'best'" in err
+    for lens in ("jtm", "good-promising", "opportunity"):
+        assert lens in err
+
+
+def test_jobs_all_csv(cli, con):
+    rc, out, err = cli("jobs", "--region", HOUSTON, "--all", "--csv")
+    assert rc == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    expected = {r[0] for r in con.execute(scored_sql(), [NATIONAL_MEDIAN, HOUSTON]).fetchall()}
+    assert len(rows) == len(expected) == 642
+    assert {r["occ_code"] for r in rows} == expected
+    assert [int(r["rank"]) for r in rows] == list(range(1, 643))
+    assert all(r["area_code"] == HOUSTON for r in rows)
+    cats = [r["category"] for r in rows]
+    assert cats[:45] == ["jtm"] * 45 and set(cats[45:]) == {"not jtm"}
+    assert [r["jtm"] for r in rows[:46]] == ["True"] * 45 + ["False"]
+    comps = [float(r["composite"]) for r in rows[:45]]
+    assert comps == sorted(comps, reverse=True)
+    nurse = next(r for r in rows if r["occ_code"] == "29-1141")
+    assert float(nurse["a_median"]) == 99_830 and nurse["tier"] == "quality"
+    assert float(nurse["median_living_wage_ratio"]) == pytest.approx(99_830 / 46_925)
+
+
+def test_jobs_json_and_csv_together_fail(cli):
+    rc, _, err = cli("jobs", "--region", HOUSTON, "--json", "--csv")
+    assert rc == 1 and "Choose one of --json and --csv" in err
+
+
+def test_explain_json(cli):
+    rc, out, err = cli("jobs", "--region", "houston", "--explain", "49-9041", "--json")
+    assert rc == 0, err
+    e = json.loads(out)
+    assert e["occupation"]["occ_code"] == "49-9041" and e["area"]["area_code"] == HOUSTON
+    assert e["jtm"] is True and e["scored"] is True
+    assert [p["pillar"] for p in e["pillars"]] == list(PILLARS)
+    assert [m["measure"] for p in e["pillars"] for m in p["measures"]] == [m for ms in PILLARS.values() for m in ms]
+    assert all(p["meets_bar"] and p["score"] >= 50 for p in e["pillars"])
+    weights = {p["pillar"]: p["score"] for p in e["pillars"]}
+    assert e["composite"] == pytest.approx(sum(weights.values()) / 4)
+    assert e["quality"]["a_median"] == 63_180 and e["quality"]["tier"] == "quality"
+    assert e["living_wage_floor"]["living_wage"] == 46_925 and e["living_wage_floor"]["met"] is True
+    assert e["quality"]["benefits"] == "not measured"
+    check_releases(e)
+
+
+def test_explain_text(cli):
+    _, out, _ = cli("jobs", "--region", HOUSTON, "--explain", "49-9041", "--json")
+    e = json.loads(out)
+    rc, text, err = cli("jobs", "--region", HOUSTON, "--explain", "49-9041")
+    assert rc == 0, err
+    assert "Industrial Machinery Mechanics (49-9041) in Houston-Pasadena-The Woodlands, TX is a Job That Mobilizes." in text
+    assert f"Composite {e['composite']:.0f} of 100." in text
+    assert "$46,925" in text and f"{63_180 / 46_925:.2f}" in text and "met" in text
+    for p in e["pillars"]:
+        assert f"{p['pillar']}: {p['score']:.0f} — meets the bar of 50" in text
+    assert "High school diploma or equivalent" in text
+    assert "Quality tier: quality. Benefits: not measured; safety: not measured." in text
+
+
+def test_explain_csv_has_one_row_per_measure(cli):
+    rc, out, _ = cli("jobs", "--region", HOUSTON, "--explain", "49-9041", "--csv")
+    assert rc == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["measure"] for r in rows] == [m for ms in PILLARS.values() for m in ms]
+    assert {r["pillar"] for r in rows} == set(PILLARS)
+
+
+def test_explain_occupation_not_in_area(cli):
+    rc, out, err = cli("jobs", "--region", HOUSTON, "--explain", "19-3092")
+    assert rc == 1 and out == ""
+    assert "19-3092" in err and "cannot be scored there" in err
+
+
+def test_quality_nonmetro_json(cli, con):
+    rc, out, err = cli("quality", "--region", NW_AL, "--json")
+    assert rc == 0, err
+    q = json.loads(out)
+    assert q["area"]["area_code"] == NW_AL and q["area"]["area_type"] == "nonmetro"
+    assert q["profile"]["hash"] == profiles.load().hash
+    check_releases(q)
+    # tiers sum to the employment of the area's detailed occupations with published employment
+    total = con.execute(
+        "select sum(tot_emp) from wages w join occupations o on o.occ_code = w.occ_code and o.level = 'detailed' where area_code = ? and tot_emp is not null",
+        [NW_AL],
+    ).fetchone()[0]
+    tiers = {t["tier"]: t["employment"] for t in q["employment_by_tier"]}
+    assert list(tiers) == ["quality", "near-quality", "low", "unknown"]
+    assert sum(tiers.values()) == total
+    # and each tier by hand, against MIT's 42,796 for 2A2W2C
+    by_hand = dict(
+        con.execute(
+            """select case when w.a_pct25 >= 42796 then 'quality' when w.a_median >= 42796 then 'near-quality'
+                           when w.a_median is not null then 'low' else 'unknown' end, sum(w.tot_emp)
+               from wages w join occupations o on o.occ_code = w.occ_code and o.level = 'detailed'
+               where w.area_code = ? and w.tot_emp is not null group by 1""",
+            [NW_AL],
+        ).fetchall()
+    )
+    assert tiers == by_hand
+    assert tiers == {"quality": 17_650, "near-quality": 9_500, "low": 34_390, "unknown": 660}
+    i = q["indicators"]
+    assert i["living_wage"] == 42_796 and i["living_wage_source"] == "area"
+    assert i["opportunity_wage_bar"] == pytest.approx(NATIONAL_MEDIAN * 83.231 / 100)
+    assert i["living_wage_median_share"] == pytest.approx((17_650 + 9_500) / (total - 660))
+    assert q["largest_low_quality"][0]["occ_code"] == "51-2090"
+    assert q["benefits_measured"] is False
+
+
+def test_quality_text_and_csv(cli):
+    rc, text, _ = cli("quality", "--region", NW_AL)
+    assert rc == 0
+    assert "Northwest Alabama nonmetropolitan area" in text and "$42,796" in text
+    assert "Miscellaneous Assemblers and Fabricators" in text
+    assert "Benefits and safety: not measured" in text
+    rc, out, _ = cli("quality", "--region", NW_AL, "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["tier"] for r in rows] == ["quality", "near-quality", "low", "unknown"]
+    assert float(rows[0]["employment"]) == 17_650 and all(r["area_code"] == NW_AL for r in rows)
+
+
+def test_compare_three_areas(cli, con):
+    rc, out, err = cli("compare", "houston", NW_AL, "TX", "--json")
+    assert rc == 0, err
+    c = json.loads(out)
+    assert [a["area_code"] for a in c["areas"]] == [HOUSTON, NW_AL, "4800000"]
+    assert c["profile"]["name"] == "default"
+    check_releases(c)
+    for a in c["areas"]:
+        median, parity = con.execute(
+            "select w.a_median, a.price_parity from wages w join areas a using (area_code) where area_code = ? and occ_code = '00-0000'",
+            [a["area_code"]],
+        ).fetchone()
+        assert a["median_wage"] == median and a["price_parity"] == parity
+        assert a["real_median_wage"] == pytest.approx(median / parity * 100)
+        assert a["jtm_count"] <= a["scored_occupations"]
+        assert len(a["top_jtms"]) == min(5, a["jtm_count"])
+        comps = [j["composite"] for j in a["top_jtms"]]
+        assert comps == sorted(comps, reverse=True)
+        for j in a["top_jtms"]:
+            assert j["real_median"] == pytest.approx(j["a_median"] / parity * 100)
+        assert 0 <= a["living_wage_p25_share"] <= a["living_wage_median_share"] <= 1
+    h, al, _ = c["areas"]
+    assert h["real_median_wage"] == pytest.approx(49_410 / 98.629 * 100)
+    assert al["real_median_wage"] == pytest.approx(41_000 / 83.231 * 100)
+    assert h["jtm_count"] == 45 and h["scored_occupations"] == 642
+    # the same indicators as `upward quality`
+    _, qout, _ = cli("quality", "--region", HOUSTON, "--json")
+    for k, v in json.loads(qout)["indicators"].items():
+        if k != "area_code":
+            assert h[k] == (pytest.approx(v) if isinstance(v, float) else v), k
+
+
+def test_compare_text(cli):
+    rc, text, _ = cli("compare", HOUSTON, NW_AL)
+    assert rc == 0
+    assert "Houston-Pasadena-The Woodlands, TX" in text and "Northwest Alabama nonmetropolitan area" in text
+    assert "real median wage" in text and "45 of 642" in text
+
+
+def test_compare_needs_two_areas(cli):
+    rc, out, err = cli("compare", "houston")
+    assert rc == 1 and out == ""
+    assert "two or more areas" in err
+
+
+def test_invalid_profile_exits_1_naming_the_key(cli, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[living_wage]\nhousehold = "3A"\n')
+    for args in (("jobs", "--region", HOUSTON), ("quality", "--region", HOUSTON), ("compare", HOUSTON, NW_AL)):
+        rc, out, err = cli(*args, "--profile", str(bad))
+        assert rc == 1 and out == "", args
+        assert "living_wage.household" in err and "2A2W2C" in err and "1A0C" in err
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[jtm\n")
+    rc, _, err = cli("jobs", "--region", HOUSTON, "--profile", str(broken))
+    assert rc == 1 and "not valid TOML" in err
+
+
+def test_custom_profile_is_recorded_and_used(cli, con, tmp_path):
+    path = tmp_path / "single.toml"
+    path.write_text('name = "single adult"\n[living_wage]\nhousehold = "1A0C"\n')
+    rc, out, err = cli("jobs", "--region", HOUSTON, "--profile", str(path), "--json")
+    assert rc == 0, err
+    d = json.loads(out)
+    p = profiles.load(path)
+    assert d["profile"] == {"name": "single adult", "hash": p.hash, "source": str(path)}
+    assert d["household"] == "1A0C"
+    assert d["profile"]["hash"] != profiles.load().hash
+    lw = con.execute("select annual_wage from living_wage where area_code = ? and household = '1A0C'", [HOUSTON]).fetchone()[0]
+    assert lw < 46_925
+    assert all(r["living_wage"] == lw and r["median_living_wage_ratio"] == pytest.approx(r["a_median"] / lw) for r in d["jobs"])
+    # ratios to a lower living wage keep their order, so the ranks hold and only the pay floor is easier
+    _, base, _ = cli("jobs", "--region", HOUSTON, "--all", "--json")
+    base_jtm = {r["occ_code"] for r in json.loads(base)["jobs"] if r["jtm"]}
+    _, single, _ = cli("jobs", "--region", HOUSTON, "--all", "--profile", str(path), "--json")
+    single_jtm = {r["occ_code"] for r in json.loads(single)["jobs"] if r["jtm"]}
+    assert base_jtm <= single_jtm and len(single_jtm) == d["jtm_count"] >= 45
+
+
+def test_profile_show_prints_default_toml(cli):
+    rc, out, _ = cli("profile", "show")
+    assert rc == 0
+    assert out == profiles.DEFAULT_FILE.read_text(encoding="utf-8")
+    assert 'household = "2A2W2C"' in out
+
+
+def test_profile_show_merged(cli, tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text("[jtm]\nbar = 60\n")
+    rc, out, _ = cli("profile", "show", "--profile", str(path))
+    assert rc == 0
+    d = json.loads(out)
+    assert d["settings"]["jtm"]["bar"] == 60 and d["settings"]["living_wage"]["household"] == "2A2W2C"
+    assert d["profile"]["hash"] == profiles.load(path).hash
+
+
+def test_profile_check(cli, tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text('name = "board"\n[jtm]\nbar = 60\n')
+    rc, out, _ = cli("profile", "check", str(good))
+    assert rc == 0
+    assert f"Profile 'board' is valid (hash {profiles.load(good).hash})." in out
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[jtm.workers]\nfoo = 1\n")
+    rc, out, err = cli("profile", "check", str(bad))
+    assert rc == 1 and "jtm.workers.foo" in err and "jtm.workers.wage_ladder" in err

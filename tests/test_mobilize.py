@@ -1,0 +1,338 @@
+"""Jobs That Mobilize: a pillar checked by hand, properties of the scoring, every area, the lenses, explain()."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from upward import profiles
+from upward.analysis.mobilize import explain, jobs, score, scored_table
+from upward.analysis.quality import quality_table
+from upward.errors import UpwardError
+from upward.profiles import PILLARS, Profile
+
+HOUSTON, NW_AL = "0026420", "0100001"
+NATIONAL_MEDIAN = 50_980.0
+PILLAR_COLS = [f"pillar_{p}" for p in PILLARS]
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def variant(base: Profile, **changes) -> Profile:
+    """The profile with dotted keys changed, validated like a loaded one."""
+    data = copy.deepcopy(base.data)
+    for dotted, value in changes.items():
+        node = data
+        *parents, last = dotted.split("__")
+        for p in parents:
+            node = node[p]
+        node[last] = value
+    profiles.validate(data, "test")
+    return Profile(name="test", source="test", data=data)
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return profiles.load()
+
+
+@pytest.fixture(scope="module")
+def houston(con, profile):
+    """Houston's measures table (not scored)."""
+    return quality_table(con, profile, [HOUSTON])
+
+
+@pytest.fixture(scope="module")
+def two_areas(con, profile):
+    return quality_table(con, profile, [HOUSTON, NW_AL])
+
+
+@pytest.fixture(scope="module")
+def houston_scored(houston, profile):
+    return score(houston, profile)
+
+
+@pytest.fixture(scope="module")
+def everything(con, profile):
+    return scored_table(con, profile)
+
+
+def by_occ(df, soc):
+    r = df[df.occ_code == soc]
+    assert len(r) == 1
+    return r.iloc[0]
+
+
+# --- a pillar by hand --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def houston_raw(con):
+    """Houston's scored occupations from the raw tables: detailed, ≥ 100 jobs, a published median."""
+    return con.execute(
+        """
+        select w.occ_code, w.tot_emp, w.a_median, w.a_pct25, w.a_pct10, w.a_pct90, l.annual_wage as lw,
+               p.openings_annual, p.emp_2024, p.emp_change_pct
+        from wages w join occupations o on o.occ_code = w.occ_code and o.level = 'detailed'
+        join living_wage l on l.area_code = w.area_code and l.household = '2A2W2C'
+        left join projections p on p.occ_code = w.occ_code
+        where w.area_code = ? and w.tot_emp >= 100 and w.a_median is not null
+          and not (w.a_median_top_coded or w.a_pct25_top_coded or w.a_pct10_top_coded or w.a_pct90_top_coded)
+        """,
+        [HOUSTON],
+    ).df().set_index("occ_code")
+
+
+def pct(series: pd.Series) -> pd.Series:
+    return series.rank(method="average", pct=True) * 100
+
+
+def test_houston_scored_set_by_hand(houston_raw, houston_scored):
+    assert len(houston_raw) == 642
+    assert set(houston_scored[houston_scored.scored].occ_code) == set(houston_raw.index)
+
+
+def test_houston_workers_pillar_by_hand(houston_raw, houston_scored):
+    d = houston_raw
+    median_ratio = pct(d.a_median / d.lw)
+    entry_ratio = pct(d.a_pct25 / d.lw)
+    ladder = pct(d.a_pct90 / d.a_pct10)
+    soc = "29-1141"
+    r = by_occ(houston_scored, soc)
+    assert r.pct_median_living_wage_ratio == pytest.approx(median_ratio[soc])
+    assert r.pct_entry_living_wage_ratio == pytest.approx(entry_ratio[soc])
+    assert r.pct_wage_ladder == pytest.approx(ladder[soc])
+    expected = 0.5 * median_ratio[soc] + 0.3 * entry_ratio[soc] + 0.2 * ladder[soc]
+    assert r.pillar_workers == pytest.approx(expected)
+    assert r.pillar_workers == pytest.approx(72.539, abs=1e-3)  # pinned
+    # rank 532 of 642 on median ÷ living wage (no tie): 532 / 642
+    assert median_ratio[soc] == pytest.approx(532 / 642 * 100)
+    # the whole column matches too
+    s = houston_scored[houston_scored.scored].set_index("occ_code")
+    whole = 0.5 * median_ratio + 0.3 * entry_ratio + 0.2 * ladder
+    pd.testing.assert_series_equal(s.pillar_workers.sort_index(), whole.sort_index(), check_names=False, check_index_type=False)
+
+
+def test_houston_employers_pillar_by_hand(houston_raw, houston_scored):
+    d = houston_raw
+    openings = pct(d.tot_emp * d.openings_annual / d.emp_2024)
+    growth = pct(d.emp_change_pct)
+    employment = pct(d.tot_emp)
+    soc = "49-9041"
+    r = by_occ(houston_scored, soc)
+    assert r.pct_openings == pytest.approx(openings[soc])
+    assert r.pct_growth == pytest.approx(growth[soc])
+    assert r.pct_employment == pytest.approx(employment[soc])
+    assert r.pillar_employers == pytest.approx(0.5 * openings[soc] + 0.3 * growth[soc] + 0.2 * employment[soc])
+
+
+def test_houston_jtm_rule_and_composite(houston_scored, profile):
+    s = houston_scored[houston_scored.scored]
+    assert s.jtm.sum() == 45  # documented in default.toml
+    clears = np.logical_and.reduce([s[c] >= 50 for c in PILLAR_COLS]) & (s.median_living_wage_ratio >= 1)
+    assert (s.jtm == clears).all()
+    assert s.composite.to_numpy() == pytest.approx(s[PILLAR_COLS].mean(axis=1).to_numpy())
+    assert not houston_scored[~houston_scored.scored].jtm.any()
+    assert houston_scored[~houston_scored.scored][PILLAR_COLS].isna().all().all()
+
+
+# --- properties --------------------------------------------------------------------------------
+
+
+def _raise_wages(df: pd.DataFrame, i: int, f_median: float, f_p25: float, f_p90: float) -> pd.DataFrame:
+    out = df.copy()
+    ix = out.index[i]
+    out.loc[ix, "a_median"] *= f_median
+    out.loc[ix, "a_pct25"] *= f_p25
+    out.loc[ix, "a_pct90"] *= f_p90
+    r = out.loc[ix]
+    out.loc[ix, "median_living_wage_ratio"] = r.a_median / r.living_wage
+    out.loc[ix, "entry_living_wage_ratio"] = r.a_pct25 / r.living_wage
+    out.loc[ix, "median_vs_area_median"] = r.a_median / r.area_median
+    out.loc[ix, "wage_ladder"] = r.a_pct90 / r.a_pct10
+    return out
+
+
+@FAST
+@given(data=st.data(), f_median=st.floats(1.0, 3.0), f_p25=st.floats(1.0, 3.0), f_p90=st.floats(1.0, 3.0))
+def test_raising_wages_never_lowers_the_workers_pillar(houston, houston_scored, profile, data, f_median, f_p25, f_p90):
+    scored_positions = np.flatnonzero(houston_scored.scored.to_numpy())
+    i = int(data.draw(st.sampled_from(list(scored_positions))))
+    before = houston_scored.pillar_workers.iloc[i]
+    after = score(_raise_wages(houston, i, f_median, f_p25, f_p90), profile).pillar_workers.iloc[i]
+    assert after >= before - 1e-9
+
+
+def test_raising_wages_example_moves_a_low_job_up(houston, houston_scored, profile):
+    i = int(np.flatnonzero(houston_scored.occ_code.to_numpy() == "35-3023")[0])  # fast food, pillar 4.6
+    after = score(_raise_wages(houston, i, 3.0, 3.0, 3.0), profile)
+    assert after.pillar_workers.iloc[i] > houston_scored.pillar_workers.iloc[i] + 30
+
+
+@FAST
+@given(bar_up=st.floats(0, 40), ratio_up=st.floats(0, 1.5))
+def test_stricter_profile_never_adds_jtms(two_areas, profile, bar_up, ratio_up):
+    base = score(two_areas, profile)
+    base_jtm = set(zip(base.area_code[base.jtm], base.occ_code[base.jtm]))
+    strict = variant(profile, jtm__bar=50 + bar_up, jtm__min_median_living_wage_ratio=1.0 + ratio_up)
+    s = score(two_areas, strict)
+    assert set(zip(s.area_code[s.jtm], s.occ_code[s.jtm])) <= base_jtm
+
+
+def test_stricter_bar_removes_jtms(houston, profile):
+    counts = [int(score(houston, variant(profile, jtm__bar=b)).jtm.sum()) for b in (40, 50, 60)]
+    assert counts[0] > counts[1] > counts[2] and counts[1] == 45
+    richer = int(score(houston, variant(profile, jtm__min_median_living_wage_ratio=1.5)).jtm.sum())
+    assert richer < 45
+
+
+def test_bar_is_inclusive(houston, houston_scored, profile):
+    r = by_occ(houston_scored, "49-9041")
+    lowest = float(r[PILLAR_COLS].min())
+    assert r.jtm
+    assert bool(by_occ(score(houston, variant(profile, jtm__bar=lowest)), "49-9041").jtm)
+    assert not bool(by_occ(score(houston, variant(profile, jtm__bar=lowest + 1e-9)), "49-9041").jtm)
+    ratio = float(r.median_living_wage_ratio)
+    assert bool(by_occ(score(houston, variant(profile, jtm__min_median_living_wage_ratio=ratio)), "49-9041").jtm)
+    assert not bool(by_occ(score(houston, variant(profile, jtm__min_median_living_wage_ratio=ratio + 1e-9)), "49-9041").jtm)
+
+
+COMPARED = ["scored", "jtm", "composite", *PILLAR_COLS, "pct_median_living_wage_ratio", "pct_education", "pct_untapped_talent"]
+
+
+@FAST
+@given(perm=st.randoms(use_true_random=False))
+def test_results_independent_of_row_order(two_areas, profile, perm):
+    expected = score(two_areas, profile).set_index(["area_code", "occ_code"])[COMPARED].sort_index()
+    order = list(range(len(two_areas)))
+    perm.shuffle(order)
+    shuffled = two_areas.iloc[order].reset_index(drop=True)
+    got = score(shuffled, profile).set_index(["area_code", "occ_code"])[COMPARED].sort_index()
+    pd.testing.assert_frame_equal(got, expected)
+
+
+# --- every area --------------------------------------------------------------------------------
+
+
+def test_every_area_scores(con, everything):
+    n_areas = con.execute(
+        """select count(distinct w.area_code) from wages w join occupations o on o.occ_code = w.occ_code and o.level = 'detailed'
+           where w.tot_emp is not null"""
+    ).fetchone()[0]
+    assert everything.area_code.nunique() == n_areas
+    assert n_areas > 550
+    scored = everything[everything.scored]
+    assert scored.area_code.nunique() == n_areas  # every area has occupations to score
+    for col in [*PILLAR_COLS, "composite"]:
+        v = scored[col].to_numpy(dtype=float)
+        assert np.isfinite(v).all(), col
+        assert (v >= 0).all() and (v <= 100).all(), col
+    per_area = everything.groupby("area_code").agg(scored=("scored", "sum"), jtm=("jtm", "sum"))
+    assert (per_area.jtm <= per_area.scored).all()
+    assert (per_area.scored >= 1).all()
+    assert not everything[~everything.scored].jtm.any()
+    # the same JTM rule everywhere
+    j = everything[everything.jtm]
+    assert (j[PILLAR_COLS] >= 50).all().all() and (j.median_living_wage_ratio >= 1).all()
+
+
+def test_every_area_matches_one_area_scoring(con, everything, profile):
+    # scoring areas together or one at a time gives the same result
+    alone = scored_table(con, profile, [NW_AL]).set_index("occ_code")
+    together = everything[everything.area_code == NW_AL].set_index("occ_code")
+    pd.testing.assert_frame_equal(together[COMPARED].sort_index(), alone[COMPARED].sort_index())
+
+
+# --- the lenses --------------------------------------------------------------------------------
+
+
+def test_lenses_hold_everywhere(everything):
+    d = everything
+    bar = NATIONAL_MEDIAN * d.price_parity / 100
+    assert d.cost_adjusted_bar.to_numpy() == pytest.approx(bar.to_numpy(), nan_ok=True)
+    opp = d[d.opportunity]
+    assert len(opp) > 0
+    assert opp.scored.all() and opp.accessible.all()
+    assert (opp.a_median >= NATIONAL_MEDIAN * opp.price_parity / 100).all()
+    assert not opp.typical_education.isin(["Bachelor's degree", "Master's degree", "Doctoral or professional degree"]).any()
+    prom = d[d.promising]
+    assert len(prom) > 0
+    assert not prom.good.any()
+    assert prom.accessible.all() and (prom.a_median < prom.cost_adjusted_bar).all() and (prom.a_pct90 >= prom.cost_adjusted_bar).all()
+    good = d[d.good]
+    assert (good.a_median >= good.cost_adjusted_bar).all()
+    # every opportunity occupation is also a good job (same bar, plus accessibility)
+    assert d[d.opportunity].good.all()
+
+
+def test_lens_examples_in_northwest_alabama(everything):
+    al = everything[everything.area_code == NW_AL]
+    bar = NATIONAL_MEDIAN * 83.231 / 100  # 42,431
+    # Welders: high school, median 46,750 ≥ 42,431 → opportunity and good
+    w = by_occ(al, "51-4121")
+    assert w.cost_adjusted_bar == pytest.approx(bar) and w.opportunity and w.good and not w.promising
+    # Registered nurses: a bachelor's degree, so good but not an opportunity occupation
+    rn = by_occ(al, "29-1141")
+    assert rn.good and not rn.opportunity
+    # Assemblers: high school, median 42,260 < 42,431, 90th pct 76,700... promising
+    a = by_occ(al, "51-2090")
+    assert not a.good and a.promising and not a.opportunity
+
+
+# --- explain -----------------------------------------------------------------------------------
+
+
+def test_explain_matches_score_row(con, profile, houston_scored):
+    e = explain(con, HOUSTON, "49-9041", profile)
+    r = by_occ(houston_scored, "49-9041")
+    assert e["occupation"] == {"occ_code": "49-9041", "occ_title": "Industrial Machinery Mechanics"}
+    assert e["scored"] is True and e["jtm"] is True and bool(r.jtm)
+    assert e["composite"] == pytest.approx(r.composite)
+    assert e["scored_occupations"] == 642
+    assert [p["pillar"] for p in e["pillars"]] == list(PILLARS)
+    for p in e["pillars"]:
+        assert p["score"] == pytest.approx(r[f"pillar_{p['pillar']}"])
+        assert p["bar"] == 50 and p["meets_bar"] is True
+        assert [m["measure"] for m in p["measures"]] == list(PILLARS[p["pillar"]])
+        for m in p["measures"]:
+            assert m["percentile"] == pytest.approx(r[f"pct_{m['measure']}"])
+            assert m["weight"] == profile.get(f"jtm.{p['pillar']}")[m["measure"]]
+            assert m["missing"] is False and m["source"]
+    measures = {m["measure"]: m for p in e["pillars"] for m in p["measures"]}
+    assert measures["median_living_wage_ratio"]["value"] == pytest.approx(63_180 / 46_925)
+    assert measures["employment"]["value"] == 18_360
+    assert measures["location_quotient"]["value"] == 1.97
+    assert measures["education"]["shown_as"] == "High school diploma or equivalent"
+    assert measures["education"]["direction"] == "lower ranks higher"
+    floor = e["living_wage_floor"]
+    assert floor["living_wage"] == 46_925 and floor["met"] is True and floor["ratio"] == pytest.approx(63_180 / 46_925)
+    q = e["quality"]
+    assert q["a_median"] == 63_180 and q["a_pct25"] == 49_960 and q["tier"] == "quality"
+    assert q["benefits"] == "not measured" and q["safety"] == "not measured"
+    assert e["lenses"]["opportunity"] is True and e["lenses"]["cost_adjusted_bar"] == pytest.approx(NATIONAL_MEDIAN * 98.629 / 100)
+    assert e["profile"] == profile.record()
+
+
+def test_explain_unscored_occupation(con, profile):
+    e = explain(con, HOUSTON, "27-2011", profile)  # Actors: 340 jobs, wages not published
+    assert e["scored"] is False and e["jtm"] is False and e["composite"] is None
+    assert "fewer than 100 jobs or no published median wage" in e["not_scored_because"]
+    assert all(p["score"] is None and p["meets_bar"] is False for p in e["pillars"])
+
+
+def test_explain_occupation_without_employment_raises(con, profile):
+    n = con.execute("select count(*) from wages where area_code = ? and occ_code = '19-3092' and tot_emp is not null", [HOUSTON]).fetchone()[0]
+    assert n == 0  # Geographers: OEWS publishes no Houston employment
+    with pytest.raises(UpwardError) as info:
+        explain(con, HOUSTON, "19-3092", profile)
+    assert "19-3092" in info.value.message and HOUSTON in info.value.message
+
+
+def test_jobs_unknown_lens(con, profile):
+    with pytest.raises(UpwardError) as info:
+        jobs(con, HOUSTON, profile, lens="best")
+    assert "best" in info.value.message and "good-promising" in info.value.hint
