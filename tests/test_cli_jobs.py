@@ -348,3 +348,26 @@ def test_profile_check(cli, tmp_path):
     bad.write_text("[jtm.workers]\nfoo = 1\n")
     rc, out, err = cli("profile", "check", str(bad))
     assert rc == 1 and "jtm.workers.foo" in err and "jtm.workers.wage_ladder" in err
+
+
+def test_jobs_in_puerto_rico_say_why_there_are_no_jtms(cli):
+    rc, out, _ = cli("jobs", "--region", "0041980", "--json")
+    r = json.loads(out)
+    assert rc == 0 and r["jtm_count"] == 0 and r["scored_occupations"] > 0
+    assert any("No living wage" in n for n in r["notes"]) and any("price parity" in n for n in r["notes"])
+    rc, out, _ = cli("jobs", "--region", "houston", "--json")
+    assert json.loads(out)["notes"] == []
+
+
+def test_indicators_for_every_area_match_the_quality_report(cli):
+    rc, out, _ = cli("indicators", "--json")
+    rows = {r["area_code"]: r for r in json.loads(out)["areas"]}
+    assert rc == 0 and len(rows) == 583
+    _, q, _ = cli("quality", "--region", "0100001", "--json")
+    ind = json.loads(q)["indicators"]
+    assert rows["0100001"]["living_wage_median_share"] == pytest.approx(ind["living_wage_median_share"])
+    assert rows["0100001"]["opportunity_share"] == pytest.approx(ind["opportunity_share"])
+    rc, out, _ = cli("indicators", "--type", "state", "--csv")
+    assert rc == 0 and len(out.strip().splitlines()) == 1 + 54
+    rc, _, err = cli("indicators", "--type", "city")
+    assert rc == 1 and "Unknown area type" in err

@@ -113,6 +113,14 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
     if top is not None and not include_all:
         chosen = chosen.head(top)
     rows = [plain_record(r) for r in chosen[[*_ROW_COLUMNS, "category"]].to_dict("records")]
+    notes = []
+    if len(scored) and scored.living_wage.isna().all():
+        notes.append(
+            "No living wage for this area (MIT covers the 50 states and DC, not Puerto Rico or the territories): "
+            "pay adequacy and the JTM living-wage floor cannot be checked, so no occupation is a JTM here."
+        )
+    if len(scored) and scored.price_parity.isna().all():
+        notes.append("No BEA price parity for this area: the cost-adjusted bar of the good-promising and opportunity lenses is undefined.")
     area = records(con, "select area_code, area_name, area_type, price_parity from areas where area_code = ?", [area_code])[0]
     return {
         "area": area,
@@ -126,6 +134,7 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
         "opportunity_count": int(scored.opportunity.sum()),
         "cost_adjusted_bar": plain(df.cost_adjusted_bar.iloc[0]) if len(df) else None,
         "jobs": rows,
+        "notes": notes,
         "data": releases(con),
     }
 

@@ -137,3 +137,14 @@ def quality_report(con, area_code: str, profile: Profile, top: int = 10) -> dict
         "safety_measured": bool(df.safety.notna().any()),
         "data": releases(con),
     }
+
+
+def all_indicators(con, profile: Profile, area_type: str | None = None) -> list[dict]:
+    """The system indicators of every area (or every area of one type), comparable across areas."""
+    df = quality_table(con, profile)
+    ind = system_indicators(df, national_median(con), profile)
+    areas = pd.DataFrame(records(con, "select area_code, area_name, area_type, state_abbr, price_parity, total_employment from areas"))
+    out = areas.merge(ind, on="area_code", how="left")
+    if area_type:
+        out = out[out.area_type == area_type]
+    return [plain_record(r) for r in out.sort_values("area_code").to_dict("records")]

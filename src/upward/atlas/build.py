@@ -245,7 +245,7 @@ AFTER_SOC: list[tuple[str, str]] = [
         # summary rows (OEWS skips groups it does not estimate, e.g. minor group 51-5100).
         """
         create table occupation_groups as
-        select occ_code as group_code, any_value(occ_title) as title,
+        select occ_code as group_code, arg_min(occ_title, pref) as title,  -- OEWS's title when it has one
                case when occ_code like '__-0000' then 'major' when occ_code like '%00' then 'minor' else 'broad' end as level
         from (
             select occ_code, occ_title, 1 as pref from oews_occupations where display_level < 3 and occ_code <> '00-0000'

@@ -85,6 +85,8 @@ def _print_jobs(r: dict) -> None:
         f"(cost-adjusted bar {render.money(r['cost_adjusted_bar'])}).",
         highlight=False,
     )
+    for n in r["notes"]:
+        c.print(f"[yellow]{n}[/]", highlight=False)
     rows = [
         [
             str(i + 1), j["occ_code"], j["occ_title"], j["category"], render.number(j["employment"]), render.money(j["a_median"]),
@@ -238,6 +240,44 @@ def compare(
         [[label, *(f(a) for a in result["areas"])] for label, f in rows],
     )
     render.console.print(t)
+
+
+@app.command()
+@handles_errors
+def indicators(
+    area_type: Annotated[str | None, typer.Option("--type", help="Only national, state, metro or nonmetro areas.")] = None,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """The system indicators of every area: living-wage access and opportunity-occupation shares."""
+    from upward.analysis.quality import all_indicators
+    from upward.analysis.regions import AREA_TYPES
+    from upward.cli import render
+    from upward.errors import UpwardError
+
+    check_formats(as_json, as_csv)
+    if area_type is not None and area_type.lower() not in AREA_TYPES:
+        raise UpwardError(f"Unknown area type '{area_type}'.", hint=f"Use one of: {', '.join(AREA_TYPES)}.")
+    prof = _profile(profile)
+    rows = all_indicators(connect_atlas(db), prof, area_type.lower() if area_type else None)
+    if as_json:
+        return render.emit_json({"profile": prof.record(), "household": prof.household, "areas": rows})
+    if as_csv:
+        return render.emit_csv(rows)
+    render.console.print(
+        render.table(
+            f"System indicators, profile {prof.name} ({prof.hash}), household {prof.household}",
+            ["code", "area", "jobs", "living wage", "median pays LW", "25th pays LW", "opportunity"],
+            [
+                [r["area_code"], r["area_name"], render.number(r["total_employment"]), render.money(r["living_wage"]),
+                 _pct(r["living_wage_median_share"]), _pct(r["living_wage_p25_share"]), _pct(r["opportunity_share"])]
+                for r in rows
+            ],
+            {2, 3, 4, 5, 6},
+        )
+    )
 
 
 profile_app = typer.Typer(help="Show or check a profile of thresholds and weights.", no_args_is_help=True)
