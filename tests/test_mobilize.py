@@ -320,7 +320,7 @@ def test_explain_matches_score_row(con, profile, houston_scored):
 def test_explain_unscored_occupation(con, profile):
     e = explain(con, HOUSTON, "27-2011", profile)  # Actors: 340 jobs, wages not published
     assert e["scored"] is False and e["jtm"] is False and e["composite"] is None
-    assert "fewer than 100 jobs or no published median wage" in e["not_scored_because"]
+    assert e["not_scored_because"] == "BLS publishes no median wage for it here"
     assert all(p["score"] is None and p["meets_bar"] is False for p in e["pillars"])
 
 
@@ -336,3 +336,22 @@ def test_jobs_unknown_lens(con, profile):
     with pytest.raises(UpwardError) as info:
         jobs(con, HOUSTON, profile, lens="best")
     assert "best" in info.value.message and "good-promising" in info.value.hint
+
+
+def test_explain_says_which_scoring_condition_failed(con, profile):
+    small = con.execute(
+        """select w.occ_code, w.tot_emp from wages w join occupations o using (occ_code)
+           where w.area_code = '0026420' and o.level = 'detailed' and w.tot_emp < 100 and w.a_median is not null
+           order by w.occ_code limit 1"""
+    ).fetchone()
+    e = explain(con, HOUSTON, small[0], profile)
+    assert e["not_scored_because"] == f"{small[1]:,.0f} jobs, fewer than the profile's minimum of 100"
+
+
+def test_explain_names_releases_from_the_atlas(con, profile):
+    e = explain(con, HOUSTON, "49-9041", profile)
+    sources = {m["measure"]: m["source"] for p in e["pillars"] for m in p["measures"]}
+    assert "May 2025" in sources["employment"] and "2024–34" in sources["growth"]
+    workers = e["pillars"][0]["measures"][0]
+    # ranked on the median wage, shown against the living wage
+    assert workers["ranked_on"] == "a_median" and workers["value"] == pytest.approx(workers["ranked_value"] / e["living_wage_floor"]["living_wage"])

@@ -345,3 +345,28 @@ def test_quality_report_tiers_and_low_list(con, profile):
     assert low[0]["occ_code"] == "51-2090" and low[0]["employment"] == 4_500
     assert sum(t["share"] for t in rep["employment_by_tier"]) == pytest.approx(1.0)
     assert np.isclose(by_tier["unknown"]["employment"], 660)  # 5 occupations without published wages
+
+
+@pytest.mark.parametrize("soc, field", [("29-1141.00", "soc"), ("26420", "soc")])
+def test_benefits_rows_naming_nothing_are_rejected(tmp_path, con, soc, field):
+    csv = tmp_path / "benefits.csv"
+    csv.write_text(f"soc,value\n29-2061,0.7\n{soc},0.8\n")
+    with pytest.raises(UpwardError, match=rf"row 3, field '{field}'"):
+        quality_table(con, _profile_with(tmp_path, benefits=csv), [HOUSTON])
+
+
+def test_benefits_area_must_be_an_oews_code(tmp_path, con):
+    csv = tmp_path / "benefits.csv"
+    csv.write_text("soc,area,value\n29-1141,26420,0.8\n")
+    with pytest.raises(UpwardError, match="row 2, field 'area'"):
+        quality_table(con, _profile_with(tmp_path, benefits=csv), [HOUSTON])
+
+
+def test_price_adjustment_scales_the_living_wage(tmp_path, con, profile):
+    path = tmp_path / "adj.toml"
+    path.write_text("[living_wage]\nprice_adjustment = 1.2\n")
+    adjusted = quality_table(con, profiles.load(path), [HOUSTON]).set_index("occ_code")
+    base = quality_table(con, profile, [HOUSTON]).set_index("occ_code")
+    assert adjusted.loc["29-1141", "living_wage"] == pytest.approx(46925 * 1.2)
+    assert adjusted.loc["29-1141", "median_living_wage_ratio"] == pytest.approx(99830 / (46925 * 1.2))
+    assert (adjusted.tier == "quality").sum() <= (base.tier == "quality").sum()

@@ -44,3 +44,18 @@ def top_code_bounds(con) -> dict:
     text = con.execute("select text from oews_footnotes where footnote_code = '5'").fetchone()[0]
     hourly, annual = (float(x.replace(",", "")) for x in re.findall(r"\$([\d,]+(?:\.\d+)?)", text)[:2])
     return {"hourly": hourly, "annual": annual, "footnote": text}
+
+
+def area_record(con, area_code: str) -> dict:
+    """The few area fields every result names."""
+    return record(
+        con,
+        "select area_code, area_name, area_type, state_abbr, price_parity, total_employment from areas where area_code = ?",
+        [area_code],
+    )
+
+
+def source_text(con, keys: tuple[str, ...]) -> str:
+    """'BLS OEWS May 2025 (…); MIT … (…)' for the given source keys, from the atlas's own records."""
+    rows = dict(con.execute("select key, title || ', ' || release from sources").fetchall())
+    return "; ".join(rows[k] for k in keys)

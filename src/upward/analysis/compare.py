@@ -6,20 +6,22 @@ $50,000 median where prices are 90% of the national level buys what $55,556 buys
 
 from __future__ import annotations
 
-from upward.analysis._rows import plain_record, records, releases
+from upward.analysis._rows import area_record, plain_record, releases
 from upward.analysis.mobilize import scored_table
 from upward.analysis.quality import national_median, system_indicators
 from upward.profiles import Profile
 
 
 def compare_areas(con, area_codes: list[str], profile: Profile, top: int = 5) -> dict:
+    area_codes = list(dict.fromkeys(area_codes))  # the same area typed twice is compared once
     df = scored_table(con, profile, area_codes)
     indicators = {r["area_code"]: r for r in system_indicators(df, national_median(con), profile).to_dict("records")}
     areas = []
     for code in area_codes:
-        area = records(con, "select area_code, area_name, area_type, price_parity, total_employment from areas where area_code = ?", [code])[0]
-        median = con.execute("select a_median from wages where area_code = ? and occ_code = '00-0000'", [code]).fetchone()[0]
-        g = df[(df.area_code == code) & df.scored]
+        area = area_record(con, code)
+        here = df[df.area_code == code]
+        median = float(here.area_median.iloc[0]) if len(here) else None
+        g = here[here.scored]
         top_jtm = g[g.jtm].sort_values(["composite", "occ_code"], ascending=[False, True]).head(top)
         rpp = area["price_parity"]
         areas.append(

@@ -9,6 +9,8 @@ untapped talent). Scoring (percentile ranks, tiers, pillars) is done elsewhere o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -18,27 +20,34 @@ from upward.profiles import EDUCATION_LEVELS, Profile
 
 EXPERIENCE_ORDER = {"None": 0, "Less than 5 years": 1, "5 years or more": 2}
 
-#: Where each measure comes from, shown by --explain.
-SOURCES = {
-    "employment": "BLS OEWS May 2025 (tot_emp)",
-    "a_median": "BLS OEWS May 2025 (annual median wage)",
-    "a_pct25": "BLS OEWS May 2025 (annual 25th percentile wage)",
-    "living_wage": "MIT Living Wage Calculator (2021 values), median of the area's counties",
-    "median_living_wage_ratio": "OEWS median ÷ MIT living wage",
-    "entry_living_wage_ratio": "OEWS 25th percentile ÷ MIT living wage",
-    "median_vs_area_median": "OEWS median ÷ the area's all-occupation median",
-    "wage_ladder": "OEWS 90th ÷ 10th percentile wage",
-    "growth": "BLS Employment Projections 2024–34, percent change (national)",
-    "openings_per_100": "BLS Employment Projections 2024–34: annual openings per 100 jobs (national rate)",
-    "openings": "national openings rate × the area's OEWS employment",
-    "separations_rate": "BLS Employment Projections 2024–34, table 1.10 (national)",
-    "location_quotient": "BLS OEWS May 2025 (location quotient)",
-    "industry_breadth": "OEWS national staffing patterns: effective number of 3-digit NAICS industries (1 / Σ share²)",
-    "skill_centrality": "O*NET similarity to the area's jobs, weighted by OEWS employment",
-    "education": "BLS Employment Projections: typical education needed for entry",
-    "experience": "BLS Employment Projections: work experience in a related occupation",
-    "job_zone": "O*NET 29.3 job zone",
-    "untapped_talent": "OEWS jobs in the area in lower-paid occupations with an O*NET similarity ≥ the profile's threshold",
+@dataclass(frozen=True)
+class Measure:
+    """A pillar measure: the column ranked, its direction, and where its numbers come from."""
+
+    column: str
+    higher_is_better: bool
+    sources: tuple[str, ...]  # keys of upward.bundle.sources.SOURCES; releases are read from the atlas
+    what: str
+
+
+#: Every measure the JTM pillars use (which pillar holds which is the profile's PILLARS).
+MEASURES: dict[str, Measure] = {
+    # Ranked on the wage itself: within a region the living wage is one number, so the ratio
+    # orders occupations exactly as the wage does, and the ranking still works where MIT has no
+    # figure. The ratio is what --explain shows and what the JTM floor and the tiers test.
+    "median_living_wage_ratio": Measure("a_median", True, ("bls_oews", "mit_living_wage"), "OEWS annual median wage (shown ÷ the MIT living wage)"),
+    "entry_living_wage_ratio": Measure("a_pct25", True, ("bls_oews", "mit_living_wage"), "OEWS annual 25th percentile wage (shown ÷ the MIT living wage)"),
+    "wage_ladder": Measure("wage_ladder", True, ("bls_oews",), "OEWS 90th ÷ 10th percentile wage"),
+    "openings": Measure("openings", True, ("bls_projections", "bls_oews"), "annual openings: national openings per 100 jobs × the area's OEWS employment"),
+    "growth": Measure("growth", True, ("bls_projections",), "projected employment change 2024–34, percent (national)"),
+    "employment": Measure("employment", True, ("bls_oews",), "OEWS employment in the area"),
+    "location_quotient": Measure("loc_quotient", True, ("bls_oews",), "OEWS location quotient"),
+    "industry_breadth": Measure("industry_breadth", True, ("bls_oews",), "effective number of 3-digit NAICS industries employing it nationally (1 ÷ Σ share²)"),
+    "skill_centrality": Measure("skill_centrality", True, ("onet_29_3", "onet_30", "bls_oews"), "O*NET similarity to the area's other jobs, weighted by their employment"),
+    "education": Measure("education_rank", False, ("bls_projections",), "typical education needed for entry"),
+    "experience": Measure("experience_rank", False, ("bls_projections",), "work experience in a related occupation"),
+    "job_zone": Measure("job_zone", False, ("onet_29_3",), "O*NET job zone"),
+    "untapped_talent": Measure("untapped_talent", True, ("bls_oews", "onet_29_3", "onet_30"), "jobs in the area in lower-paid occupations with an O*NET similarity ≥ the profile's threshold"),
 }
 
 
@@ -85,6 +94,7 @@ def area_measures(con, profile: Profile, area_codes: list[str] | None = None) ->
     order by w.area_code, w.occ_code
     """
     df = con.execute(sql, params).df()
+    df["living_wage"] = df.living_wage * profile.get("living_wage.price_adjustment")
     df["median_living_wage_ratio"] = df.a_median / df.living_wage
     df["entry_living_wage_ratio"] = df.a_pct25 / df.living_wage
     df["median_vs_area_median"] = df.a_median / df.area_median

@@ -20,29 +20,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import plain, plain_record, records, releases
-from upward.analysis.measures import SOURCES
-from upward.analysis.quality import national_median, quality_table
+from upward.analysis._rows import area_record, plain, plain_record, releases, source_text
+from upward.analysis.measures import MEASURES
+from upward.analysis.quality import national_median, quality_table, vintage_note
 from upward.errors import UpwardError
 from upward.profiles import PILLARS, Profile
 
 LENSES = ("jtm", "good-promising", "opportunity")
-#: The column behind each pillar measure, and whether a higher value ranks higher.
-MEASURE_COLUMNS = {
-    "median_living_wage_ratio": ("median_living_wage_ratio", True),
-    "entry_living_wage_ratio": ("entry_living_wage_ratio", True),
-    "wage_ladder": ("wage_ladder", True),
-    "openings": ("openings", True),
-    "growth": ("growth", True),
-    "employment": ("employment", True),
-    "location_quotient": ("loc_quotient", True),
-    "industry_breadth": ("industry_breadth", True),
-    "skill_centrality": ("skill_centrality", True),
-    "education": ("education_rank", False),
-    "experience": ("experience_rank", False),
-    "job_zone": ("job_zone", False),
-    "untapped_talent": ("untapped_talent", True),
-}
 
 
 def score(df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
@@ -50,8 +34,8 @@ def score(df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     df = df.copy()
     df["scored"] = (df.employment >= profile.get("scoring.min_employment")) & df.a_median.notna()
     scored = df[df.scored]
-    for measure, (column, higher) in MEASURE_COLUMNS.items():
-        values = scored[column] if higher else -scored[column]
+    for measure, m in MEASURES.items():
+        values = scored[m.column] if m.higher_is_better else -scored[m.column]
         by_area = values.groupby(scored.area_code)
         pct = by_area.rank(method="average", pct=True) * 100
         # one value shared by every occupation (or a single occupation) ranks nothing
@@ -85,7 +69,7 @@ def scored_table(con, profile: Profile, area_codes: list[str] | None = None) -> 
 
 
 _ROW_COLUMNS = [
-    "occ_code", "occ_title", "employment", "a_median", "a_pct25", "living_wage", "median_living_wage_ratio",
+    "occ_code", "occ_title", "employment", "a_median", "a_pct25", "top_coded", "living_wage", "median_living_wage_ratio",
     "tier", "typical_education", "openings", "growth", "loc_quotient", "untapped_talent",
     "pillar_workers", "pillar_employers", "pillar_strategic", "pillar_accessibility", "composite", "jtm",
 ]
@@ -113,17 +97,26 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
     if top is not None and not include_all:
         chosen = chosen.head(top)
     rows = [plain_record(r) for r in chosen[[*_ROW_COLUMNS, "category"]].to_dict("records")]
-    notes = []
+    notes = [n for n in (vintage_note(profile),) if n]
     if len(scored) and scored.living_wage.isna().all():
         notes.append(
             "No living wage for this area (MIT covers the 50 states and DC, not Puerto Rico or the territories): "
             "pay adequacy and the JTM living-wage floor cannot be checked, so no occupation is a JTM here."
         )
+    elif lens == "jtm" and len(scored) and not scored.jtm.any():
+        best = scored.sort_values("composite", ascending=False).iloc[0]
+        weakest = min(PILLARS, key=lambda p: best[f"pillar_{p}"])
+        notes.append(
+            f"No occupation reaches the bar of {profile.get('jtm.bar'):g} on every pillar here. The closest is "
+            f"{best.occ_title} ({best.occ_code}), held back by its {weakest} pillar ({best[f'pillar_{weakest}']:.0f}); "
+            "see --all, or --explain that occupation."
+        )
     if len(scored) and scored.price_parity.isna().all():
         notes.append("No BEA price parity for this area: the cost-adjusted bar of the good-promising and opportunity lenses is undefined.")
-    area = records(con, "select area_code, area_name, area_type, price_parity from areas where area_code = ?", [area_code])[0]
+    if len(scored) and scored.top_coded.any():
+        notes.append("Wages marked ≥ are top-coded by BLS (footnote 5): they enter as that lower bound.")
     return {
-        "area": area,
+        "area": area_record(con, area_code),
         "lens": lens,
         "profile": profile.record(),
         "household": profile.household,
@@ -155,18 +148,22 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
         weights = profile.get(f"jtm.{pillar}")
         items = []
         for m in measures:
-            column, higher = MEASURE_COLUMNS[m]
-            value = r[column]
+            spec = MEASURES[m]
+            shown = {"education": r["typical_education"], "experience": r["work_experience"]}.get(m)
             items.append(
                 plain_record(
                     {
                         "measure": m,
-                        "value": value,
-                        "shown_as": r["typical_education"] if m == "education" else (r["work_experience"] if m == "experience" else None),
+                        # the two pay measures rank on the wage and are shown against the living wage
+                        "value": r[m] if m in ("median_living_wage_ratio", "entry_living_wage_ratio") else r[spec.column],
+                        "ranked_on": spec.column,
+                        "ranked_value": r[spec.column],
+                        "shown_as": shown,
                         "percentile": r[f"pct_{m}"],
                         "weight": weights[m],
-                        "direction": "higher ranks higher" if higher else "lower ranks higher",
-                        "source": SOURCES[m],
+                        "direction": "higher ranks higher" if spec.higher_is_better else "lower ranks higher",
+                        "what": spec.what,
+                        "source": source_text(con, spec.sources),
                         "missing": bool(pd.isna(r[f"pct_{m}"])),
                     }
                 )
@@ -179,13 +176,17 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
     floor = profile.get("jtm.min_median_living_wage_ratio")
     occ_count = int(df.scored.sum())
     return {
-        "area": records(con, "select area_code, area_name, area_type, price_parity from areas where area_code = ?", [area_code])[0],
+        "area": area_record(con, area_code),
         "occupation": {"occ_code": occ_code, "occ_title": r["occ_title"]},
         "profile": profile.record(),
         "household": profile.household,
         "scored": bool(r["scored"]),
         "scored_occupations": occ_count,
-        "not_scored_because": None if r["scored"] else f"fewer than {profile.get('scoring.min_employment')} jobs or no published median wage",
+        "not_scored_because": None if r["scored"] else (
+            f"{r['employment']:,.0f} jobs, fewer than the profile's minimum of {profile.get('scoring.min_employment')}"
+            if r["employment"] < profile.get("scoring.min_employment")
+            else "BLS publishes no median wage for it here"
+        ),
         "jtm": bool(r["jtm"]),
         "composite": plain(r["composite"]),
         "living_wage_floor": plain_record({"ratio": lw_ratio, "required": floor, "met": bool(lw_ratio >= floor) if not pd.isna(lw_ratio) else False, "living_wage": r["living_wage"], "source": r["living_wage_source"]}),

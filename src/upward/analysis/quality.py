@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import plain_record, records, releases
+from upward.analysis._rows import area_record, plain_record, records, releases
 from upward.analysis.measures import area_measures
 from upward.profiles import Profile
 
@@ -21,8 +21,10 @@ TIERS = ("quality", "near-quality", "low", "unknown")
 def tiers(df: pd.DataFrame, profile: Profile) -> pd.Series:
     q = profile.get("quality.quality_p25_ratio")
     nq = profile.get("quality.near_quality_median_ratio")
+    near = df.median_living_wage_ratio >= nq
+    # quality also meets the near-quality condition, so the tiers nest whatever the two ratios
     tier = np.select(
-        [df.entry_living_wage_ratio >= q, df.median_living_wage_ratio >= nq, df.median_living_wage_ratio.notna()],
+        [(df.entry_living_wage_ratio >= q) & near, near, df.median_living_wage_ratio.notna()],
         ["quality", "near-quality", "low"],
         default="unknown",
     )
@@ -53,12 +55,32 @@ def pluggable(profile: Profile, key: str) -> pd.DataFrame | None:
     return df
 
 
-def _attach_pluggable(df: pd.DataFrame, profile: Profile) -> None:
+def _check_codes(con, data: pd.DataFrame, path: str) -> None:
+    """Every row must name an occupation (and area) the atlas knows, or it would silently match nothing."""
+    from upward.errors import UpwardError
+
+    known = {r[0] for r in con.execute("select occ_code from occupations where level = 'detailed'").fetchall()}
+    areas = {r[0] for r in con.execute("select area_code from areas").fetchall()}
+    for i, row in enumerate(data.itertuples(index=False), start=2):
+        if row.soc not in known:
+            raise UpwardError(
+                f"{path}, row {i}, field 'soc': {row.soc!r} is not a detailed SOC occupation OEWS publishes.",
+                hint="Use six-digit SOC codes written like 29-1141 (O*NET codes such as 29-1141.01 roll up to them).",
+            )
+        if "area" in data.columns and row.area not in areas:
+            raise UpwardError(
+                f"{path}, row {i}, field 'area': {row.area!r} is not an OEWS area code.",
+                hint="Use seven-digit OEWS codes such as 0026420 (list them with: upward regions).",
+            )
+
+
+def _attach_pluggable(con, df: pd.DataFrame, profile: Profile) -> None:
     for key in ("benefits", "safety"):
         data = pluggable(profile, key)
         if data is None:
             df[key] = np.nan
             continue
+        _check_codes(con, data, profile.get(f"inputs.{key}"))
         if "area" in data.columns:
             merged = df[["area_code", "occ_code"]].merge(
                 data.rename(columns={"area": "area_code", "soc": "occ_code"})[["area_code", "occ_code", "value"]],
@@ -70,10 +92,20 @@ def _attach_pluggable(df: pd.DataFrame, profile: Profile) -> None:
         df[key] = merged["value"].to_numpy()
 
 
+def vintage_note(profile: Profile) -> str | None:
+    """Said wherever living-wage shares are shown, until the profile adjusts MIT's 2021 values."""
+    if profile.get("living_wage.price_adjustment") != 1.0:
+        return None
+    return (
+        "MIT living wages are 2021 values and OEWS wages are May 2025; with no price adjustment in the profile "
+        "(living_wage.price_adjustment) the share of jobs paying a living wage is overstated."
+    )
+
+
 def quality_table(con, profile: Profile, area_codes: list[str] | None = None) -> pd.DataFrame:
     df = area_measures(con, profile, area_codes)
     df["tier"] = tiers(df, profile)
-    _attach_pluggable(df, profile)
+    _attach_pluggable(con, df, profile)
     return df
 
 
@@ -125,14 +157,14 @@ def quality_report(con, area_code: str, profile: Profile, top: int = 10) -> dict
     tiers_out = [{"tier": t, "employment": float(by_tier.get(t, 0)), "share": float(by_tier.get(t, 0) / total) if total else None} for t in TIERS]
     cols = ["occ_code", "occ_title", "employment", "a_median", "a_pct25", "median_living_wage_ratio", "entry_living_wage_ratio", "typical_education"]
     low = df[df.tier == "low"].sort_values(["employment", "occ_code"], ascending=[False, True]).head(top)[cols]
-    area = records(con, "select area_code, area_name, area_type, price_parity from areas where area_code = ?", [area_code])[0]
     return {
-        "area": area,
+        "area": area_record(con, area_code),
         "profile": profile.record(),
         "household": profile.household,
         "indicators": plain_record(indicators),
         "employment_by_tier": tiers_out,
         "largest_low_quality": [plain_record(r) for r in low.to_dict("records")],
+        "notes": [n for n in (vintage_note(profile),) if n],
         "benefits_measured": bool(df.benefits.notna().any()),
         "safety_measured": bool(df.safety.notna().any()),
         "data": releases(con),

@@ -25,9 +25,11 @@ ProfileOption = Annotated[Path | None, typer.Option("--profile", help="TOML prof
 def fail(exc: UpwardError) -> None:
     from upward.cli.render import err_console
 
-    err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False)
     if exc.hint:
-        err_console.print(exc.hint, highlight=False)
+        err_console.print(exc.hint, highlight=False, markup=False)
     raise typer.Exit(exc.exit_code)
 
 
@@ -59,6 +61,17 @@ def say_note(note: str | None, quiet: bool) -> None:
         from upward.cli.render import err_console
 
         err_console.print(f"[dim]{note}[/]", highlight=False)
+
+
+def stamp(rows, result: dict):
+    """CSV rows carry the profile and bundle the numbers came from, like the JSON does."""
+    extra = {}
+    if "profile" in result:
+        extra.update(profile_name=result["profile"]["name"], profile_hash=result["profile"]["hash"])
+    if "data" in result:
+        extra["bundle"] = result["data"]["bundle"]
+    for row in rows:
+        yield {**row, **extra}
 
 
 def check_formats(as_json: bool, as_csv: bool) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, app, check_formats, connect_atlas, handles_errors, say_note
+from upward.cli.common import (
+    CsvOption, DbOption, JsonOption, ProfileOption, app, check_formats, connect_atlas, handles_errors, say_note, stamp,
+)
 
 
 def _profile(path):
@@ -59,17 +62,17 @@ def jobs(
         if as_json:
             return render.emit_json(e)
         if as_csv:
-            return render.emit_csv(
-                {"pillar": p["pillar"], "pillar_score": p["score"], "bar": p["bar"], "meets_bar": p["meets_bar"], **m}
+            return render.emit_csv(stamp((
+                {"area_code": area.code, "occ_code": occ.code, "pillar": p["pillar"], "pillar_score": p["score"], "bar": p["bar"], "meets_bar": p["meets_bar"], **m}
                 for p in e["pillars"]
                 for m in p["measures"]
-            )
+            ), e))
         return _print_explain(e)
     result = mobilize.jobs(con, area.code, prof, lens, top, show_all)
     if as_json:
         return render.emit_json(result)
     if as_csv:
-        return render.emit_csv({"area_code": result["area"]["area_code"], "rank": i + 1, **r} for i, r in enumerate(result["jobs"]))
+        return render.emit_csv(stamp(({"area_code": result["area"]["area_code"], "rank": i + 1, **r} for i, r in enumerate(result["jobs"])), result))
     _print_jobs(result)
 
 
@@ -86,10 +89,11 @@ def _print_jobs(r: dict) -> None:
         highlight=False,
     )
     for n in r["notes"]:
-        c.print(f"[yellow]{n}[/]", highlight=False)
+        c.print(f"[yellow]{escape(n)}[/]", highlight=False)
     rows = [
         [
-            str(i + 1), j["occ_code"], j["occ_title"], j["category"], render.number(j["employment"]), render.money(j["a_median"]),
+            str(i + 1), j["occ_code"], j["occ_title"], j["category"], render.number(j["employment"]),
+            ("≥ " if j["top_coded"] else "") + render.money(j["a_median"]),
             f"{j['median_living_wage_ratio']:.2f}" if j["median_living_wage_ratio"] is not None else "—",
             render.number(j["openings"]), _score(j["pillar_workers"]), _score(j["pillar_employers"]),
             _score(j["pillar_strategic"]), _score(j["pillar_accessibility"]), _score(j["composite"]),
@@ -117,26 +121,28 @@ def _print_explain(e: dict) -> None:
     if not e["scored"]:
         c.print(f"Not scored: {e['not_scored_because']}.")
         return
-    c.print(
-        f"Composite {_score(e['composite'])} of 100. Median ÷ living wage ({e['household']}, {render.money(lw['living_wage'])}, {lw['source']} figure): "
-        f"{lw['ratio']:.2f} — needs ≥ {lw['required']:.2f}: {'met' if lw['met'] else 'missed'}.",
-        highlight=False,
-    )
+    if lw["ratio"] is None:
+        c.print(f"Composite {_score(e['composite'])} of 100. No living wage for this area: the JTM floor cannot be checked.", highlight=False)
+    else:
+        c.print(
+            f"Composite {_score(e['composite'])} of 100. Median ÷ living wage ({e['household']}, {render.money(lw['living_wage'])}, {lw['source']} figure): "
+            f"{lw['ratio']:.2f} — needs ≥ {lw['required']:.2f}: {'met' if lw['met'] else 'missed'}.",
+            highlight=False,
+        )
     for p in e["pillars"]:
         rows = [
             [
                 m["measure"],
                 m["shown_as"] or _value(m["value"]),
                 _score(m["percentile"]),
-                "—" if m["percentile"] is None else ("above" if m["percentile"] >= p["bar"] else "below"),
                 f"{m['weight']:g}",
                 m["direction"],
-                m["source"],
+                f"{m['what']} ({m['source']})",
             ]
             for m in p["measures"]
         ]
         mark = "meets" if p["meets_bar"] else "misses"
-        c.print(render.table(f"{p['pillar']}: {_score(p['score'])} — {mark} the bar of {p['bar']:g}", ["measure", "value", "percentile", "vs bar", "weight", "direction", "source"], rows, {2, 4}))
+        c.print(render.table(f"{p['pillar']}: {_score(p['score'])} — {mark} the bar of {p['bar']:g}", ["measure", "value", "percentile", "weight", "direction", "source"], rows, {2, 3}))
     q = e["quality"]
     c.print(
         f"Quality tier: {q['tier']}. Benefits: {q['benefits']}; safety: {q['safety']}. "
@@ -169,7 +175,8 @@ def quality(
     if as_json:
         return render.emit_json(r)
     if as_csv:
-        return render.emit_csv({"area_code": area.code, **t} for t in r["employment_by_tier"])
+        ind = {k: v for k, v in r["indicators"].items() if k != "area_code"}
+        return render.emit_csv(stamp(({"area_code": area.code, **t, **ind} for t in r["employment_by_tier"]), r))
     c = render.console
     i = r["indicators"]
     c.print(f"[bold]{r['area']['area_name']}[/] ({area.code}) — profile {r['profile']['name']} ({r['profile']['hash']}), household {r['household']}", highlight=False)
@@ -185,8 +192,10 @@ def quality(
             {2, 3, 4, 5},
         )
     )
+    for n in r["notes"]:
+        c.print(f"[yellow]{escape(n)}[/]", highlight=False)
     if not (r["benefits_measured"] or r["safety_measured"]):
-        c.print("[dim]Benefits and safety: not measured (no public occupation-level data is bundled; supply CSVs via the profile's [inputs]).[/]", highlight=False)
+        c.print("[dim]Benefits and safety: not measured (no public occupation-level data is bundled; supply CSVs via the profile's \\[inputs]).[/]", highlight=False)
 
 
 @app.command()
@@ -219,7 +228,11 @@ def compare(
     if as_json:
         return render.emit_json(result)
     if as_csv:
-        return render.emit_csv({k: v for k, v in a.items() if k != "top_jtms"} for a in result["areas"])
+        return render.emit_csv(stamp((
+            {**{k: v for k, v in a.items() if k != "top_jtms"},
+             **{f"jtm_{i + 1}": f"{j['occ_code']} {j['occ_title']}" for i, j in enumerate(a["top_jtms"])}}
+            for a in result["areas"]
+        ), result))
     rows = [
         ("type", lambda a: a["area_type"]),
         ("jobs", lambda a: render.number(a["total_employment"])),
@@ -265,7 +278,7 @@ def indicators(
     if as_json:
         return render.emit_json({"profile": prof.record(), "household": prof.household, "areas": rows})
     if as_csv:
-        return render.emit_csv(rows)
+        return render.emit_csv(stamp(rows, {"profile": prof.record()}))
     render.console.print(
         render.table(
             f"System indicators, profile {prof.name} ({prof.hash}), household {prof.household}",

@@ -156,6 +156,7 @@ def validate(data: dict, source: str) -> None:
     hh = data["living_wage"]["household"]
     if hh not in HOUSEHOLDS:
         raise ProfileError(source, "living_wage.household", f"is {hh!r}", ", ".join(HOUSEHOLDS))
+    _number(data, "living_wage.price_adjustment", source, 0.5, 3)
     mn = data["scoring"]["min_employment"]
     if isinstance(mn, bool) or not isinstance(mn, int) or mn < 0:
         raise ProfileError(source, "scoring.min_employment", f"is {mn!r}", "a whole number of jobs, 0 or more")
