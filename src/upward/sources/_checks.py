@@ -206,3 +206,57 @@ def in_sheet(sheet: str, err: SourceFormatError) -> SourceFormatError:
     """The same error with the workbook sheet named, for sheets that share column names."""
     reason = err.reason if err.reason.startswith("sheet ") else f"sheet {sheet!r}: {err.reason}"
     return SourceFormatError(err.path, reason, field=err.field, row=err.row)
+
+
+def whole_numbers(
+    df: pd.DataFrame,
+    column: str,
+    path: Path,
+    *,
+    header_rows: int = 1,
+    allow: Iterable[str] = (),
+    required: bool = False,
+    minimum: float | None = None,
+) -> pd.Series:
+    """Counts and numeric codes: `numeric`, then a fraction or a value below `minimum` fails.
+
+    Returns int64 when `required`, else the nullable Int64 (blanks and `allow` markers <NA>).
+    A count written `95.0` (an Excel or pandas round trip) is accepted; `9.5` is not rounded.
+    """
+    values = numeric(df, column, path, header_rows=header_rows, allow=allow, required=required)
+
+    def shown(i: int) -> str:  # text cells quoted as written, typed (parquet) cells as plain numbers
+        cell = df[column].iloc[i]
+        return repr(cell) if isinstance(cell, str) else str(cell)
+
+    first_bad(
+        values.notna() & (values != values.round()),
+        path,
+        column,
+        lambda i: f"expected a whole number, got {shown(i)}",
+        header_rows=header_rows,
+    )
+    if minimum is not None:
+        first_bad(
+            values < minimum,
+            path,
+            column,
+            lambda i: f"expected a number ≥ {minimum:g}, got {shown(i)}",
+            header_rows=header_rows,
+        )
+    return values.astype("int64" if required else "Int64")
+
+
+def read_parquet_table(path: Path, columns: Iterable[str]) -> pd.DataFrame:
+    """Read a parquet file and check its columns, failing with the file named.
+
+    Parquet has no header line, so a reader of it passes `header_rows=0` to the checks and rows
+    are 1-based record numbers (the first record is row 1).
+    """
+    path = require_file(path)
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a file that is not parquet
+        raise SourceFormatError(path, f"cannot be read as parquet ({exc})") from exc
+    require_columns(df, columns, path)
+    return df.reset_index(drop=True)
