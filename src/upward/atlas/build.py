@@ -18,6 +18,7 @@ import duckdb
 
 import upward.atlas
 from upward import __version__, bundle, soc
+from upward.atlas.programs import STATEMENTS as PROGRAMS
 from upward.bundle.sources import SOURCES
 
 def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
@@ -43,7 +44,7 @@ def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
                     progress(name)
                 con.execute(sql)
             _reconcile_soc(con)
-            for name, sql in AFTER_SOC:
+            for name, sql in AFTER_SOC + PROGRAMS:
                 if progress:
                     progress(name)
                 con.execute(sql)

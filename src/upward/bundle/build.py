@@ -56,6 +56,17 @@ COUNTY_AREAS = "geo/county_to_oews_area_may2025.csv"
 CBSA = "geo/cbsa2fipsxw_2023.csv"
 RPP_MSA = "prices/MARPP_MSA_2008_2024.csv"
 RPP_PORT = "prices/PARPP_PORT_2008_2024.csv"
+IPEDS_C2023 = "programs/ipeds/c2023_a.parquet"
+IPEDS_C2024 = "programs/ipeds/c2024_a.parquet"
+IPEDS_HD = "programs/ipeds/hd2024.csv"
+IPEDS_DICT = "programs/ipeds/c_a_dictionary_varlist.xlsx"
+SCORECARD_FOS = "programs/scorecard/value_check_fos_2026-06-10.parquet"
+SCORECARD_INST = "programs/scorecard/institutions_scorecard_2026-06-10.parquet"
+ETPL_TX = "programs/etpl/tx/twc_etpl_programs_2022-02.csv"
+ETPL_NJ_OUTCOMES = "programs/etpl/nj/outcomes_schcip.csv"
+ETPL_NJ_PROVIDERS = "programs/etpl/nj/providers_20210305.csv"
+ETPL_NJ_IN_DEMAND = "programs/etpl/nj/in_demand_cips.csv"
+ETPL_CA = "programs/etpl/ca/programs_fixture_CA_flat.csv"
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,22 @@ def _geo(fn: str, file: str) -> Callable[[Inputs], pd.DataFrame]:
     return make
 
 
+def _reader(module: str, fn: str, *files: str) -> Callable[[Inputs], pd.DataFrame]:
+    def make(inp: Inputs) -> pd.DataFrame:
+        import importlib
+
+        return getattr(importlib.import_module(f"upward.sources.{module}"), fn)(*(inp / f for f in files))
+
+    return make
+
+
+def _ipeds_completions(inp: Inputs) -> pd.DataFrame:
+    from upward.sources import ipeds
+
+    both = pd.concat([ipeds.read_completions(inp / IPEDS_C2023), ipeds.read_completions(inp / IPEDS_C2024)], ignore_index=True)
+    return both.sort_values(["year", "unitid", "cip_code", "award_level", "majornum"]).reset_index(drop=True)
+
+
 def _rpp(inp: Inputs) -> pd.DataFrame:
     from upward.sources import prices
 
@@ -156,6 +183,16 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("geo_county_areas", "omb_bls_geography", (COUNTY_AREAS,), _geo("read_county_areas", COUNTY_AREAS), "Every county's OEWS May 2025 area."),
     Entry("geo_cbsa_delineation", "omb_bls_geography", (CBSA,), _geo("read_cbsa_delineation", CBSA), "OMB 2023 county → CBSA, metropolitan division and CSA."),
     Entry("prices_rpp", "bea_rpp", (RPP_MSA, RPP_PORT), _rpp, "BEA regional price parities (index, US = 100), metros and state metro/nonmetro portions, 2008–2024."),
+    Entry("ipeds_completions", "nces_ipeds", (IPEDS_C2023, IPEDS_C2024), _ipeds_completions, "IPEDS completions (first majors): institution × 6-digit CIP × award level, 2022-23 and 2023-24."),
+    Entry("ipeds_institutions", "nces_ipeds", (IPEDS_HD,), _reader("ipeds", "read_institutions", IPEDS_HD), "IPEDS HD 2024 institutional directory: address, county, CBSA, sector."),
+    Entry("ipeds_award_levels", "nces_ipeds", (IPEDS_DICT,), _reader("ipeds", "read_award_levels", IPEDS_DICT), "IPEDS award-level codes and labels."),
+    Entry("scorecard_fields_of_study", "ed_scorecard", (SCORECARD_FOS,), _reader("scorecard", "read_field_of_study", SCORECARD_FOS), "College Scorecard: institution × 4-digit CIP × credential level, median earnings 1 and 4 years after completion (suppressed = missing)."),
+    Entry("scorecard_institutions", "ed_scorecard", (SCORECARD_INST,), _reader("scorecard", "read_institutions", SCORECARD_INST), "College Scorecard institutions: state high-school earnings thresholds, net price, completion."),
+    Entry("etpl_texas", "tx_etpl", (ETPL_TX,), _reader("etpl", "read_texas", ETPL_TX), "Texas ETPL programs: provider, campus county, credential, length, costs, O*NET codes."),
+    Entry("etpl_nj_outcomes", "nj_etpl", (ETPL_NJ_OUTCOMES,), _reader("etpl", "read_nj_outcomes", ETPL_NJ_OUTCOMES), "New Jersey ETPL outcomes by provider × CIP (suppressed = missing, with a note)."),
+    Entry("etpl_nj_providers", "nj_etpl", (ETPL_NJ_PROVIDERS,), _reader("etpl", "read_nj_providers", ETPL_NJ_PROVIDERS), "New Jersey ETPL provider directory with supports."),
+    Entry("etpl_nj_in_demand", "nj_etpl", (ETPL_NJ_IN_DEMAND,), _reader("etpl", "read_nj_in_demand", ETPL_NJ_IN_DEMAND), "New Jersey in-demand CIP list."),
+    Entry("etpl_california", "ca_etpl", (ETPL_CA,), _reader("etpl", "read_california", ETPL_CA), "California ETPL results sample (ETA-9171), 60 programs."),
 )
 
 

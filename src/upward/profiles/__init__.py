@@ -177,6 +177,13 @@ def validate(data: dict, source: str) -> None:
         if set(table) != set(measures):
             raise ProfileError(source, f"jtm.{pillar}", f"has {sorted(table)}", f"exactly the weights {', '.join(measures)}")
         _weights(data, f"jtm.{pillar}", measures, source)
+    _number(data, "programs.under_supply_ratio", source, 0, 100)
+    _number(data, "programs.over_supply_ratio", source, 0, 100)
+    _number(data, "programs.gap_ratio", source, 0, 100)
+    _number(data, "programs.low_quality_share", source, 0, 1)
+    mp = data["programs"]["duplicate_min_providers"]
+    if isinstance(mp, bool) or not isinstance(mp, int) or mp < 2:
+        raise ProfileError(source, "programs.duplicate_min_providers", f"is {mp!r}", "a whole number of providers, 2 or more")
     for key in ("benefits", "safety"):
         value = data["inputs"][key]
         if not isinstance(value, str):

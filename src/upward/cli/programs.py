@@ -1,0 +1,275 @@
+"""`upward programs …`: the region's training scan, its alignment with quality jobs, and its own imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from upward.cli.common import (
+    CsvOption, DbOption, JsonOption, ProfileOption, app, check_formats, connect_atlas, handles_errors, say_note, stamp,
+)
+
+programs_app = typer.Typer(help="Training programs: the scan, alignment, gaps, and the region's own imports.", no_args_is_help=True)
+app.add_typer(programs_app, name="programs")
+
+HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database of imported programs (default: user data dir, or $UPWARD_HUB).")]
+RegionOption = Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")]
+
+
+def _hub(hub: Path | None):
+    """The hub file, only when it exists: reading never creates one."""
+    from upward import hub as hub_mod
+
+    path = hub_mod.path(hub)
+    return path if path.exists() else None
+
+
+def _money(v) -> str:
+    from upward.cli import render
+
+    return render.money(v)
+
+
+@programs_app.command("list")
+@handles_errors
+def list_programs(
+    region: RegionOption,
+    cip: Annotated[str | None, typer.Option("--cip", help="CIP code or prefix, e.g. 51.38 or 51.3801.")] = None,
+    soc: Annotated[str | None, typer.Option("--soc", help="Only programs leading to this occupation (code or title).")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many to print (JSON and CSV give all).")] = 40,
+    hub: HubOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """The programs offered in an area (public seed plus your imports), with completions and earnings."""
+    from upward.analysis._rows import releases
+    from upward.analysis.programs import inventory
+    from upward.atlas.lookup import resolve_area, resolve_occupation
+    from upward.cli import render
+
+    check_formats(as_json, as_csv)
+    con = connect_atlas(db)
+    area = resolve_area(con, region)
+    say_note(area.note, as_json or as_csv)
+    inv = inventory(con, area.code, _hub(hub))
+    if cip:
+        inv = inv[inv.cip_code.fillna("").str.startswith(cip.replace("=", "").strip('"'))]
+    if soc:
+        occ = resolve_occupation(con, soc)
+        say_note(occ.note, as_json or as_csv)
+        inv = inv[[occ.code in list(o) for o in inv.occupations]]
+    from upward.analysis._rows import plain_record
+
+    rows = [plain_record({**r, "occupations": list(r["occupations"])}) for r in inv.to_dict("records")]
+    result = {"area": {"area_code": area.code, "area_name": area.name}, "programs": rows, "data": releases(con)}
+    if as_json:
+        return render.emit_json(result)
+    if as_csv:
+        return render.emit_csv(stamp(({**r, "occupations": ";".join(r["occupations"])} for r in rows), result))
+    render.console.print(
+        render.table(
+            f"{len(rows)} programs in {area.name} (showing {min(top, len(rows))}, most completions first)",
+            ["program", "provider", "CIP", "credential", "completions", "earnings", "source"],
+            [
+                [r["program_name"] or "—", r["provider_name"] or "—", r["cip_code"] or "—", r["credential"] or "—",
+                 render.number(r["completions"]), _money(r["published_earnings"]), r["source"]]
+                for r in sorted(rows, key=lambda r: -(r["completions"] or 0))[:top]
+            ],
+            {4, 5},
+        )
+    )
+
+
+def _alignment(region, profile, hub, db, as_json, as_csv):
+    from upward import profiles
+    from upward.analysis.programs import alignment
+    from upward.atlas.lookup import resolve_area
+
+    check_formats(as_json, as_csv)
+    prof = profiles.load(profile)
+    con = connect_atlas(db)
+    area = resolve_area(con, region)
+    say_note(area.note, as_json or as_csv)
+    return alignment(con, area.code, prof, _hub(hub))
+
+
+@programs_app.command("align")
+@handles_errors
+def align_programs(
+    region: RegionOption,
+    profile: ProfileOption = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many rows per table.")] = 15,
+    hub: HubOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """Do the area's programs lead to quality jobs? Supply against openings, duplicates, phase-out candidates."""
+    from upward.cli import render
+
+    a = _alignment(region, profile, hub, db, as_json, as_csv)
+    if as_json:
+        return render.emit_json(a)
+    if as_csv:
+        return render.emit_csv(stamp(a["occupations"], a))
+    c = render.console
+    c.print(
+        f"[bold]{escape(a['area']['area_name'])}[/]: {a['programs']:,} programs from {a['providers']:,} providers, "
+        f"{a['completions']:,.0f} completions in the latest year; {a['aligned_to_jtm']:,} programs lead to a Job That Mobilizes.",
+        highlight=False,
+    )
+    occ = a["occupations"]
+    c.print(
+        render.table(
+            "Supply against demand (related completions ÷ annual openings)",
+            ["SOC", "occupation", "tier", "JTM", "openings", "completions", "ratio", "flag"],
+            [[o["occ_code"], o["occ_title"], o["tier"], "yes" if o["jtm"] else "", render.number(o["openings"]),
+              render.number(o["related_completions"]), render.number(o["supply_ratio"], 2), o["supply_flag"]] for o in occ[:top]],
+            {4, 5, 6},
+        )
+    )
+    _print_duplicates(a, top)
+    c.print(
+        render.table(
+            "Phase-out candidates — for review, with the evidence; never a verdict",
+            ["program", "provider", "credential", "completions", "evidence"],
+            [[p["program_name"] or "—", p["provider_name"] or "—", p["credential"] or "—", render.number(p["completions"]), p["phase_out_evidence"]]
+             for p in sorted(a["phase_out_candidates"], key=lambda p: -(p["completions"] or 0))[:top]],
+            {3},
+        )
+    )
+
+
+def _print_duplicates(a: dict, top: int) -> None:
+    from upward.cli import render
+
+    render.console.print(
+        render.table(
+            "Possible duplicates: one CIP and award level from many providers, more completions than openings",
+            ["CIP", "program", "award level", "providers", "completions", "openings"],
+            [[d["cip_code"], d["program_name"], str(d["award_level"] or "—"), str(d["providers"]), render.number(d["completions"]), render.number(d["openings"])]
+             for d in a["duplicates"][:top]],
+            {3, 4, 5},
+        )
+    )
+
+
+@programs_app.command("gaps")
+@handles_errors
+def gaps(
+    region: RegionOption,
+    profile: ProfileOption = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many rows.")] = 25,
+    hub: HubOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """Jobs That Mobilize with no program in the area, or far too few completers for their openings."""
+    from upward.cli import render
+
+    a = _alignment(region, profile, hub, db, as_json, as_csv)
+    result = {k: a[k] for k in ("area", "profile", "gaps", "duplicates", "data")}
+    if as_json:
+        return render.emit_json(result)
+    if as_csv:
+        return render.emit_csv(stamp(a["gaps"], a))
+    render.console.print(
+        render.table(
+            f"Gaps in {a['area']['area_name']}: Jobs That Mobilize with no program or related completions below the profile's share of openings",
+            ["SOC", "occupation", "openings", "completions", "programs", "median", "typical education"],
+            [[g["occ_code"], g["occ_title"], render.number(g["openings"]), render.number(g["related_completions"], 1), str(g["programs"]),
+              _money(g["a_median"]), g["typical_education"] or "—"] for g in a["gaps"][:top]],
+            {2, 3, 4, 5},
+        )
+    )
+    _print_duplicates(a, top)
+
+
+@programs_app.command("import")
+@handles_errors
+def import_programs(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX or JSON inventory (see: upward programs template).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    hub: HubOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """Import the region's own program inventory: every bad row reported, nothing written unless all are good."""
+    from upward import hub as hub_mod
+    from upward.cli import render
+
+    check_formats(as_json, as_csv)
+    con = connect_atlas(db)
+    try:
+        result = hub_mod.import_file(con, hub_mod.path(hub), file, dry_run=dry_run)
+    except hub_mod.InventoryError as exc:
+        if as_json or as_csv:
+            problems = [p._asdict() if hasattr(p, "_asdict") else vars(p) for p in exc.problems]
+            render.emit_json({"imported": False, "problems": problems}) if as_json else render.emit_csv(problems)
+            raise typer.Exit(1) from exc
+        raise
+    if as_json:
+        return render.emit_json(result.to_dict())
+    if as_csv:
+        d = result.to_dict()
+        return render.emit_csv([{k: v for k, v in d.items() if not isinstance(v, (list, dict))}])
+    render.console.print(result.summary(), highlight=False, markup=False)
+
+
+@programs_app.command("history")
+@handles_errors
+def import_history(hub: HubOption = None, as_json: JsonOption = False, as_csv: CsvOption = False):
+    """Every import: who, when, the file and its sha256, how many rows, and whether it was rolled back."""
+    from upward import hub as hub_mod
+    from upward.cli import render
+
+    check_formats(as_json, as_csv)
+    rows = hub_mod.history(hub_mod.path(hub))
+    if as_json:
+        return render.emit_json(rows)
+    if as_csv:
+        return render.emit_csv(rows)
+    render.console.print(
+        render.table(
+            f"Imports into {hub_mod.path(hub)}",
+            ["id", "when (UTC)", "who", "file", "rows", "status", "sha256"],
+            [[str(r["import_id"]), str(r["at"])[:19], r["who"], Path(r["file"]).name, str(r["rows"]), r["status"], r["sha256"][:12]] for r in rows],
+            {0, 4},
+        )
+    )
+
+
+@programs_app.command("rollback")
+@handles_errors
+def rollback_import(
+    import_id: Annotated[int, typer.Argument(help="The import to roll back (see: upward programs history).")],
+    hub: HubOption = None,
+    as_json: JsonOption = False,
+):
+    """Roll back one import: the inventory returns to its previous state; nothing is deleted."""
+    from upward import hub as hub_mod
+    from upward.cli import render
+
+    record = hub_mod.rollback(hub_mod.path(hub), import_id)
+    if as_json:
+        return render.emit_json(record)
+    render.console.print(f"Import {import_id} rolled back; its rows stay in the hub's history.", highlight=False)
+
+
+@programs_app.command("template")
+@handles_errors
+def import_template(out: Annotated[Path | None, typer.Option("-o", "--output", help="Write the template here (default: print it).")] = None):
+    """A CSV template for `programs import`, with two example rows built from real codes."""
+    from upward import hub as hub_mod
+
+    text = hub_mod.template(out) if out else hub_mod.template()
+    if out:
+        typer.echo(f"Template written to {out}", err=True)
+    else:
+        typer.echo(text, nl=False)

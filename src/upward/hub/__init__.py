@@ -1,0 +1,59 @@
+"""The hub: the writable database where a region keeps the program inventory it imports itself.
+
+The public seed (IPEDS, Scorecard, ETPL) lives in the read-only atlas; the hub is a separate
+DuckDB file: `--hub PATH`, else `$UPWARD_HUB`, else `hub.duckdb` in the user data directory
+(`path()`). It is created on first import; reading a hub that does not exist yet reads an empty one.
+
+Schema (version 1; `hub_meta` holds `kind = 'upward-hub'` and `schema_version`):
+
+    imports      import_id INTEGER PK, file (absolute path), sha256 (of the file's bytes), who,
+                 at TIMESTAMP (UTC), rows (programs in the file), status 'active'|'rolled_back',
+                 rolled_back_at TIMESTAMP (UTC), rolled_back_by
+    providers    import_id, provider_id, name, type, county_fips, county_name, state_abbr,
+                 area_code (OEWS area of the county), area_name, file_row
+    programs     import_id, program_id, provider_id, name, cip_code ('51.3801'), award_level,
+                 credential, hours, weeks, cost (DOUBLE), modality ('in_person'|'online'|'hybrid'),
+                 schedule, target_socs VARCHAR[] (atlas occ_codes), supports VARCHAR[],
+                 employer_partners VARCHAR[], source, as_of DATE, file_row
+    completions  import_id, program_id, year, completions
+    outcomes     import_id, program_id, measure ('employment_rate'|'median_earnings'), value,
+                 horizon (earnings only)
+
+Rows are never deleted or overwritten: each import appends rows tagged with its import_id. The
+views `current_providers` (key provider_id), `current_programs` (program_id),
+`current_completions` (program_id, year) and `current_outcomes` (program_id, measure) show, per
+key, the row of the latest *active* import that has it. So an import adds and replaces programs
+but never removes one that it does not mention, and a blank completions or outcome cell keeps
+the earlier figure; program fields, by contrast, are replaced as a whole row (a blank cost in
+the new file means the cost is no longer stated). Rolling back an import marks it
+`rolled_back`; the views fall back to each key's previous version — the exact prior state when
+it was the latest import — and nothing is lost.
+
+API: `path`, `template`, `read_inventory`, `validate`, `import_file`, `history`, `rollback`,
+`inventory`, `make_rows`. The template and the rules are documented in docs/programs-import.md.
+"""
+
+from upward.hub._db import NotAHubError, path
+from upward.hub.imports import Change, ImportResult, history, import_file, inventory, rollback
+from upward.hub.template import ALIASES, COLUMNS, REQUIRED, make_rows, template
+from upward.hub.validate import InventoryError, Problem, read_inventory, validate
+
+__all__ = [
+    "ALIASES",
+    "COLUMNS",
+    "REQUIRED",
+    "Change",
+    "ImportResult",
+    "InventoryError",
+    "NotAHubError",
+    "Problem",
+    "history",
+    "import_file",
+    "inventory",
+    "make_rows",
+    "path",
+    "read_inventory",
+    "rollback",
+    "template",
+    "validate",
+]
