@@ -90,9 +90,10 @@ def _print_jobs(r: dict) -> None:
     )
     for n in r["notes"]:
         c.print(f"[yellow]{escape(n)}[/]", highlight=False)
+    show_lens = r["lens"] != "jtm" or any(j["category"] != "jtm" for j in r["jobs"])
     rows = [
         [
-            str(i + 1), j["occ_code"], j["occ_title"], j["category"], render.number(j["employment"]),
+            str(i + 1), j["occ_code"], j["occ_title"], *([j["category"]] if show_lens else []), render.number(j["employment"]),
             ("≥ " if j["top_coded"] else "") + render.money(j["a_median"]),
             f"{j['median_living_wage_ratio']:.2f}" if j["median_living_wage_ratio"] is not None else "—",
             render.number(j["openings"]), _score(j["pillar_workers"]), _score(j["pillar_employers"]),
@@ -100,14 +101,13 @@ def _print_jobs(r: dict) -> None:
         ]
         for i, j in enumerate(r["jobs"])
     ]
-    c.print(
-        render.table(
-            "Pillar scores are percentile ranks (0–100) within the region",
-            ["#", "SOC", "occupation", "lens", "jobs", "median", "÷ LW", "openings/yr", "workers", "employers", "strategic", "access", "composite"],
-            rows,
-            {0, 4, 5, 6, 7, 8, 9, 10, 11, 12},
-        )
-    )
+    head = ["#", "SOC", "occupation", *(["lens"] if show_lens else []), "jobs", "median", "÷LW", "open/yr", "W", "E", "S", "A", "score"]
+    if c.width < 110:  # a narrow terminal keeps the occupation readable and drops jobs and openings
+        drop = {head.index("jobs"), head.index("open/yr")}
+        head = [h for i, h in enumerate(head) if i not in drop]
+        rows = [[v for i, v in enumerate(row) if i not in drop] for row in rows]
+    right = {i for i, h in enumerate(head) if h not in ("SOC", "occupation", "lens")}
+    c.print(render.table("Pillars (percentile ranks within the region, 0–100): W workers, E employers, S strategic value, A accessibility", head, rows, right))
     c.print("[dim]Explain one: upward jobs --region AREA --explain SOC. Method: docs/job-quality.md.[/]", highlight=False)
 
 

@@ -56,7 +56,10 @@ def number(value, digits: int = 0) -> str:
 def table(title: str, columns: list[str], rows: list[list[str]], justify_right: set[int] | None = None) -> Table:
     t = Table(title=title, title_justify="left", header_style="bold")
     for i, c in enumerate(columns):
-        t.add_column(c, justify="right" if justify_right and i in justify_right else "left")
+        numeric = bool(justify_right and i in justify_right)
+        # numbers and codes never wrap, so narrow terminals squeeze only the text columns
+        code = c in ("#", "SOC", "code", "CIP")
+        t.add_column(c, justify="right" if numeric else "left", no_wrap=numeric or code, min_width=None if numeric or code else 14)
     for r in rows:
         t.add_row(*r)
     return t
