@@ -41,7 +41,9 @@ def main() -> None:
 
 
 def run(hub, con, tmp: Path, n: int) -> None:
-    rows = hub.make_rows(con, n)
+    from upward.hub.template import make_rows
+
+    rows = make_rows(con, n)
     csv_path = tmp / "inventory.csv"
 
     base, _ = timed(lambda: rows.to_csv(csv_path, index=False))

@@ -52,6 +52,9 @@ def test_import_shows_up_in_alignment_and_rolls_back(cli, hub, tmp_path):
     rc, out, _ = cli("programs", "list", "--region", rows[0]["county_fips"], "--json")
     listed = {r["program_id"]: r for r in json.loads(out)["programs"]}
     assert rows[0]["program_id"] in listed and listed[rows[0]["program_id"]]["source"] == "imported"
+    rc, out, _ = cli("programs", "align", "--region", rows[0]["county_fips"], "--json")
+    aligned = {p["program_id"]: p for p in json.loads(out)["program_rows"]}
+    assert rc == 0 and aligned[rows[0]["program_id"]]["source"] == "imported"
     rc, out, _ = cli("programs", "history", "--json")
     history = json.loads(out)
     assert [h["status"] for h in history] == ["active"] and len(history[0]["sha256"]) == 64

@@ -13,7 +13,7 @@ import pytest
 
 from upward import hub
 from upward.errors import UpwardError
-from upward.hub.template import COLUMNS, EXAMPLE_ROWS
+from upward.hub.template import COLUMNS, EXAMPLE_ROWS, make_rows
 
 
 def write_csv(path: Path, rows: list[dict], columns=None) -> Path:
@@ -81,6 +81,9 @@ def test_template_round_trips(con, tmp_path, hub_path):
     rn = inv["programs"].set_index("program_id").loc["HCC-RN-ADN"]
     assert rn["cip_code"] == "51.3801" and list(rn["target_socs"]) == ["29-1141"]
     assert list(rn["supports"]) == ["childcare", "transit", "disability_services"]
+    assert list(rn["populations_served"]) == ["adults", "dislocated_workers", "public_assistance"]
+    assert rn["award_level"] == 3 and type(rn["award_level"]) is int  # an IPEDS code, as the seed has it
+    assert result.warnings == []
     assert rn["as_of"] == pd.Timestamp("2025-01-15") and rn["cost"] == 9600
     prov = inv["providers"].iloc[0]
     assert (prov["county_fips"], prov["area_code"], prov["state_abbr"]) == ("48201", "0026420", "TX")
@@ -88,10 +91,21 @@ def test_template_round_trips(con, tmp_path, hub_path):
     out = inv["outcomes"].set_index(["program_id", "measure"])
     assert out.loc[("HCC-RN-ADN", "median_earnings"), "horizon"] == "1 year after completion"
     assert out.loc[("HCC-HVAC-CERT", "employment_rate"), "value"] == pytest.approx(0.84)
+    assert out.loc[("HCC-HVAC-CERT", "employment_rate"), "horizon"] == "q2"
+    import duckdb
+
+    c = duckdb.connect(str(hub_path), read_only=True)
+    try:
+        assert c.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0] == "2"
+        view = dict(c.execute("select program_id, populations_served from current_programs").fetchall())
+        assert view["HCC-HVAC-CERT"] == ["adults", "veterans", "justice_involved"]
+        assert c.execute("select award_level from programs where program_id = 'HCC-RN-ADN'").fetchone()[0] == "3"
+    finally:
+        c.close()
 
 
 def test_make_rows_are_valid(con, tmp_path):
-    df = hub.make_rows(con, 300)
+    df = make_rows(con, 300)
     path = tmp_path / "many.csv"
     df.to_csv(path, index=False)
     assert hub.validate(con, hub.read_inventory(path), path) == []
@@ -99,7 +113,7 @@ def test_make_rows_are_valid(con, tmp_path):
 
 
 def _formats(con, tmp_path) -> dict[str, Path]:
-    df = hub.make_rows(con, 40).astype(object)
+    df = make_rows(con, 40).astype(object)
     df.loc[3, ["completions_year", "completions", "employment_rate", "target_socs", "supports"]] = ""
     csv_path = tmp_path / "inv.csv"
     df.to_csv(csv_path, index=False)
@@ -222,6 +236,7 @@ def test_malformed_import_names_every_bad_row_and_changes_nothing(con, tmp_path,
         row("MOVED", cip_code="01.8001"),  # row 15: CIP 2010 code moved in 2020
         row("SHORT-CIP", cip_code="51.38"),  # row 16
         row("OTHER-PROV", provider_name="Another Name"),  # row 17: provider HCC named twice differently
+        row("POPS", populations_served="adults; retirees"),  # row 18
     ]
     path = write_csv(tmp_path / "bad.csv", rows)
     with pytest.raises(hub.InventoryError) as info:
@@ -247,6 +262,7 @@ def test_malformed_import_names_every_bad_row_and_changes_nothing(con, tmp_path,
         (15, "cip_code"),
         (16, "cip_code"),
         (17, "provider_name"),
+        (18, "populations_served"),
     }
     assert found == expected
     assert all(p.file == "bad.csv" for p in err.problems)
@@ -264,6 +280,7 @@ def test_malformed_import_names_every_bad_row_and_changes_nothing(con, tmp_path,
     assert "moved" in by[(15, "cip_code")]
     assert "6-digit" in by[(16, "cip_code")]
     assert "row 2" in by[(17, "provider_name")]
+    assert "'retirees' not among adults, dislocated_workers" in by[(18, "populations_served")]
     message = str(err)
     assert "nothing was imported" in message
     for p in err.problems:
@@ -279,7 +296,50 @@ def test_a_bad_first_import_creates_no_hub(con, tmp_path, hub_path):
     path = write_csv(tmp_path / "bad.csv", [rows_of("HCC-RN-ADN") | {"hours": "twelve"}])
     with pytest.raises(hub.InventoryError):
         hub.import_file(con, hub_path, path)
-    assert not hub_path.exists()
+    assert not hub_path.exists() and not hub_path.parent.exists()
+
+
+def test_a_first_import_failing_while_writing_leaves_nothing(con, tmp_path, monkeypatch):
+    from upward.hub import imports
+
+    where = tmp_path / "new" / "deeper" / "hub.duckdb"
+    real = imports._insert
+
+    def failing(c, table, rows):
+        if table == "outcomes":
+            raise RuntimeError("disk full")
+        real(c, table, rows)
+
+    monkeypatch.setattr(imports, "_insert", failing)
+    hub.template(tmp_path / "t.csv")
+    with pytest.raises(RuntimeError, match="disk full"):
+        hub.import_file(con, where, tmp_path / "t.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]  # no hub, no hidden file, no folders
+    monkeypatch.setattr(imports, "_insert", real)
+    assert hub.import_file(con, where, tmp_path / "t.csv").import_id == 1
+    assert sorted(p.name for p in where.parent.iterdir()) == ["hub.duckdb"]
+    assert len(hub.inventory(where)["programs"]) == 2
+
+
+def test_a_hub_created_meanwhile_is_never_overwritten(con, tmp_path, hub_path, monkeypatch):
+    from upward.hub import imports
+
+    hub.template(tmp_path / "t.csv")
+    other = write_csv(tmp_path / "other.csv", [rows_of("HCC-RN-ADN") | {"program_id": "OTHER"}])
+    real = imports._insert
+
+    def meanwhile(c, table, rows):
+        if table == "outcomes" and not hub_path.exists():
+            monkeypatch.setattr(imports, "_insert", real)
+            hub.import_file(con, hub_path, other, who="someone else")  # another program's first import
+        real(c, table, rows)
+
+    monkeypatch.setattr(imports, "_insert", meanwhile)
+    with pytest.raises(UpwardError, match="Another program created the hub"):
+        hub.import_file(con, hub_path, tmp_path / "t.csv")
+    assert [r["who"] for r in hub.history(hub_path)] == ["someone else"]
+    assert hub.inventory(hub_path)["programs"].program_id.tolist() == ["OTHER"]
+    assert sorted(p.name for p in hub_path.parent.iterdir()) == ["hub.duckdb"]
 
 
 def test_provider_id_disagreeing_with_an_earlier_row(con, tmp_path):
@@ -454,10 +514,12 @@ def test_import_is_atomic(con, tmp_path, hub_path, monkeypatch):
 
     monkeypatch.setattr(imports, "_insert", failing)
     path = write_csv(tmp_path / "v2.csv", [rows_of("HCC-RN-ADN") | {"cost": "1"}, rows_of("HCC-RN-ADN") | {"program_id": "N"}])
+    before_bytes = hub_path.read_bytes()
     with pytest.raises(RuntimeError, match="disk full"):
         hub.import_file(con, hub_path, path)
     assert calls == ["imports", "providers", "programs", "completions", "outcomes"]  # failed after four inserts
     assert_same(before, snapshot(hub_path))
+    assert hub_path.read_bytes() == before_bytes
     monkeypatch.setattr(imports, "_insert", real)
     assert hub.import_file(con, hub_path, path).import_id == 2
 
@@ -489,3 +551,231 @@ def test_blank_lines_trailing_commas_and_stray_cells(con, tmp_path):
     (tmp_path / "stray.csv").write_text(f"{header}\n{good}\n\n{other},oops\n")
     problems = hub.validate(con, hub.read_inventory(tmp_path / "stray.csv"), tmp_path / "stray.csv")
     assert [(p.row, p.field) for p in problems] == [(4, None)]
+
+
+# --- populations served, horizons, award levels, schema versions ------------------------------
+
+
+def test_populations_served_and_employment_horizon(con, tmp_path, hub_path):
+    rn = rows_of("HCC-RN-ADN") | {"populations_served": "English learners; Veterans;people-with-disabilities"}
+    rn |= {"employment_rate_horizon": "Q4"}
+    hvac = rows_of("HCC-HVAC-CERT") | {"populations_served": "", "employment_rate_horizon": "4 quarters after exit"}
+    path = write_csv(tmp_path / "p.csv", [rn, hvac])
+    hub.import_file(con, hub_path, path)
+    inv = hub.inventory(hub_path)
+    progs = inv["programs"].set_index("program_id")
+    assert list(progs.loc["HCC-RN-ADN", "populations_served"]) == ["english_learners", "veterans", "people_with_disabilities"]
+    assert pd.isna(progs.loc["HCC-HVAC-CERT", "populations_served"])
+    horizons = inv["outcomes"].set_index(["program_id", "measure"]).horizon
+    assert horizons[("HCC-RN-ADN", "employment_rate")] == "q4"
+    assert horizons[("HCC-HVAC-CERT", "employment_rate")] == "4 quarters after exit"
+    assert horizons[("HCC-RN-ADN", "median_earnings")] == "1 year after completion"
+    # header aliases
+    renamed = [{{"populations_served": "Target Populations", "employment_rate_horizon": "Employment Horizon"}.get(k, k): v
+                for k, v in r.items()} for r in (rn, hvac)]  # fmt: skip
+    aliased = write_csv(tmp_path / "aliased.csv", renamed)
+    dry = hub.import_file(con, hub_path, aliased, dry_run=True)
+    assert dry.ignored_columns == [] and dry.changed_programs == {} and len(dry.unchanged_programs) == 2
+
+
+def test_dry_run_shows_populations_horizons_and_award_level(con, tmp_path, hub_path):
+    hub.template(tmp_path / "t.csv")
+    hub.import_file(con, hub_path, tmp_path / "t.csv")
+    rn = rows_of("HCC-RN-ADN") | {"populations_served": "adults; youth", "employment_rate_horizon": "q4", "award_level": "5"}
+    path = write_csv(tmp_path / "v2.csv", [rn])
+    dry = hub.import_file(con, hub_path, path, dry_run=True)
+    assert dry.changed_programs == {
+        "HCC-RN-ADN": [
+            hub.Change("award_level", 3, 5),
+            hub.Change("populations_served", ["adults", "dislocated_workers", "public_assistance"], ["adults", "youth"]),
+            hub.Change("employment_rate_horizon", "q2", "q4"),
+        ]
+    }
+    hub.import_file(con, hub_path, path)
+    same = write_csv(tmp_path / "v3.csv", [rn | {"Notes": "same facts"}])
+    assert hub.import_file(con, hub_path, same, dry_run=True).unchanged_programs == ["HCC-RN-ADN"]
+
+
+def test_award_level_codes_are_kept_as_ints_and_other_text_warns(con, tmp_path, hub_path):
+    base = rows_of("HCC-RN-ADN")
+    rows = [
+        base | {"program_id": "A", "award_level": "03"},  # row 2
+        base | {"program_id": "B", "award_level": "associate's degree"},  # row 3
+        base | {"program_id": "C", "award_level": "1"},  # row 4: a code IPEDS retired
+        base | {"program_id": "D", "award_level": ""},  # row 5
+        base | {"program_id": "E", "award_level": "21"},  # row 6
+        base | {"program_id": "F", "award_level": "apprenticeship"},  # row 7
+    ]
+    path = write_csv(tmp_path / "awards.csv", rows)
+    assert hub.validate(con, hub.read_inventory(path), path) == []  # never an error
+    result = hub.import_file(con, hub_path, path)
+    assert [(w.file, w.row, w.field) for w in result.warnings] == [("awards.csv", r, "award_level") for r in (3, 4, 7)]
+    assert "associate's degree\" is not an IPEDS award-level code (2, 3, 4," in result.warnings[0].reason
+    assert "3 warnings:" in result.summary() and "awards.csv, row 3, award_level:" in result.summary()
+    assert json.loads(json.dumps(result.to_dict()))["warnings"][0]["row"] == 3
+    levels = hub.inventory(hub_path)["programs"].set_index("program_id").award_level.to_dict()
+    assert levels == {"A": 3, "B": "associate's degree", "C": "1", "D": None, "E": 21, "F": "apprenticeship"}
+    assert type(levels["A"]) is int and type(levels["E"]) is int
+
+    # a workbook's number and a JSON number are codes too
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(COLUMNS))
+    ws.append([3.0 if c == "award_level" else base[c] for c in COLUMNS])
+    wb.save(tmp_path / "a.xlsx")
+    (tmp_path / "a.json").write_text(json.dumps([base | {"award_level": 3}]))
+    for f in ("a.xlsx", "a.json"):
+        dry = hub.import_file(con, tmp_path / f"{f}.duckdb", tmp_path / f, dry_run=True)
+        assert dry.warnings == []
+        hub.import_file(con, tmp_path / f"{f}.duckdb", tmp_path / f)
+        assert hub.inventory(tmp_path / f"{f}.duckdb")["programs"].award_level.tolist() == [3]
+
+
+def test_importing_a_seed_program_id_replaces_the_seed_row(con, tmp_path, hub_path):
+    from upward.analysis.programs import inventory
+
+    seed = inventory(con, "0026420")
+    seed_id = "ipeds:448196:51.3801:3"
+    assert seed_id in set(seed.program_id)
+    rows = [rows_of("HCC-RN-ADN") | {"program_id": seed_id, "provider_id": "ipeds:448196"}, rows_of("HCC-HVAC-CERT")]
+    hub.import_file(con, hub_path, write_csv(tmp_path / "override.csv", rows))
+    merged = inventory(con, "0026420", hub_path)
+    assert len(merged) == len(seed) + 1  # the override replaced its seed row; HCC-HVAC-CERT is new
+    row = merged[merged.program_id == seed_id]
+    assert len(row) == 1 and row.source.iloc[0] == "imported" and row.completions.iloc[0] == 112
+    assert row.award_level.iloc[0] == seed[seed.program_id == seed_id].award_level.iloc[0] == 3
+
+
+def _v1_hub(where: Path, source: Path) -> None:
+    """A version-1 hub (no programs.populations_served) holding what the v2 hub `source` holds."""
+    import duckdb
+
+    from upward.hub._db import TABLES, VIEWS
+
+    c = duckdb.connect(str(where))
+    try:
+        for name, ddl in TABLES.items():
+            if name == "programs":
+                ddl = ddl.replace("populations_served varchar[],", "")
+                assert "populations_served" not in ddl
+            c.execute(ddl)
+        for ddl in VIEWS.values():
+            c.execute(ddl)
+        c.execute(f"attach '{source}' as v2 (read_only)")
+        c.execute("insert into hub_meta values ('schema_version', '1'), ('kind', 'upward-hub')")
+        for t in ("imports", "providers", "completions", "outcomes"):
+            c.execute(f"insert into {t} select * from v2.{t}")
+        c.execute("insert into programs by name select * exclude (populations_served) from v2.programs")
+        c.execute("detach v2")
+    finally:
+        c.close()
+
+
+def test_a_version_1_hub_is_read_and_upgraded_by_the_next_import(con, tmp_path, hub_path, monkeypatch):
+    import duckdb
+
+    hub.template(tmp_path / "t.csv")
+    v2 = tmp_path / "v2.duckdb"
+    hub.import_file(con, v2, tmp_path / "t.csv", who="ana")
+    hub_path.parent.mkdir()
+    _v1_hub(hub_path, v2)
+
+    def version():
+        c = duckdb.connect(str(hub_path), read_only=True)
+        try:
+            return c.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0]
+        finally:
+            c.close()
+
+    # read as it is: populations blank, everything else as in the v2 hub
+    v1_inv = hub.inventory(hub_path)
+    assert v1_inv["programs"].populations_served.isna().all()
+    expected = hub.inventory(v2)
+    expected["programs"]["populations_served"] = pd.NA
+    assert_same(expected, v1_inv)
+    assert [r["who"] for r in hub.history(hub_path)] == ["ana"]
+
+    rn = rows_of("HCC-RN-ADN") | {"cost": "9900"}
+    path = write_csv(tmp_path / "next.csv", [rn])
+    dry = hub.import_file(con, hub_path, path, dry_run=True)
+    assert [c.field for c in dry.changed_programs["HCC-RN-ADN"]] == ["cost", "populations_served"]
+    assert version() == "1"
+
+    # a failed import leaves it at version 1, byte for byte
+    from upward.hub import imports
+
+    real, before = imports._insert, hub_path.read_bytes()
+
+    def failing(c, table, rows):
+        if table == "outcomes":
+            raise RuntimeError("disk full")
+        real(c, table, rows)
+
+    monkeypatch.setattr(imports, "_insert", failing)
+    with pytest.raises(RuntimeError):
+        hub.import_file(con, hub_path, path)
+    assert hub_path.read_bytes() == before and version() == "1"
+    monkeypatch.setattr(imports, "_insert", real)
+
+    result = hub.import_file(con, hub_path, path)
+    assert result.import_id == 2 and version() == "2"
+    progs = hub.inventory(hub_path)["programs"].set_index("program_id")
+    assert list(progs.loc["HCC-RN-ADN", "populations_served"]) == ["adults", "dislocated_workers", "public_assistance"]
+    assert pd.isna(progs.loc["HCC-HVAC-CERT", "populations_served"])  # imported before the column existed
+    assert list(hub.inventory(hub_path)["programs"].columns) == list(hub.inventory(v2)["programs"].columns)
+    hub.rollback(hub_path, 2)
+    assert_same(v1_inv, hub.inventory(hub_path))
+
+
+def test_a_hub_from_a_newer_upward_is_refused(con, tmp_path, hub_path):
+    import duckdb
+
+    hub.template(tmp_path / "t.csv")
+    hub.import_file(con, hub_path, tmp_path / "t.csv")
+    c = duckdb.connect(str(hub_path))
+    c.execute("update hub_meta set value = '3' where key = 'schema_version'")
+    c.close()
+    before = hub_path.read_bytes()
+    with pytest.raises(UpwardError, match="schema version 3, made by a newer Upward"):
+        hub.history(hub_path)
+    path = write_csv(tmp_path / "v2.csv", [rows_of("HCC-RN-ADN") | {"cost": "1"}])
+    with pytest.raises(UpwardError, match="newer Upward"):
+        hub.import_file(con, hub_path, path)
+    assert hub_path.read_bytes() == before
+
+
+def test_every_table_column_is_written(con, tmp_path, hub_path):
+    """The Arrow schema used for inserts names every column of every hub table (none silently dropped)."""
+    import duckdb
+
+    from upward.hub.imports import _columns
+
+    hub.template(tmp_path / "t.csv")
+    hub.import_file(con, hub_path, tmp_path / "t.csv")
+    c = duckdb.connect(str(hub_path), read_only=True)
+    try:
+        for table in ("imports", "providers", "programs", "completions", "outcomes"):
+            actual = [r[0] for r in c.execute(f"describe {table}").fetchall()]
+            assert [n for n, _ in _columns(table)] == actual
+            counts = ", ".join(f'count("{a}")' for a in actual)
+            nulls = c.execute(f"select {counts} from {table}").fetchone()
+            assert table == "imports" or all(dict(zip(actual, nulls))[a] > 0 for a in actual if a not in ("type",)), table
+    finally:
+        c.close()
+
+
+def test_make_rows_is_not_public_api_and_vocabularies_are_written_once():
+    import importlib
+
+    tpl = importlib.import_module("upward.hub.template")  # `upward.hub.template` the attribute is the function
+
+    assert "make_rows" not in hub.__all__ and not hasattr(hub, "make_rows")
+    assert callable(tpl.make_rows)
+    for col, vocabulary in (("supports", tpl.SUPPORTS), ("populations_served", tpl.POPULATIONS)):
+        assert tpl.DESCRIPTIONS[col].endswith(", ".join(vocabulary))
+    assert set(tpl.DESCRIPTIONS) == set(COLUMNS)
+    from upward.hub.validate import _Problems
+
+    assert not hasattr(_Problems("f", pd.RangeIndex(0)), "bad")

@@ -6,7 +6,12 @@ rows taking precedence for the same program id. Thresholds come from the profile
 
 - **Area of a program**: its provider's OEWS area (a state takes every provider in the state;
   the nation, all).
-- **Completions**: the latest academic year in the inventory for each program.
+- **Completions**: the latest academic year in the inventory (2023-24); a program that reported
+  only in an earlier year shows that year and no current completions. Closed institutions
+  (IPEDS `CLOSEDAT`) are left out.
+- **Published earnings**: College Scorecard's median 4 years after completion, or 1 year where
+  the 4-year figure is suppressed (as the Scorecard itself shows them); imported earnings when
+  the region supplies them.
 - **Program → occupations**: NCES CIP–SOC and the occupations the provider states.
 - **Supply against demand** per occupation: related completions — each program's completions
   split evenly over the occupations it leads to, so no completer is counted twice — against the
@@ -38,12 +43,16 @@ def inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:
     df = con.execute(
         f"""
         with latest as (
-            select program_id, arg_max(completions, coalesce(year, 0)) as completions, max(year) as completions_year
+            select program_id, max(year) as completions_year,
+                   sum(completions) filter (where year = (select max(year) from program_completions)) as completions
             from program_completions group by program_id
         ),
         occ as (select program_id, list(distinct occ_code order by occ_code) as occupations from program_occupations group by program_id),
         earnings as (
-            select program_id, any_value(value) as published_earnings, any_value(horizon) as earnings_horizon,
+            -- the 4-year figure where published, else the 1-year one
+            select program_id,
+                   arg_max(value, horizon = '4yr_after_completion') filter (where value is not null) as published_earnings,
+                   arg_max(horizon, horizon = '4yr_after_completion') filter (where value is not null) as earnings_horizon,
                    any_value(state_threshold) as state_hs_earnings
             from program_outcomes where measure = 'median_earnings' and unit = 'annual_usd' group by program_id
         )
@@ -53,7 +62,7 @@ def inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:
                e.published_earnings, e.earnings_horizon, e.state_hs_earnings, p.source
         from programs p join program_providers pr using (provider_id)
         left join latest l using (program_id) left join occ o using (program_id) left join earnings e using (program_id)
-        where {where}
+        where {where} and not coalesce(pr.closed, false)
         order by p.program_id
         """,
         params,
@@ -78,7 +87,12 @@ def _with_imports(con, seed: pd.DataFrame, area: dict, hub_path) -> pd.DataFrame
         merged = merged[merged.area_code == area["area_code"]]
     comp = inv["completions"].sort_values("year").groupby("program_id").last().reset_index()
     merged = merged.merge(comp[["program_id", "year", "completions"]], on="program_id", how="left")
-    crosswalk = dict(con.execute("select cip_code, list(soc_code order by soc_code) from cip_soc_crosswalk group by cip_code").fetchall())
+    earn = inv["outcomes"]
+    earn = earn[earn.measure == "median_earnings"].set_index("program_id")
+    merged["published_earnings"] = merged.program_id.map(earn["value"]) if len(earn) else np.nan
+    merged["earnings_horizon"] = merged.program_id.map(earn["horizon"]) if len(earn) else None
+    # the same CIP → occupation path as the seed (upward/atlas/programs.py, cip_occupations)
+    crosswalk = dict(con.execute("select cip_code, list(occ_code order by occ_code) from cip_occupations group by cip_code").fetchall())
     rows = pd.DataFrame(
         {
             "program_id": merged.program_id,
@@ -101,8 +115,8 @@ def _with_imports(con, seed: pd.DataFrame, area: dict, hub_path) -> pd.DataFrame
                 sorted(set(crosswalk.get(c, [])) | set(t if isinstance(t, (list, np.ndarray)) else []))
                 for c, t in zip(merged.cip_code, merged.target_socs)
             ],
-            "published_earnings": np.nan,
-            "earnings_horizon": None,
+            "published_earnings": merged.published_earnings,
+            "earnings_horizon": merged.earnings_horizon,
             "state_hs_earnings": np.nan,
             "source": "imported",
         }
@@ -115,7 +129,10 @@ def alignment(con, area_code: str, profile: Profile, hub_path=None) -> dict:
     inv = inventory(con, area_code, hub_path)
     jobs = scored_table(con, profile, [area_code]).set_index("occ_code")
     result = align(inv, jobs, profile.get("programs"))
-    return {"area": area_record(con, area_code), "profile": profile.record(), **result, "data": releases(con)}
+    notes = []
+    if len(jobs) and jobs.living_wage.isna().all():
+        notes.append("No living wage for this area (MIT does not cover it): tiers are unknown, so there are no JTMs, gaps or low-quality shares here.")
+    return {"area": area_record(con, area_code), "profile": profile.record(), **result, "notes": notes, "data": releases(con)}
 
 
 def align(inv: pd.DataFrame, jobs: pd.DataFrame, cfg: dict) -> dict:
@@ -124,7 +141,7 @@ def align(inv: pd.DataFrame, jobs: pd.DataFrame, cfg: dict) -> dict:
     # supply: each program's completions split evenly over its occupations
     exploded = inv[["program_id", "completions", "occupations"]].explode("occupations").dropna(subset=["occupations"])
     n_occ = inv.set_index("program_id").occupations.map(len)
-    exploded["share"] = exploded.completions.fillna(0) / exploded.program_id.map(n_occ)
+    exploded["share"] = exploded.completions.astype(float).fillna(0) / exploded.program_id.map(n_occ).astype(float)
     supply = exploded.groupby("occupations").share.sum()
     programs_per_occ = exploded.groupby("occupations").program_id.nunique()
 
@@ -173,16 +190,19 @@ def align(inv: pd.DataFrame, jobs: pd.DataFrame, cfg: dict) -> dict:
     # duplicates: same CIP and award level from many providers, against modest demand
     keyed = prog.dropna(subset=["cip_code"])
     dup_rows = []
-    for (cip, level), g in keyed.groupby(["cip_code", keyed.award_level.fillna(-1)]):
+    # award levels are IPEDS codes for the seed and may be text in imports: group them as text
+    for (cip, level), g in keyed.groupby(["cip_code", keyed.award_level.astype("string").fillna("")]):
         providers = g.provider_id.nunique()
         if providers < cfg["duplicate_min_providers"]:
             continue
         occs = sorted({o for os in g.occupations for o in os if o in occ.index})
         openings = float(occ.openings.reindex(occs).sum()) if occs else 0.0
         completions = float(g.completions.fillna(0).sum())
-        if completions > openings:
+        # unknown demand (no scored occupation behind the CIP) is never read as oversupply
+        if openings > 0 and completions > openings:
             dup_rows.append(
-                {"cip_code": cip, "award_level": None if level == -1 else int(level), "program_name": g.program_name.iloc[0],
+                {"cip_code": cip, "award_level": None if level == "" else (int(level) if level.isdigit() else level),
+                 "program_name": g.program_name.iloc[0],
                  "providers": providers, "completions": completions, "openings": openings,
                  "provider_names": sorted(g.provider_name.dropna().unique().tolist())[:10]}
             )

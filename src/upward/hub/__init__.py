@@ -2,22 +2,28 @@
 
 The public seed (IPEDS, Scorecard, ETPL) lives in the read-only atlas; the hub is a separate
 DuckDB file: `--hub PATH`, else `$UPWARD_HUB`, else `hub.duckdb` in the user data directory
-(`path()`). It is created on first import; reading a hub that does not exist yet reads an empty one.
+(`path()`). It is created on first import (and only when that import succeeds); reading a hub
+that does not exist yet reads an empty one.
 
-Schema (version 1; `hub_meta` holds `kind = 'upward-hub'` and `schema_version`):
+Schema (version 2; `hub_meta` holds `kind = 'upward-hub'` and `schema_version`). Version 1 had
+no programs.populations_served: a version-1 hub is read as it is (populations blank) and
+upgraded in place by the next import, inside that import's transaction; a newer version is
+refused.
 
     imports      import_id INTEGER PK, file (absolute path), sha256 (of the file's bytes), who,
                  at TIMESTAMP (UTC), rows (programs in the file), status 'active'|'rolled_back',
                  rolled_back_at TIMESTAMP (UTC), rolled_back_by
     providers    import_id, provider_id, name, type, county_fips, county_name, state_abbr,
                  area_code (OEWS area of the county), area_name, file_row
-    programs     import_id, program_id, provider_id, name, cip_code ('51.3801'), award_level,
-                 credential, hours, weeks, cost (DOUBLE), modality ('in_person'|'online'|'hybrid'),
-                 schedule, target_socs VARCHAR[] (atlas occ_codes), supports VARCHAR[],
+    programs     import_id, program_id, provider_id, name, cip_code ('51.3801'), award_level
+                 (an IPEDS award-level code as its digits, '3', else the text given; `inventory`
+                 returns codes as int), credential, hours, weeks, cost (DOUBLE), modality
+                 ('in_person'|'online'|'hybrid'), schedule, target_socs VARCHAR[] (atlas
+                 occ_codes), populations_served VARCHAR[], supports VARCHAR[],
                  employer_partners VARCHAR[], source, as_of DATE, file_row
     completions  import_id, program_id, year, completions
     outcomes     import_id, program_id, measure ('employment_rate'|'median_earnings'), value,
-                 horizon (earnings only)
+                 horizon (employment_rate_horizon or earnings_horizon: 'q2', '1 year after completion' …)
 
 Rows are never deleted or overwritten: each import appends rows tagged with its import_id. The
 views `current_providers` (key provider_id), `current_programs` (program_id),
@@ -30,12 +36,13 @@ the new file means the cost is no longer stated). Rolling back an import marks i
 it was the latest import — and nothing is lost.
 
 API: `path`, `template`, `read_inventory`, `validate`, `import_file`, `history`, `rollback`,
-`inventory`, `make_rows`. The template and the rules are documented in docs/programs-import.md.
+`inventory`. The template and the rules are documented in docs/programs-import.md. (Test and
+benchmark rows: `upward.hub.template.make_rows`, not part of the API.)
 """
 
 from upward.hub._db import NotAHubError, path
 from upward.hub.imports import Change, ImportResult, history, import_file, inventory, rollback
-from upward.hub.template import ALIASES, COLUMNS, REQUIRED, make_rows, template
+from upward.hub.template import ALIASES, COLUMNS, REQUIRED, template
 from upward.hub.validate import InventoryError, Problem, read_inventory, validate
 
 __all__ = [
@@ -50,7 +57,6 @@ __all__ = [
     "history",
     "import_file",
     "inventory",
-    "make_rows",
     "path",
     "read_inventory",
     "rollback",

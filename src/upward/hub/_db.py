@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+import secrets
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from upward.errors import UpwardError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+#: Versions this code reads; an older one is upgraded in place by the next import (`upgrade`).
+#: 1 → 2: programs.populations_served added.
+READABLE_VERSIONS = ("1", "2")
 
 #: One statement per table, in dependency order. Rows are only ever inserted; `imports` rows are
 #: the one thing updated (status, rolled_back_at, rolled_back_by) by a rollback.
@@ -46,7 +50,7 @@ TABLES = {
             provider_id varchar not null,
             name varchar not null,
             cip_code varchar not null,
-            award_level varchar,
+            award_level varchar,              -- an IPEDS award-level code as its digits ('3'), else the text given
             credential varchar,
             hours double,
             weeks double,
@@ -54,6 +58,7 @@ TABLES = {
             modality varchar,
             schedule varchar,
             target_socs varchar[],
+            populations_served varchar[],
             supports varchar[],
             employer_partners varchar[],
             source varchar,
@@ -73,7 +78,7 @@ TABLES = {
             program_id varchar not null,
             measure varchar not null check (measure in ('employment_rate', 'median_earnings')),
             value double not null,
-            horizon varchar
+            horizon varchar                   -- when it was measured: 'q2', '1 year after completion' …
         )""",
 }
 
@@ -125,7 +130,8 @@ def create_schema(con) -> None:
     con.execute("insert into hub_meta values ('schema_version', ?), ('kind', 'upward-hub')", [SCHEMA_VERSION])
 
 
-def _check_is_hub(con, where: Path) -> None:
+def _check_is_hub(con, where: Path) -> str:
+    """The hub's schema version; refuses a file that is not a hub, or a hub newer than this code."""
     import duckdb
 
     try:
@@ -134,8 +140,36 @@ def _check_is_hub(con, where: Path) -> None:
         raise NotAHubError(where) from exc
     if meta.get("kind") != "upward-hub":
         raise NotAHubError(where)
-    if meta.get("schema_version") != SCHEMA_VERSION:
-        raise NotAHubError(where, f"has hub schema version {meta.get('schema_version')!r}, not {SCHEMA_VERSION!r}")
+    version = meta.get("schema_version")
+    if version not in READABLE_VERSIONS:
+        if str(version).isdigit() and int(version) > int(SCHEMA_VERSION):
+            raise UpwardError(
+                f"The hub at {where} has schema version {version}, made by a newer Upward; this one reads versions "
+                f"up to {SCHEMA_VERSION}. Nothing was changed.",
+                hint="Use this hub with the newer Upward that wrote it, or upgrade this one.",
+            )
+        raise NotAHubError(where, f"has hub schema version {version!r}, which this Upward does not know")
+    return version
+
+
+def upgrade(con) -> bool:
+    """Bring a version-1 hub to the current schema; True when it changed anything.
+
+    The caller holds the transaction, so the upgrade commits with the import that needed it
+    (a failed import leaves the hub at version 1). 1 → 2 adds programs.populations_served
+    (blank for the programs imported before) and re-creates the views.
+    """
+    version = con.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return False
+    if version == "1":
+        con.execute("alter table programs add column populations_served varchar[]")
+    for name in VIEWS:
+        con.execute(f"drop view if exists {name}")
+    for ddl in VIEWS.values():
+        con.execute(ddl)
+    con.execute("update hub_meta set value = ? where key = 'schema_version'", [SCHEMA_VERSION])
+    return True
 
 
 def _connect(where: Path, read_only: bool):
@@ -161,22 +195,24 @@ def open_hub(hub_path: Path | str | None, *, write: bool):
     """Yield a connection to the hub, creating it (when writing) on first use.
 
     Reading a hub that does not exist yet yields an in-memory empty hub, so a read never creates
-    a file. An existing file that is not a hub is refused, never touched.
+    a file. A new hub is built in a hidden file beside it and put in place only when the `with`
+    block succeeds, so a failed first import leaves nothing behind (not even the folders made for
+    it). An existing file that is not a hub is refused, never touched.
     """
     import duckdb
 
     where = path(hub_path)
     if not where.exists():
-        if write:
-            where.parent.mkdir(parents=True, exist_ok=True)
-            con = _connect(where, read_only=False)
-        else:
+        if not write:
             con = duckdb.connect()
-        try:
-            create_schema(con)
+            try:
+                create_schema(con)
+                yield con
+            finally:
+                con.close()
+            return
+        with _new_hub(where) as con:
             yield con
-        finally:
-            con.close()
         return
     con = _connect(where, read_only=not write)
     try:
@@ -184,3 +220,49 @@ def open_hub(hub_path: Path | str | None, *, write: bool):
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def _new_hub(where: Path):
+    made = [p for p in (where.parent, *where.parent.parents) if not p.exists()]
+    where.parent.mkdir(parents=True, exist_ok=True)
+    tmp = where.with_name(f".{where.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
+    wal = tmp.with_name(tmp.name + ".wal")
+
+    def clean_up():
+        for f in (tmp, wal):
+            with suppress(FileNotFoundError):
+                f.unlink()
+
+    try:
+        con = _connect(tmp, read_only=False)
+        try:
+            create_schema(con)
+            yield con
+            con.execute("checkpoint")  # everything into the one file before it is put in place
+        finally:
+            con.close()
+        _publish(tmp, where)
+    except BaseException:
+        clean_up()
+        for folder in made:  # innermost first; only the ones made here, and only when still empty
+            with suppress(OSError):
+                folder.rmdir()
+        raise
+    clean_up()
+
+
+def _publish(tmp: Path, where: Path) -> None:
+    """Put the new hub in place, never over a hub another program created meanwhile."""
+    raced = UpwardError(
+        f"Another program created the hub at {where} while this import ran; nothing was imported.",
+        hint="Import the file again: it will be added to that hub.",
+    )
+    try:
+        os.link(tmp, where)  # fails when `where` exists: no check-then-rename race
+    except FileExistsError as exc:
+        raise raced from exc
+    except OSError:  # a file system without hard links
+        if where.exists():
+            raise raced from None
+        os.replace(tmp, where)

@@ -12,15 +12,17 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from upward.errors import UpwardError
-from upward.hub._db import KEYS, TABLES, open_hub
+from upward.hub._db import KEYS, TABLES, open_hub, upgrade
 from upward.hub._db import path as hub_file
-from upward.hub.validate import InventoryError, check, read_inventory
+from upward.hub.validate import InventoryError, Problem, award_level_value, check, read_inventory
 
 #: Program fields compared by a dry run (file_row, the row's place in the file, is not a fact).
 PROGRAM_FIELDS = (
     "provider_id", "name", "cip_code", "award_level", "credential", "hours", "weeks", "cost", "modality",
-    "schedule", "target_socs", "supports", "employer_partners", "source", "as_of",
+    "schedule", "target_socs", "populations_served", "supports", "employer_partners", "source", "as_of",
 )  # fmt: skip
+#: The outcome measures, and the template column that holds each one's horizon.
+HORIZONS = {"employment_rate": "employment_rate_horizon", "median_earnings": "earnings_horizon"}
 PROVIDER_FIELDS = ("name", "type", "county_fips")
 
 
@@ -47,6 +49,8 @@ class ImportResult:
     new_providers: list[str] = field(default_factory=list)
     changed_providers: dict[str, list[Change]] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
+    #: Problems that do not block the import (an award level that is not an IPEDS code), one per cell.
+    warnings: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "would add" if self.dry_run else "added"
@@ -59,7 +63,14 @@ class ImportResult:
         )
         if self.ignored_columns:
             text += f" Ignored columns: {', '.join(self.ignored_columns)}."
-        return text + (" Nothing was written (dry run)." if self.dry_run else "")
+        text += " Nothing was written (dry run)." if self.dry_run else ""
+        if self.warnings:
+            shown = 5
+            text += f"\n{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}:"
+            text += "".join(f"\n  {w}" for w in self.warnings[:shown])
+            if len(self.warnings) > shown:
+                text += f"\n  … and {len(self.warnings) - shown} more (see warnings in --json)"
+        return text
 
     def to_dict(self) -> dict:
         def plain(v):
@@ -84,6 +95,7 @@ class ImportResult:
             "new_providers": self.new_providers,
             "changed_providers": changes(self.changed_providers),
             "ignored_columns": self.ignored_columns,
+            "warnings": [w._asdict() for w in self.warnings],
         }
 
 
@@ -139,27 +151,32 @@ def _diff(con, checked, result: ImportResult) -> None:
     old_o = {(r["program_id"], r["measure"]): r for r in _current(con, "outcomes", progs["program_id"].tolist(), "program_id")}
     new_c = {p: (int(y), int(c)) for p, y, c in checked.completions.itertuples(index=False)}  # one per program per file
     new_o = {(p, m): (v, h) for p, m, v, h in checked.outcomes.itertuples(index=False)}
+
+    def shown(f, value):  # as the inventory shows it
+        value = _plain(value)
+        return award_level_value(value) if f == "award_level" else value
+
     for rec in progs.to_dict("records"):
         pid = rec["program_id"]
         if pid not in old:
             result.new_programs.append(pid)
             continue
-        changes = [
-            Change(f, _plain(old[pid][f]), _plain(rec[f])) for f in PROGRAM_FIELDS if not _same(_plain(old[pid][f]), _plain(rec[f]))
-        ]
+        # .get: a version-1 hub has no populations_served until the import upgrades it
+        pairs = ((f, shown(f, old[pid].get(f)), shown(f, rec[f])) for f in PROGRAM_FIELDS)
+        changes = [Change(f, a, b) for f, a, b in pairs if not _same(a, b)]
         # A blank completions or outcome cell states nothing: the earlier figure stays current.
         if pid in new_c:
             year, count = new_c[pid]
             if old_c.get((pid, year)) != count:
                 changes.append(Change(f"completions {year}", old_c.get((pid, year)), count))
-        for measure in ("employment_rate", "median_earnings"):
+        for measure, horizon_field in HORIZONS.items():
             if (pid, measure) in new_o:
                 value, horizon = new_o[(pid, measure)]
                 before = old_o.get((pid, measure))
                 if before is None or before["value"] != value:
                     changes.append(Change(measure, before and before["value"], float(value)))
-                if measure == "median_earnings" and (before and before["horizon"]) != _plain(horizon):
-                    changes.append(Change("earnings_horizon", before and before["horizon"], _plain(horizon)))
+                if (before and before["horizon"]) != _plain(horizon):
+                    changes.append(Change(horizon_field, before and before["horizon"], _plain(horizon)))
         if changes:
             result.changed_programs[pid] = changes
         else:
@@ -184,13 +201,18 @@ def _arrow(table: str, df: pd.DataFrame):
         "integer": pa.int32(), "varchar": pa.string(), "double": pa.float64(), "date": pa.date32(),
         "varchar[]": pa.list_(pa.string()), "timestamp": pa.timestamp("us"),
     }  # fmt: skip
-    fields = []
-    for line in TABLES[table].split("(", 1)[1].splitlines():
-        parts = line.strip().rstrip(",").split()
-        if len(parts) >= 2 and parts[1].lower() in types:
-            fields.append(pa.field(parts[0].strip('"'), types[parts[1].lower()]))
-    schema = pa.schema(fields)
+    schema = pa.schema([pa.field(name, types[kind]) for name, kind in _columns(table)])
     return pa.Table.from_pandas(df[schema.names], schema=schema, preserve_index=False)
+
+
+def _columns(table: str) -> list[tuple[str, str]]:
+    """(name, type) of each column of a hub table, in order, from its DDL."""
+    out = []
+    for line in TABLES[table].split("(", 1)[1].splitlines():
+        parts = line.split("--")[0].strip().rstrip(",").split()  # a column: name type …, then maybe a comment
+        if len(parts) >= 2 and parts[0] not in ("primary", "check", "unique", "foreign", "constraint"):
+            out.append((parts[0].strip('"'), parts[1].lower().rstrip(",")))
+    return out
 
 
 def _insert(con, table: str, rows) -> None:
@@ -236,7 +258,7 @@ def import_file(con, hub_path: Path | str | None, path: Path | str, dry_run: boo
         raise InventoryError(path, checked.problems)
     result = ImportResult(
         file=str(path.resolve()), sha256=digest, rows=len(checked.programs), dry_run=dry_run,
-        ignored_columns=checked.ignored_columns,
+        ignored_columns=checked.ignored_columns, warnings=checked.warnings,
     )  # fmt: skip
     if dry_run:
         with open_hub(where, write=False) as hub:
@@ -249,6 +271,7 @@ def import_file(con, hub_path: Path | str | None, path: Path | str, dry_run: boo
         result.who, result.at = _user(who), _now()
         hub.begin()
         try:
+            upgrade(hub)  # a version-1 hub gets the current schema, committed with this import
             import_id = hub.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchone()[0]
             record = pd.DataFrame(
                 [{
@@ -305,9 +328,19 @@ def rollback(hub_path: Path | str | None, import_id: int, who: str | None = None
 
 
 def inventory(hub_path: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """The current inventory: {'providers', 'programs', 'completions', 'outcomes'} → DataFrame, sorted by key."""
+    """The current inventory: {'providers', 'programs', 'completions', 'outcomes'} → DataFrame, sorted by key.
+
+    programs.award_level holds an IPEDS award-level code as an int (3), other award text as
+    text; a version-1 hub's programs read with populations_served blank.
+    """
     out = {}
     with open_hub(hub_path, write=False) as hub:
         for table, key in KEYS.items():
             out[table] = hub.execute(f"select * from current_{table} order by {', '.join(key)}").df()
+    programs = out["programs"]
+    if "populations_served" not in programs:  # a version-1 hub
+        programs["populations_served"] = pd.Series([pd.NA] * len(programs), index=programs.index, dtype=object)
+    programs["award_level"] = pd.Series([award_level_value(v) for v in programs["award_level"]], index=programs.index, dtype=object)
+    # the schema's column order, also for a hub upgraded from version 1 (where the column came last)
+    out["programs"] = programs[[name for name, _ in _columns("programs")]]
     return out

@@ -12,6 +12,8 @@ import io
 import re
 from pathlib import Path
 
+from upward.sources.ipeds import AWARD_LEVELS
+
 #: Every column, in template order.
 COLUMNS = (
     "provider_id",
@@ -32,8 +34,10 @@ COLUMNS = (
     "completions_year",
     "completions",
     "employment_rate",
+    "employment_rate_horizon",
     "median_earnings",
     "earnings_horizon",
+    "populations_served",
     "supports",
     "employer_partners",
     "source",
@@ -41,6 +45,31 @@ COLUMNS = (
 )
 
 REQUIRED = ("provider_id", "provider_name", "county_fips", "program_id", "program_name", "cip_code")
+
+MODALITIES = ("in_person", "online", "hybrid")
+SUPPORTS = ("childcare", "transit", "flexible_hours", "evening", "weekend", "language_support", "disability_services")
+#: Who a program serves, after the groups WIOA names (adult, dislocated worker and youth
+#: funding streams; the "individuals with barriers to employment" of WIOA sec. 3(24); veterans'
+#: priority of service). What each means is in docs/programs-import.md.
+POPULATIONS = (
+    "adults",
+    "dislocated_workers",
+    "youth",
+    "veterans",
+    "people_with_disabilities",
+    "english_learners",
+    "justice_involved",
+    "public_assistance",
+    "low_income",
+    "older_workers",
+    "long_term_unemployed",
+    "single_parents",
+    "homeless",
+    "foster_youth",
+    "native_american",
+    "migrant_farmworkers",
+)
+LIST_COLUMNS = ("target_socs", "populations_served", "supports", "employer_partners")
 
 #: What each column holds, for the docs and the CLI's help.
 DESCRIPTIONS = {
@@ -51,7 +80,9 @@ DESCRIPTIONS = {
     "program_id": "your id for the program; unique across the hub",
     "program_name": "program name",
     "cip_code": "6-digit CIP 2020 code, 51.3801 or 513801",
-    "award_level": "free text, e.g. certificate < 1 year, associate's degree",
+    "award_level": "for a postsecondary award, its IPEDS award-level code ("
+    + ", ".join(map(str, AWARD_LEVELS))
+    + "), e.g. 3 for an associate's degree; other text (e.g. apprenticeship) is kept, with a warning",
     "credential": "free text, e.g. RN license, EPA 608",
     "hours": "length in hours (number ≥ 0)",
     "weeks": "length in weeks (number ≥ 0)",
@@ -62,19 +93,15 @@ DESCRIPTIONS = {
     "completions_year": "year the completions were counted (e.g. 2024)",
     "completions": "completers that year (whole number ≥ 0)",
     "employment_rate": "share employed after completion, 0 to 1",
+    "employment_rate_horizon": "when employment was measured, e.g. q2 or q4 (the 2nd or 4th quarter after exit)",
     "median_earnings": "median annual earnings after completion, US dollars",
     "earnings_horizon": "when earnings were measured, e.g. 1 year after completion",
-    "supports": "separated by ;, from: " + ", ".join(
-        ("childcare", "transit", "flexible_hours", "evening", "weekend", "language_support", "disability_services")
-    ),
+    "populations_served": "separated by ;, from: " + ", ".join(POPULATIONS),
+    "supports": "separated by ;, from: " + ", ".join(SUPPORTS),
     "employer_partners": "employer names, separated by ;",
     "source": "where the row's facts come from (free text)",
     "as_of": "date the facts were true, YYYY-MM-DD",
 }
-
-MODALITIES = ("in_person", "online", "hybrid")
-SUPPORTS = ("childcare", "transit", "flexible_hours", "evening", "weekend", "language_support", "disability_services")
-LIST_COLUMNS = ("target_socs", "supports", "employer_partners")
 
 #: Header names accepted besides the column's own name (compared after `normalize_header`).
 ALIASES = {
@@ -93,7 +120,9 @@ ALIASES = {
     "completions_year": ("year",),
     "completions": ("completers",),
     "median_earnings": ("earnings",),
+    "employment_rate_horizon": ("employment horizon",),
     "earnings_horizon": ("horizon",),
+    "populations_served": ("populations", "population served", "target populations", "target population"),
     "supports": ("support services",),
     "employer_partners": ("employers", "partners"),
     "as_of": ("date", "as of date"),
@@ -110,8 +139,9 @@ HEADER_TO_COLUMN = {normalize_header(c): c for c in COLUMNS} | {
     normalize_header(a): c for c, aliases in ALIASES.items() for a in aliases
 }
 
-#: Two example programs, real codes: Registered Nursing (CIP 51.3801 → SOC 29-1141) and HVAC
-#: (CIP 47.0201 → SOC 49-9021), offered in Harris County, TX (48201, Houston metro 0026420).
+#: Two example programs, real codes: Registered Nursing (CIP 51.3801 → SOC 29-1141, IPEDS award
+#: level 3, associate's degree) and HVAC (CIP 47.0201 → SOC 49-9021, award level 21, a
+#: certificate of 12 weeks to 1 year), offered in Harris County, TX (48201, Houston metro 0026420).
 EXAMPLE_ROWS = (
     {
         "provider_id": "HCC",
@@ -121,7 +151,7 @@ EXAMPLE_ROWS = (
         "program_id": "HCC-RN-ADN",
         "program_name": "Associate Degree Nursing",
         "cip_code": "51.3801",
-        "award_level": "associate's degree",
+        "award_level": "3",
         "credential": "RN license (NCLEX-RN)",
         "hours": "1440",
         "weeks": "80",
@@ -132,8 +162,10 @@ EXAMPLE_ROWS = (
         "completions_year": "2024",
         "completions": "112",
         "employment_rate": "0.91",
+        "employment_rate_horizon": "q2",
         "median_earnings": "78500",
         "earnings_horizon": "1 year after completion",
+        "populations_served": "adults; dislocated_workers; public_assistance",
         "supports": "childcare; transit; disability_services",
         "employer_partners": "Example Health System; Example Medical Center",
         "source": "college program catalog 2024-25",
@@ -147,7 +179,7 @@ EXAMPLE_ROWS = (
         "program_id": "HCC-HVAC-CERT",
         "program_name": "HVAC Technician Certificate",
         "cip_code": "47.0201",
-        "award_level": "certificate, less than 1 year",
+        "award_level": "21",
         "credential": "EPA Section 608",
         "hours": "576",
         "weeks": "32",
@@ -158,8 +190,10 @@ EXAMPLE_ROWS = (
         "completions_year": "2024",
         "completions": "48",
         "employment_rate": "0.84",
+        "employment_rate_horizon": "q2",
         "median_earnings": "47200",
         "earnings_horizon": "1 year after completion",
+        "populations_served": "adults; veterans; justice_involved",
         "supports": "evening; flexible_hours",
         "employer_partners": "Example Mechanical Contractors",
         "source": "college program catalog 2024-25",
@@ -183,6 +217,8 @@ def template(dest: Path | str | None = None) -> str:
 def make_rows(con, n: int, *, seed: int = 0):
     """`n` valid template rows (a DataFrame of text) from real atlas codes, for tests and benchmarks.
 
+    Not part of the `upward.hub` API: import it from `upward.hub.template`.
+
     Programs take CIP 2020 codes with a CIP–SOC crosswalk link to a detailed occupation (their
     target SOC), spread over real counties, ten programs per provider.
     """
@@ -205,6 +241,7 @@ def make_rows(con, n: int, *, seed: int = 0):
     provider = i // 10
     county = rng.integers(0, len(counties), provider.max() + 1 if n else 1)[provider]
     supports = np.array(["childcare", "transit; evening", "flexible_hours; weekend", "", "language_support"])
+    populations = np.array(["adults", "", "youth; low_income", "dislocated_workers; veterans"])
     modality = np.array(MODALITIES)
     cip = np.array([c for c, _ in links])[link]
     soc = np.array([s for _, s in links])[link]
@@ -217,7 +254,7 @@ def make_rows(con, n: int, *, seed: int = 0):
             "program_id": [f"P{p:06d}-{k:07d}" for p, k in zip(provider, i)],
             "program_name": [f"Program {k}" for k in i],
             "cip_code": cip,
-            "award_level": np.where(i % 2 == 0, "certificate", "associate's degree"),
+            "award_level": np.where(i % 2 == 0, "21", "3"),
             "credential": "",
             "hours": (rng.integers(40, 2000, n)).astype(str),
             "weeks": (rng.integers(2, 104, n)).astype(str),
@@ -228,8 +265,10 @@ def make_rows(con, n: int, *, seed: int = 0):
             "completions_year": "2024",
             "completions": rng.integers(0, 300, n).astype(str),
             "employment_rate": np.round(rng.uniform(0, 1, n), 3).astype(str),
+            "employment_rate_horizon": "q2",
             "median_earnings": rng.integers(15000, 120000, n).astype(str),
             "earnings_horizon": "1 year after completion",
+            "populations_served": populations[i % len(populations)],
             "supports": supports[i % len(supports)],
             "employer_partners": np.where(i % 5 == 0, "Employer A; Employer B", ""),
             "source": "benchmark",

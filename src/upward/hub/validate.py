@@ -4,6 +4,8 @@
 text from a workbook; JSON values), indexed by the 1-based file row (`row`: the header is row 1,
 so the first program is row 2; JSON records are numbered from 1). `validate` returns every
 problem it finds, one `Problem(file, row, field, reason)` each, never stopping at the first.
+Warnings (an award level that is not an IPEDS code) use the same shape but never block an
+import; they are in `check(...).warnings` and `ImportResult.warnings`.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ import pandas as pd
 from upward import soc as soc_codes
 from upward.errors import UpwardError
 from upward.hub.template import (
+    AWARD_LEVELS,
     COLUMNS,
     HEADER_TO_COLUMN,
     LIST_COLUMNS,
     MODALITIES,
+    POPULATIONS,
     REQUIRED,
     SUPPORTS,
     normalize_header,
@@ -182,6 +186,7 @@ class Checked:
 
     problems: list[Problem]
     ignored_columns: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     providers: pd.DataFrame | None = None
     programs: pd.DataFrame | None = None
     completions: pd.DataFrame | None = None
@@ -198,7 +203,6 @@ class _Problems:
         self.file = file
         self.rows = rows
         self.items: list[Problem] = []
-        self.bad = pd.Series(False, index=rows)  # cells already reported, per column
 
     def add(self, row: int | None, field_: str | None, reason: str) -> None:
         self.items.append(Problem(self.file, row, field_, reason))
@@ -274,6 +278,22 @@ def _split(text: str | None) -> list[str]:
 
 def _token(s: str) -> str:
     return re.sub(r"[\s\-]+", "_", s.strip().lower())
+
+
+def award_code(value) -> int | None:
+    """The IPEDS award-level code `value` states ('3', 3, '03', '3.0'), else None."""
+    if value is None or isinstance(value, bool):
+        return None
+    m = re.fullmatch(r"0*(\d{1,2})(\.0*)?", str(value).strip())
+    return int(m.group(1)) if m and int(m.group(1)) in AWARD_LEVELS else None
+
+
+def award_level_value(value):
+    """A stored award level as the inventory shows it: an IPEDS code as an int, other text as is."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    code = award_code(value)
+    return code if code is not None else value
 
 
 def map_columns(headers: list[str]) -> tuple[dict[str, int], list[str], list[tuple[str, list[str]]]]:
@@ -464,13 +484,28 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
         "modality",
         lambda r: f"{shown('modality')(r)} is not one of {', '.join(MODALITIES)}",
     )
-    supports = _apply(text["supports"], lambda t: [_token(p) for p in _split(t)])
+    listed: dict[str, pd.Series] = {}
+    for col, vocabulary in (("populations_served", POPULATIONS), ("supports", SUPPORTS)):
+        items = listed[col] = _apply(text[col], lambda t: [_token(p) for p in _split(t)])
 
-    def bad_supports(r):
-        wrong = [p for p in supports[r] if p not in SUPPORTS]
-        return f"{', '.join(map(repr, wrong))} not among {', '.join(SUPPORTS)} (separate items with ;)"
+        def bad_items(r, items=items, vocabulary=vocabulary):
+            wrong = [p for p in items[r] if p not in vocabulary]
+            return f"{', '.join(map(repr, wrong))} not among {', '.join(vocabulary)} (separate items with ;)"
 
-    P.flag(_apply(supports, lambda v: any(p not in SUPPORTS for p in v)).fillna(False).astype(bool), "supports", bad_supports)
+        P.flag(_apply(items, lambda v, voc=vocabulary: any(p not in voc for p in v)).fillna(False).astype(bool), col, bad_items)
+
+    # Award level: an IPEDS code groups with the seed's programs; other text is kept, with a warning.
+    award = _apply(text["award_level"], lambda t: str(code) if (code := award_code(t)) is not None else t)
+    warnings = [
+        Problem(
+            path.name, int(r), "award_level",
+            f"{shown('award_level')(r)} is not an IPEDS award-level code ({', '.join(map(str, AWARD_LEVELS))}); "
+            "kept as text. If the program is a postsecondary award, give its code (3 for an associate's degree, "
+            "5 for a bachelor's …) so it groups with the public inventory's programs of the same CIP and level",
+        )  # fmt: skip
+        for r, t in award.items()
+        if t is not None and award_code(t) is None
+    ]
 
     # Target occupations: detailed SOC codes.
     socs = _apply(text["target_socs"], _split)
@@ -524,7 +559,7 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
     not_objects = set(df.attrs.get("not_objects", []))  # a JSON value that is no record: one problem, not one per field
     problems = sorted((p for p in P.items if p.row not in not_objects or p.field is None), key=_order)
     if problems:
-        return Checked(problems, ignored)
+        return Checked(problems, ignored, warnings)
 
     # -- Typed rows to write ------------------------------------------------------------------
     def opt(series):
@@ -558,7 +593,7 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
             "provider_id": prov.astype(object),
             "name": text["program_name"].astype(object),
             "cip_code": cip,
-            "award_level": opt(text["award_level"]),
+            "award_level": award,
             "credential": opt(text["credential"]),
             "hours": opt(nums["hours"]),
             "weeks": opt(nums["weeks"]),
@@ -566,7 +601,8 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
             "modality": opt(modality),
             "schedule": opt(text["schedule"]),
             "target_socs": as_list(socs, lambda s: codes["soc_to_occ"][_norm_soc(s)]),
-            "supports": as_list(supports),
+            "populations_served": as_list(listed["populations_served"]),
+            "supports": as_list(listed["supports"]),
             "employer_partners": as_list(_apply(text["employer_partners"], _split)),
             "source": opt(text["source"]),
             "as_of": _apply(as_of, lambda t: t.date()),
@@ -584,7 +620,9 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
         }
     ).reset_index(drop=True)
     outcome_parts = []
-    for measure, horizon in (("employment_rate", None), ("median_earnings", text["earnings_horizon"])):
+    # 'Q2' → 'q2', the seed's spelling of a quarter after exit; other horizons stay as written.
+    employment_horizon = text["employment_rate_horizon"].str.replace(r"^[Qq](\d+)$", r"q\1", regex=True)
+    for measure, horizon in (("employment_rate", employment_horizon), ("median_earnings", text["earnings_horizon"])):
         has = nums[measure].notna()
         outcome_parts.append(
             pd.DataFrame(
@@ -592,12 +630,12 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
                     "program_id": pid[has].astype(object),
                     "measure": measure,
                     "value": nums[measure][has].astype("float64"),
-                    "horizon": opt(horizon[has]) if horizon is not None else None,
+                    "horizon": opt(horizon[has]),
                 }
             )
         )
     outcomes = pd.concat(outcome_parts, ignore_index=True)
-    return Checked([], ignored, providers, programs, completions, outcomes)
+    return Checked([], ignored, warnings, providers=providers, programs=programs, completions=completions, outcomes=outcomes)
 
 
 def _order(p: Problem):
