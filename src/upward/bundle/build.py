@@ -78,49 +78,10 @@ class Entry:
     description: str
 
 
-def _onet(fn: str, *files: str) -> Callable[[Inputs], pd.DataFrame]:
-    def make(inp: Inputs) -> pd.DataFrame:
-        from upward.sources import onet
-
-        return getattr(onet, fn)(*(inp / f for f in files))
-
-    return make
-
-
 def _onet_descriptors(inp: Inputs) -> pd.DataFrame:
     from upward.sources import onet
 
     return onet.read_descriptors(inp / ONET29, inp / ONET30)
-
-
-def _projections(inp: Inputs) -> pd.DataFrame:
-    from upward.sources import projections
-
-    return projections.read_occupation_projections(inp / PROJECTIONS)
-
-
-def _cip(fn: str, file: str) -> Callable[[Inputs], pd.DataFrame]:
-    def make(inp: Inputs) -> pd.DataFrame:
-        from upward.sources import cip_soc
-
-        return getattr(cip_soc, fn)(inp / file)
-
-    return make
-
-
-def _living_wage(inp: Inputs) -> pd.DataFrame:
-    from upward.sources import living_wage
-
-    return living_wage.read_living_wage(inp / LIVING_WAGE)
-
-
-def _geo(fn: str, file: str) -> Callable[[Inputs], pd.DataFrame]:
-    def make(inp: Inputs) -> pd.DataFrame:
-        from upward.sources import geography
-
-        return getattr(geography, fn)(inp / file)
-
-    return make
 
 
 def _reader(module: str, fn: str, *files: str) -> Callable[[Inputs], pd.DataFrame]:
@@ -153,7 +114,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("oews_footnotes", "bls_oews", (OEWS_FILE,), lambda i: i.oews.footnotes(), "BLS footnote codes and texts (5 = top-coded wage, 8 = not released)."),
     Entry("oews_wages", "bls_oews", (OEWS_FILE,), lambda i: i.oews.cross_industry(), "Cross-industry estimates for every area × occupation: the 17 OEWS measures and their footnote codes."),
     Entry("oews_industry_staffing", "bls_oews", (OEWS_FILE,), lambda i: i.oews.industry_staffing(), "National industry × occupation employment (staffing patterns)."),
-    Entry("onet_occupations", "onet_29_3", (f"{ONET29}/Occupation Data.txt",), _onet("read_occupations", f"{ONET29}/Occupation Data.txt"), "O*NET-SOC occupations with titles and descriptions."),
+    Entry("onet_occupations", "onet_29_3", (f"{ONET29}/Occupation Data.txt",), _reader("onet", "read_occupations", f"{ONET29}/Occupation Data.txt"), "O*NET-SOC occupations with titles and descriptions."),
     Entry(
         "onet_descriptors",
         ("onet_29_3", "onet_30"),
@@ -162,26 +123,26 @@ ENTRIES: tuple[Entry, ...] = (
         _onet_descriptors,
         "O*NET ratings in one long table: skills, knowledge, work styles, interests, work values, education/training/experience (29.3); abilities and work activities (30).",
     ),
-    Entry("onet_job_zones", "onet_29_3", (f"{ONET29}/Job Zones.txt",), _onet("read_job_zones", f"{ONET29}/Job Zones.txt"), "Job zone (1–5) of each O*NET-SOC occupation."),
-    Entry("onet_job_zone_reference", "onet_29_3", (f"{ONET29}/Job Zone Reference.txt",), _onet("read_job_zone_reference", f"{ONET29}/Job Zone Reference.txt"), "What each job zone means."),
-    Entry("onet_alternate_titles", "onet_29_3", (f"{ONET29}/Alternate Titles.xlsx",), _onet("read_alternate_titles", f"{ONET29}/Alternate Titles.xlsx"), "Alternate job titles per O*NET-SOC occupation."),
-    Entry("onet_technology_skills", "onet_29_3", (f"{ONET29}/Technology Skills.txt",), _onet("read_technology_skills", f"{ONET29}/Technology Skills.txt"), "Technology skills (software) per occupation, with hot/in-demand flags."),
-    Entry("onet_tools", "onet_29_3", (f"{ONET29}/Tools Used.xlsx",), _onet("read_tools", f"{ONET29}/Tools Used.xlsx"), "Tools used per occupation."),
-    Entry("onet_tasks", "onet_29_3", (f"{ONET29}/Task Statements.txt",), _onet("read_tasks", f"{ONET29}/Task Statements.txt"), "Task statements per occupation."),
-    Entry("onet_task_dwas", "onet_29_3", (f"{ONET29}/Tasks to DWAs.xlsx",), _onet("read_task_dwas", f"{ONET29}/Tasks to DWAs.xlsx"), "Tasks linked to detailed work activities."),
-    Entry("onet_dwa_reference", "onet_29_3", (f"{ONET29}/DWA Reference.txt",), _onet("read_dwa_reference", f"{ONET29}/DWA Reference.txt"), "Detailed work activities with their IWA and work activity."),
-    Entry("onet_iwa_reference", "onet_29_3", (f"{ONET29}/IWA Reference.txt",), _onet("read_iwa_reference", f"{ONET29}/IWA Reference.txt"), "Intermediate work activities."),
-    Entry("onet_content_model", "onet_29_3", (f"{ONET29}/Content Model Reference.txt",), _onet("read_content_model", f"{ONET29}/Content Model Reference.txt"), "O*NET content model elements."),
-    Entry("onet_scales", "onet_29_3", (f"{ONET29}/Scales Reference.txt",), _onet("read_scales", f"{ONET29}/Scales Reference.txt"), "Rating scales with their ranges."),
-    Entry("onet_level_anchors", "onet_29_3", (f"{ONET29}/Level Scale Anchors.txt",), _onet("read_level_anchors", f"{ONET29}/Level Scale Anchors.txt"), "What a level value means, element by element."),
-    Entry("onet_ete_categories", "onet_29_3", (f"{ONET29}/Education, Training, and Experience Categories.txt",), _onet("read_ete_categories", f"{ONET29}/Education, Training, and Experience Categories.txt"), "Education, training and experience category labels."),
-    Entry("projections_occupations", "bls_projections", (PROJECTIONS,), _projections, "Employment Projections 2024–34, tables 1.2 and 1.10 (employment and openings in thousands)."),
-    Entry("cip_soc_crosswalk", "nces_cip_soc", (CIP_SOC,), _cip("read_crosswalk", CIP_SOC), "CIP 2020 ↔ SOC 2018 pairs."),
-    Entry("cip_soc_unmatched", "nces_cip_soc", (CIP_SOC,), _cip("read_unmatched", CIP_SOC), "CIP and SOC codes with no match in the crosswalk."),
-    Entry("cip_codes", "nces_cip_soc", (CIP_CODES,), _cip("read_cip_codes", CIP_CODES), "CIP 2020 codes with titles and definitions."),
-    Entry("living_wage_county", "mit_living_wage", (LIVING_WAGE,), _living_wage, "Hourly living wage by county × 12 household types."),
-    Entry("geo_county_areas", "omb_bls_geography", (COUNTY_AREAS,), _geo("read_county_areas", COUNTY_AREAS), "Every county's OEWS May 2025 area."),
-    Entry("geo_cbsa_delineation", "omb_bls_geography", (CBSA,), _geo("read_cbsa_delineation", CBSA), "OMB 2023 county → CBSA, metropolitan division and CSA."),
+    Entry("onet_job_zones", "onet_29_3", (f"{ONET29}/Job Zones.txt",), _reader("onet", "read_job_zones", f"{ONET29}/Job Zones.txt"), "Job zone (1–5) of each O*NET-SOC occupation."),
+    Entry("onet_job_zone_reference", "onet_29_3", (f"{ONET29}/Job Zone Reference.txt",), _reader("onet", "read_job_zone_reference", f"{ONET29}/Job Zone Reference.txt"), "What each job zone means."),
+    Entry("onet_alternate_titles", "onet_29_3", (f"{ONET29}/Alternate Titles.xlsx",), _reader("onet", "read_alternate_titles", f"{ONET29}/Alternate Titles.xlsx"), "Alternate job titles per O*NET-SOC occupation."),
+    Entry("onet_technology_skills", "onet_29_3", (f"{ONET29}/Technology Skills.txt",), _reader("onet", "read_technology_skills", f"{ONET29}/Technology Skills.txt"), "Technology skills (software) per occupation, with hot/in-demand flags."),
+    Entry("onet_tools", "onet_29_3", (f"{ONET29}/Tools Used.xlsx",), _reader("onet", "read_tools", f"{ONET29}/Tools Used.xlsx"), "Tools used per occupation."),
+    Entry("onet_tasks", "onet_29_3", (f"{ONET29}/Task Statements.txt",), _reader("onet", "read_tasks", f"{ONET29}/Task Statements.txt"), "Task statements per occupation."),
+    Entry("onet_task_dwas", "onet_29_3", (f"{ONET29}/Tasks to DWAs.xlsx",), _reader("onet", "read_task_dwas", f"{ONET29}/Tasks to DWAs.xlsx"), "Tasks linked to detailed work activities."),
+    Entry("onet_dwa_reference", "onet_29_3", (f"{ONET29}/DWA Reference.txt",), _reader("onet", "read_dwa_reference", f"{ONET29}/DWA Reference.txt"), "Detailed work activities with their IWA and work activity."),
+    Entry("onet_iwa_reference", "onet_29_3", (f"{ONET29}/IWA Reference.txt",), _reader("onet", "read_iwa_reference", f"{ONET29}/IWA Reference.txt"), "Intermediate work activities."),
+    Entry("onet_content_model", "onet_29_3", (f"{ONET29}/Content Model Reference.txt",), _reader("onet", "read_content_model", f"{ONET29}/Content Model Reference.txt"), "O*NET content model elements."),
+    Entry("onet_scales", "onet_29_3", (f"{ONET29}/Scales Reference.txt",), _reader("onet", "read_scales", f"{ONET29}/Scales Reference.txt"), "Rating scales with their ranges."),
+    Entry("onet_level_anchors", "onet_29_3", (f"{ONET29}/Level Scale Anchors.txt",), _reader("onet", "read_level_anchors", f"{ONET29}/Level Scale Anchors.txt"), "What a level value means, element by element."),
+    Entry("onet_ete_categories", "onet_29_3", (f"{ONET29}/Education, Training, and Experience Categories.txt",), _reader("onet", "read_ete_categories", f"{ONET29}/Education, Training, and Experience Categories.txt"), "Education, training and experience category labels."),
+    Entry("projections_occupations", "bls_projections", (PROJECTIONS,), _reader("projections", "read_occupation_projections", PROJECTIONS), "Employment Projections 2024–34, tables 1.2 and 1.10 (employment and openings in thousands)."),
+    Entry("cip_soc_crosswalk", "nces_cip_soc", (CIP_SOC,), _reader("cip_soc", "read_crosswalk", CIP_SOC), "CIP 2020 ↔ SOC 2018 pairs."),
+    Entry("cip_soc_unmatched", "nces_cip_soc", (CIP_SOC,), _reader("cip_soc", "read_unmatched", CIP_SOC), "CIP and SOC codes with no match in the crosswalk."),
+    Entry("cip_codes", "nces_cip_soc", (CIP_CODES,), _reader("cip_soc", "read_cip_codes", CIP_CODES), "CIP 2020 codes with titles and definitions."),
+    Entry("living_wage_county", "mit_living_wage", (LIVING_WAGE,), _reader("living_wage", "read_living_wage", LIVING_WAGE), "Hourly living wage by county × 12 household types."),
+    Entry("geo_county_areas", "omb_bls_geography", (COUNTY_AREAS,), _reader("geography", "read_county_areas", COUNTY_AREAS), "Every county's OEWS May 2025 area."),
+    Entry("geo_cbsa_delineation", "omb_bls_geography", (CBSA,), _reader("geography", "read_cbsa_delineation", CBSA), "OMB 2023 county → CBSA, metropolitan division and CSA."),
     Entry("prices_rpp", "bea_rpp", (RPP_MSA, RPP_PORT), _rpp, "BEA regional price parities (index, US = 100), metros and state metro/nonmetro portions, 2008–2024."),
     Entry("ipeds_completions", "nces_ipeds", (IPEDS_C2023, IPEDS_C2024), _ipeds_completions, "IPEDS completions (first majors): institution × 6-digit CIP × award level, 2022-23 and 2023-24."),
     Entry("ipeds_institutions", "nces_ipeds", (IPEDS_HD,), _reader("ipeds", "read_institutions", IPEDS_HD), "IPEDS HD 2024 institutional directory: address, county, CBSA, sector."),
