@@ -77,3 +77,9 @@ def test_bad_import_names_every_row_and_writes_nothing(cli, hub, tmp_path):
     problems = json.loads(out)["problems"]
     assert rc == 1 and not hub.exists()
     assert {(p["row"], p["field"]) for p in problems} >= {(2, "cip_code"), (3, "county_fips"), (3, "completions")}
+
+
+def test_bridges_command(cli, hub):
+    rc, out, _ = cli("programs", "bridges", "--region", "houston", "--from", "nursing assistants", "--to", "29-2061", "--json")
+    r = json.loads(out)
+    assert rc == 0 and r["from"] == "31-1131" and r["to"] == "29-2061" and r["bridges"]

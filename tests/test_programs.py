@@ -177,3 +177,17 @@ def test_alignment_for_a_state_and_puerto_rico(con):
     assert tx["programs"] > 10_000 and all(d["openings"] > 0 for d in tx["duplicates"])
     pr = alignment(con, "0041980", profile)
     assert pr["gaps"] == [] and any("No living wage" in n for n in pr["notes"])
+
+
+def test_bridges_lead_to_the_next_job_and_put_stated_short_programs_first(con):
+    from upward.analysis.programs import bridges
+
+    r = bridges(con, "0026420", "31-1131", "29-2061", top=50)
+    assert r["programs"] >= len(r["bridges"]) > 0
+    ids = [b["program_id"] for b in r["bridges"]]
+    leads = dict(con.execute(
+        "select program_id, list(occ_code) from program_occupations where program_id in (select unnest(?::varchar[])) group by 1", [ids]
+    ).fetchall())
+    assert all("29-2061" in leads[i] and "31-1131" not in leads[i] for i in ids)
+    stated = [b["stated_target"] for b in r["bridges"]]
+    assert stated == sorted(stated, reverse=True) and stated[0]  # Texas ETPL lists LVN programs for 29-2061

@@ -273,3 +273,42 @@ def import_template(out: Annotated[Path | None, typer.Option("-o", "--output", h
         typer.echo(f"Template written to {out}", err=True)
     else:
         typer.echo(text, nl=False)
+
+
+@programs_app.command("bridges")
+@handles_errors
+def bridge_programs(
+    region: RegionOption,
+    from_soc: Annotated[str, typer.Option("--from", help="The occupation a person holds (code or title).")],
+    to_soc: Annotated[str, typer.Option("--to", help="The next occupation on the pathway (code or title).")],
+    top: Annotated[int, typer.Option("--top", min=1, help="How many programs.")] = 10,
+    hub: HubOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """Programs in the area that prepare for a step from one occupation to the next."""
+    from upward.analysis.programs import bridges
+    from upward.atlas.lookup import resolve_area, resolve_occupation
+    from upward.cli import render
+
+    check_formats(as_json, as_csv)
+    con = connect_atlas(db)
+    area = resolve_area(con, region)
+    a, b = resolve_occupation(con, from_soc), resolve_occupation(con, to_soc)
+    for n in (area.note, a.note, b.note):
+        say_note(n, as_json or as_csv)
+    r = bridges(con, area.code, a.code, b.code, _hub(hub), top)
+    if as_json:
+        return render.emit_json(r)
+    if as_csv:
+        return render.emit_csv(stamp(r["bridges"], r))
+    render.console.print(
+        render.table(
+            f"{r['programs']} programs in {escape(area.name)} lead from {a.name} ({a.code}) to {b.name} ({b.code}); stated targets and shortest awards first",
+            ["program", "provider", "credential", "hours", "cost", "completions", "stated"],
+            [[p["program_name"] or "—", p["provider_name"] or "—", p["credential"] or "—", render.number(p["hours"]),
+              render.money(p["cost"]), render.number(p["completions"]), "yes" if p["stated_target"] else ""] for p in r["bridges"]],
+            {3, 4, 5},
+        )
+    )
