@@ -29,9 +29,21 @@ class Similarity:
     codes: list[str]
     index: dict[str, int]
     matrix: np.ndarray  # codes × codes, NaN where two occupations share no rated domain
+    facets: dict[str, np.ndarray]  # per domain: the cosine behind the weighted mean, NaN where absent
+    weights: dict[str, float]
 
     def of(self, a: str, b: str) -> float:
         return float(self.matrix[self.index[a], self.index[b]])
+
+    def nearest(self, code: str, top: int) -> list[tuple[str, float]]:
+        """The `top` most similar other occupations, most similar first (ties by code)."""
+        row = self.matrix[self.index[code]]
+        order = sorted((i for i in range(len(self.codes)) if i != self.index[code] and not np.isnan(row[i])), key=lambda i: (-row[i], self.codes[i]))
+        return [(self.codes[i], float(row[i])) for i in order[:top]]
+
+    def breakdown(self, a: str, b: str) -> dict[str, float | None]:
+        i, j = self.index[a], self.index[b]
+        return {d: (None if np.isnan(m[i, j]) else float(m[i, j])) for d, m in self.facets.items()}
 
 
 def _vectors(con):
@@ -75,20 +87,20 @@ def similarity(con, weights: dict[str, float]) -> Similarity:
     codes, index, mats, basic, partial = _vectors(con)
     total = np.zeros((len(codes), len(codes)))
     wsum = np.zeros_like(total)
+    facets = {}
     for domain in DOMAINS:
         w = float(weights[domain])
-        if w == 0:
-            continue
         cos, present = _cosine(mats[domain])
         if domain == "skills":
             basic_cos, _ = _cosine(mats[domain][:, basic])
             either_partial = partial[:, None] | partial[None, :]
             cos = np.where(either_partial, basic_cos, cos)
         both = present[:, None] & present[None, :]
+        facets[domain] = np.where(both, cos, np.nan)
         total += np.where(both, w * cos, 0.0)
         wsum += np.where(both, w, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         matrix = np.where(wsum > 0, total / wsum, np.nan)
-    result = Similarity(codes, index, matrix)
+    result = Similarity(codes, index, matrix, facets, dict(weights))
     _CACHE[key] = result
     return result

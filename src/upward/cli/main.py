@@ -300,6 +300,7 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOpti
 
 from upward.cli import jobs as _jobs  # noqa: E402,F401  (registers jobs, quality, compare, profile)
 from upward.cli import programs as _programs  # noqa: E402,F401  (registers programs …)
+from upward.cli import similar as _similar  # noqa: E402,F401  (registers similar)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m upward`
