@@ -83,3 +83,10 @@ def test_bridges_command(cli, hub):
     rc, out, _ = cli("programs", "bridges", "--region", "houston", "--from", "nursing assistants", "--to", "29-2061", "--json")
     r = json.loads(out)
     assert rc == 0 and r["from"] == "31-1131" and r["to"] == "29-2061" and r["bridges"]
+
+
+def test_cip_filter_accepts_the_spreadsheet_form(cli, hub):
+    _, dotted, _ = cli("programs", "list", "--region", "houston", "--cip", "51.3801", "--json")
+    _, bare, _ = cli("programs", "list", "--region", "houston", "--cip", "513801", "--json")
+    ids = [r["program_id"] for r in json.loads(dotted)["programs"]]
+    assert ids and ids == [r["program_id"] for r in json.loads(bare)["programs"]]

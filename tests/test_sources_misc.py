@@ -17,6 +17,7 @@ import pytest
 from upward.bundle.sources import MIT_CITATION, SOURCES
 from upward.errors import SourceFormatError
 from upward.sources import cip_soc, geography, living_wage, prices, projections
+from _support import assert_names, one
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 needs_data = pytest.mark.skipif(
@@ -31,27 +32,6 @@ COUNTY_AREAS = DATA / "geo" / "county_to_oews_area_may2025.csv"
 CBSA = DATA / "geo" / "cbsa2fipsxw_2023.csv"
 MARPP = DATA / "prices" / "MARPP_MSA_2008_2024.csv"
 PARPP = DATA / "prices" / "PARPP_PORT_2008_2024.csv"
-
-
-def assert_names(exc: pytest.ExceptionInfo, path: Path, *, row: int | None, field: str | None) -> None:
-    err = exc.value
-    assert isinstance(err, SourceFormatError)
-    assert path.name in str(err)
-    assert err.row == row
-    assert err.field == field
-    if row is not None:
-        assert f"row {row}" in str(err)
-    if field is not None:
-        assert f"field '{field}'" in str(err)
-
-
-def one(df: pd.DataFrame, **key) -> pd.Series:
-    mask = pd.Series(True, index=df.index)
-    for col, value in key.items():
-        mask &= df[col] == value
-    rows = df[mask]
-    assert len(rows) == 1, key
-    return rows.iloc[0]
 
 
 # ----------------------------------------------------------------------------- projections

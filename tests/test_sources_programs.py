@@ -18,6 +18,7 @@ import pytest
 
 from upward.errors import SourceFormatError
 from upward.sources import etpl, ipeds, scorecard
+from _support import assert_names, one
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "programs"
 needs_data = pytest.mark.skipif(
@@ -38,27 +39,6 @@ CA_CSV = DATA / "etpl" / "ca" / "programs_fixture_CA_flat.csv"
 CA_JSON = DATA / "etpl" / "ca" / "programs_fixture_CA_2026-08-07.json"
 
 HCC = "225423"  # Houston Community College
-
-
-def assert_names(exc: pytest.ExceptionInfo, path: Path, *, row: int | None, field: str | None) -> None:
-    err = exc.value
-    assert isinstance(err, SourceFormatError)
-    assert path.name in str(err)
-    assert err.row == row
-    assert err.field == field
-    if row is not None:
-        assert f"row {row}" in str(err)
-    if field is not None:
-        assert f"field '{field}'" in str(err)
-
-
-def one(df: pd.DataFrame, **key) -> pd.Series:
-    mask = pd.Series(True, index=df.index)
-    for col, value in key.items():
-        mask &= df[col] == value
-    rows = df[mask.fillna(False)]
-    assert len(rows) == 1, key
-    return rows.iloc[0]
 
 
 def deterministic(df: pd.DataFrame, key: list[str]) -> None:

@@ -74,6 +74,16 @@ def stamp(rows, result: dict):
         yield {**row, **extra}
 
 
+def atlas_and_area(db: Path | None, region: str, quiet: bool):
+    """The atlas and the area a command is about, saying how a typed name was resolved."""
+    from upward.atlas.lookup import resolve_area
+
+    con = connect_atlas(db)
+    area = resolve_area(con, region)
+    say_note(area.note, quiet)
+    return con, area
+
+
 def check_formats(as_json: bool, as_csv: bool) -> None:
     if as_json and as_csv:
         raise UpwardError("Choose one of --json and --csv.")

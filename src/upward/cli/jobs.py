@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, ProfileOption, app, check_formats, connect_atlas, handles_errors, say_note, stamp,
+    CsvOption, DbOption, JsonOption, ProfileOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
 )
 
 
@@ -47,14 +47,12 @@ def jobs(
 ):
     """Rank the region's Jobs That Mobilize (or another lens), with pillar scores and key raw values."""
     from upward.analysis import mobilize
-    from upward.atlas.lookup import resolve_area, resolve_occupation
+    from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
 
     check_formats(as_json, as_csv)
     prof = _profile(profile)
-    con = connect_atlas(db)
-    area = resolve_area(con, region)
-    say_note(area.note, as_json or as_csv)
+    con, area = atlas_and_area(db, region, as_json or as_csv)
     if explain_soc:
         occ = resolve_occupation(con, explain_soc)
         say_note(occ.note, as_json or as_csv)
@@ -163,14 +161,11 @@ def quality(
 ):
     """Employment by quality tier, the region's system indicators, and its biggest low-quality occupations."""
     from upward.analysis.quality import quality_report
-    from upward.atlas.lookup import resolve_area
     from upward.cli import render
 
     check_formats(as_json, as_csv)
     prof = _profile(profile)
-    con = connect_atlas(db)
-    area = resolve_area(con, region)
-    say_note(area.note, as_json or as_csv)
+    con, area = atlas_and_area(db, region, as_json or as_csv)
     r = quality_report(con, area.code, prof, top)
     if as_json:
         return render.emit_json(r)

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, ProfileOption, app, check_formats, connect_atlas, handles_errors, say_note, stamp,
+    CsvOption, DbOption, JsonOption, ProfileOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
 )
 
 programs_app = typer.Typer(help="Training programs: the scan, alignment, gaps, and the region's own imports.", no_args_is_help=True)
@@ -48,16 +48,17 @@ def list_programs(
     """The programs offered in an area (public seed plus your imports), with completions and earnings."""
     from upward.analysis._rows import releases
     from upward.analysis.programs import inventory
-    from upward.atlas.lookup import resolve_area, resolve_occupation
+    from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
 
     check_formats(as_json, as_csv)
-    con = connect_atlas(db)
-    area = resolve_area(con, region)
-    say_note(area.note, as_json or as_csv)
+    con, area = atlas_and_area(db, region, as_json or as_csv)
     inv = inventory(con, area.code, _hub(hub))
     if cip:
-        inv = inv[inv.cip_code.fillna("").str.startswith(cip.replace("=", "").strip('"'))]
+        prefix = cip.replace("=", "").strip('"')
+        if prefix.isdigit() and len(prefix) > 2:  # '513801' as spreadsheets write it
+            prefix = f"{prefix[:2]}.{prefix[2:]}"
+        inv = inv[inv.cip_code.fillna("").str.startswith(prefix)]
     if soc:
         occ = resolve_occupation(con, soc)
         say_note(occ.note, as_json or as_csv)
@@ -87,13 +88,10 @@ def list_programs(
 def _alignment(region, profile, hub, db, as_json, as_csv):
     from upward import profiles
     from upward.analysis.programs import alignment
-    from upward.atlas.lookup import resolve_area
 
     check_formats(as_json, as_csv)
     prof = profiles.load(profile)
-    con = connect_atlas(db)
-    area = resolve_area(con, region)
-    say_note(area.note, as_json or as_csv)
+    con, area = atlas_and_area(db, region, as_json or as_csv)
     return alignment(con, area.code, prof, _hub(hub))
 
 
@@ -289,14 +287,13 @@ def bridge_programs(
 ):
     """Programs in the area that prepare for a step from one occupation to the next."""
     from upward.analysis.programs import bridges
-    from upward.atlas.lookup import resolve_area, resolve_occupation
+    from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
 
     check_formats(as_json, as_csv)
-    con = connect_atlas(db)
-    area = resolve_area(con, region)
+    con, area = atlas_and_area(db, region, as_json or as_csv)
     a, b = resolve_occupation(con, from_soc), resolve_occupation(con, to_soc)
-    for n in (area.note, a.note, b.note):
+    for n in (a.note, b.note):
         say_note(n, as_json or as_csv)
     r = bridges(con, area.code, a.code, b.code, _hub(hub), top)
     if as_json:
