@@ -184,6 +184,11 @@ def validate(data: dict, source: str) -> None:
     mp = data["programs"]["duplicate_min_providers"]
     if isinstance(mp, bool) or not isinstance(mp, int) or mp < 2:
         raise ProfileError(source, "programs.duplicate_min_providers", f"is {mp!r}", "a whole number of providers, 2 or more")
+    mc = data["outcomes"]["min_cell"]
+    if isinstance(mc, bool) or not isinstance(mc, int) or mc < 1:
+        raise ProfileError(source, "outcomes.min_cell", f"is {mc!r}", "a whole number of people, 1 or more")
+    _number(data, "outcomes.mobility_percentile", source, 1, 99)
+    _number(data, "outcomes.earnings_gain", source, 0, 10)
     for key in ("benefits", "safety"):
         value = data["inputs"][key]
         if not isinstance(value, str):
