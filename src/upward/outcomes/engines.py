@@ -1,0 +1,236 @@
+"""The two engines the outcome indicators run on, and the few primitives that differ between them.
+
+Everything else (validation, indicators, suppression) is one set of ibis expressions. An engine
+here only knows how to open a file as an ibis table (optionally with its 1-based row numbers, for
+error reports), how to compute the keyed hash of an identifier inside the engine, and how to
+start and stop.
+
+- `duckdb` (default): an in-memory DuckDB database; CSV and Parquet are scanned where they lie,
+  never loaded into Python.
+- `spark`: PySpark through ibis' pyspark backend; local mode (`local[2]`) unless a
+  `--spark-master` URL names a cluster.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import ibis.expr.datatypes as dt
+
+from upward.errors import UpwardError
+
+ENGINES = ("duckdb", "spark")
+
+
+def pads(key: bytes) -> tuple[str, str]:
+    """HMAC's inner and outer padded keys (RFC 2104), hex: K ⊕ ipad and K ⊕ opad, K padded to 64 bytes."""
+    import hashlib
+
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    k = key.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in k).hex(), bytes(b ^ 0x5C for b in k).hex()
+
+
+def files_of(path: str | Path) -> list[str]:
+    """A file, a folder of Parquet/CSV parts (as `upward synth` writes), or a glob."""
+    p = Path(path)
+    if p.is_dir():
+        found = sorted(str(f) for f in p.iterdir() if f.suffix.lower() in (".parquet", ".csv"))
+    elif any(ch in str(path) for ch in "*?["):
+        found = sorted(glob.glob(str(path)))
+    else:
+        found = [str(p)] if p.is_file() else []
+    if not found:
+        raise UpwardError(f"No input file at {path}.", hint="Give a CSV or Parquet file, a folder of them, or a glob such as 'wages/*.parquet'.")
+    kinds = {Path(f).suffix.lower() for f in found}
+    if len(kinds) > 1 or not kinds <= {".csv", ".parquet"}:
+        raise UpwardError(f"{path}: the input must be all CSV or all Parquet files (found {', '.join(sorted(kinds))}).")
+    return found
+
+
+def _sql_list(files: list[str]) -> str:
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+
+
+@dataclass
+class Engine:
+    """Base: an ibis backend plus the engine-specific primitives."""
+
+    name: str
+    con: object
+    _views: list[str] = field(default_factory=list)
+
+    def source(self, files: list[str], numbered: bool = False) -> ibis.Table:
+        raise NotImplementedError
+
+    def hmac(self, value: ibis.StringValue, key: bytes) -> ibis.StringValue:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def _name(self, stem: str) -> str:
+        n = f"upward_{stem}_{uuid.uuid4().hex[:8]}"
+        self._views.append(n)
+        return n
+
+
+@dataclass
+class DuckDBEngine(Engine):
+    threads: int | None = None
+    memory_limit: str | None = None
+
+    def source(self, files: list[str], numbered: bool = False) -> ibis.Table:
+        """A view over the files. `numbered` adds `_file` and `_row` (1-based data row, header not counted)."""
+        csv = files[0].lower().endswith(".csv")
+        lst = _sql_list(files)
+        if csv:
+            scan = f"read_csv({lst}, header = true, all_varchar = true, filename = '_file', union_by_name = true)"
+            body = f"select *, row_number() over (partition by _file) as _row from {scan}" if numbered else f"select * exclude (_file) from {scan}"
+        else:
+            if numbered:
+                body = f"select * exclude (file_row_number), file_row_number + 1 as _row from read_parquet({lst}, filename = '_file', file_row_number = true, union_by_name = true)"
+            else:
+                body = f"select * from read_parquet({lst}, union_by_name = true)"
+        name = self._name("src")
+        self.con.raw_sql(f"create or replace temp view {name} as {body}")
+        return self.con.table(name)
+
+    def hmac(self, value: ibis.StringValue, key: bytes) -> ibis.StringValue:
+        """HMAC-SHA256 in SQL: sha256(K⊕opad ‖ sha256(K⊕ipad ‖ m)), exact, vectorised by DuckDB.
+
+        DuckDB has sha256 over BLOBs but no HMAC builtin; the construction is RFC 2104 itself, so
+        the digests equal Python's `hmac.new(key, m, sha256).hexdigest()` (tested). The padded
+        keys live only in a temporary macro of this in-memory database.
+        """
+        ipad, opad = pads(key)
+        name = f"upward_hmac_{uuid.uuid4().hex[:8]}"
+        self.con.raw_sql(
+            f"create or replace temp macro {name}(x) as "
+            f"sha256(unhex('{opad}') || unhex(sha256(unhex('{ipad}') || encode(x))))"
+        )
+
+        @ibis.udf.scalar.builtin(name=name)
+        def keyed(x: dt.string) -> dt.string:  # the temporary macro above
+            ...
+
+        return keyed(value)
+
+
+@dataclass
+class SparkEngine(Engine):
+    session: object = None
+    own_session: bool = True
+    tmpdir: str | None = None
+
+    def source(self, files: list[str], numbered: bool = False) -> ibis.Table:
+        s = self.session
+        csv = files[0].lower().endswith(".csv")
+        if not numbered:
+            df = s.read.csv(files, header=True, inferSchema=False) if csv else s.read.parquet(*files)
+        else:
+            # one file at a time so each row keeps its position in its own file (error path only)
+            from pyspark.sql import functions as F
+
+            parts = []
+            for f in files:
+                one = s.read.csv(f, header=True, inferSchema=False) if csv else s.read.parquet(f)
+                cols = one.columns
+                rdd = one.rdd.zipWithIndex().map(lambda r: tuple(r[0]) + (r[1] + 1,))
+                numbered_df = s.createDataFrame(rdd, one.schema.add("_row", "long")).withColumn("_file", F.lit(f))
+                parts.append(numbered_df.select(*cols, "_file", "_row"))
+            df = parts[0]
+            for p in parts[1:]:
+                df = df.unionByName(p, allowMissingColumns=True)
+        name = self._name("src")
+        df.createOrReplaceTempView(name)
+        return self.con.table(name)
+
+    def hmac(self, value: ibis.StringValue, key: bytes) -> ibis.StringValue:
+        """The same RFC 2104 construction with Spark's sha2/unhex/concat over binary."""
+        ipad, opad = pads(key)
+        inner = sha2(concat(unhex(ibis.literal(ipad)), encode(value, ibis.literal("UTF-8"))), ibis.literal(256, type="int32"))
+        return sha2(concat(unhex(ibis.literal(opad)), unhex(inner)), ibis.literal(256, type="int32"))
+
+    def close(self) -> None:
+        if self.own_session and self.session is not None:
+            self.session.stop()
+            self.session = None
+        if self.tmpdir:
+            import shutil
+
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+@ibis.udf.scalar.builtin
+def sha2(x: dt.binary, bits: dt.int32) -> dt.string:  # Spark SQL sha2
+    ...
+
+
+@ibis.udf.scalar.builtin
+def unhex(x: dt.string) -> dt.binary:  # Spark SQL unhex
+    ...
+
+
+@ibis.udf.scalar.builtin
+def encode(x: dt.string, charset: dt.string) -> dt.binary:  # Spark SQL encode
+    ...
+
+
+@ibis.udf.scalar.builtin
+def concat(a: dt.binary, b: dt.binary) -> dt.binary:  # Spark SQL concat of binaries
+    ...
+
+
+def connect(name: str = "duckdb", spark_master: str | None = None, threads: int | None = None, memory_limit: str | None = None) -> Engine:
+    if name == "duckdb":
+        con = ibis.duckdb.connect()
+        if threads:
+            con.raw_sql(f"set threads = {int(threads)}")
+        if memory_limit:
+            con.raw_sql(f"set memory_limit = '{memory_limit}'")
+        # the wage file is scanned as it lies; spill large joins to a temp folder rather than fail
+        con.raw_sql(f"set temp_directory = '{tempfile.gettempdir()}/upward-duckdb-spill'")
+        return DuckDBEngine("duckdb", con, threads=threads, memory_limit=memory_limit)
+    if name == "spark":
+        return _spark(spark_master)
+    raise UpwardError(f"Unknown engine {name!r}.", hint="Use --engine duckdb (default) or --engine spark.")
+
+
+def _spark(master: str | None) -> SparkEngine:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - pyspark is a declared dependency of the spark extra
+        raise UpwardError("The Spark engine needs pyspark.", hint="Install it with: pip install 'upward[spark]'") from exc
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)
+    tmp = tempfile.mkdtemp(prefix="upward-spark-")
+    local = master is None or master.startswith("local")
+    builder = (
+        SparkSession.builder.appName("upward-outcomes")
+        .master(master or "local[2]")
+        .config("spark.sql.warehouse.dir", str(Path(tmp) / "warehouse"))
+        .config("spark.local.dir", tmp)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.ansi.enabled", "true")
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={tmp}")
+    )
+    if local:
+        builder = (
+            builder.config("spark.sql.shuffle.partitions", "8")
+            .config("spark.driver.memory", os.environ.get("UPWARD_SPARK_MEMORY", "4g"))
+            .config("spark.driver.bindAddress", "127.0.0.1")
+        )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    con = ibis.pyspark.connect(session)
+    return SparkEngine("spark", con, session=session, own_session=True, tmpdir=tmp)

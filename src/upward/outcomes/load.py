@@ -1,0 +1,267 @@
+"""Load participants and wage records into the engine: map columns, type and check every field, hash identifiers.
+
+Validation is a set of boolean ibis expressions, one per (field, reason), evaluated by the
+engine in one pass per file; only counts come back, and, when something is wrong, the file, row
+number, field and reason of the first bad rows: never a value of the row, so never an identifier.
+Strict by default (an error, nothing written); with a quarantine file the bad rows are written
+aside with the identifier replaced by its keyed hash, and the run goes on with the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import ibis.expr.datatypes as dt
+import pyarrow as pa
+
+from upward.errors import UpwardError
+from upward.outcomes.engines import Engine, files_of
+from upward.outcomes.schema import SCHEMAS, Field
+
+#: how many bad rows an error lists
+FIRST_BAD = 10
+_NUMERIC_CODES = ("sex", "dislocated_worker", "other_exit_reason", "credential_type")
+
+
+@dataclass(frozen=True)
+class Check:
+    field: str
+    reason: str
+    expr: ibis.BooleanValue
+
+
+@dataclass
+class Loaded:
+    """One input file set, typed and checked (not yet filtered)."""
+
+    kind: str
+    files: list[str]
+    table: ibis.Table  # typed columns plus the raw identifier `person_id` (never selected out of the engine)
+    checks: list[Check]
+    numbered: ibis.Table | None = None
+    numbered_checks: list[Check] = field(default_factory=list)
+
+
+class InputError(UpwardError):
+    """Bad input rows: names file, row and field of the first ones, and how many of each problem."""
+
+    def __init__(self, kind: str, problems: list[tuple[str, str, int]], rows: list[tuple[str, int, str, str]]):
+        lines = [f"{Path(f).name}, row {r}, field '{fld}': {reason}" for f, r, fld, reason in rows]
+        counts = "; ".join(f"{fld}: {reason} ({n:,} rows)" for fld, reason, n in problems)
+        super().__init__(
+            f"The {kind} file has bad rows ({counts}). Nothing was written. First bad rows:\n  " + "\n  ".join(lines),
+            hint="Fix the rows (row = 1-based data row, header not counted), map column names with --mapping, "
+            "or set the bad rows aside with --quarantine FILE and go on with the rest.",
+        )
+        self.problems = problems
+        self.rows = rows
+
+
+def _column(t: ibis.Table, mapping: dict[str, str], f: Field, where: str) -> ibis.Value | None:
+    col = mapping.get(f.name, f.name)
+    if col in t.columns:
+        return t[col]
+    if f.required:
+        raise UpwardError(
+            f"{where}: the required column '{col}' ({f.what}) is missing.",
+            hint=f"Columns found: {', '.join(c for c in t.columns if not c.startswith('_'))}. Name it with --mapping (see docs/outcomes.md).",
+        )
+    return None
+
+
+def _text(v: ibis.Value | None) -> ibis.StringValue:
+    if v is None:
+        return ibis.null(dt.string)
+    s = v.cast(dt.string).strip()
+    return ibis.ifelse(s == "", ibis.null(dt.string), s)
+
+
+def _date(v: ibis.Value | None) -> tuple[ibis.Value, ibis.BooleanValue]:
+    """A date from ISO `YYYY-MM-DD` or PIRL `YYYYMMDD` text (or a date column); bad = given but not a real date."""
+    if v is None:
+        return ibis.null(dt.date), ibis.literal(False)
+    if v.type().is_date():
+        return v, ibis.literal(False)
+    if v.type().is_timestamp():
+        return v.date(), ibis.literal(False)
+    s = _text(v)
+    iso = (
+        ibis.cases(
+            (s.re_search(r"^\d{8}$"), s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2)),
+            (s.re_search(r"^\d{4}-\d{2}-\d{2}$"), s),
+            else_=ibis.null(dt.string),
+        )
+    )
+    d = iso.try_cast(dt.date)
+    return d, s.notnull() & d.isnull()
+
+
+def _code(v: ibis.Value | None, f: Field, default: str | None) -> tuple[ibis.Value, ibis.BooleanValue]:
+    """A code from its list; PIRL's zero-padded numbers (01, 00) compare as 1, 0; text codes ignore case."""
+    s = _text(v)
+    if f.name in _NUMERIC_CODES:
+        s = ibis.ifelse(s.re_search(r"^[0-9]{1,3}$"), s.cast(dt.int32).cast(dt.string), s)
+    else:
+        s = s.lower()
+    if default is not None:
+        s = s.fill_null(default)
+    return s, s.notnull() & ~s.isin(list(f.codes))
+
+
+def _soc(v: ibis.Value | None, socs: ibis.Table) -> tuple[ibis.Value, ibis.BooleanValue]:
+    """`29-1141`, `291141` or O*NET-SOC `29-1141.01` → `29-1141`; bad = given but not a detailed SOC OEWS knows."""
+    s = _text(v)
+    m = s.re_extract(r"^(\d{2})-?(\d{4})(\.\d{2})?$", 1) + "-" + s.re_extract(r"^(\d{2})-?(\d{4})(\.\d{2})?$", 2)
+    code = ibis.ifelse(s.re_search(r"^\d{2}-?\d{4}(\.\d{2})?$"), m, ibis.null(dt.string))
+    known = code.isin(socs.occ_code)
+    return ibis.ifelse(known, code, ibis.null(dt.string)), s.notnull() & ~known.fill_null(False)
+
+
+def participants(engine: Engine, path, mapping: dict[str, str], lookups, numbered: bool = False) -> tuple[ibis.Table, list[Check]]:
+    files = files_of(path)
+    raw = engine.source(files, numbered=numbered)
+    where = Path(files[0]).name
+    cols = {f.name: _column(raw, mapping, f, where) for f in SCHEMAS["participants"]}
+    out: dict[str, ibis.Value] = {}
+    checks: list[Check] = []
+
+    pid_raw = _text(cols["person_id"])
+    out["person_id"] = pid_raw
+    checks.append(Check("person_id", "missing", pid_raw.isnull()))
+    out["program"] = _text(cols["program"])
+    checks.append(Check("program", "missing", out["program"].isnull()))
+    for name in ("entry_date", "exit_date", "birth_date", "credential_date", "msg_date", "postexit_enrollment_date"):
+        out[name], bad = _date(cols[name])
+        checks.append(Check(name, "not a date (YYYY-MM-DD or YYYYMMDD)", bad))
+        if name == "entry_date":
+            checks.append(Check(name, "missing", out[name].isnull() & ~bad))
+    checks.append(Check("exit_date", "exit before entry", (out["exit_date"] < out["entry_date"]).fill_null(False)))
+    checks.append(Check("birth_date", "born after entry", (out["birth_date"] > out["entry_date"]).fill_null(False)))
+    defaults = {"dislocated_worker": "0", "other_exit_reason": "0", "training_type": "none", "credential_type": "0"}
+    for f in SCHEMAS["participants"]:
+        if f.kind == "code":
+            out[f.name], bad = _code(cols[f.name], f, defaults.get(f.name))
+            checks.append(Check(f.name, "unknown code (see docs/outcomes.md)", bad))
+            if f.required:
+                checks.append(Check(f.name, "missing", out[f.name].isnull()))
+    checks.append(Check("credential_date", "missing for a credential", (out["credential_type"] != "0") & out["credential_date"].isnull()))
+    area_txt = _text(cols["area"])
+    out["area_input"] = area_txt
+    out["target_soc"], bad = _soc(cols["target_soc"], lookups.socs)
+    checks.append(Check("target_soc", "not a detailed SOC 2018 occupation OEWS publishes", bad))
+    t = raw.mutate(**out, **{f"_k{i}": c.expr for i, c in enumerate(checks)})
+    # areas: county FIPS or OEWS code → OEWS area, through the atlas (a small table shipped into the engine)
+    t = t.left_join(lookups.areas, t.area_input == lookups.areas.input_code).drop("input_code")
+    checks = [Check(c.field, c.reason, t[f"_k{i}"]) for i, c in enumerate(checks)]
+    checks.append(Check("area", "missing", t.area_input.isnull()))
+    checks.append(Check("area", "not a county FIPS or OEWS area code in the atlas", t.area_input.notnull() & t.area_code.isnull()))
+    return t, checks
+
+
+def wages(engine: Engine, path, mapping: dict[str, str], lookups, numbered: bool = False) -> tuple[ibis.Table, list[Check]]:
+    files = files_of(path)
+    raw = engine.source(files, numbered=numbered)
+    where = Path(files[0]).name
+    cols = {f.name: _column(raw, mapping, f, where) for f in SCHEMAS["wages"]}
+    out: dict[str, ibis.Value] = {}
+    checks: list[Check] = []
+    out["person_id"] = _text(cols["person_id"])
+    checks.append(Check("person_id", "missing", out["person_id"].isnull()))
+    q = cols["quarter"]
+    qs = _text(q).upper()
+    ok = qs.re_search(r"^\d{4}Q[1-4]$")
+    out["q"] = ibis.ifelse(ok, qs.substr(0, 4).cast(dt.int32) * 4 + qs.substr(5, 1).cast(dt.int32) - 1, ibis.null(dt.int32))
+    checks.append(Check("quarter", "not a quarter (YYYYQn)", ~ok.fill_null(False)))
+    w = cols["wages"]
+    if w.type().is_numeric():
+        amount = w.cast(dt.float64)
+        given = amount.notnull()
+    else:
+        ws = _text(w)
+        amount = ws.try_cast(dt.float64)
+        given = ws.notnull()
+    out["wages"] = amount
+    checks.append(Check("wages", "missing", ~given))
+    checks.append(Check("wages", "not a number", given & (amount.isnull() | amount.isnan() | amount.isinf())))
+    checks.append(Check("wages", "negative", (amount < 0).fill_null(False)))
+    out["employer_id"] = _text(cols["employer_id"])
+    if cols["soc"] is not None:
+        out["soc"], bad = _soc(cols["soc"], lookups.socs)
+        checks.append(Check("soc", "not a detailed SOC 2018 occupation OEWS publishes", bad))
+    else:
+        out["soc"] = ibis.null(dt.string)
+    t = raw.mutate(**out, **{f"_k{i}": c.expr for i, c in enumerate(checks)})
+    return t, [Check(c.field, c.reason, t[f"_k{i}"]) for i, c in enumerate(checks)]
+
+
+def count_problems(t: ibis.Table, checks: list[Check]) -> tuple[int, int, list[tuple[str, str, int]]]:
+    """One engine pass: rows, bad rows, and how many rows fail each check."""
+    bad = ibis.literal(False)
+    for c in checks:
+        bad = bad | c.expr
+    metrics = {f"c{i}": c.expr.cast(dt.int64).sum() for i, c in enumerate(checks)}
+    agg = t.aggregate(_n=t.count(), _bad=bad.cast(dt.int64).sum(), **metrics).to_pyarrow().to_pylist()[0]
+    problems = [(c.field, c.reason, int(agg[f"c{i}"] or 0)) for i, c in enumerate(checks) if agg[f"c{i}"]]
+    return int(agg["_n"]), int(agg["_bad"] or 0), problems
+
+
+def flag(t: ibis.Table, checks: list[Check]) -> ibis.Table:
+    """Adds `_bad` (any check failed) and `_problems` ('field: reason; …')."""
+    parts = [ibis.ifelse(c.expr, f"{c.field}: {c.reason}", ibis.null(dt.string)) for c in checks]
+    bad = ibis.literal(False)
+    for c in checks:
+        bad = bad | c.expr
+    problems = ibis.literal("")
+    for p in parts:
+        problems = problems + p.fill_null("").concat(ibis.ifelse(p.notnull(), "; ", ""))
+    return t.mutate(_bad=bad, _problems=problems.re_replace(r"; $", ""))
+
+
+def first_bad(t: ibis.Table, checks: list[Check], limit: int = FIRST_BAD) -> list[tuple[str, int, str, str]]:
+    """(file, row, field, reason) of the first bad rows, from a numbered table; no value of the row leaves."""
+    cols = {f"c{i}": c.expr for i, c in enumerate(checks)}
+    got = t.mutate(**cols).filter(ibis.or_(*cols.values()) if len(cols) > 1 else list(cols.values())[0])
+    got = got.select("_file", "_row", *cols).order_by(["_file", "_row"]).limit(limit).to_pyarrow().to_pylist()
+    out = []
+    for r in got:
+        for i, c in enumerate(checks):
+            if r[f"c{i}"]:
+                out.append((r["_file"], int(r["_row"]), c.field, c.reason))
+    return out[:limit]
+
+
+def quarantine_rows(t: ibis.Table, checks: list[Check], hashed_id: ibis.StringValue) -> ibis.Table:
+    """The bad rows of a numbered table, identifier replaced by its keyed hash, every value as text."""
+    flagged = flag(t.mutate(person_key=hashed_id), checks).filter(ibis._._bad)
+    keep = ["_file", "_row", "_problems", "person_key"]
+    skip = {"person_id", "_bad", "_file", "_row", "_problems", "person_key"}
+    typed = {c for c in flagged.columns if c in {"program", "entry_date", "exit_date", "birth_date", "credential_date", "msg_date",
+                                                  "postexit_enrollment_date", "sex", "race_ethnicity", "dislocated_worker", "area_input",
+                                                  "other_exit_reason", "training_type", "credential_type", "target_soc", "area_code",
+                                                  "q", "wages", "employer_id", "soc"}}
+    return flagged.select(*keep, *(flagged[c].cast(dt.string).name(c) for c in sorted(typed - skip)))
+
+
+def write_quarantine(batches: list[tuple[str, ibis.Table]], path: Path) -> int:
+    """The bad rows of each input in one CSV (or Parquet, by the extension) file, written atomically; returns the count."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    frames = [expr.mutate(input=ibis.literal(kind), _file=expr._file.re_extract(r"([^/\\]+)$", 1)).to_pyarrow() for kind, expr in batches]
+    first = ["input", "_file", "_row", "_problems", "person_key"]
+    names = first + sorted({c for f in frames for c in f.column_names} - set(first))
+    tables = [
+        pa.table([f[c].cast(pa.string()) if c in f.column_names else pa.nulls(len(f), pa.string()) for c in names],
+                 names=[c.lstrip("_") for c in names])
+        for f in frames
+    ]
+    table = pa.concat_tables(tables)
+    tmp = path.with_name(path.name + ".tmp")
+    if path.suffix.lower() == ".parquet":
+        pq.write_table(table, tmp)
+    else:
+        pacsv.write_csv(table, tmp)
+    tmp.replace(path)
+    return table.num_rows

@@ -1,0 +1,284 @@
+"""One outcomes run: inputs → checked, hashed tables in the engine → indicators → suppression → records.
+
+The result is an envelope: `records` (the JSON records documented in docs/outcomes.md) and `run`
+(what was run, on what, by which engine, with which profile: never an identifier).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import ibis
+import ibis.expr.datatypes as dt
+
+from upward.errors import UpwardError
+from upward.outcomes import indicators as ind
+from upward.outcomes import load
+from upward.outcomes.engines import Engine, connect, files_of
+from upward.outcomes.schema import DIMENSIONS, load_mapping, parse_by
+from upward.outcomes.suppress import suppress
+
+KEY_ENV = "UPWARD_HASH_KEY"
+#: The fixed, public key used for files `upward synth` wrote (and only those): synthetic people
+#: have nothing to protect, and a fixed key keeps synthetic runs reproducible. Never use it for real data.
+SYNTHETIC_KEY = b"upward-synthetic-data-public-key-not-a-secret"
+MANIFEST = "SYNTHETIC.json"
+MIN_KEY_CHARS = 16
+
+
+def _manifest_for(file: Path) -> dict | None:
+    for d in (file.parent, file.parent.parent):
+        m = d / MANIFEST
+        if m.is_file():
+            try:
+                data = json.loads(m.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                return None
+            rel = file.resolve().relative_to(d.resolve()).as_posix()
+            entry = data.get("files", {}).get(rel)
+            if data.get("synthetic") is True and entry and entry.get("bytes") == file.stat().st_size:
+                return data
+    return None
+
+
+def is_synthetic(files: list[str]) -> bool:
+    """Every file is listed, with its size, in the SYNTHETIC.json manifest `upward synth` wrote beside it."""
+    return bool(files) and all(_manifest_for(Path(f)) is not None for f in files)
+
+
+def hash_key(files: list[str]) -> tuple[bytes, str, bool]:
+    synthetic = is_synthetic(files)
+    key = os.environ.get(KEY_ENV)
+    if key:
+        if len(key) < MIN_KEY_CHARS:
+            raise UpwardError(f"{KEY_ENV} is too short to be a secret ({len(key)} characters).",
+                              hint=f"Use a random value of at least {MIN_KEY_CHARS} characters, e.g. from: python -c 'import secrets; print(secrets.token_hex(32))'")
+        return key.encode("utf-8"), KEY_ENV, synthetic
+    if synthetic:
+        return SYNTHETIC_KEY, "the documented synthetic-data key (files written by upward synth)", True
+    raise UpwardError(
+        f"These inputs are not synthetic, and identifiers must be replaced by a keyed hash: set {KEY_ENV}.",
+        hint=f"export {KEY_ENV}=<a secret of at least {MIN_KEY_CHARS} characters, kept by your agency>. "
+        "The same key gives the same pseudonyms across runs; without it Upward will not read participant data.",
+    )
+
+
+def fingerprint(files: list[str]) -> list[dict]:
+    """Name, size and sha256 of each input file's bytes (a digest reveals no identifier)."""
+    out = []
+    for f in files:
+        h = hashlib.sha256()
+        with open(f, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                h.update(chunk)
+        out.append({"name": Path(f).name, "bytes": Path(f).stat().st_size, "sha256": h.hexdigest()})
+    return out
+
+
+@dataclass
+class Lookups:
+    areas: ibis.Table  # input_code → area_code
+    socs: ibis.Table  # occ_code (detailed)
+    living_wage: ibis.Table  # lw_area, lw_hourly (× price adjustment; state figure where MIT has none)
+    tiers: ibis.Table  # t_area, t_soc, tier ('quality' rows only)
+
+
+def lookups(atlas_con, profile) -> Lookups:
+    """The small atlas tables the engine needs, shipped in as in-memory tables."""
+    from upward.analysis.quality import quality_table
+
+    areas = atlas_con.execute(
+        "select area_code as input_code, area_code from areas "
+        "union all select county_fips, area_code from geo_county_areas where area_code is not null"
+    ).arrow().read_all()
+    socs = atlas_con.execute("select occ_code from occupations where level = 'detailed'").arrow().read_all()
+    lw = atlas_con.execute(
+        """select a.area_code as lw_area, coalesce(l.hourly_wage, s.hourly_wage) * ? as lw_hourly
+           from areas a
+           left join living_wage l on l.area_code = a.area_code and l.household = ?
+           left join living_wage s on s.area_code = a.state_code || '00000' and s.household = ?
+           where coalesce(l.hourly_wage, s.hourly_wage) is not null""",
+        [profile.get("living_wage.price_adjustment"), profile.household, profile.household],
+    ).arrow().read_all()
+    q = quality_table(atlas_con, profile)
+    q = q.loc[q.tier == "quality", ["area_code", "occ_code", "tier"]].rename(columns={"area_code": "t_area", "occ_code": "t_soc"})
+    return Lookups(
+        areas=ibis.memtable(areas),
+        socs=ibis.memtable(socs),
+        living_wage=ibis.memtable(lw),
+        tiers=ibis.memtable(q.reset_index(drop=True)),
+    )
+
+
+def _with_checks(engine: Engine, kind: str, path, mapping, lk: Lookups, key: bytes, numbered: bool):
+    """The typed table with each check as a column `_c{i}` (and, for participants, the hashed `pid`)."""
+    build = load.participants if kind == "participants" else load.wages
+    t, checks = build(engine, path, mapping.get(kind, {}), lk, numbered=numbered)
+    cols = {f"_c{i}": c.expr for i, c in enumerate(checks)}
+    if kind == "participants":
+        cols["pid"] = engine.hmac(t.person_id, key)
+    t = t.mutate(**cols)
+    checks = [load.Check(c.field, c.reason, t[f"_c{i}"]) for i, c in enumerate(checks)]
+    if kind == "participants":
+        n = len(checks)
+        t = t.mutate(**{f"_c{n}": (t.count().over(group_by=[t.pid, t.program, t.entry_date]) > 1) & t.pid.notnull()})
+        checks = [load.Check(c.field, c.reason, t[f"_c{i}"]) for i, c in enumerate(checks)]
+        checks.append(load.Check("person_id", "duplicate participant (same person, program and entry date; every copy is set aside)", t[f"_c{n}"]))
+    return t, checks
+
+
+def _clean(t: ibis.Table, checks) -> ibis.Table:
+    bad = ibis.literal(False)
+    for c in checks:
+        bad = bad | c.expr
+    return t.filter(~bad).drop(*[c for c in t.columns if c.startswith(("_c", "_k"))])
+
+
+def run(
+    participants,
+    wages,
+    exit_from: str,
+    exit_to: str,
+    *,
+    atlas_con,
+    program_year: int | None = None,
+    by: str | None = None,
+    profile=None,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    mapping=None,
+    quarantine: Path | None = None,
+    mobility_threshold: float | None = None,
+    threads: int | None = None,
+    progress: Callable[[str], None] = lambda step: None,
+) -> dict:
+    from upward import profiles
+
+    started = time.time()
+    prof = profile if profile is not None and not isinstance(profile, (str, Path)) else profiles.load(profile)
+    params = ind.Params(
+        exit_from=ind.quarter_index(exit_from, "--exit-from"),
+        exit_to=ind.quarter_index(exit_to, "--exit-to"),
+        program_year=program_year,
+        earnings_gain=prof.get("outcomes.earnings_gain"),
+        mobility_percentile=prof.get("outcomes.mobility_percentile"),
+        mobility_threshold=mobility_threshold,
+    )
+    if params.exit_to < params.exit_from:
+        raise UpwardError(f"--exit-to {exit_to} is before --exit-from {exit_from}.")
+    if mobility_threshold is not None and not mobility_threshold > 0:
+        raise UpwardError("--mobility-threshold must be a positive amount of quarterly earnings.")
+    groupings = parse_by(by)
+    dims = [d for d in DIMENSIONS if any(d in g for g in groupings)]
+    min_cell = int(prof.get("outcomes.min_cell"))
+    maps = load_mapping(mapping)
+    p_files, w_files = files_of(participants), files_of(wages)
+    key, key_label, synthetic = hash_key(p_files + w_files)
+
+    progress("Fingerprinting the inputs")
+    inputs = {"participants": {"files": fingerprint(p_files)}, "wages": {"files": fingerprint(w_files)}}
+    progress("Reading the atlas (areas, living wages, quality tiers)")
+    lk = lookups(atlas_con, prof)
+    eng = connect(engine, spark_master=spark_master, threads=threads)
+    try:
+        clean: dict[str, ibis.Table] = {}
+        bad_parts = []
+        for kind, path in (("participants", participants), ("wages", wages)):
+            progress(f"Checking the {kind} file in the engine")
+            t, checks = _with_checks(eng, kind, path, maps, lk, key, numbered=False)
+            if kind == "participants":
+                t = t.cache()  # the keyed hash is computed once
+                checks = [load.Check(c.field, c.reason, t[c.expr.get_name()]) for c in checks]
+            rows, n_bad, problems = load.count_problems(t, checks)
+            inputs[kind].update(rows=rows, bad_rows=n_bad, problems=[{"field": f, "reason": r, "rows": n} for f, r, n in problems])
+            if problems:
+                nt, nchecks = _with_checks(eng, kind, path, maps, lk, key, numbered=True)
+                if quarantine is None:
+                    raise load.InputError(kind, problems, load.first_bad(nt, nchecks))
+                hashed = nt.pid if kind == "participants" else eng.hmac(nt.person_id, key)
+                bad_parts.append((kind, load.quarantine_rows(nt, nchecks, hashed)))
+            clean[kind] = _clean(t, checks)
+        if bad_parts:
+            progress("Writing the quarantined rows")
+            n = load.write_quarantine(bad_parts, Path(quarantine))
+            quarantined = {"file": str(quarantine), "rows": n}
+        else:
+            quarantined = None
+
+        progress("Hashing identifiers and joining wage records to participants")
+        p = ind.prepare(clean["participants"])
+        idmap = p.select("person_id", "pid").distinct()
+        w_all = clean["wages"]
+        w = w_all.join(idmap, "person_id").select("pid", "q", "wages", "soc")
+        p = p.drop("person_id").cache()
+
+        progress("Computing the mobility threshold over the whole wage file")
+        thresholds = ind.mobility_thresholds(w_all, params).cache()
+        progress("Computing each exiter's outcomes")
+        ex = ind.exiters(p, w, thresholds, lk, params).cache()
+        cohort = ind.cohort(p, params)
+        counts = cohort.aggregate(exiters=cohort.count(), excluded=cohort.excluded.cast(dt.int64).sum()).to_pyarrow().to_pylist()[0]
+
+        progress("Aggregating the indicators and their breakdowns")
+        parts = ind.aggregate(ex, ind.measures(ex, params), groupings, dims)
+        py = ind.program_year_participants(p, params)
+        if py is not None:
+            py = py.cache()
+            parts += ind.aggregate(py, ind.msg_measures(py), groupings, dims)
+        long = ibis.union(*parts)
+        progress("Suppressing small cells (primary and complementary)")
+        result, rounds = suppress(long, groupings, dims, min_cell)
+        order = {n: i for i, n in enumerate(ind.NAMES)}
+        gorder = {",".join(g): i for i, g in enumerate(groupings)}
+        rows = result.to_pyarrow().to_pylist()
+    finally:
+        eng.close()
+    rows.sort(key=lambda r: (order[r["indicator"]], gorder[r["grouping"]], tuple(r[d] or "" for d in dims)))
+    records = [
+        {
+            "indicator": r["indicator"],
+            "group": {d: r[d] for d in r["grouping"].split(",") if d},
+            "numerator": r["numerator"],
+            "denominator": r["denominator"],
+            "value": r["value"],
+            "suppressed": bool(r["suppressed"]),
+        }
+        for r in rows
+    ]
+
+    def small(n):
+        return None if n is not None and 0 < n < min_cell else n
+
+    from upward.analysis._rows import releases
+
+    record = {
+        "started": datetime.fromtimestamp(started, timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(time.time() - started, 3),
+        "engine": engine,
+        "spark_master": (spark_master or "local[2]") if engine == "spark" else None,
+        "synthetic": synthetic,
+        "hash": {"algorithm": "HMAC-SHA256", "key": key_label},
+        "profile": prof.record(),
+        "household": prof.household,
+        "price_adjustment": prof.get("living_wage.price_adjustment"),
+        "min_cell": min_cell,
+        "exit_from": ind.quarter_label(params.exit_from),
+        "exit_to": ind.quarter_label(params.exit_to),
+        "program_year": program_year,
+        "by": [list(g) for g in groupings],
+        "mobility": {"percentile": params.mobility_percentile, "supplied_threshold": mobility_threshold},
+        "earnings_gain": params.earnings_gain,
+        "cohort": {"exiters": small(counts["exiters"]), "excluded_exits": small(int(counts["excluded"] or 0))},
+        "inputs": inputs,
+        "quarantine": quarantined,
+        "suppression_rounds": rounds,
+        "data": releases(atlas_con),
+    }
+    return {"synthetic": synthetic, "records": records, "run": record}
