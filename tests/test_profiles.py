@@ -37,7 +37,9 @@ def test_default_profile_loads_with_documented_values():
     assert p.get("jtm.min_median_living_wage_ratio") == 1.0
     assert p.get("quality.quality_p25_ratio") == 1.0 and p.get("quality.near_quality_median_ratio") == 1.0
     assert p.get("opportunity.national_median_ratio") == 1.0
-    assert p.get("similarity.threshold") == 0.91
+    assert p.get("similarity.calibration_group") == "broad" and p.get("similarity.viable_sd") == 1.0
+    assert sum(p.get("similarity.weights").values()) == pytest.approx(1.0)
+    assert p.get("pathways.max_steps") == 3 and p.get("pathways.min_step_wage_ratio") == 0.95
     # no bachelor's degree or above is "accessible"
     assert p.get("education.accessible") == list(EDUCATION_LEVELS[:5])
     assert p.get("inputs.benefits") == "" and p.get("inputs.safety") == ""
@@ -138,14 +140,20 @@ INVALID = {
     "negative measure weight": ("[jtm.employers]\ngrowth = -0.1\n", "jtm.employers.growth", ["a finite, non-negative number"]),
     "negative pillar weight": ("[jtm.weights]\nstrategic = -1\n", "jtm.weights.strategic", ["a finite, non-negative number"]),
     "weights summing to 0": (
-        "[similarity.weights]\nskills = 0\nknowledge = 0\nabilities = 0\nwork_activities = 0\n",
+        "[similarity.weights]\nskills = 0\nknowledge = 0\nabilities = 0\nwork_activities = 0\n"
+        "detailed_work_activities = 0\ntechnology = 0\nindustries = 0\n",
         "similarity.weights",
         ["positive sum"],
     ),
     "bar above 100": ("[jtm]\nbar = 120\n", "jtm.bar", ["a number from 0 to 100"]),
     "bar below 0": ("[jtm]\nbar = -5\n", "jtm.bar", ["a number from 0 to 100"]),
     "bar as text": ('[jtm]\nbar = "50"\n', "jtm.bar", ["a number from 0 to 100"]),
-    "similarity threshold above 1": ("[similarity]\nthreshold = 1.5\n", "similarity.threshold", ["a number from 0 to 1"]),
+    "old similarity threshold": ("[similarity]\nthreshold = 0.91\n", "similarity.threshold", ["similarity.calibration_group"]),
+    "calibration group unknown": ('[similarity]\ncalibration_group = "major"\n', "similarity.calibration_group", ["broad, minor"]),
+    "viable sd negative": ("[similarity]\nviable_sd = -1\n", "similarity.viable_sd", ["a number from 0 to 5"]),
+    "max steps zero": ("[pathways]\nmax_steps = 0\n", "pathways.max_steps", ["a whole number from 1 to 10"]),
+    "pay floor above 2": ("[pathways]\nmin_step_wage_ratio = 3\n", "pathways.min_step_wage_ratio", ["a number from 0 to 2"]),
+    "cost weight negative": ("[pathways.cost]\nwage = -1\n", "pathways.cost.wage", ["a number from 0 to 100"]),
     "education level not in BLS list": (
         "[education]\naccessible = [\"High school diploma or equivalent\", \"Bachelor degree\"]\n",
         "education.accessible",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from upward.analysis._rows import top_code_bounds
-from upward.analysis.similarity import similarity
+from upward.analysis.transitions import transitions
 from upward.profiles import EDUCATION_LEVELS, Profile
 
 EXPERIENCE_ORDER = {"None": 0, "Less than 5 years": 1, "5 years or more": 2}
@@ -47,7 +47,7 @@ MEASURES: dict[str, Measure] = {
     "education": Measure("education_rank", False, ("bls_projections",), "typical education needed for entry"),
     "experience": Measure("experience_rank", False, ("bls_projections",), "work experience in a related occupation"),
     "job_zone": Measure("job_zone", False, ("onet_29_3",), "O*NET job zone"),
-    "untapped_talent": Measure("untapped_talent", True, ("bls_oews", "onet_29_3", "onet_30"), "jobs in the area in lower-paid occupations with an O*NET similarity ≥ the profile's threshold"),
+    "untapped_talent": Measure("untapped_talent", True, ("bls_oews", "onet_29_3", "onet_30"), "jobs in the area in lower-paid occupations with a viable step into it (its one-step feeders)"),
 }
 
 
@@ -108,9 +108,10 @@ def area_measures(con, profile: Profile, area_codes: list[str] | None = None) ->
 
 
 def _add_similarity_measures(con, df: pd.DataFrame, profile: Profile) -> None:
-    """Skill centrality and untapped talent, area by area, from the O*NET similarity matrix."""
-    sim = similarity(con, profile.get("similarity.weights"))
-    threshold = profile.get("similarity.threshold")
+    """Skill centrality (from the similarity matrix) and untapped talent (the area's jobs in
+    occupations with a viable, better-paid step into the occupation: its one-step feeders)."""
+    model = transitions(con, profile)
+    sim, viable = model.sim, model.viable()
     centrality = np.full(len(df), np.nan)
     untapped = np.full(len(df), np.nan)
     positions = df.occ_code.map(sim.index)
@@ -129,8 +130,7 @@ def _add_similarity_measures(con, df: pd.DataFrame, profile: Profile) -> None:
         centrality[r] = np.nansum(s * weights, axis=0) / weights.sum(axis=0)
         wage = df.a_median.to_numpy()[r]
         lower_paid = wage[:, None] < wage[None, :]  # source i earns less than target j
-        close = np.where(known, s >= threshold, False)
-        untapped[r] = (emp[:, None] * (close & lower_paid)).sum(axis=0)
+        untapped[r] = (emp[:, None] * (viable[np.ix_(p, p)] & lower_paid)).sum(axis=0)
         untapped[r[np.isnan(wage)]] = np.nan
     df["skill_centrality"] = centrality
     df["untapped_talent"] = untapped

@@ -227,28 +227,48 @@ def align(inv: pd.DataFrame, jobs: pd.DataFrame, cfg: dict) -> dict:
 _AWARD_ORDER = {20: 0, 21: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 17: 9, 18: 9, 19: 9}
 
 
-def bridges(con, area_code: str, from_occ: str, to_occ: str, hub_path=None, top: int = 10) -> dict:
-    """Programs in the area that prepare for the step from one occupation to the next.
+_BRIDGE_COLUMNS = ["program_id", "program_name", "provider_name", "credential", "cip_code", "hours", "weeks", "cost",
+                   "completions", "published_earnings", "stated_target", "source"]
 
-    A bridge leads to the target occupation (by its CIP or the provider's stated targets) and not
-    already to the origin — training the worker has no need of. Ranked: stated targets first
-    (the provider says the program is for this job), then the shortest award, then completions.
-    The pathways engine adds the skill gap each bridge has to close.
-    """
-    inv = inventory(con, area_code, hub_path)
-    leads = [to_occ in list(o) and from_occ not in list(o) for o in inv.occupations]
-    cand = inv[leads].copy()
+
+def programs_by_occupation(inv: pd.DataFrame) -> dict[str, set[int]]:
+    """Row positions of an inventory's programs per occupation they lead to (for repeated lookups)."""
+    out: dict[str, set[int]] = {}
+    for pos, occs in enumerate(inv.occupations):
+        for o in occs:
+            out.setdefault(o, set()).add(pos)
+    return out
+
+
+def rank_bridges(con, inv: pd.DataFrame, from_occ: str, to_occ: str, by_occ: dict[str, set[int]] | None = None) -> list[dict]:
+    """Of an area's inventory, the programs that lead to `to_occ` and not already to `from_occ`,
+    best bridge first: stated targets (the provider says the program is for this job), then the
+    shortest award, then completions."""
+    by_occ = programs_by_occupation(inv) if by_occ is None else by_occ
+    rows = sorted(by_occ.get(to_occ, set()) - by_occ.get(from_occ, set()))
+    cand = inv.iloc[rows].copy()
+    if cand.empty:
+        return []
     stated = {r[0] for r in con.execute("select program_id from program_occupations where occ_code = ? and method = 'stated'", [to_occ]).fetchall()}
     cand["stated_target"] = cand.program_id.isin(stated) | cand.source.eq("imported")
     cand["award_rank"] = cand.award_level.map(lambda v: _AWARD_ORDER.get(v, 2) if isinstance(v, (int, np.integer)) else 2)
     cand = cand.sort_values(["stated_target", "award_rank", "completions", "program_id"], ascending=[False, True, False, True])
-    cols = ["program_id", "program_name", "provider_name", "credential", "cip_code", "hours", "weeks", "cost",
-            "completions", "published_earnings", "stated_target", "source"]
+    return [plain_record(r) for r in cand[_BRIDGE_COLUMNS].to_dict("records")]
+
+
+def bridges(con, area_code: str, from_occ: str, to_occ: str, hub_path=None, top: int = 10) -> dict:
+    """Programs in the area that prepare for the step from one occupation to the next.
+
+    A bridge leads to the target occupation (by its CIP or the provider's stated targets) and not
+    already to the origin — training the worker has no need of. The pathways engine adds the skill
+    gap each bridge has to close.
+    """
+    ranked = rank_bridges(con, inventory(con, area_code, hub_path), from_occ, to_occ)
     return {
         "area": area_record(con, area_code),
         "from": from_occ,
         "to": to_occ,
-        "programs": len(cand),
-        "bridges": [plain_record(r) for r in cand.head(top)[cols].to_dict("records")],
+        "programs": len(ranked),
+        "bridges": ranked[:top],
         "data": releases(con),
     }

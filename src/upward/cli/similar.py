@@ -20,9 +20,9 @@ def similar(
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ):
-    """Most similar occupations by O*NET skills, knowledge, abilities and work activities (weights from the profile)."""
+    """Most similar occupations: O*NET ratings, work activities, technology and shared industries (weights from the profile)."""
     from upward import profiles
-    from upward.analysis.similarity import similarity
+    from upward.analysis.similarity import FACETS, similarity
     from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
     from upward.errors import UpwardError
@@ -42,7 +42,7 @@ def similar(
     occ = resolve_occupation(con, soc)
     say_note(occ.note, as_json or as_csv)
     if occ.code not in sim.index:
-        raise UpwardError(f"O*NET rates none of the skills, knowledge, abilities or work activities of {occ.name} ({occ.code}).",
+        raise UpwardError(f"O*NET rates none of the skills, knowledge, abilities or work activities of {occ.name} ({occ.code}), so its similarity is unknown.",
                           hint="See `upward atlas info` for which occupations O*NET covers.")
     near = [
         {"soc": o, "title": titles.get(o), "similarity": v, **{f"facet_{d}": f for d, f in sim.breakdown(occ.code, o).items()}}
@@ -55,11 +55,11 @@ def similar(
         return render.emit_csv(near)
     render.console.print(
         render.table(
-            f"Occupations most similar to {occ.name} ({occ.code}) — cosine of O*NET level × importance, weighted {sim.weights}",
-            ["SOC", "occupation", "similarity", "skills", "knowledge", "abilities", "activities"],
+            f"Occupations most similar to {occ.name} ({occ.code}): the weighted mean of seven facet cosines (docs/pathways.md)",
+            ["SOC", "occupation", "similarity", "skills", "knowl.", "abil.", "activ.", "DWAs", "tech", "industries"],
             [[n["soc"], n["title"] or "—", f"{n['similarity']:.3f}",
-              *("—" if n[f"facet_{d}"] is None else f"{n[f'facet_{d}']:.3f}" for d in ("skills", "knowledge", "abilities", "work_activities"))]
+              *("—" if n[f"facet_{d}"] is None else f"{n[f'facet_{d}']:.2f}" for d in FACETS)]
              for n in near],
-            {2, 3, 4, 5, 6},
+            set(range(2, 10)),
         )
     )

@@ -40,7 +40,10 @@ PILLARS = {
     "strategic": ("location_quotient", "industry_breadth", "skill_centrality"),
     "accessibility": ("education", "experience", "job_zone", "untapped_talent"),
 }
-SIMILARITY_DOMAINS = ("skills", "knowledge", "abilities", "work_activities")
+SIMILARITY_FACETS = (
+    "skills", "knowledge", "abilities", "work_activities", "detailed_work_activities", "technology", "industries",
+)
+CALIBRATION_GROUPS = ("broad", "minor")
 
 
 class ProfileError(UpwardError):
@@ -167,8 +170,22 @@ def validate(data: dict, source: str) -> None:
         bad = [a for a in acc if a not in EDUCATION_LEVELS] if isinstance(acc, list) else acc
         raise ProfileError(source, "education.accessible", f"has {bad!r}", "; ".join(EDUCATION_LEVELS))
     _number(data, "opportunity.national_median_ratio", source, 0, 10)
-    _number(data, "similarity.threshold", source, 0, 1)
-    _weights(data, "similarity.weights", SIMILARITY_DOMAINS, source)
+    _weights(data, "similarity.weights", SIMILARITY_FACETS, source)
+    group = data["similarity"]["calibration_group"]
+    if group not in CALIBRATION_GROUPS:
+        raise ProfileError(source, "similarity.calibration_group", f"is {group!r}", ", ".join(CALIBRATION_GROUPS))
+    _number(data, "similarity.viable_sd", source, 0, 5)
+    for key in ("max_job_zone_step", "max_education_step", "max_steps", "top"):
+        v = data["pathways"][key]
+        lo = 1 if key in ("max_steps", "top") else 0
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= 10:
+            raise ProfileError(source, f"pathways.{key}", f"is {v!r}", f"a whole number from {lo} to 10")
+    _number(data, "pathways.min_step_wage_ratio", source, 0, 2)
+    _number(data, "pathways.min_wage_gain", source, 0, 5)
+    for key in ("difficulty", "skill_gap", "time", "wage", "demand"):
+        _number(data, f"pathways.cost.{key}", source, 0, 100)
+    for key in ("employment", "job_zone_up"):
+        _number(data, f"pathways.prior.{key}", source, 0, 100)
     _number(data, "jtm.bar", source, 0, 100)
     _number(data, "jtm.min_median_living_wage_ratio", source, 0, 10)
     _weights(data, "jtm.weights", tuple(PILLARS), source)
