@@ -1,14 +1,15 @@
-"""The hub: the writable database where a region keeps the program inventory it imports itself.
+"""The hub: the writable database where a region keeps what it imports itself — its program
+inventory, and its employers' ratings of skill benchmarks.
 
 The public seed (IPEDS, Scorecard, ETPL) lives in the read-only atlas; the hub is a separate
 DuckDB file: `--hub PATH`, else `$UPWARD_HUB`, else `hub.duckdb` in the user data directory
 (`path()`). It is created on first import (and only when that import succeeds); reading a hub
 that does not exist yet reads an empty one.
 
-Schema (version 2; `hub_meta` holds `kind = 'upward-hub'` and `schema_version`). Version 1 had
-no programs.populations_served: a version-1 hub is read as it is (populations blank) and
-upgraded in place by the next import, inside that import's transaction; a newer version is
-refused.
+Schema (version 3; `hub_meta` holds `kind = 'upward-hub'` and `schema_version`). Version 1 had
+no programs.populations_served, version 2 no benchmark tables: an older hub is read as it is
+(populations blank, no ratings) and upgraded in place by the next import of either kind, inside
+that import's transaction (1 → 3 in one step); a newer version is refused.
 
     imports      import_id INTEGER PK, file (absolute path), sha256 (of the file's bytes), who,
                  at TIMESTAMP (UTC), rows (programs in the file), status 'active'|'rolled_back',
@@ -24,6 +25,12 @@ refused.
     completions  import_id, program_id, year, completions
     outcomes     import_id, program_id, measure ('employment_rate'|'median_earnings'), value,
                  horizon (employment_rate_horizon or earnings_horizon: 'q2', '1 year after completion' …)
+    benchmark_imports  import_id INTEGER PK, file, sha256, who (the importing user), at
+                 TIMESTAMP (UTC), rows (ratings in the file)
+    benchmark_ratings  import_id, file_row (1-based, header = row 1), area_code, occ_code, domain,
+                 element_id, element_name, rating ('agree'|'raise'|'lower'|'add'|'remove'),
+                 proposed_level (O*NET level 0–7), onet_importance, onet_level (O*NET's values at
+                 import), rater, organisation, comment
 
 Rows are never deleted or overwritten: each import appends rows tagged with its import_id. The
 views `current_providers` (key provider_id), `current_programs` (program_id),
@@ -34,6 +41,11 @@ the earlier figure; program fields, by contrast, are replaced as a whole row (a 
 the new file means the cost is no longer stated). Rolling back an import marks it
 `rolled_back`; the views fall back to each key's previous version — the exact prior state when
 it was the latest import — and nothing is lost.
+
+Benchmark ratings are appended the same way and never overwritten: a rater's later rating of an
+element supersedes their earlier one in the benchmark rule (upward.analysis.skills) while both
+stay in the hub with who imported them and when. Their API is `upward.hub.benchmarks` (`export`,
+`import_ratings`, `ratings`); the sheet and the rules are documented in docs/skills.md.
 
 API: `path`, `template`, `read_inventory`, `validate`, `import_file`, `history`, `rollback`,
 `inventory`. The template and the rules are documented in docs/programs-import.md. (Test and

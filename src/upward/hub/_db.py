@@ -9,10 +9,11 @@ from pathlib import Path
 
 from upward.errors import UpwardError
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 #: Versions this code reads; an older one is upgraded in place by the next import (`upgrade`).
-#: 1 → 2: programs.populations_served added.
-READABLE_VERSIONS = ("1", "2")
+#: 1 → 2: programs.populations_served added. 2 → 3: benchmark_imports and benchmark_ratings
+#: (employer ratings of skill benchmarks, upward.hub.benchmarks) added.
+READABLE_VERSIONS = ("1", "2", "3")
 
 #: One statement per table, in dependency order. Rows are only ever inserted; `imports` rows are
 #: the one thing updated (status, rolled_back_at, rolled_back_by) by a rollback.
@@ -80,7 +81,38 @@ TABLES = {
             value double not null,
             horizon varchar                   -- when it was measured: 'q2', '1 year after completion' …
         )""",
+    # Employer ratings of skill benchmarks (schema 3). Only ever appended: a later rating by the
+    # same rater adds a row and supersedes the earlier one in the benchmark rule, never replaces it.
+    "benchmark_imports": """
+        create table benchmark_imports (
+            import_id integer primary key,
+            file varchar not null,
+            sha256 varchar not null,
+            who varchar not null,             -- the user who imported the sheet
+            "at" timestamp not null,          -- UTC
+            rows integer not null             -- ratings in the file (rows left blank are not counted)
+        )""",
+    "benchmark_ratings": """
+        create table benchmark_ratings (
+            import_id integer not null,
+            file_row integer not null,        -- 1-based, the header is row 1
+            area_code varchar not null,
+            occ_code varchar not null,
+            domain varchar not null,
+            element_id varchar not null,
+            element_name varchar not null,
+            rating varchar not null check (rating in ('agree', 'raise', 'lower', 'add', 'remove')),
+            proposed_level double,            -- O*NET level scale 0–7; blank for agree and remove
+            onet_importance double,           -- O*NET's values when the rating was imported
+            onet_level double,
+            rater varchar not null,
+            organisation varchar,
+            comment varchar
+        )""",
 }
+
+#: Tables each schema version added after version 1 (`upgrade` creates the missing ones).
+ADDED_IN = {"3": ("benchmark_imports", "benchmark_ratings")}
 
 #: The key of each versioned table: the current view keeps, per key, the row of the latest
 #: active import that has it.
@@ -152,18 +184,30 @@ def _check_is_hub(con, where: Path) -> str:
     return version
 
 
+def has_table(con, name: str) -> bool:
+    """Whether the hub has this table (a hub older than the table's version does not)."""
+    return bool(con.execute("select count(*) from duckdb_tables() where table_name = ? and schema_name = 'main'", [name]).fetchone()[0])
+
+
 def upgrade(con) -> bool:
-    """Bring a version-1 hub to the current schema; True when it changed anything.
+    """Bring a version-1 or version-2 hub to the current schema; True when it changed anything.
 
     The caller holds the transaction, so the upgrade commits with the import that needed it
-    (a failed import leaves the hub at version 1). 1 → 2 adds programs.populations_served
-    (blank for the programs imported before) and re-creates the views.
+    (a failed import leaves the hub at its old version). 1 → 2 adds programs.populations_served
+    (blank for the programs imported before); 2 → 3 adds the benchmark rating tables (empty).
+    Both re-create the views. Tables are created only when missing, so an upgrade never touches
+    rows already there.
     """
     version = con.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0]
     if version == SCHEMA_VERSION:
         return False
     if version == "1":
         con.execute("alter table programs add column populations_served varchar[]")
+    for added, tables in ADDED_IN.items():
+        if int(version) < int(added):
+            for name in tables:
+                if not has_table(con, name):
+                    con.execute(TABLES[name])
     for name in VIEWS:
         con.execute(f"drop view if exists {name}")
     for ddl in VIEWS.values():
