@@ -201,6 +201,12 @@ def validate(data: dict, source: str) -> None:
     mp = data["programs"]["duplicate_min_providers"]
     if isinstance(mp, bool) or not isinstance(mp, int) or mp < 2:
         raise ProfileError(source, "programs.duplicate_min_providers", f"is {mp!r}", "a whole number of providers, 2 or more")
+    _number(data, "benchmarks.essential_importance", source, 1, 5)
+    bd, rated = data["benchmarks"]["domains"], ("skills", "knowledge", "abilities", "work_activities")  # O*NET domains with level anchors
+    if not isinstance(bd, list) or not bd or len(set(bd)) != len(bd) or not all(d in rated for d in bd):
+        raise ProfileError(source, "benchmarks.domains", f"is {bd!r}", "a non-empty list of distinct domains from " + ", ".join(rated))
+    if not isinstance(data["benchmarks"]["onet_counts_as_voice"], bool):
+        raise ProfileError(source, "benchmarks.onet_counts_as_voice", f"is {data['benchmarks']['onet_counts_as_voice']!r}", "true or false")
     mc = data["outcomes"]["min_cell"]
     if isinstance(mc, bool) or not isinstance(mc, int) or mc < 1:
         raise ProfileError(source, "outcomes.min_cell", f"is {mc!r}", "a whole number of people, 1 or more")

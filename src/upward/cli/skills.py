@@ -1,0 +1,197 @@
+"""`upward skills` (a region's skill landscape and gaps) and `upward benchmark` (an occupation's proficiency benchmark, rated by employers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from upward.cli.common import (
+    CsvOption, DbOption, JsonOption, ProfileOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
+)  # fmt: skip
+
+HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database holding employer ratings (default: user data dir, or $UPWARD_HUB).")]
+
+
+def _number(v, digits: int = 2) -> str:
+    from upward.cli import render
+
+    return render.number(v, digits)
+
+
+@app.command()
+@handles_errors
+def skills(
+    region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")],
+    top: Annotated[int, typer.Option("--top", min=1, help="How many elements to print, biggest gaps first (JSON and CSV give all).")] = 20,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """The region's skill landscape: supply of each skill and knowledge area, demand from its Jobs That Mobilize, the biggest gaps."""
+    from upward import profiles
+    from upward.analysis.skills import landscape
+    from upward.cli import render
+
+    check_formats(as_json, as_csv)
+    prof = profiles.load(profile)
+    con, area = atlas_and_area(db, region, as_json or as_csv)
+    r = landscape(con, area.code, prof)
+    if as_json:
+        return render.emit_json({"resolved": area.note, **r})
+    if as_csv:
+        base = {"area_code": r["area"]["area_code"]}
+        return render.emit_csv(stamp(({**base, "rank": i + 1, **e} for i, e in enumerate(r["elements"])), r))
+    c = render.console
+    cov = r["coverage"]
+    c.print(
+        f"[bold]{escape(r['area']['area_name'])}[/] ({r['area']['area_code']}): {r['jtm_count']} Jobs That Mobilize. "
+        f"O*NET rates {cov['skills']['share_of_employment']:.0%} of the area's employment for skills, "
+        f"{cov['knowledge']['share_of_employment']:.0%} for knowledge.",
+        highlight=False,
+    )
+    c.print(
+        render.table(
+            (f"Biggest gaps (showing {min(top, len(r['elements']))} of {len(r['elements'])}): JTM demand − supply of O*NET level × (importance − 1)/4"
+             if r["jtm_count"] else f"Supply (showing {min(top, len(r['elements']))} of {len(r['elements'])}): no Jobs That Mobilize here, so no demand"),
+            ["element", "domain", "supply", "demand", "gap", "ratio", "JTM level needed"],
+            [[e["element_name"], e["domain"], _number(e["supply"]), _number(e["demand"]), _number(e["gap"]), _number(e["gap_ratio"]),
+              e["demand_level_meaning"] or "—"] for e in r["elements"][:top]],
+            {2, 3, 4, 5},
+        )
+    )
+    for note in r["notes"]:
+        c.print(f"[dim]{escape(note)}[/]", highlight=False)
+    c.print(f"[dim]Supply weighted by OEWS employment, demand by JTM annual openings (docs/skills.md). Profile {r['profile']['name']} ({r['profile']['hash']}), bundle {r['data']['bundle']}.[/]", highlight=False)
+
+
+@app.command()
+@handles_errors
+def benchmark(
+    soc: Annotated[str, typer.Argument(help="SOC code (29-1141), O*NET-SOC code or title.")],
+    region: Annotated[str | None, typer.Option("--region", "-r", help="Area whose employer ratings adjust the benchmark (required with --export).")] = None,
+    export: Annotated[Path | None, typer.Option("--export", help="Write the employer rating sheet here (.csv, or .xlsx with instructions).")] = None,
+    import_: Annotated[Path | None, typer.Option("--import", help="Import a rated sheet into the hub (every row checked first).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --import: check the sheet and show what would change; write nothing.")] = False,
+    hub: HubOption = None,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """An occupation's essential skills with O*NET's proficiency levels in words; export a sheet for employers to rate, import it back."""
+    from upward import hub as hub_mod
+    from upward import profiles
+    from upward.analysis.skills import benchmark as build
+    from upward.atlas.lookup import resolve_area, resolve_occupation
+    from upward.cli import render
+    from upward.errors import UpwardError
+    from upward.hub import benchmarks
+
+    check_formats(as_json, as_csv)
+    quiet = as_json or as_csv
+    if export and import_:
+        raise UpwardError("Choose one of --export and --import.")
+    if dry_run and not import_:
+        raise UpwardError("--dry-run goes with --import.", hint="e.g. upward benchmark 29-1141 --region houston --import rated.csv --dry-run")
+    if export and not region:
+        raise UpwardError("--export needs --region: employers rate the benchmark for one region.", hint="e.g. upward benchmark 29-1141 --region houston --export ratings.xlsx")
+    prof = profiles.load(profile)
+    con = connect_atlas(db)
+    occ = resolve_occupation(con, soc)
+    say_note(occ.note, quiet)
+    area = None
+    if region:
+        area = resolve_area(con, region)
+        say_note(area.note, quiet)
+    hub_path = hub_mod.path(hub)
+
+    if export:
+        done = benchmarks.export(con, occ.code, area.code, export, prof, hub_path if hub_path.exists() else None)
+        if as_json:
+            return render.emit_json(done)
+        if as_csv:
+            return render.emit_csv([{k: v for k, v in done.items() if not isinstance(v, dict)}])
+        render.err_console.print(
+            f"Wrote the rating sheet for {occ.name} ({occ.code}) in {area.name}: {done['rows']} rows → {done['file']}", highlight=False, markup=False,
+        )
+        return None
+    if import_:
+        try:
+            result = benchmarks.import_ratings(con, import_, hub_path, dry_run=dry_run, profile=prof, soc=occ.code, area_code=area.code if area else None)
+        except benchmarks.RatingSheetError as exc:
+            if quiet:
+                problems = [p._asdict() for p in exc.problems]
+                render.emit_json({"imported": False, "problems": problems}) if as_json else render.emit_csv(problems)
+                raise typer.Exit(1) from exc
+            raise
+        if as_json:
+            return render.emit_json(result.to_dict())
+        if as_csv:
+            return render.emit_csv(result.changes or [{k: v for k, v in result.to_dict().items() if not isinstance(v, (list, dict))}])
+        render.console.print(result.summary(), highlight=False, markup=False)
+        return None
+
+    b = build(con, occ.code, prof, area.code if area else None, hub_path if hub_path.exists() else None)
+    if as_json:
+        return render.emit_json({"resolved": [n for n in (occ.note, area and area.note) if n], **b})
+    if as_csv:
+        return render.emit_csv(stamp(_benchmark_rows(b), b))
+    _print_benchmark(b)
+
+
+def _benchmark_rows(b: dict) -> list[dict]:
+    rows = []
+    for e in b["elements"]:
+        row = {
+            "soc": b["occupation"]["occ_code"], "area_code": b["area"]["area_code"] if b["area"] else None,
+            "domain": e["domain"], "element_id": e["element_id"], "element_name": e["element_name"],
+            "onet_importance": e["importance"], "onet_level": e["level"], "level_meaning": e["level_meaning"],
+            "essential": e["essential"], "recommend_suppress": e["recommend_suppress"],
+        }  # fmt: skip
+        if b["area"]:
+            current = [r for r in e["ratings"] if r["current"]]
+            row.update(status=e["status"], region_level=e["region_level"], region_level_meaning=e["region_level_meaning"],
+                       keep_votes=e["keep_votes"], drop_votes=e["drop_votes"], ratings=len(e["ratings"]),
+                       raters="; ".join(f"{r['rater']}" + (f" ({r['organisation']})" if r["organisation"] else "") for r in current))  # fmt: skip
+        rows.append(row)
+    return rows
+
+
+def _print_benchmark(b: dict) -> None:
+    from upward.cli import render
+
+    c = render.console
+    o, a = b["occupation"], b["area"]
+    c.print(
+        f"[bold]{escape(o['occ_title'])}[/] ({o['occ_code']}): essential {' and '.join(b['domains'])} — O*NET importance ≥ {b['essential_importance']:g} of 5"
+        + (f", in {escape(a['area_name'])} ({a['area_code']})" if a else ""),
+        highlight=False,
+    )
+    if a:
+        rows = []
+        for e in b["elements"]:
+            current = [r for r in e["ratings"] if r["current"]]
+            who = ", ".join(f"{r['rater']} ({r['organisation']}) {r['rating']} {str(r['imported_at'])[:10]}" if r["organisation"] else f"{r['rater']} {r['rating']} {str(r['imported_at'])[:10]}" for r in current)
+            rows.append([e["element_name"], e["domain"], _number(e["importance"]), _number(e["level"]), _number(e["region_level"]), e["status"],
+                         e["region_level_meaning"] or e["level_meaning"], who or "—"])  # fmt: skip
+        cols = ["element", "domain", "importance", "O*NET level", "region level", "status", "what the level means", "employer ratings (latest per rater)"]
+        c.print(render.table(f"{len(b['elements'])} elements; {b['ratings']} employer ratings", cols, rows, {2, 3, 4}))
+        if not b["ratings"]:
+            c.print("[dim]No employer ratings for this region yet: export a sheet with --export FILE.xlsx, then --import it.[/]", highlight=False)
+    else:
+        c.print(
+            render.table(
+                f"{len(b['elements'])} essential elements",
+                ["element", "domain", "importance", "level", "what the level means"],
+                [[e["element_name"], e["domain"], _number(e["importance"]), _number(e["level"]), e["level_meaning"] + (" (O*NET: low precision)" if e["recommend_suppress"] else "")]
+                 for e in b["elements"]],
+                {2, 3},
+            )
+        )
+    for note in b["notes"]:
+        c.print(f"[dim]{escape(note)}[/]", highlight=False)
+    c.print(f"[dim]O*NET importance 1–5, level 0–7 with O*NET's level anchors. Profile {b['profile']['name']} ({b['profile']['hash']}), bundle {b['data']['bundle']}.[/]", highlight=False)
