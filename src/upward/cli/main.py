@@ -301,6 +301,7 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOpti
 from upward.cli import jobs as _jobs  # noqa: E402,F401  (registers jobs, quality, compare, profile)
 from upward.cli import programs as _programs  # noqa: E402,F401  (registers programs …)
 from upward.cli import similar as _similar  # noqa: E402,F401  (registers similar)
+from upward.cli import outcomes as _outcomes  # noqa: E402,F401  (registers outcomes, synth)
 from upward.cli import skills as _skills  # noqa: E402,F401  (registers skills, benchmark)
 from upward.cli import paths as _paths  # noqa: E402,F401  (registers paths, feeders)
 

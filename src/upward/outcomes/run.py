@@ -90,8 +90,23 @@ class Lookups:
     tiers: ibis.Table  # t_area, t_soc, tier ('quality' rows only)
 
 
+_LOOKUP_CACHE: dict[tuple, tuple] = {}
+
+
 def lookups(atlas_con, profile) -> Lookups:
-    """The small atlas tables the engine needs, shipped in as in-memory tables."""
+    """The small atlas tables the engine needs, shipped in as in-memory tables (kept per bundle and profile)."""
+    from upward.analysis._rows import releases
+
+    key = (releases(atlas_con)["bundle"], profile.hash)
+    if key not in _LOOKUP_CACHE:
+        _LOOKUP_CACHE.clear()
+        _LOOKUP_CACHE[key] = _lookup_tables(atlas_con, profile)
+    return Lookups(*(ibis.memtable(t) for t in _LOOKUP_CACHE[key]))
+
+
+def _lookup_tables(atlas_con, profile) -> tuple:
+    import pyarrow as pa
+
     from upward.analysis.quality import quality_table
 
     areas = atlas_con.execute(
@@ -109,12 +124,7 @@ def lookups(atlas_con, profile) -> Lookups:
     ).arrow().read_all()
     q = quality_table(atlas_con, profile)
     q = q.loc[q.tier == "quality", ["area_code", "occ_code", "tier"]].rename(columns={"area_code": "t_area", "occ_code": "t_soc"})
-    return Lookups(
-        areas=ibis.memtable(areas),
-        socs=ibis.memtable(socs),
-        living_wage=ibis.memtable(lw),
-        tiers=ibis.memtable(q.reset_index(drop=True)),
-    )
+    return areas, socs, lw, pa.Table.from_pandas(q.reset_index(drop=True), preserve_index=False)
 
 
 def _with_checks(engine: Engine, kind: str, path, mapping, lk: Lookups, key: bytes, numbered: bool):
@@ -220,7 +230,9 @@ def run(
         p = p.drop("person_id").cache()
 
         progress("Computing the mobility threshold over the whole wage file")
-        thresholds = ind.mobility_thresholds(w_all, params).cache()
+        thresholds = ind.mobility_thresholds(w_all, params)
+        if mobility_threshold is None:  # a supplied threshold is a literal table: nothing to compute
+            thresholds = thresholds.cache()
         progress("Computing each exiter's outcomes")
         ex = ind.exiters(p, w, thresholds, lk, params).cache()
         cohort = ind.cohort(p, params)

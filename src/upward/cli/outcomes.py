@@ -1,0 +1,166 @@
+"""`upward outcomes` (indicators over participant and wage records) and `upward synth` (synthetic inputs)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from upward.cli.common import DbOption, ProfileOption, app, connect_atlas, handles_errors
+from upward.errors import UpwardError
+
+FORMATS = ("table", "json", "csv", "parquet")
+SYNTHETIC_NOTE = "SYNTHETIC DATA: these people do not exist (written by `upward synth`); the numbers illustrate the method only."
+
+
+def _atomic(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _flat(records: list[dict], dims: list[str], run: dict) -> list[dict]:
+    return [
+        {"indicator": r["indicator"], **{d: r["group"].get(d, "") for d in dims}, "numerator": r["numerator"],
+         "denominator": r["denominator"], "value": r["value"], "suppressed": r["suppressed"],
+         "profile_name": run["profile"]["name"], "profile_hash": run["profile"]["hash"], "synthetic": run["synthetic"]}
+        for r in records
+    ]
+
+
+def _value(r: dict) -> str:
+    from upward.outcomes.indicators import INDICATORS
+
+    if r["suppressed"]:
+        return "suppressed"
+    if r["value"] is None:
+        return "—"
+    kind = {i.name: i.kind for i in INDICATORS}[r["indicator"]]
+    return f"${r['value']:,.0f}" if kind == "median" else f"{r['value']:.1%}"
+
+
+@app.command()
+@handles_errors
+def outcomes(
+    participants: Annotated[Path, typer.Option("--participants", help="Participants: CSV or Parquet file, a folder of them, or a glob.")],
+    wages: Annotated[Path, typer.Option("--wages", help="UI wage records: CSV or Parquet file, a folder of parts, or a glob.")],
+    exit_from: Annotated[str, typer.Option("--exit-from", help="First exit quarter of the cohort, YYYYQn.")],
+    exit_to: Annotated[str, typer.Option("--exit-to", help="Last exit quarter of the cohort, YYYYQn.")],
+    program_year: Annotated[int | None, typer.Option("--program-year", help="Program year (July–June) for measurable skill gains, e.g. 2023.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Breakdown: one or two of program, area, age_group, sex, race_ethnicity, dislocated_worker, occupation_group, exit_quarter (e.g. sex,age_group), or 'all'.")] = None,
+    profile: ProfileOption = None,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb (default, embedded) or spark.")] = "duckdb",
+    spark_master: Annotated[str | None, typer.Option("--spark-master", help="Spark master URL for a cluster (default: local[2]).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet (parquet needs --out).")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="Write the result to this file (atomically) and the run record beside it (FILE.run.json).")] = None,
+    quarantine: Annotated[Path | None, typer.Option("--quarantine", help="Set bad rows aside in this CSV/Parquet file (identifiers hashed) and go on.")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML or CSV file naming your columns (see docs/outcomes.md).")] = None,
+    mobility_threshold: Annotated[float | None, typer.Option("--mobility-threshold", help="Quarterly earnings that mark the 4th quintile, instead of the wage file's percentile.")] = None,
+    db: DbOption = None,
+):
+    """Outcome indicators (WIOA, Education-to-Workforce, career pathways) over participant and wage records, small cells suppressed."""
+    from upward.cli import render
+    from upward.outcomes.run import run
+    from upward.outcomes.schema import DIMENSIONS
+
+    if fmt not in FORMATS:
+        raise UpwardError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}.")
+    if fmt == "parquet" and out is None:
+        raise UpwardError("--format parquet needs --out FILE.")
+    con = connect_atlas(db)
+    with render.err_console.status("Outcomes: starting…") as status:
+        result = run(
+            participants, wages, exit_from, exit_to, atlas_con=con, program_year=program_year, by=by, profile=profile,
+            engine=engine, spark_master=spark_master, mapping=mapping, quarantine=quarantine, mobility_threshold=mobility_threshold,
+            progress=lambda step: status.update(f"Outcomes: {step}…"),
+        )
+    records, rec = result["records"], result["run"]
+    dims = [d for d in DIMENSIONS if any(d in g for g in rec["by"])]
+    if rec["synthetic"]:
+        render.err_console.print(f"[bold yellow]{SYNTHETIC_NOTE}[/]", highlight=False)
+    if rec["quarantine"]:
+        q = rec["quarantine"]
+        counts = ", ".join(f"{k}: {v['bad_rows']:,} of {v['rows']:,} rows" for k, v in rec["inputs"].items())
+        render.err_console.print(f"Quarantined {q['rows']:,} bad rows to {q['file']} ({counts}).", highlight=False)
+    if out is not None:
+        if fmt in ("json", "table"):
+            _atomic(out, lambda p: p.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+        elif fmt == "csv":
+            import csv
+
+            def write_csv(p):
+                rows = _flat(records, dims, rec)
+                with p.open("w", newline="", encoding="utf-8") as fh:
+                    w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["indicator"], lineterminator="\n")
+                    w.writeheader()
+                    w.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
+
+            _atomic(out, write_csv)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            _atomic(out, lambda p: pq.write_table(pa.Table.from_pylist(_flat(records, dims, rec)), p))
+        sidecar = out.with_name(out.name + ".run.json")
+        _atomic(sidecar, lambda p: p.write_text(json.dumps(rec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+        render.err_console.print(f"Wrote {len(records)} records to {out} and the run record to {sidecar}.", highlight=False)
+        if fmt != "table":
+            return
+    if fmt == "json":
+        return render.emit_json(records)
+    if fmt == "csv":
+        return render.emit_csv(_flat(records, dims, rec))
+    c = render.console
+    title = f"Outcomes of exiters {rec['exit_from']}–{rec['exit_to']}" + (f", program year {rec['program_year']}" if rec["program_year"] else "")
+    c.print(
+        render.table(
+            title + f" (cells under {rec['min_cell']} people suppressed)",
+            ["indicator", *dims, "numerator", "denominator", "value"],
+            [[r["indicator"], *(r["group"].get(d, "all") if r["group"] else "all" for d in dims),
+              render.number(r["numerator"]), render.number(r["denominator"]), _value(r)] for r in records],
+            set(range(1 + len(dims), 4 + len(dims))),
+        )
+    )
+    ex = rec["cohort"]
+    c.print(
+        f"[dim]Exiters in the cohort: {render.number(ex['exiters']) if ex['exiters'] is not None else 'fewer than ' + str(rec['min_cell'])}; "
+        f"left out for PIRL 923 reasons 01–05: {render.number(ex['excluded_exits']) if ex['excluded_exits'] is not None else 'fewer than ' + str(rec['min_cell'])}. "
+        f"Engine {rec['engine']}, {rec['seconds']:.1f} s; profile {rec['profile']['name']} ({rec['profile']['hash']}); "
+        f"identifiers: {rec['hash']['algorithm']} with {rec['hash']['key']}. Bundle {rec['data']['bundle']}.[/]",
+        highlight=False,
+    )
+    if not program_year:
+        c.print("[dim]msg_rate needs --program-year.[/]", highlight=False)
+
+
+@app.command()
+@handles_errors
+def synth(
+    participants: Annotated[int, typer.Option("--participants", min=1, help="How many synthetic participants.")],
+    workers: Annotated[int, typer.Option("--workers", min=0, help="How many synthetic non-participant workers in the wage file.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write participants, wages/ and SYNTHETIC.json into.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed writes the same files.")] = 0,
+    state: Annotated[str, typer.Option("--state", help="State whose OEWS wages and areas the data follows.")] = "TX",
+    fmt: Annotated[str, typer.Option("--format", help="parquet (default) or csv.")] = "parquet",
+    db: DbOption = None,
+):
+    """Write a SYNTHETIC cohort and state-like wage file (labelled synthetic everywhere) for trying and testing `upward outcomes`."""
+    from upward.cli import render
+    from upward.outcomes.synth import generate
+
+    con = connect_atlas(db)
+    with render.err_console.status("Synthetic data: starting…") as status:
+        m = generate(con, out, participants, workers, seed=seed, state=state, fmt=fmt, progress=lambda s: status.update(s + "…"))
+    render.err_console.print(f"[bold yellow]{SYNTHETIC_NOTE}[/]", highlight=False)
+    render.console.print(
+        f"Wrote {m['participants']:,} synthetic participants and {m['wage_rows']:,} synthetic wage records "
+        f"({m['participants'] + m['workers']:,} people, {m['quarters'][0]}–{m['quarters'][1]}, {m['state']}) to {out}; "
+        f"manifest {Path(out) / 'SYNTHETIC.json'}.",
+        highlight=False,
+    )
