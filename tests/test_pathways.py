@@ -238,3 +238,30 @@ def test_feeders_cli(cli):
     assert len(r["feeders"]) == 5 and r["one_step"]["workers"] > 0
     rc, out, _ = cli("feeders", "29-2034", "--region", HOUSTON, "--top", "5")
     assert rc == 0 and "one step away" in out
+
+
+def test_next_steps_are_viable_ranked_by_the_prior(con, profile, model):
+    from upward.analysis.pathways import next_steps
+    from upward.analysis.transitions import prior_scores
+
+    r = next_steps(con, HOUSTON, "41-2011", profile, top=8)
+    steps = r["next_steps"]
+    assert len(steps) == 8 and [s["score"] for s in steps] == sorted((s["score"] for s in steps), reverse=True)
+    i = model.index["41-2011"]
+    for s in steps:
+        assert model.viable()[i, model.index[s["soc"]]] and s["median_wage"] >= 0.95 * r["from"]["median_wage"] - 1
+    # the prior is the documented formula: z(similarity) + employment·z(ln emp) − job_zone_up·climb
+    sim = np.array([[1.0, 0.5, 0.2], [0.5, 1.0, 0.8], [0.2, 0.8, 1.0]])
+    got = prior_scores(sim, np.array([100.0, 1000.0, 10.0]), np.array([1.0, 2.0, 4.0]), {"employment": 1.0, "job_zone_up": 0.5})
+    off = np.array([0.5, 0.2, 0.5, 0.8, 0.2, 0.8])
+    le = np.log([100.0, 1000.0, 10.0])
+    z_emp = (le - le.mean()) / le.std()
+    assert got[0, 1] == pytest.approx((0.5 - off.mean()) / off.std() + z_emp[1] - 0.5 * 1.0)
+    assert got[1, 0] == pytest.approx((0.5 - off.mean()) / off.std() + z_emp[0])  # stepping down: no climb
+    assert np.isnan(got[0, 0])
+
+
+def test_next_cli(cli):
+    rc, out, err = cli("next", "cashiers", "--region", HOUSTON, "--top", "5", "--json")
+    assert rc == 0, err
+    assert len(json.loads(out)["next_steps"]) == 5

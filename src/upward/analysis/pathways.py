@@ -29,7 +29,7 @@ import pandas as pd
 
 from upward.analysis._rows import area_record, plain, releases
 from upward.analysis.mobilize import scored_table
-from upward.analysis.transitions import Transitions, transitions
+from upward.analysis.transitions import Transitions, prior_scores, transitions
 from upward.errors import UpwardError
 from upward.profiles import EDUCATION_LEVELS, Profile
 
@@ -338,5 +338,44 @@ def feeders(con, area_code: str, occ_code: str, profile: Profile, top: int | Non
         "two_steps": {"occupations": len(rows) - len(one), "workers": round(sum(r["employment"] or 0 for r in rows if r["steps"] == 2))},
         "calibration": m.calibration.record(),
         "feeders": rows if top is None else rows[:top],
+        "data": releases(con),
+    }
+
+
+def next_steps(con, area_code: str, occ_code: str, profile: Profile, top: int = 10) -> dict:
+    """Where a person in this job is likeliest to move next in the region, among viable steps.
+
+    Ranked by the transition prior (analysis/transitions.py `prior_scores`: similarity, the
+    destination's employment in the region, job zones climbed), the model checked against observed
+    CPS moves. Each step says whether it pays more (desirable) and whether it leads on to a JTM.
+    """
+    reg = region(con, area_code, profile)
+    m = reg.model
+    titles, _ = _lookups(con, reg)
+    if occ_code not in m.index:
+        raise UpwardError(f"O*NET rates none of the skills of {titles.get(occ_code, occ_code)} ({occ_code}), so no step from it can be judged.",
+                          hint="See `upward atlas info` for which occupations O*NET covers.")
+    i = m.index[occ_code]
+    emp = reg.table.employment.reindex(pd.Index(m.codes)).fillna(0).to_numpy(float)
+    score = prior_scores(m.sim.matrix, emp, m.job_zone_mean, profile.get("pathways.prior"))[i]
+    allowed = np.isfinite(reg.cost_row(i))
+    order = [j for j in np.argsort(-np.where(allowed, np.nan_to_num(score, nan=-np.inf), -np.inf), kind="stable") if allowed[j]][:top]
+    pay, src = reg.pay(i)
+    rows = []
+    for j in order:
+        gain = float(reg.wage[j] / pay - 1)
+        rows.append({
+            "soc": m.codes[j], "title": titles.get(m.codes[j]), "score": round(float(score[j]), 4),
+            "similarity": round(float(m.sim.matrix[i, j]), 4), "viability": m.viability(occ_code, m.codes[j]),
+            "median_wage": round(float(reg.wage[j])), "wage_change": round(gain, 4),
+            "desirable": bool(gain >= profile.get("pathways.min_wage_gain")), "employment": plain(emp[j]),
+            "is_jtm": bool(reg.jtm[j]), "skill_gap": round(float(reg.parts["gap"][i, j]), 3),
+        })
+    return {
+        "area": area_record(con, area_code),
+        "profile": profile.record(),
+        "from": {"soc": occ_code, "title": titles.get(occ_code), "median_wage": round(pay), "wage_source": src},
+        "prior": dict(profile.get("pathways.prior")),
+        "next_steps": rows,
         "data": releases(con),
     }

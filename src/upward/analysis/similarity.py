@@ -101,65 +101,61 @@ def calibrate(con, sim: Similarity, group: str = "broad", sd: float = 1.0) -> Ca
     return Calibration(group, int(values.size), mean, std, mean - sd * std, mean)
 
 
-def _rated(con):
-    rows = con.execute(
-        f"""select occ_code, domain, element_id,
-                   max(value) filter (where scale_id = 'LV') * (max(value) filter (where scale_id = 'IM') - 1) / 4 as v,
-                   any_value(onet_release) as release
-            from descriptors where domain in {RATED}
-            group by occ_code, domain, element_id"""
-    ).fetchall()
-    return rows
+def _columns(con, sql: str) -> dict[str, np.ndarray]:
+    """A query's result as numpy columns (no Python loop over rows)."""
+    return con.execute(sql).fetchnumpy()
 
 
-def _matrix(pairs, codes_index: dict[str, int], n: int) -> np.ndarray:
-    """occupation × element matrix from (occ, element, value) triples; occupations not listed stay 0."""
-    elements = sorted({p[1] for p in pairs})
-    pos = {e: j for j, e in enumerate(elements)}
-    m = np.zeros((n, len(elements)))
-    for occ, element, value in pairs:
-        if occ in codes_index:
-            m[codes_index[occ], pos[element]] = value
-    return m
+def _matrix(occ: np.ndarray, element: np.ndarray, value: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """occupation × element matrix (float32) and the element ids; occupations not listed stay 0."""
+    elements, col = np.unique(element.astype(str), return_inverse=True)
+    row = np.searchsorted(codes, occ.astype(str))
+    keep = (row < len(codes)) & (codes[np.minimum(row, len(codes) - 1)] == occ.astype(str))
+    m = np.zeros((len(codes), len(elements)), dtype=np.float32)
+    m[row[keep], col[keep]] = value[keep]
+    return m, elements
 
 
-def _cosine(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairwise cosine over rows; rows with no evidence (all zero or NaN) are marked absent."""
-    x = np.nan_to_num(m)
+def _cosine(m: np.ndarray) -> np.ndarray:
+    """Pairwise cosine over rows, NaN for any pair where a row has no evidence (all zero or NaN)."""
+    x = np.nan_to_num(m).astype(np.float32)
     norm = np.linalg.norm(x, axis=1)
     present = norm > 0
     norm[~present] = 1.0
     unit = x / norm[:, None]
-    return unit @ unit.T, present
+    cos = (unit @ unit.T).astype(np.float64)
+    np.clip(cos, -1.0, 1.0, out=cos)
+    cos[~present, :] = np.nan
+    cos[:, ~present] = np.nan
+    return cos
 
 
 def _facet_cosines(con) -> tuple[list[str], dict[str, np.ndarray]]:
-    rated = _rated(con)
-    codes = sorted({r[0] for r in rated})
-    index = {c: i for i, c in enumerate(codes)}
-    n = len(codes)
+    rated = _columns(
+        con,
+        f"""select occ_code, domain, element_id,
+                   coalesce(max(value) filter (where scale_id = 'LV') * (max(value) filter (where scale_id = 'IM') - 1) / 4, 'NaN'::double) as v,
+                   any_value(onet_release) = '30' as basic_only
+            from descriptors where domain in {RATED}
+            group by occ_code, domain, element_id""",
+    )
+    codes = np.unique(rated["occ_code"].astype(str))
     out = {}
     for domain in RATED:
-        rows = [(o, e, v if v is not None else np.nan) for o, d, e, v, _ in rated if d == domain]
-        m = _matrix(rows, index, n)
-        cos, present = _cosine(m)
+        sel = rated["domain"] == domain
+        m, elements = _matrix(rated["occ_code"][sel], rated["element_id"][sel], rated["v"][sel], codes)
+        cos = _cosine(m)
         if domain == "skills":
-            partial = np.zeros(n, dtype=bool)
-            for o, d, _, _, release in rated:
-                if d == "skills" and release == "30":
-                    partial[index[o]] = True
-            elements = sorted({r[1] for r in rows})
-            basic = np.array([e.startswith(BASIC_SKILL_PREFIX) for e in elements])
-            basic_cos, _ = _cosine(m[:, basic])
-            cos = np.where(partial[:, None] | partial[None, :], basic_cos, cos)
-        out[domain] = np.where(present[:, None] & present[None, :], cos, np.nan)
+            partial = np.isin(codes, rated["occ_code"][sel & rated["basic_only"]].astype(str))
+            basic = np.char.startswith(elements.astype(str), BASIC_SKILL_PREFIX)
+            cos = np.where(partial[:, None] | partial[None, :], _cosine(m[:, basic]), cos)
+        out[domain] = cos
     for facet in SETS:
-        rows = [(o, e, 1.0) for o, e in con.execute(_SET_SQL[facet]).fetchall()]
-        cos, present = _cosine(_matrix(rows, index, n))
-        out[facet] = np.where(present[:, None] & present[None, :], cos, np.nan)
-    cos, present = _cosine(_matrix(con.execute(_INDUSTRY_SQL).fetchall(), index, n))
-    out["industries"] = np.where(present[:, None] & present[None, :], cos, np.nan)
-    return codes, out
+        cols = list(_columns(con, _SET_SQL[facet]).values())
+        out[facet] = _cosine(_matrix(cols[0], cols[1], np.ones(len(cols[0])), codes)[0])
+    staffing = _columns(con, _INDUSTRY_SQL)
+    out["industries"] = _cosine(_matrix(staffing["occ_code"], staffing["industry_code"], staffing["tot_emp"], codes)[0])
+    return list(codes), out
 
 
 def similarity(con, weights: dict[str, float]) -> Similarity:

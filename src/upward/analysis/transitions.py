@@ -102,15 +102,23 @@ class Transitions:
 
     def prior(self, employment: np.ndarray, cfg: dict) -> np.ndarray:
         """Where people go next, as a score matrix (higher = likelier); `employment` per code."""
-        s = self.sim.matrix
-        off = ~np.eye(len(s), dtype=bool) & ~np.isnan(s)
-        z = (s - s[off].mean()) / s[off].std()
-        log_emp = np.log(np.maximum(np.nan_to_num(employment), 1.0))
-        z_emp = (log_emp - log_emp.mean()) / (log_emp.std() or 1.0)
-        jz = self.job_zone_mean[None, :] - self.job_zone_mean[:, None]
-        climb = np.nan_to_num(np.maximum(jz, 0.0))
-        score = z + cfg["employment"] * z_emp[None, :] - cfg["job_zone_up"] * climb
-        return np.where(off, score, np.nan)
+        return prior_scores(self.sim.matrix, employment, self.job_zone_mean, cfg)
+
+
+def prior_scores(sim: np.ndarray, employment: np.ndarray, job_zone: np.ndarray, cfg: dict) -> np.ndarray:
+    """z(similarity) + employment × z(ln destination employment) − job_zone_up × job zones climbed.
+
+    Standardizing puts similarity and size on one scale, so the profile's `employment` weight
+    reads as "how many standard deviations of likeness one deviation of size is worth". A gravity
+    model of moves (size pulls, distance repels) in the form the CPS benchmark checks.
+    """
+    off = ~np.eye(len(sim), dtype=bool) & ~np.isnan(sim)
+    z = (sim - sim[off].mean()) / sim[off].std()
+    log_emp = np.log(np.maximum(np.nan_to_num(employment), 1.0))
+    z_emp = (log_emp - log_emp.mean()) / (log_emp.std() or 1.0)
+    climb = np.nan_to_num(np.maximum(job_zone[None, :] - job_zone[:, None], 0.0))
+    score = z + cfg["employment"] * z_emp[None, :] - cfg["job_zone_up"] * climb
+    return np.where(off, score, np.nan)
 
 
 def _gap_inputs(con, sim: Similarity):
@@ -131,23 +139,26 @@ def _gap_inputs(con, sim: Similarity):
     return elements, level, importance
 
 
-def gap_matrix(level: np.ndarray, importance: np.ndarray, block: int = 128) -> np.ndarray:
-    """A → B skill gap for every ordered pair, over the elements both rate (NaN if none)."""
+def gap_matrix(level: np.ndarray, importance: np.ndarray, block: int = 96) -> np.ndarray:
+    """A → B skill gap for every ordered pair, over the elements both rate (NaN if none).
+
+    B's weights are zero where B rates nothing, and an element A does not rate is given a level
+    no requirement exceeds, so it adds to neither sum: the denominator is then one matrix product.
+    """
     n = level.shape[0]
     rated = ~np.isnan(level)
-    lv = np.nan_to_num(level)
-    w = np.nan_to_num((importance - 1) / 4)
-    out = np.full((n, n), np.nan)
+    w = np.where(rated, np.nan_to_num((importance - 1) / 4), 0.0).astype(np.float32)
+    need = np.nan_to_num(level).astype(np.float32)
+    have = np.where(rated, level, np.inf).astype(np.float32)
+    den = rated.astype(np.float32) @ w.T  # a × b: B's weights over the elements A rates
+    num = np.empty((n, n), dtype=np.float32)
     for start in range(0, n, block):
         a = slice(start, min(start + block, n))
-        both = rated[a, None, :] & rated[None, :, :]  # a × b × e
-        short = np.maximum(lv[None, :, :] - lv[a, None, :], 0.0)
-        wb = np.where(both, w[None, :, :], 0.0)
-        num = (wb * short).sum(axis=2)
-        den = wb.sum(axis=2)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[a] = np.where(den > 0, num / den, np.nan)
-    return out
+        short = need[None, :, :] - have[a, None, :]  # a × b × e
+        np.maximum(short, 0.0, out=short)
+        num[a] = np.einsum("abe,be->ab", short, w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num.astype(np.float64) / den, np.nan)
 
 
 def transitions(con, profile: Profile) -> Transitions:

@@ -137,3 +137,44 @@ def feeders(
             {2, 3, 4},
         )
     )
+
+
+@app.command("next")
+@handles_errors
+def next_(
+    soc: Annotated[str, typer.Argument(help="The occupation the person holds (code or title).")],
+    region: RegionOption,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many next steps.")] = 10,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+):
+    """Likeliest viable next jobs from an occupation in the region (the transition model checked on CPS moves)."""
+    from upward import profiles
+    from upward.analysis.pathways import next_steps
+    from upward.atlas.lookup import resolve_occupation
+    from upward.cli import render
+
+    check_formats(as_json, as_csv)
+    quiet = as_json or as_csv
+    prof = profiles.load(profile)
+    con, area = atlas_and_area(db, region, quiet)
+    occ = resolve_occupation(con, soc)
+    say_note(occ.note, quiet)
+    r = next_steps(con, area.code, occ.code, prof, top)
+    if as_json:
+        return render.emit_json(r)
+    if as_csv:
+        return render.emit_csv(stamp(r["next_steps"], r))
+    f = r["from"]
+    render.console.print(
+        render.table(
+            f"Next steps from {escape(f['title'])} ({f['soc']}, {render.money(f['median_wage'])}) in {escape(area.name)}, likeliest first",
+            ["SOC", "occupation", "median", "pay", "similarity", "skill gap", "JTM"],
+            [[s["soc"], escape(s["title"] or "—"), render.money(s["median_wage"]), _pct(s["wage_change"]),
+              f"{s['similarity']:.2f} {s['viability'].replace('highly viable', 'high')}", f"{s['skill_gap']:.2f}", "yes" if s["is_jtm"] else ""]
+             for s in r["next_steps"]],
+            {2, 3, 5},
+        )
+    )
