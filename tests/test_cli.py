@@ -111,6 +111,25 @@ def test_occupation_in_region(cli):
     }
     imps = [s["importance"] for s in p["skills"]]
     assert len(imps) == 10 and imps == sorted(imps, reverse=True)
+    assert p["abilities"][0]["onet_release"] == "30" and p["work_activities"][0]["element"] == "Assisting and Caring for Others"
+
+
+def test_occupation_profile_carries_the_onet_sets(cli):
+    """Technology and detailed work activities: the union over the O*NET-SOC codes of 29-1141, as in the raw files."""
+    import pandas as pd
+
+    from tests.conftest import SHARED_DATA
+
+    rc, out, _ = cli("occupation", "29-1141", "--top", "5", "--json")
+    p = json.loads(out)
+    raw = pd.read_csv(SHARED_DATA / "onet/29.3/Technology Skills.txt", sep="\t", dtype=str)
+    nurse = raw[raw["O*NET-SOC Code"].str.startswith("29-1141.")]
+    assert rc == 0 and p["technology_count"] == nurse["Example"].nunique()
+    hot = set(nurse.loc[nurse["Hot Technology"] == "Y", "Example"])
+    assert p["technology"][0]["example"] in hot and len(p["technology"]) == 5
+    assert p["detailed_work_activities"][0]["dwa_title"] == "Collaborate with healthcare professionals to plan or provide treatment."
+    tasks = [d["tasks"] for d in p["detailed_work_activities"]]
+    assert tasks == sorted(tasks, reverse=True) and p["detailed_work_activities_count"] >= len(tasks)
 
 
 @pytest.mark.parametrize(

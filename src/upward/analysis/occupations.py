@@ -29,6 +29,32 @@ def top_descriptors(con, occ_code: str, domain: str, limit: int = 10) -> list[di
     )
 
 
+def work_sets(con, occ_code: str, limit: int = 10) -> dict:
+    """The two O*NET sets the similarity compares: detailed work activities (most tasks first) and
+    technology (in demand in postings, then hot, then listed for most specialties), rolled up over the occupation's O*NET-SOC codes."""
+    dwas = records(
+        con,
+        """select t.dwa_id, any_value(r.dwa_title) as dwa_title, count(distinct t.task_id) as tasks
+           from onet_task_dwas t join soc_map m on m.system = 'onet' and m.code = t.onetsoc_code
+           left join onet_dwa_reference r using (dwa_id)
+           where m.occ_code = ? group by t.dwa_id order by tasks desc, t.dwa_id""",
+        [occ_code],
+    )
+    tech = records(
+        con,
+        """select t.example, any_value(t.commodity_title) as commodity, bool_or(t.hot_technology) as hot_technology,
+                  bool_or(t.in_demand) as in_demand, count(distinct t.onetsoc_code) as onet_codes
+           from onet_technology_skills t join soc_map m on m.system = 'onet' and m.code = t.onetsoc_code
+           where m.occ_code = ? group by t.example
+           order by in_demand desc, hot_technology desc, onet_codes desc, t.example""",
+        [occ_code],
+    )
+    return {
+        "detailed_work_activities": dwas[:limit], "detailed_work_activities_count": len(dwas),
+        "technology": tech[:limit], "technology_count": len(tech),
+    }
+
+
 def occupation_profile(con, occ_code: str, area_code: str = NATIONAL, top: int = 10) -> dict:
     occ = record(
         con,
@@ -82,5 +108,8 @@ def occupation_profile(con, occ_code: str, area_code: str = NATIONAL, top: int =
         "top_coded_at_least": top_code_bounds(con),
         "skills": top_descriptors(con, occ_code, "skills", top),
         "knowledge": top_descriptors(con, occ_code, "knowledge", top),
+        "abilities": top_descriptors(con, occ_code, "abilities", top),
+        "work_activities": top_descriptors(con, occ_code, "work_activities", top),
+        **work_sets(con, occ_code, top),
         "data": releases(con),
     }

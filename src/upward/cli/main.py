@@ -160,10 +160,14 @@ def _occupation_rows(p: dict) -> list[dict]:
     for section in ("wages", "wages_national", "projections_national", "education"):
         for k, v in (p[section] or {}).items():
             rows.append({**base, "section": section, "item": k, "measure": "", "value": v})
-    for section in ("skills", "knowledge"):
+    for section in ("skills", "knowledge", "abilities", "work_activities"):
         for d in p[section]:
             for m in ("importance", "level"):
                 rows.append({**base, "section": section, "item": d["element"], "measure": m, "value": d[m]})
+    for d in p["detailed_work_activities"]:
+        rows.append({**base, "section": "detailed_work_activities", "item": d["dwa_title"], "measure": "tasks", "value": d["tasks"]})
+    for d in p["technology"]:
+        rows.append({**base, "section": "technology", "item": d["example"], "measure": "hot_technology", "value": d["hot_technology"]})
     return rows
 
 
@@ -221,6 +225,12 @@ def _print_occupation(p: dict) -> None:
                     {1, 2},
                 )
             )
+    if p["detailed_work_activities"]:
+        c.print(f"[bold]Detailed work activities[/] ({p['detailed_work_activities_count']}, most tasks first): "
+                + "; ".join(d["dwa_title"] for d in p["detailed_work_activities"][:5]), highlight=False)
+    if p["technology"]:
+        c.print(f"[bold]Technology[/] ({p['technology_count']}, in-demand and hot first): "
+                + ", ".join(d["example"] + (" (hot)" if d["hot_technology"] else "") for d in p["technology"][:8]), highlight=False)
     c.print(f"[dim]Data: BLS OEWS {p['data']['releases']['bls_oews']}; O*NET 29.3/30; BLS Projections 2024–34. Bundle {p['data']['bundle']}.[/]", highlight=False)
 
 
