@@ -21,3 +21,21 @@ upward_venv() {
   fi
   rm -f "$log"
 }
+
+# Debian packages Upward needs beyond Python: pango for PDF reports (weasyprint), and for the test
+# suite Chromium (browser tests, driven by playwright with executable_path) and poppler-utils
+# (pdftoppm renders report pages). Installed only when missing; needs root or sudo.
+upward_system_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]} …" >&2
+  if ! { $sudo apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo apt-get install -y -q "${missing[@]}" >/dev/null; }; }; then
+    echo "Could not install ${missing[*]} with apt-get; install them and run again." >&2
+    return 1
+  fi
+}
