@@ -73,6 +73,14 @@ class Engine:
     def hmac(self, value: ibis.StringValue, key: bytes) -> ibis.StringValue:
         raise NotImplementedError
 
+    def put(self, table, stem: str = "lookup") -> ibis.Table:
+        """A small Arrow table into the engine (a temporary table or view), bound to this backend."""
+        raise NotImplementedError
+
+    def materialize(self, expr: ibis.Table) -> ibis.Table:
+        """Compute once and keep inside the engine; later expressions read the result, not its recipe."""
+        return expr.cache()
+
     def close(self) -> None:
         pass
 
@@ -102,6 +110,9 @@ class DuckDBEngine(Engine):
         name = self._name("src")
         self.con.raw_sql(f"create or replace temp view {name} as {body}")
         return self.con.table(name)
+
+    def put(self, table, stem: str = "lookup") -> ibis.Table:
+        return self.con.create_table(self._name(stem), table, temp=True)
 
     def hmac(self, value: ibis.StringValue, key: bytes) -> ibis.StringValue:
         """HMAC-SHA256 in SQL: sha256(K⊕opad ‖ sha256(K⊕ipad ‖ m)), exact, vectorised by DuckDB.
@@ -150,6 +161,19 @@ class SparkEngine(Engine):
             for p in parts[1:]:
                 df = df.unionByName(p, allowMissingColumns=True)
         name = self._name("src")
+        df.createOrReplaceTempView(name)
+        return self.con.table(name)
+
+    def put(self, table, stem: str = "lookup") -> ibis.Table:
+        name = self._name(stem)
+        self.session.createDataFrame(table.to_pandas()).createOrReplaceTempView(name)
+        return self.con.table(name)
+
+    def materialize(self, expr: ibis.Table) -> ibis.Table:
+        """A local checkpoint: the data stays in the executors and the lineage is cut, so plans built on
+        plans (the suppression rounds) do not grow with every step, as views over cached views would."""
+        df = self.session.sql(self.con.compile(expr)).localCheckpoint(eager=True)
+        name = self._name("m")
         df.createOrReplaceTempView(name)
         return self.con.table(name)
 

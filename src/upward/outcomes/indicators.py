@@ -144,8 +144,10 @@ def wage_quarters(w: ibis.Table, c: ibis.Table) -> ibis.Table:
 def mobility_thresholds(w_all: ibis.Table, params: Params) -> ibis.Table:
     """Per quarter (exit quarter + 4 of the cohort): the percentile of positive earnings per person over the whole file."""
     qs = list(range(params.exit_from + 4, params.exit_to + 5))
-    if params.mobility_threshold is not None:
-        return ibis.memtable({"q4": qs, "threshold": [float(params.mobility_threshold)] * len(qs)})
+    if params.mobility_threshold is not None:  # a literal table the caller puts into the engine
+        import pyarrow as pa
+
+        return pa.table({"q4": pa.array(qs, pa.int32()), "threshold": [float(params.mobility_threshold)] * len(qs)})
     f = w_all.filter(w_all.q.isin(qs))
     per = f.group_by(["person_id", "q"]).aggregate(total=f.wages.sum())
     per = per.filter(per.total > 0)
@@ -232,7 +234,8 @@ DIM_COLUMN = {
 }
 
 
-def aggregate(t: ibis.Table, ms: dict[str, tuple], groupings: list[tuple[str, ...]], dims: list[str]) -> list[ibis.Table]:
+def aggregate(t: ibis.Table, ms: dict[str, tuple], groupings: list[tuple[str, ...]], dims: list[str],
+              materialize=lambda a: a.cache()) -> list[ibis.Table]:
     """Long rows (indicator, grouping, one column per dimension, numerator, denominator, value) per grouping."""
     out = []
     for g in groupings:
@@ -242,10 +245,11 @@ def aggregate(t: ibis.Table, ms: dict[str, tuple], groupings: list[tuple[str, ..
             if kind == "rate":
                 metrics[f"n{i}"] = (num & den).cast(dt.int64).sum()
             else:
-                metrics[f"v{i}"] = val.cast(dt.float64).median(where=den)
+                # nulls are ignored by the median; ibis' `where=` would make Spark's percentage non-constant
+                metrics[f"v{i}"] = ibis.ifelse(den, val.cast(dt.float64), ibis.null(dt.float64)).median()
         keyed = t.mutate(**{d: t[DIM_COLUMN[d]].fill_null(UNKNOWN) for d in g})
         agg = keyed.group_by(list(g)).aggregate(**metrics) if g else keyed.aggregate(**metrics)
-        agg = agg.cache()
+        agg = materialize(agg)
         for i, (name, (kind, *_)) in enumerate(ms.items()):
             den = agg[f"d{i}"]
             if kind == "rate":

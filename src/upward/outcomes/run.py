@@ -93,15 +93,18 @@ class Lookups:
 _LOOKUP_CACHE: dict[tuple, tuple] = {}
 
 
-def lookups(atlas_con, profile) -> Lookups:
+def lookups(atlas_con, profile, engine: Engine) -> Lookups:
     """The small atlas tables the engine needs, shipped in as in-memory tables (kept per bundle and profile)."""
     from upward.analysis._rows import releases
 
-    key = (releases(atlas_con)["bundle"], profile.hash)
+    # the tiers depend on the living-wage, quality and input settings only, not on [outcomes]
+    relevant = {k: profile.data.get(k) for k in ("living_wage", "quality", "inputs", "scoring", "education", "similarity")}
+    key = (releases(atlas_con)["bundle"], json.dumps(relevant, sort_keys=True))
     if key not in _LOOKUP_CACHE:
-        _LOOKUP_CACHE.clear()
+        if len(_LOOKUP_CACHE) >= 4:
+            _LOOKUP_CACHE.pop(next(iter(_LOOKUP_CACHE)))
         _LOOKUP_CACHE[key] = _lookup_tables(atlas_con, profile)
-    return Lookups(*(ibis.memtable(t) for t in _LOOKUP_CACHE[key]))
+    return Lookups(*(engine.put(t) for t in _LOOKUP_CACHE[key]))
 
 
 def _lookup_tables(atlas_con, profile) -> tuple:
@@ -195,16 +198,16 @@ def run(
     progress("Fingerprinting the inputs")
     inputs = {"participants": {"files": fingerprint(p_files)}, "wages": {"files": fingerprint(w_files)}}
     progress("Reading the atlas (areas, living wages, quality tiers)")
-    lk = lookups(atlas_con, prof)
     eng = connect(engine, spark_master=spark_master, threads=threads)
     try:
+        lk = lookups(atlas_con, prof, eng)
         clean: dict[str, ibis.Table] = {}
         bad_parts = []
         for kind, path in (("participants", participants), ("wages", wages)):
             progress(f"Checking the {kind} file in the engine")
             t, checks = _with_checks(eng, kind, path, maps, lk, key, numbered=False)
             if kind == "participants":
-                t = t.cache()  # the keyed hash is computed once
+                t = eng.materialize(t)  # the keyed hash is computed once
                 checks = [load.Check(c.field, c.reason, t[c.expr.get_name()]) for c in checks]
             rows, n_bad, problems = load.count_problems(t, checks)
             inputs[kind].update(rows=rows, bad_rows=n_bad, problems=[{"field": f, "reason": r, "rows": n} for f, r, n in problems])
@@ -227,26 +230,25 @@ def run(
         idmap = p.select("person_id", "pid").distinct()
         w_all = clean["wages"]
         w = w_all.join(idmap, "person_id").select("pid", "q", "wages", "soc")
-        p = p.drop("person_id").cache()
+        p = eng.materialize(p.drop("person_id"))
 
         progress("Computing the mobility threshold over the whole wage file")
         thresholds = ind.mobility_thresholds(w_all, params)
-        if mobility_threshold is None:  # a supplied threshold is a literal table: nothing to compute
-            thresholds = thresholds.cache()
+        thresholds = eng.put(thresholds) if mobility_threshold is not None else eng.materialize(thresholds)
         progress("Computing each exiter's outcomes")
-        ex = ind.exiters(p, w, thresholds, lk, params).cache()
+        ex = eng.materialize(ind.exiters(p, w, thresholds, lk, params))
         cohort = ind.cohort(p, params)
         counts = cohort.aggregate(exiters=cohort.count(), excluded=cohort.excluded.cast(dt.int64).sum()).to_pyarrow().to_pylist()[0]
 
         progress("Aggregating the indicators and their breakdowns")
-        parts = ind.aggregate(ex, ind.measures(ex, params), groupings, dims)
+        parts = ind.aggregate(ex, ind.measures(ex, params), groupings, dims, eng.materialize)
         py = ind.program_year_participants(p, params)
         if py is not None:
-            py = py.cache()
-            parts += ind.aggregate(py, ind.msg_measures(py), groupings, dims)
+            py = eng.materialize(py)
+            parts += ind.aggregate(py, ind.msg_measures(py), groupings, dims, eng.materialize)
         long = ibis.union(*parts)
         progress("Suppressing small cells (primary and complementary)")
-        result, rounds = suppress(long, groupings, dims, min_cell)
+        result, rounds = suppress(long, groupings, dims, min_cell, materialize=eng.materialize)
         order = {n: i for i, n in enumerate(ind.NAMES)}
         gorder = {",".join(g): i for i, g in enumerate(groupings)}
         rows = result.to_pyarrow().to_pylist()

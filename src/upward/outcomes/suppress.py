@@ -53,14 +53,17 @@ def memberships(r: ibis.Table, groupings: list[tuple[str, ...]], dims: list[str]
     return ibis.union(*parts)
 
 
-def suppress(r: ibis.Table, groupings: list[tuple[str, ...]], dims: list[str], min_cell: int, max_rounds: int = 100) -> tuple[ibis.Table, int]:
-    """The long result table with `suppressed` set and the numbers of suppressed cells nulled; and the rounds taken."""
-    r = r.mutate(cell=_cell(r, dims)).cache()
-    state = r.select("indicator", "cell", "denominator", sup=(r.denominator < min_cell).fill_null(True)).cache()
+def suppress(r: ibis.Table, groupings: list[tuple[str, ...]], dims: list[str], min_cell: int, max_rounds: int = 100,
+             materialize=lambda t: t.cache()) -> tuple[ibis.Table, int]:
+    """The long result table with `suppressed` set and the numbers of suppressed cells nulled; and the rounds taken.
+
+    `materialize` keeps an intermediate table inside the engine (the engine's own method)."""
+    r = materialize(r.mutate(cell=_cell(r, dims)))
+    state = materialize(r.select("indicator", "cell", "denominator", sup=(r.denominator < min_cell).fill_null(True)))
     m = memberships(r, groupings, dims)
     rounds = 0
     if m is not None:
-        m = m.cache()
+        m = materialize(m)
         while rounds < max_rounds:
             rounds += 1
             j = m.join(state, ["indicator", "cell"])
@@ -74,12 +77,12 @@ def suppress(r: ibis.Table, groupings: list[tuple[str, ...]], dims: list[str], m
             )
             pick = cand.mutate(rank=ibis.row_number().over(win))
             pick = pick.filter(pick["rank"] == 0).select("indicator", "cell").distinct()
-            pick = pick.cache()
+            pick = materialize(pick)
             if pick.count().to_pyarrow().as_py() == 0:
                 break
             marked = pick.mutate(new=ibis.literal(True))
             nxt = state.left_join(marked, ["indicator", "cell"])
-            state = nxt.select("indicator", "cell", "denominator", sup=nxt.sup | nxt.new.fill_null(False)).cache()
+            state = materialize(nxt.select("indicator", "cell", "denominator", sup=nxt.sup | nxt.new.fill_null(False)))
     out = r.join(state.select("indicator", "cell", "sup"), ["indicator", "cell"])
     hide = out.sup
     return (
