@@ -314,6 +314,8 @@ from upward.cli import similar as _similar  # noqa: E402,F401  (registers simila
 from upward.cli import outcomes as _outcomes  # noqa: E402,F401  (registers outcomes, synth)
 from upward.cli import skills as _skills  # noqa: E402,F401  (registers skills, benchmark)
 from upward.cli import paths as _paths  # noqa: E402,F401  (registers paths, feeders)
+from upward.cli import report as _report  # noqa: E402,F401  (registers report, export)
+from upward.cli import serve as _serve  # noqa: E402,F401  (registers serve, runs)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m upward`

@@ -1,15 +1,16 @@
 """The hub: the writable database where a region keeps what it imports itself — its program
-inventory, and its employers' ratings of skill benchmarks.
+inventory, its employers' ratings of skill benchmarks, and its outcome runs.
 
 The public seed (IPEDS, Scorecard, ETPL) lives in the read-only atlas; the hub is a separate
 DuckDB file: `--hub PATH`, else `$UPWARD_HUB`, else `hub.duckdb` in the user data directory
 (`path()`). It is created on first import (and only when that import succeeds); reading a hub
 that does not exist yet reads an empty one.
 
-Schema (version 3; `hub_meta` holds `kind = 'upward-hub'` and `schema_version`). Version 1 had
-no programs.populations_served, version 2 no benchmark tables: an older hub is read as it is
-(populations blank, no ratings) and upgraded in place by the next import of either kind, inside
-that import's transaction (1 → 3 in one step); a newer version is refused.
+Schema (version 4; `hub_meta` holds `kind = 'upward-hub'` and `schema_version`). Version 1 had
+no programs.populations_served, version 2 no benchmark tables, version 3 no outcome runs: an
+older hub is read as it is (populations blank, no ratings, no runs) and upgraded in place by the
+next write of any kind, inside that write's transaction (1 → 4 in one step); a newer version is
+refused.
 
     imports      import_id INTEGER PK, file (absolute path), sha256 (of the file's bytes), who,
                  at TIMESTAMP (UTC), rows (programs in the file), status 'active'|'rolled_back',
@@ -31,6 +32,12 @@ that import's transaction (1 → 3 in one step); a newer version is refused.
                  element_id, element_name, rating ('agree'|'raise'|'lower'|'add'|'remove'),
                  proposed_level (O*NET level 0–7), onet_importance, onet_level (O*NET's values at
                  import), rater, organisation, comment
+    outcome_runs run_id INTEGER PK, who, at TIMESTAMP (UTC), started, engine, synthetic,
+                 exit_from, exit_to, program_year, groupings (JSON), min_cell, profile_name,
+                 profile_hash, bundle, inputs_sha256, records, run (JSON run record)
+    outcome_records  run_id, seq, indicator, grouping ('' or 'sex' or 'sex,age_group'),
+                 group_json, numerator, denominator, value, suppressed — only suppressed
+                 indicator records: never a participant row or identifier
 
 Rows are never deleted or overwritten: each import appends rows tagged with its import_id. The
 views `current_providers` (key provider_id), `current_programs` (program_id),
@@ -45,7 +52,8 @@ it was the latest import — and nothing is lost.
 Benchmark ratings are appended the same way and never overwritten: a rater's later rating of an
 element supersedes their earlier one in the benchmark rule (upward.analysis.skills) while both
 stay in the hub with who imported them and when. Their API is `upward.hub.benchmarks` (`export`,
-`import_ratings`, `ratings`); the sheet and the rules are documented in docs/skills.md.
+`import_ratings`, `ratings`); the sheet and the rules are documented in docs/skills.md. Outcome
+runs: `upward.hub.runs` (`save_run`, `list_runs`, `get_run`).
 
 API: `path`, `template`, `read_inventory`, `validate`, `import_file`, `history`, `rollback`,
 `inventory`. The template and the rules are documented in docs/programs-import.md. (Test and

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from upward.errors import UpwardError
 
-SCHEMA_VERSION = "3"
-#: Versions this code reads; an older one is upgraded in place by the next import (`upgrade`).
+SCHEMA_VERSION = "4"
+#: Versions this code reads; an older one is upgraded in place by the next write (`upgrade`).
 #: 1 → 2: programs.populations_served added. 2 → 3: benchmark_imports and benchmark_ratings
-#: (employer ratings of skill benchmarks, upward.hub.benchmarks) added.
-READABLE_VERSIONS = ("1", "2", "3")
+#: (employer ratings of skill benchmarks, upward.hub.benchmarks) added. 3 → 4: outcome_runs and
+#: outcome_records (suppressed outcome indicators, upward.hub.runs) added.
+READABLE_VERSIONS = ("1", "2", "3", "4")
 
 #: One statement per table, in dependency order. Rows are only ever inserted; `imports` rows are
 #: the one thing updated (status, rolled_back_at, rolled_back_by) by a rollback.
@@ -109,10 +110,45 @@ TABLES = {
             organisation varchar,
             comment varchar
         )""",
+    # Outcome runs (schema 4): only the already-suppressed indicator records of a run and what it
+    # was run on (inputs' names, sizes and sha256, engine, profile, exit window). Never a
+    # participant row or identifier. Only ever appended.
+    "outcome_runs": """
+        create table outcome_runs (
+            run_id integer primary key,
+            who varchar not null,             -- who saved it (the user, or the API caller's name)
+            "at" timestamp not null,          -- UTC, when it was saved
+            started timestamp,                -- UTC, when the run started
+            engine varchar not null,          -- duckdb | spark
+            synthetic boolean not null,       -- every input written by `upward synth`
+            exit_from varchar not null,       -- YYYYQn
+            exit_to varchar not null,
+            program_year integer,
+            groupings varchar not null,       -- JSON: the breakdowns computed, e.g. [[], ["sex"]]
+            min_cell integer not null,        -- cells under this many people were suppressed
+            profile_name varchar not null,
+            profile_hash varchar not null,
+            bundle varchar,                   -- the atlas bundle the lookups came from
+            inputs_sha256 varchar not null,   -- sha256 over the input files' sha256 (the same inputs, the same value)
+            records integer not null,
+            run varchar not null              -- JSON: the run record (no identifier, no file path)
+        )""",
+    "outcome_records": """
+        create table outcome_records (
+            run_id integer not null,
+            seq integer not null,             -- the record's place in the run, from 1
+            indicator varchar not null,
+            grouping varchar not null,        -- '' overall, else the dimensions: 'sex' or 'sex,age_group'
+            group_json varchar not null,      -- JSON object: dimension → value
+            numerator bigint,
+            denominator bigint,
+            value double,
+            suppressed boolean not null       -- numerator, denominator and value are then null
+        )""",
 }
 
 #: Tables each schema version added after version 1 (`upgrade` creates the missing ones).
-ADDED_IN = {"3": ("benchmark_imports", "benchmark_ratings")}
+ADDED_IN = {"3": ("benchmark_imports", "benchmark_ratings"), "4": ("outcome_runs", "outcome_records")}
 
 #: The key of each versioned table: the current view keeps, per key, the row of the latest
 #: active import that has it.
@@ -190,13 +226,13 @@ def has_table(con, name: str) -> bool:
 
 
 def upgrade(con) -> bool:
-    """Bring a version-1 or version-2 hub to the current schema; True when it changed anything.
+    """Bring a version-1, 2 or 3 hub to the current schema; True when it changed anything.
 
-    The caller holds the transaction, so the upgrade commits with the import that needed it
+    The caller holds the transaction, so the upgrade commits with the write that needed it
     (a failed import leaves the hub at its old version). 1 → 2 adds programs.populations_served
-    (blank for the programs imported before); 2 → 3 adds the benchmark rating tables (empty).
-    Both re-create the views. Tables are created only when missing, so an upgrade never touches
-    rows already there.
+    (blank for the programs imported before); 2 → 3 adds the benchmark rating tables (empty);
+    3 → 4 the outcome run tables (empty). Every upgrade re-creates the views. Tables are created
+    only when missing, so an upgrade never touches rows already there.
     """
     version = con.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0]
     if version == SCHEMA_VERSION:

@@ -1,0 +1,164 @@
+"""`upward serve` (the REST API and the dashboard) and `upward runs` (outcome runs kept in the hub)."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from upward.cli.common import DbOption, JsonOption, ProfileOption, app, connect_atlas, handles_errors
+from upward.errors import UpwardError
+
+HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database (default: user data dir, or $UPWARD_HUB).")]
+_ENV = "UPWARD_SERVE_SETTINGS"  # how `--workers N` hands the settings to each worker process
+
+
+def _settings_from_env():
+    """The settings `upward serve` put in the environment (for worker processes), else the defaults."""
+    from upward.web import Settings
+
+    raw = os.environ.get(_ENV)
+    if not raw:
+        return Settings.from_env()
+    data = json.loads(raw)
+    for k in ("db", "hub", "profile"):
+        data[k] = Path(data[k]) if data.get(k) else None
+    data["cors_origins"] = tuple(data.get("cors_origins") or ())
+    return Settings.from_env(**data)
+
+
+def app_from_env():
+    """The application factory uvicorn's worker processes call (`upward serve --workers N`)."""
+    from upward.web import create_app
+
+    return create_app(_settings_from_env())
+
+
+def _url_host(host: str) -> str:
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return f"[{host}]" if ip.version == 6 else host
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Serve no write routes at all (no imports, ratings or outcome uploads).")] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (each keeps its own caches).")] = 1,
+    cors_origin: Annotated[list[str] | None, typer.Option("--cors-origin", help="Allow browser pages from this origin to call the API (repeatable; default: CORS off).")] = None,
+    max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", min=0.001, help="Largest upload accepted, in MB.")] = 20.0,
+    hub: HubOption = None,
+    profile: ProfileOption = None,
+    db: DbOption = None,
+):
+    """Serve the REST API (/api/v1) and the dashboard. Writes need $UPWARD_API_TOKEN; --read-only serves none."""
+    import uvicorn
+
+    from upward import atlas, profiles
+    from upward.cli import render
+    from upward.web import Settings, create_app
+
+    prof = profiles.load(profile)  # a bad profile fails here, not on the first request
+    connect_atlas(db).close()  # builds the atlas on first use, with progress
+    settings = Settings.from_env(
+        db=db or atlas.default_path(), hub=hub, profile=profile, read_only=read_only,
+        cors_origins=tuple(cors_origin) if cors_origin else None, max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+    )  # fmt: skip
+    url = f"http://{_url_host(host)}:{port}/"
+    typer.echo(f"Upward is serving at {url}  (API {url}api/v1, its documentation {url}api/v1/docs)")
+    if settings.read_only:
+        writes = "read-only: no write route is served"
+    elif settings.token:
+        writes = "writes (imports, ratings, outcome runs) need: Authorization: Bearer $UPWARD_API_TOKEN"
+    else:
+        writes = "writes are refused until UPWARD_API_TOKEN is set (or serve with --read-only)"
+    render.err_console.print(
+        f"[dim]Default region {settings.default_region}; profile {prof.name} ({prof.hash}); {writes}. Ctrl+C stops it.[/]", highlight=False
+    )
+    if not _is_loopback(host):
+        render.err_console.print(f"[yellow]Listening on {host}: other machines can reach this server.[/]", highlight=False)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    os.environ[_ENV] = json.dumps({
+        "db": str(settings.db), "hub": str(settings.hub) if settings.hub else None, "profile": str(profile) if profile else None,
+        "read_only": read_only, "cors_origins": list(settings.cors_origins), "max_upload_bytes": settings.max_upload_bytes,
+    })  # fmt: skip
+    uvicorn.run("upward.cli.serve:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+runs_app = typer.Typer(help="Outcome runs kept in the hub: only suppressed indicator records and what they were run on.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.command("save")
+@handles_errors
+def runs_save(
+    records: Annotated[Path, typer.Argument(help="The records `upward outcomes … --format json --out FILE` wrote (FILE).")],
+    run: Annotated[Path | None, typer.Option("--run", help="Its run record (default: FILE.run.json beside it).")] = None,
+    who: Annotated[str | None, typer.Option("--who", help="Who saves it (default: your login name).")] = None,
+    hub: HubOption = None,
+    as_json: JsonOption = False,
+):
+    """Keep an outcomes run in the hub, where the API and the dashboard read it (GET /api/v1/outcomes/runs)."""
+    from upward import hub as hub_mod
+    from upward.cli import render
+    from upward.hub.runs import save_run
+
+    run = run or records.with_name(records.name + ".run.json")
+    data = {}
+    for key, path in (("records", records), ("run", run)):
+        if not path.is_file():
+            raise UpwardError(f"{path}: file not found.", hint="Write both with: upward outcomes … --format json --out FILE (FILE and FILE.run.json).")
+        try:
+            data[key] = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise UpwardError(f"{path} is not JSON ({exc}).", hint="Give the JSON files `upward outcomes --format json --out FILE` wrote.") from exc
+    saved = save_run(data, hub_mod.path(hub), who=who)
+    if as_json:
+        return render.emit_json(saved)
+    render.console.print(
+        f"Run {saved['run_id']} kept in {hub_mod.path(hub)}: {saved['records']} records, exits {saved['exit_from']}–{saved['exit_to']}"
+        + (" (SYNTHETIC DATA)" if saved["synthetic"] else "") + ".",
+        highlight=False,
+    )
+
+
+@runs_app.command("list")
+@handles_errors
+def runs_list(hub: HubOption = None, as_json: JsonOption = False):
+    """The outcome runs kept in the hub, oldest first."""
+    from upward import hub as hub_mod
+    from upward.cli import render
+    from upward.hub.runs import list_runs
+
+    rows = list_runs(hub_mod.path(hub))
+    if as_json:
+        return render.emit_json(rows)
+    render.console.print(
+        render.table(
+            f"Outcome runs in {hub_mod.path(hub)}",
+            ["id", "saved (UTC)", "who", "exits", "breakdowns", "records", "profile", "synthetic"],
+            [[str(r["run_id"]), str(r["at"])[:19], r["who"], f"{r['exit_from']}–{r['exit_to']}",
+              "; ".join(",".join(g) or "overall" for g in r["groupings"]), str(r["records"]),
+              f"{r['profile_name']} ({r['profile_hash']})", "yes" if r["synthetic"] else ""] for r in rows],
+            {0, 5},
+        )
+    )
