@@ -1,0 +1,71 @@
+"""Results of analysis calls, kept per process so a page seen twice is not computed twice.
+
+The atlas is read-only, so a result depends only on the function, its arguments, the atlas
+(its fingerprint), the profile (its hash) and, for functions that read the hub, the hub file's
+state (size and modification time: an import shows on the next request). The analysis modules
+already cache their heavy models (similarity, transitions, the pathway graph); this adds the
+per-area tables the pages ask for again and again (jobs, quality, alignment, the landscape).
+
+Results are shared between requests: the pages treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from upward.profiles import Profile
+
+MAX_ENTRIES = 512
+
+_results: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+_key_locks: dict = {}
+
+
+def _part(v):
+    if isinstance(v, Profile):
+        return ("profile", v.hash)
+    if isinstance(v, Path):
+        try:
+            st = v.stat()
+            return ("file", str(v), st.st_size, st.st_mtime_ns)
+        except OSError:
+            return ("file", str(v), None)
+    if isinstance(v, (list, tuple)):
+        return tuple(_part(x) for x in v)
+    return v
+
+
+def atlas_fingerprint(con) -> str:
+    return con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+
+
+def memo(con, fn, *args, **kwargs):
+    """fn(con, *args, **kwargs), computed once per (atlas, function, arguments)."""
+    key = (atlas_fingerprint(con), fn.__module__, fn.__qualname__, _part(args), _part(tuple(sorted(kwargs.items()))))
+    with _lock:
+        if key in _results:
+            _results.move_to_end(key)
+            return _results[key]
+        key_lock = _key_locks.setdefault(key, threading.Lock())
+    with key_lock:  # two requests for the same cold result compute it once
+        with _lock:
+            if key in _results:
+                return _results[key]
+        try:
+            value = fn(con, *args, **kwargs)
+        finally:
+            with _lock:
+                _key_locks.pop(key, None)
+        with _lock:
+            _results[key] = value
+            while len(_results) > MAX_ENTRIES:
+                _results.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    with _lock:
+        _results.clear()

@@ -1,0 +1,726 @@
+"""What each page shows: the analysis calls behind it, turned into tables and chart data.
+
+Every number comes from the same analysis function the CLI command named in the docstring
+calls; nothing here computes a measure of its own. A view returns the template's context:
+`title`, `tables` (name → Table, each downloadable as CSV), `charts` (id → chart spec, embedded
+in the page as JSON), `notes`, and the `data`/`profile` records the results carry.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from upward.analysis import compare as compare_mod
+from upward.analysis import mobilize, occupations, pathways as pathways_mod, programs as programs_mod, quality, regions, skills
+from upward.analysis._rows import plain_record, releases
+from upward.atlas.lookup import NATIONAL, resolve_area, resolve_occupation
+from upward.errors import NotFoundError, UpwardError
+from upward.profiles import Profile
+from upward.web.pages._cache import memo
+from upward.web.pages._tables import Col, Table
+
+#: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+TIER_COLORS = {"quality": "#009E73", "near-quality": "#56B4E9", "low": "#D55E00", "unknown": "#999999", "not scored": "#BBBBBB"}
+TIER_ORDER = ["quality", "near-quality", "low", "unknown"]
+PILLAR_LABELS = {"workers": "Workers", "employers": "Employers", "strategic": "Strategic value", "accessibility": "Accessibility"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Links
+
+
+def region_url(code: str) -> str:
+    return f"/regions/{quote(code)}"
+
+
+def occupation_url(area: str, soc: str) -> str:
+    return f"/regions/{quote(area)}/occupations/{quote(soc)}"
+
+
+def pathways_url(area: str, **params) -> str:
+    q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"/regions/{quote(area)}/pathways" + (f"?{q}" if q else "")
+
+
+def programs_url(area: str, **params) -> str:
+    q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"/regions/{quote(area)}/programs" + (f"?{q}" if q else "")
+
+
+def _occ_link(area: str, key: str = "occ_code"):
+    return lambda r: occupation_url(area, r[key]) if r.get(key) else None
+
+
+def _notes(*results) -> list[str]:
+    seen: list[str] = []
+    for r in results:
+        for n in (r or {}).get("notes", []) or []:
+            if n not in seen:
+                seen.append(n)
+    return seen
+
+
+def _base(con, prof: Profile, title: str, nav: str, area: dict | None = None) -> dict:
+    return {
+        "title": title,
+        "nav": nav,
+        "area": area,
+        "profile": prof.record(),
+        "household": prof.household,
+        "data": memo(con, releases),
+        "tables": {},
+        "charts": {},
+        "notes": [],
+    }
+
+
+def _bar_chart(categories, series, fmt="pct", horizontal=False, label="", colors=None, stack=False, max_value=None) -> dict:
+    return {
+        "kind": "bar", "categories": list(categories), "series": series, "format": fmt, "horizontal": horizontal,
+        "label": label, "colors": colors, "stack": stack, "max": max_value,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolution (a friendly page, never a traceback)
+
+
+def area_of(con, text: str):
+    """The area a URL names, accepting what the CLI accepts (code, CBSA, state, name)."""
+    return resolve_area(con, text)
+
+
+def occupation_of(con, text: str, area_code: str):
+    """The occupation a URL or form names; an unknown or ambiguous one links its candidates in this area."""
+    try:
+        return resolve_occupation(con, text)
+    except UpwardError as exc:
+        exc.link = lambda code: occupation_url(area_code, code)
+        raise
+
+
+def _sources(con) -> list[dict]:
+    return [dict(zip(("key", "title", "release", "license"), r)) for r in con.execute("select key, title, release, license from sources order by key").fetchall()]
+
+
+def sources(con) -> list[dict]:
+    return memo(con, _sources)
+
+
+# ---------------------------------------------------------------------------------------------
+# Home — `upward regions`, `upward compare`
+
+
+HOME_METROS = 15
+
+
+def home(con, prof: Profile) -> dict:
+    """The nation and the largest metros: living-wage access, opportunity occupations, JTMs (`upward compare`)."""
+    metros = memo(con, regions.list_areas, None, None, "metro")
+    largest = sorted(metros, key=lambda a: -(a["total_employment"] or 0))[:HOME_METROS]
+    result = memo(con, compare_mod.compare_areas, [NATIONAL, *(a["area_code"] for a in largest)], prof, 1)
+    rows = [
+        {**{k: v for k, v in a.items() if k != "top_jtms"},
+         "top_jtm": a["top_jtms"][0]["occ_title"] if a["top_jtms"] else None,
+         "top_jtm_code": a["top_jtms"][0]["occ_code"] if a["top_jtms"] else None}
+        for a in result["areas"]
+    ]
+    ctx = _base(con, prof, "Find your region", "home")
+    ctx["tables"]["largest"] = Table(
+        "largest", f"The nation and the {HOME_METROS} largest metro areas",
+        [
+            Col("area_code", "code", "code"),
+            Col("area_name", "area", link=lambda r: region_url(r["area_code"])),
+            Col("total_employment", "jobs", "int"),
+            Col("living_wage", "living wage", "money"),
+            Col("living_wage_median_share", "median pays LW", "pct"),
+            Col("living_wage_p25_share", "25th pct pays LW", "pct"),
+            Col("opportunity_share", "opportunity occ.", "pct"),
+            Col("jtm_count", "JTMs", "int"),
+            Col("top_jtm", "top JTM", link=lambda r: occupation_url(r["area_code"], r["top_jtm_code"]) if r.get("top_jtm_code") else None),
+        ],
+        rows,
+        note="Shares of the area's jobs (in occupations with a published median wage). LW: the MIT living wage for the profile's household.",
+        extra_csv=["area_type", "price_parity", "median_wage", "real_median_wage", "opportunity_wage_bar", "living_wage_source",
+                   "wage_coverage", "scored_occupations", "top_jtm_code"],
+    )
+    ctx["charts"]["c-home"] = _bar_chart(
+        [r["area_name"] for r in rows],
+        [
+            {"name": "median pays the living wage", "data": [r["living_wage_median_share"] for r in rows]},
+            {"name": "opportunity occupations", "data": [r["opportunity_share"] for r in rows]},
+        ],
+        horizontal=True, label="Share of jobs whose median pays the living wage, and share in opportunity occupations, by area",
+    )
+    ctx["household"] = result["household"]
+    ctx["examples"] = ["Houston", "26420", "TX", "Fresno", "national"]
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# Region — `upward region`, `upward quality`, `upward jobs`, `upward compare`, `upward skills`
+
+
+def _state_code(con, area: dict) -> str | None:
+    if area["area_type"] in ("national", "state") or not area.get("state_abbr"):
+        return None
+    states = memo(con, regions.list_areas, None, area["state_abbr"], "state")
+    return states[0]["area_code"] if states else None
+
+
+def region(con, prof: Profile, code: str) -> dict:
+    summary = memo(con, regions.region_summary, code, prof.household, 10)
+    area = summary["area"]
+    peers = [code]
+    state = _state_code(con, area)
+    if state:
+        peers.append(state)
+    if code != NATIONAL:
+        peers.append(NATIONAL)
+    cmp = memo(con, compare_mod.compare_areas, peers, prof, 5)
+    q = memo(con, quality.quality_report, code, prof, 15)
+    jobs = memo(con, mobilize.jobs, code, prof, "jtm", None, False)
+    land = memo(con, skills.landscape, code, prof)
+
+    ctx = _base(con, prof, area["area_name"], "region", area)
+    ctx.update(summary=summary, jobs_result=jobs, quality=q, landscape=land, compare=cmp, indicators=q["indicators"])
+    ctx["notes"] = _notes(q, jobs, land)
+    cats = ["median pays the living wage", "25th percentile pays it", "opportunity occupations"]
+    ctx["charts"]["c-indicators"] = _bar_chart(
+        cats,
+        [{"name": a["area_name"], "data": [a.get("living_wage_median_share"), a.get("living_wage_p25_share"), a.get("opportunity_share")]} for a in cmp["areas"]],
+        label=f"System indicators of {area['area_name']} against its state and the nation",
+    )
+    ctx["tables"]["indicators"] = Table(
+        "indicators", "Against the state and the nation",
+        [
+            Col("area_name", "area", link=lambda r: region_url(r["area_code"])),
+            Col("living_wage", "living wage", "money"),
+            Col("living_wage_median_share", "median pays LW", "pct"),
+            Col("living_wage_p25_share", "25th pct pays LW", "pct"),
+            Col("opportunity_share", "opportunity occ.", "pct"),
+            Col("opportunity_wage_bar", "opportunity bar", "money"),
+            Col("median_wage", "median wage", "money"),
+            Col("real_median_wage", "real median", "money"),
+            Col("jtm_count", "JTMs", "int"),
+        ],
+        [{k: v for k, v in a.items() if k != "top_jtms"} for a in cmp["areas"]],
+        extra_csv=["area_code", "area_type", "price_parity", "total_employment", "living_wage_source", "wage_coverage", "scored_occupations"],
+    )
+    tiers = q["employment_by_tier"]
+    ctx["charts"]["c-tiers"] = _bar_chart(
+        [t["tier"] for t in tiers],
+        [{"name": "jobs", "data": [t["employment"] for t in tiers]}],
+        fmt="int", colors=[TIER_COLORS.get(t["tier"], "#999999") for t in tiers],
+        label=f"Employment by quality tier in {area['area_name']}",
+    )
+    ctx["tables"]["tiers"] = Table(
+        "tiers", "Employment by quality tier",
+        [Col("tier", "tier"), Col("employment", "jobs", "int"), Col("share", "share", "pct")],
+        tiers,
+    )
+    a = code
+    ctx["tables"]["jtms"] = Table(
+        "jtms", f"{jobs['jtm_count']} Jobs That Mobilize, ranked",
+        [
+            Col("rank", "#", "int"),
+            Col("occ_code", "SOC", "code"),
+            Col("occ_title", "occupation", link=_occ_link(a)),
+            Col("employment", "jobs", "int"),
+            Col("a_median", "median", "money"),
+            Col("median_living_wage_ratio", "÷ LW", "num2"),
+            Col("openings", "openings/yr", "int"),
+            Col("pillar_workers", "workers", "score"),
+            Col("pillar_employers", "employers", "score"),
+            Col("pillar_strategic", "strategic", "score"),
+            Col("pillar_accessibility", "access", "score"),
+            Col("composite", "score", "score"),
+        ],
+        [{"rank": i + 1, **j} for i, j in enumerate(jobs["jobs"])],
+        note="Pillars are percentile ranks (0–100) within the region's scored occupations; a JTM reaches the profile's bar on all four and its median pays the living wage.",
+        empty="No occupation is a Job That Mobilizes here (see the notes).",
+        extra_csv=["a_pct25", "top_coded", "living_wage", "tier", "typical_education", "growth", "loc_quotient", "untapped_talent", "jtm"],
+    )
+    ctx["tables"]["low_quality"] = Table(
+        "low_quality", "Largest low-quality occupations",
+        [
+            Col("occ_code", "SOC", "code"),
+            Col("occ_title", "occupation", link=_occ_link(a)),
+            Col("employment", "jobs", "int"),
+            Col("a_median", "median", "money"),
+            Col("a_pct25", "25th pct", "money"),
+            Col("median_living_wage_ratio", "median ÷ LW", "num2"),
+            Col("typical_education", "typical education"),
+            Col("pathways", "pathways", link=lambda r: pathways_url(a, **{"from": r["occ_code"]}), csv=False),
+        ],
+        [{**r, "pathways": "from this job"} for r in q["largest_low_quality"]],
+        extra_csv=["entry_living_wage_ratio"],
+    )
+    gaps = land["elements"]
+    top_gaps = [e for e in gaps if e.get("gap") is not None][:12]
+    ctx["charts"]["c-skills"] = _bar_chart(
+        [e["element_name"] for e in top_gaps],
+        [{"name": "supply (the region's jobs)", "data": [e["supply"] for e in top_gaps]},
+         {"name": "demand (its JTMs' openings)", "data": [e["demand"] for e in top_gaps]}],
+        fmt="num2", horizontal=True, label="Skill and knowledge supply against JTM demand, biggest gaps",
+    )
+    ctx["tables"]["skills"] = Table(
+        "skills", "Skill gaps: JTM demand against the region's supply",
+        [
+            Col("element_name", "element"), Col("domain", "domain"), Col("supply", "supply", "num2"), Col("demand", "demand", "num2"),
+            Col("gap", "gap", "num2"), Col("demand_level_meaning", "level the JTMs need"),
+        ],
+        gaps, show=15,
+        note="O*NET level × (importance − 1)/4 (0–7): supply weighted by the region's employment, demand by its JTMs' annual openings.",
+        extra_csv=["element_id", "gap_ratio", "supply_importance", "supply_level", "demand_importance", "demand_level", "rated_employment", "rated_openings", "rated_jtms"],
+    )
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# Occupation in a region — `upward occupation`, `upward jobs --explain`, `upward benchmark`, `upward similar`, `upward programs list --soc`
+
+
+def _similar(con, soc: str, weights: tuple, top: int) -> list[dict]:
+    """The CLI's `upward similar SOC`: nearest occupations with the facet breakdown."""
+    from upward.analysis.similarity import similarity
+
+    sim = similarity(con, dict(weights))
+    if soc not in sim.index:
+        return []
+    titles = dict(con.execute("select occ_code, occ_title from occupations").fetchall())
+    return [
+        {"soc": o, "title": titles.get(o), "similarity": v, **{f"facet_{d}": f for d, f in sim.breakdown(soc, o).items()}}
+        for o, v in sim.nearest(soc, top)
+    ]
+
+
+def _programs_for(con, area: str, soc: str, hub: Path | None) -> list[dict]:
+    """The CLI's `upward programs list --region AREA --soc SOC`."""
+    inv = programs_mod.inventory(con, area, hub)
+    inv = inv[[soc in list(o) for o in inv.occupations]]
+    rows = [plain_record({**r, "occupations": list(r["occupations"])}) for r in inv.to_dict("records")]
+    return sorted(rows, key=lambda r: -(r["completions"] or 0))
+
+
+def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dict:
+    p = memo(con, occupations.occupation_profile, soc, code, 10)
+    o, area = p["occupation"], memo(con, regions.region_summary, code, prof.household, 10)["area"]
+    ctx = _base(con, prof, f"{o['occ_title']} in {area['area_name']}", "region", area)
+    try:
+        ex = memo(con, mobilize.explain, code, soc, prof)
+    except UpwardError as exc:  # not published in this area: the profile says so
+        ex = None
+        ctx["notes"].append(exc.message)
+    bench = memo(con, skills.benchmark, soc, prof, code, hub)
+    similar = memo(con, _similar, soc, tuple(sorted(prof.get("similarity.weights").items())), 10)
+    progs = memo(con, _programs_for, code, soc, hub)
+    ctx.update(profile_result=p, explain=ex, benchmark=bench, occ=o)
+    ctx["notes"] += _notes(bench) + (_notes(ex) if ex else [])
+    measures = {m["measure"]: m for pl in (ex or {}).get("pillars", []) for m in pl["measures"]}
+    ctx["openings"] = measures.get("openings", {}).get("value")
+    w, wn = p["wages"] or {}, p["wages_national"] or {}
+    pcts = [("pct10", "10th"), ("pct25", "25th"), ("median", "median"), ("pct75", "75th"), ("pct90", "90th")]
+    cap = p["top_coded_at_least"]["annual"]
+
+    def wage(d, k):
+        return cap if d.get(f"a_{k}_top_coded") else d.get(f"a_{k}")
+
+    ctx["charts"]["c-wages"] = _bar_chart(
+        [label for _, label in pcts],
+        [{"name": area["area_name"], "data": [wage(w, k) for k, _ in pcts]}, {"name": "United States", "data": [wage(wn, k) for k, _ in pcts]}],
+        fmt="money", label=f"Annual wage percentiles of {o['occ_title']}: {area['area_name']} and the nation",
+    )
+    ctx["tables"]["wages"] = Table(
+        "wages", "Wages (annual)",
+        [Col("where", "where"), *(Col(f"a_{k}", label, "money") for k, label in pcts), Col("a_mean", "mean", "money"), Col("top_coded", "top-coded", "bool")],
+        [
+            {"where": name, **{f"a_{k}": d.get(f"a_{k}") for k, _ in pcts}, "a_mean": d.get("a_mean"),
+             "top_coded": any(d.get(f"a_{k}_top_coded") for k, _ in pcts)}
+            for name, d in ((area["area_name"], w), ("United States", wn)) if d
+        ],
+        note=f"A top-coded wage (BLS footnote 5) is at least ${cap:,.0f} and is shown as missing here, never as a number." if any(
+            w.get(f"a_{k}_top_coded") or wn.get(f"a_{k}_top_coded") for k, _ in pcts) else None,
+        empty="No OEWS wage estimate for this occupation here.",
+    )
+    elements = bench["elements"]
+    ctx["tables"]["benchmark"] = Table(
+        "benchmark", "Essential skills and knowledge, with the level the job needs",
+        [
+            Col("element_name", "element"), Col("domain", "domain"), Col("importance", "importance (1–5)", "num2"),
+            Col("level", "O*NET level (0–7)", "num2"), Col("region_level", "region level", "num2"), Col("status", "status"),
+            Col("region_level_meaning", "what the level means"),
+        ],
+        elements,
+        note=f"Essential: O*NET importance ≥ {bench['essential_importance']:g}. The region level is O*NET's unless the region's employers rated it ({bench['ratings']} ratings).",
+        empty="O*NET rates no essential skill or knowledge for this occupation.",
+        extra_csv=["element_id", "level_meaning", "keep_votes", "drop_votes", "recommend_suppress"],
+    )
+    top = sorted(elements, key=lambda e: -(e.get("region_level") or e.get("level") or 0))[:12]
+    ctx["charts"]["c-skills"] = _bar_chart(
+        [e["element_name"] for e in top], [{"name": "level needed (0–7)", "data": [e.get("region_level") or e.get("level") for e in top]}],
+        fmt="num2", horizontal=True, label=f"Levels of the essential skills and knowledge of {o['occ_title']}", max_value=7,
+    )
+    ctx["tables"]["similar"] = Table(
+        "similar", "Similar occupations",
+        [Col("soc", "SOC", "code"), Col("title", "occupation", link=_occ_link(code, "soc")), Col("similarity", "similarity", "num3"),
+         Col("facet_skills", "skills", "num2"), Col("facet_work_activities", "activities", "num2"), Col("facet_industries", "industries", "num2")],
+        similar,
+        empty="O*NET rates too little of this occupation to compare it.",
+        extra_csv=[f"facet_{d}" for d in ("knowledge", "abilities", "dwas", "technology")],
+    )
+    ctx["tables"]["programs"] = Table(
+        "programs", f"{len(progs)} programs in {area['area_name']} that lead to it",
+        [Col("program_name", "program"), Col("provider_name", "provider"), Col("cip_code", "CIP", "code"), Col("credential", "credential"),
+         Col("completions", "completions", "int"), Col("published_earnings", "earnings", "money"), Col("source", "source")],
+        progs, show=25,
+        empty="No program in the area leads to this occupation.",
+        extra_csv=["program_id", "award_level", "hours", "weeks", "cost", "provider_type", "completions_year", "earnings_horizon", "occupations"],
+    )
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# Pathway explorer — `upward paths`, `upward benchmark`
+
+
+def _node_rows(con, prof: Profile, code: str) -> dict:
+    jobs = memo(con, mobilize.jobs, code, prof, "jtm", None, True)
+    return {j["occ_code"]: j for j in jobs["jobs"]}
+
+
+def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: str | None, to_soc: str | None,
+                     max_steps: int | None, top: int | None, step: str | None) -> dict:
+    summary = memo(con, regions.region_summary, code, prof.household, 10)
+    area = summary["area"]
+    ctx = _base(con, prof, f"Pathways in {area['area_name']}", "pathways", area)
+    occs = memo(con, _occupation_titles)
+    ctx.update(occupations=occs, form={"from": from_soc or "", "to": to_soc or "", "max_steps": max_steps, "top": top}, result=None)
+    q = memo(con, quality.quality_report, code, prof, 15)
+    ctx["picks"] = q["largest_low_quality"][:8]
+    if not from_soc:
+        return ctx
+    origin = occupation_of(con, from_soc, code)
+    target = occupation_of(con, to_soc, code) if to_soc else None
+    r = memo(con, pathways_mod.pathways, code, origin.code, prof, target.code if target else None, max_steps, top, hub)
+    ctx["result"] = r
+    ctx["title"] = f"From {r['from']['title']} in {area['area_name']}"
+    ctx["notes"] = _notes(r)
+    ctx["resolved"] = [n for n in (origin.note, target.note if target else None) if n]
+    nodes_info = _node_rows(con, prof, code)
+    nodes, edges, steps = {}, {}, {}
+
+    def node(soc, title):
+        if soc in nodes:
+            return
+        j = nodes_info.get(soc)
+        emp = j["employment"] if j else None
+        if emp is None:
+            wages = memo(con, occupations.occupation_profile, soc, code, 10)["wages"]
+            emp = (wages or {}).get("tot_emp")
+        nodes[soc] = {
+            "id": soc, "title": title, "employment": emp, "tier": j["tier"] if j else "not scored",
+            "jtm": bool(j and j["jtm"]), "origin": soc == r["from"]["soc"],
+        }
+
+    node(str(r["from"]["soc"]), r["from"]["title"])
+    for p in r["pathways"]:
+        prev = str(r["from"]["soc"])
+        for s in p["steps"]:
+            a, b = str(s["from"]), str(s["to"])
+            node(b, s["to_title"])
+            key = f"{a}>{b}"
+            edges[key] = {"id": key, "source": a, "target": b, "change": s["median_wage"]["change"]}
+            if key not in steps:
+                bench = memo(con, skills.benchmark, b, prof, code, hub)
+                steps[key] = {
+                    **s, "from": a, "to": b, "from_title": nodes[a]["title"], "id": key,
+                    "benchmark": [e for e in bench["elements"]][:10],
+                    "benchmark_count": len(bench["elements"]),
+                }
+            prev = b
+    for n in nodes.values():
+        n["color"] = TIER_COLORS.get(n["tier"], "#BBBBBB")
+    ctx["graph"] = {"nodes": list(nodes.values()), "edges": list(edges.values())}
+    ctx["steps"] = steps
+    ctx["selected"] = step if step in steps else None
+    ctx["charts"] = {}
+    ctx["share_url"] = pathways_url(code, **{"from": origin.code, "to": target.code if target else None, "max_steps": max_steps, "top": top})
+    ctx["tables"]["steps"] = Table(
+        "steps", "Every step of every pathway",
+        [
+            Col("path_rank", "path", "int"), Col("step", "step", "int"), Col("from", "from", "code"), Col("to", "to", "code"),
+            Col("to_title", "occupation", link=_occ_link(code, "to")), Col("wage_to", "median", "money"), Col("wage_change", "pay", "change"),
+            Col("similarity", "similarity", "num2"), Col("viability", "viability"), Col("skill_gap", "skill gap", "num2"),
+            Col("training_count", "programs", "int"),
+        ],
+        [
+            {"path_rank": p["rank"], "path_cost": p["cost"], "step": k, "from": s["from"], "to": s["to"], "to_title": s["to_title"],
+             "similarity": s["similarity"], "viability": s["viability"], "desirable": s["desirable"],
+             "wage_from": s["median_wage"]["from"], "wage_to": s["median_wage"]["to"], "wage_change": s["median_wage"]["change"],
+             "skill_gap": s["skill_gap"], "skills_to_gain": "; ".join(f"{g['name']} {g['current_level']}→{g['required_level']}" for g in s["skills_to_gain"]),
+             "training_count": s["training_count"], "training": "; ".join(f"{t['program_name']} ({t['provider_name']})" for t in s["training"]),
+             "step_cost": s["cost"]}
+            for p in r["pathways"] for k, s in enumerate(p["steps"], 1)
+        ],
+        empty="No viable pathway from this job to the targets within the step limit.",
+        extra_csv=["path_cost", "desirable", "wage_from", "skills_to_gain", "training", "step_cost"],
+    )
+    return ctx
+
+
+def _occupation_titles(con) -> list[dict]:
+    return [{"soc": c, "title": t} for c, t in con.execute(
+        "select occ_code, occ_title from occupations where level = 'detailed' order by occ_title").fetchall()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Programs — `upward programs align`, `gaps`, `list`
+
+
+FLAGS = ("under-supplied", "balanced", "over-supplied")
+
+
+def _flag_options(rows: list[dict]) -> list[str]:
+    return sorted({r["supply_flag"] for r in rows if r.get("supply_flag")})
+
+
+def programs(con, prof: Profile, code: str, hub: Path | None, f: dict) -> dict:
+    a = memo(con, programs_mod.alignment, code, prof, hub)
+    area = a["area"]
+    ctx = _base(con, prof, f"Programs in {area['area_name']}", "programs", area)
+    ctx.update(alignment=a, filters=f, flag_options=_flag_options(a["occupations"]), tiers=TIER_ORDER)
+    ctx["notes"] = _notes(a)
+    cip = (f.get("cip") or "").strip()
+    if cip.isdigit() and len(cip) > 2:  # '513801' as spreadsheets write it, like the CLI's --cip
+        cip = f"{cip[:2]}.{cip[2:]}"
+    text = (f.get("q") or "").strip().lower()
+    soc = None
+    if f.get("soc"):
+        occ = occupation_of(con, f["soc"], code)
+        soc = occ.code
+        ctx["soc_resolved"] = f"{occ.name} ({occ.code})"
+
+    def program_ok(p):
+        if cip and not (p.get("cip_code") or "").startswith(cip):
+            return False
+        if text and text not in f"{p.get('program_name') or ''} {p.get('provider_name') or ''}".lower():
+            return False
+        return True
+
+    def occ_ok(o):
+        if f.get("flag") and o.get("supply_flag") != f["flag"]:
+            return False
+        if f.get("tier") and o.get("tier") != f["tier"]:
+            return False
+        if f.get("jtm") and not o.get("jtm"):
+            return False
+        if soc and o["occ_code"] != soc:
+            return False
+        return True
+
+    scan = sorted((p for p in a["program_rows"] if program_ok(p)), key=lambda p: (-(p.get("completions") or 0), p["program_id"]))
+    if soc:
+        ids = {r["program_id"] for r in memo(con, _programs_for, code, soc, hub)}
+        scan = [p for p in scan if p["program_id"] in ids]
+    lk = _occ_link(code)
+    ctx["tables"]["scan"] = Table(
+        "scan", f"The scan: {len(scan):,} programs" + (" matching the filters" if any(f.values()) else ""),
+        [Col("program_name", "program"), Col("provider_name", "provider"), Col("cip_code", "CIP", "code"), Col("credential", "credential"),
+         Col("completions", "completions", "int"), Col("published_earnings", "earnings", "money"),
+         Col("low_quality_share", "low-quality share", "pct"), Col("source", "source")],
+        scan, show=50, note="Most completions first (latest year). The CSV has every program matching the filters.",
+        extra_csv=["program_id", "completions_year", "occupation_employment", "jtm_occupations", "phase_out_evidence"],
+    )
+    occ = [o for o in a["occupations"] if occ_ok(o)]
+    ctx["tables"]["alignment"] = Table(
+        "alignment", "Supply against demand: related completions ÷ annual openings",
+        [Col("occ_code", "SOC", "code"), Col("occ_title", "occupation", link=lk), Col("tier", "tier"), Col("jtm", "JTM", "bool"),
+         Col("openings", "openings/yr", "int"), Col("related_completions", "completions", "int"), Col("programs", "programs", "int"),
+         Col("supply_ratio", "ratio", "num2"), Col("supply_flag", "flag")],
+        occ, show=40,
+        extra_csv=["employment", "a_median", "median_living_wage_ratio", "typical_education"],
+    )
+    gaps = [g for g in a["gaps"] if not soc or g["occ_code"] == soc]
+    ctx["tables"]["gaps"] = Table(
+        "gaps", "Gaps: Jobs That Mobilize with no program, or too few completers for their openings",
+        [Col("occ_code", "SOC", "code"), Col("occ_title", "occupation", link=lk), Col("openings", "openings/yr", "int"),
+         Col("related_completions", "completions", "num1"), Col("programs", "programs", "int"), Col("a_median", "median", "money"),
+         Col("typical_education", "typical education")],
+        gaps, empty="No gap: every Job That Mobilizes here has programs with enough completers.",
+        extra_csv=["employment", "tier", "supply_ratio", "supply_flag", "median_living_wage_ratio"],
+    )
+    top_gaps = a["gaps"][:12]
+    ctx["charts"]["c-gaps"] = _bar_chart(
+        [g["occ_title"] for g in top_gaps],
+        [{"name": "annual openings", "data": [g["openings"] for g in top_gaps]},
+         {"name": "related completions", "data": [g["related_completions"] for g in top_gaps]}],
+        fmt="int", horizontal=True, label="Gaps: annual openings against related completions for Jobs That Mobilize",
+    )
+    dups = [d for d in a["duplicates"] if (not cip or (d.get("cip_code") or "").startswith(cip)) and (not text or text in (d.get("program_name") or "").lower())]
+    ctx["tables"]["duplicates"] = Table(
+        "duplicates", "Possible duplicates: one CIP and award level from many providers, more completions than openings",
+        [Col("cip_code", "CIP", "code"), Col("program_name", "program"), Col("award_level", "award level", "int"), Col("providers", "providers", "int"),
+         Col("completions", "completions", "int"), Col("openings", "openings/yr", "int"), Col("provider_names", "providers (first ten)", "list")],
+        dups, empty="No duplicates.",
+    )
+    phase = sorted((p for p in a["phase_out_candidates"] if program_ok(p)), key=lambda p: (-(p.get("completions") or 0), p["program_id"]))
+    ctx["tables"]["phase_out"] = Table(
+        "phase_out", "Phase-out candidates — for review, with the evidence; never a verdict",
+        [Col("program_name", "program"), Col("provider_name", "provider"), Col("credential", "credential"), Col("completions", "completions", "int"),
+         Col("phase_out_evidence", "evidence")],
+        phase, show=40, empty="No phase-out candidates.",
+        extra_csv=["program_id", "cip_code", "published_earnings", "low_quality_share", "source"],
+    )
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# Compare — `upward compare`
+
+
+def compare(con, prof: Profile, texts: list[str]) -> dict:
+    resolved = [resolve_area(con, t) for t in texts]
+    codes = list(dict.fromkeys(r.code for r in resolved))
+    result = memo(con, compare_mod.compare_areas, codes, prof, 5)
+    ctx = _base(con, prof, "Compare regions", "compare")
+    ctx.update(result=result, resolved=[r.note for r in resolved if r.note], top=5)
+    areas = result["areas"]
+    ctx["charts"]["c-compare"] = _bar_chart(
+        ["median pays the living wage", "25th percentile pays it", "opportunity occupations"],
+        [{"name": a["area_name"], "data": [a.get("living_wage_median_share"), a.get("living_wage_p25_share"), a.get("opportunity_share")]} for a in areas],
+        label="System indicators side by side",
+    )
+    ctx["charts"]["c-real"] = _bar_chart(
+        [a["area_name"] for a in areas],
+        [{"name": "median wage", "data": [a.get("median_wage") for a in areas]},
+         {"name": "real median wage (÷ price parity × 100)", "data": [a.get("real_median_wage") for a in areas]}],
+        fmt="money", label="Median wage and real median wage, adjusted for the cost of living",
+    )
+    rows = [
+        {**{k: v for k, v in a.items() if k != "top_jtms"},
+         **{f"jtm_{i + 1}": f"{j['occ_code']} {j['occ_title']}" for i, j in enumerate(a["top_jtms"])}}
+        for a in areas
+    ]
+    ctx["tables"]["areas"] = Table(
+        "areas", "Side by side",
+        [Col("area_name", "area", link=lambda r: region_url(r["area_code"])), Col("area_type", "type"), Col("total_employment", "jobs", "int"),
+         Col("price_parity", "price parity", "num1"), Col("median_wage", "median wage", "money"), Col("real_median_wage", "real median", "money"),
+         Col("living_wage", "living wage", "money"), Col("living_wage_median_share", "median pays LW", "pct"),
+         Col("living_wage_p25_share", "25th pays LW", "pct"), Col("opportunity_share", "opportunity occ.", "pct"), Col("jtm_count", "JTMs", "int"),
+         Col("jtm_1", "top JTM")],
+        rows,
+        extra_csv=["area_code", "state_abbr", "opportunity_wage_bar", "living_wage_source", "wage_coverage", "scored_occupations",
+                   *(f"jtm_{i}" for i in range(2, 6))],
+    )
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes — `upward outcomes` runs stored in the hub
+
+
+def _indicator_info() -> dict:
+    from upward.outcomes.indicators import INDICATORS
+
+    return {i.name: {"kind": i.kind, "what": i.what, "population": i.population} for i in INDICATORS}
+
+
+def _group_label(group: dict) -> str:
+    return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in group.items()) if group else "everyone"
+
+
+def outcome_run(con, prof: Profile, run_id: str, records: list[dict], run: dict) -> dict:
+    """Indicator cards (the whole cohort) and one breakdown chart per indicator and dimension.
+
+    Suppressed cells stay suppressed: no value, no numerator, no denominator, and the word
+    "suppressed" where a number would be; the charts leave their bar out and say so.
+    """
+    info = _indicator_info()
+    ctx = _base(con, prof, f"Outcomes run {run_id}", "outcomes")
+    ctx.update(run=run, run_id=run_id, synthetic=bool(run.get("synthetic")))
+    if run.get("profile"):
+        ctx["run_profile"] = run["profile"]
+    if run.get("data"):
+        ctx["run_data"] = run["data"]
+    order = list(dict.fromkeys(r["indicator"] for r in records))
+    cards = []
+    for name in order:
+        whole = next((r for r in records if r["indicator"] == name and not r["group"]), None)
+        meta = info.get(name, {"kind": "rate", "what": "", "population": ""})
+        cards.append({"indicator": name, **meta, "record": whole})
+    ctx["cards"] = cards
+    breakdowns = []
+    for name in order:
+        kind = info.get(name, {}).get("kind", "rate")
+        by_dims: dict[tuple, list[dict]] = {}
+        for r in records:
+            if r["indicator"] == name and r["group"]:
+                by_dims.setdefault(tuple(r["group"]), []).append(r)
+        for dims, rows in by_dims.items():
+            chart_id = f"c-{name}-{'-'.join(dims)}"
+            labels = [_group_label(r["group"]) for r in rows]
+            ctx["charts"][chart_id] = {
+                **_bar_chart(labels, [{"name": name, "data": [None if r["suppressed"] else r["value"] for r in rows]}],
+                             fmt="money" if kind == "median" else "pct", horizontal=True,
+                             label=f"{name} by {' and '.join(dims)}; suppressed groups have no bar"),
+                "suppressed": [bool(r["suppressed"]) for r in rows],
+            }
+            breakdowns.append({"indicator": name, "dims": dims, "chart": chart_id,
+                               "suppressed": sum(1 for r in rows if r["suppressed"]), "groups": len(rows)})
+    ctx["breakdowns"] = breakdowns
+    flat = [
+        {"indicator": r["indicator"], "group": _group_label(r["group"]), **{f"by_{k}": v for k, v in r["group"].items()},
+         "numerator": r["numerator"], "denominator": r["denominator"], "value": r["value"], "suppressed": r["suppressed"],
+         "kind": info.get(r["indicator"], {}).get("kind", "rate")}
+        for r in records
+    ]
+    dims = sorted({k for r in records for k in r["group"]})
+    ctx["tables"]["records"] = Table(
+        "records", f"Every cell ({len(records)}; {sum(1 for r in records if r['suppressed'])} suppressed)",
+        [Col("indicator", "indicator"), Col("group", "group"), Col("numerator", "numerator", "int"), Col("denominator", "denominator", "int"),
+         Col("shown", "value", csv=False), Col("suppressed", "suppressed", "bool")],
+        [{**r, "shown": "suppressed" if r["suppressed"] else ("—" if r["value"] is None else
+                                                              (f"${r['value']:,.0f}" if r["kind"] == "median" else f"{r['value']:.1%}"))} for r in flat],
+        extra_csv=["value", *(f"by_{d}" for d in dims)],
+    )
+    return ctx
+
+
+def outcome_runs(con, prof: Profile, runs: list[dict] | None, reason: str | None) -> dict:
+    ctx = _base(con, prof, "Outcomes", "outcomes")
+    ctx.update(runs=runs or [], reason=reason)
+    ctx["tables"]["runs"] = Table(
+        "runs", "Stored outcome runs",
+        [Col("run_id", "run", "int", link=lambda r: f"/outcomes/{r['run_id']}"), Col("label", "cohort"), Col("by", "breakdowns"),
+         Col("records", "cells", "int"), Col("synthetic", "synthetic", "bool"), Col("engine", "engine"), Col("at", "stored (UTC)"),
+         Col("who", "by"), Col("profile_name", "profile"), Col("profile_hash", "profile hash", "code")],
+        runs or [], empty=reason or "No outcome run is stored in the hub yet.",
+        extra_csv=["exit_from", "exit_to", "program_year", "min_cell", "bundle", "inputs_sha256", "started"],
+    )
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# Not found, ambiguous
+
+
+def choices(exc: UpwardError) -> list[dict]:
+    """Links for an ambiguous name's candidates or an unknown name's suggestions.
+
+    Areas link to their region page; occupations (whose errors carry `link`) to their page in the
+    region being viewed.
+    """
+    link = getattr(exc, "link", None)
+    out = []
+    for c in getattr(exc, "candidates", []) or []:
+        code, _, rest = c.strip().partition("  ")
+        out.append({"label": c.strip(), "href": link(code) if link else region_url(code)})
+    for s in getattr(exc, "suggestions", []) or []:
+        out.append({"label": s, "href": link(s) if link else "/find?" + urlencode({"q": s})})
+    return out
+
+
+__all__ = ["NotFoundError", "OKABE_ITO", "TIER_COLORS", "home", "region", "occupation", "pathway_explorer", "programs", "compare"]
