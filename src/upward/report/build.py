@@ -1,0 +1,514 @@
+"""Gather what the regional pathways report says, from the analysis functions, into one plain dict.
+
+Nothing here computes a number of its own: each section selects rows and values from the result
+of one analysis function — the same function, with the same arguments, that an `upward … --json`
+command prints — and records that command (`refs.Sources`). The sentences (`sentences.py`) and the
+recommended actions (`actions.py`) phrase those values; the charts (`charts.py`) draw them.
+
+| section | analysis function | command |
+|---|---|---|
+| area | `regions.region_summary` | `upward region AREA --household H --json` |
+| at a glance | `quality.quality_report`, `compare.compare_areas`, `mobilize.jobs` | `upward quality`, `upward compare`, `upward jobs --all` |
+| Jobs That Mobilize | `mobilize.jobs` (three lenses) | `upward jobs --region AREA --all [--lens …] --json` |
+| pathways | `pathways.pathways` per origin | `upward paths --from SOC --region AREA --json` |
+| skills | `skills.landscape`, `skills.benchmark` | `upward skills`, `upward benchmark SOC --region AREA` |
+| training | `programs.alignment` | `upward programs align --region AREA --json` |
+| outcomes | a run written by `upward outcomes --format json --out FILE` (or a hub run) | the file |
+
+The result is JSON-serialisable (`upward report --json` prints it) and versioned `upward.report/1`.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from upward.analysis._rows import area_record, records, releases
+from upward.errors import UpwardError
+from upward.profiles import PILLARS, Profile
+from upward.report.refs import Sources, command_text, show
+
+SCHEMA = "upward.report/1"
+NATIONAL = "0000000"
+#: How many of the largest low-wage occupations get pathways, how many pathways each shows,
+#: how many JTMs get a proficiency benchmark, and table lengths. Documented in docs/report.md.
+DEFAULTS = {"origins": 3, "paths_per_origin": 2, "benchmarks": 3, "gaps": 10, "rows": 12, "jtm_rows": 15}
+
+_ADULTS = {"1A": "one adult", "2A1W": "two adults (one working)", "2A2W": "two working adults"}
+_CHILDREN = {"0C": "no children", "1C": "one child", "2C": "two children", "3C": "three children"}
+
+
+def household_words(code: str) -> str:
+    """MIT's household codes in words: 2A2W2C → 'two working adults with two children'."""
+    for prefix, adults in sorted(_ADULTS.items(), key=lambda kv: -len(kv[0])):
+        if code.startswith(prefix):
+            kids = _CHILDREN.get(code[len(prefix):], code[len(prefix):])
+            return f"{adults} with {kids}" if kids != "no children" else f"{adults} with no children"
+    return code
+
+
+def comparison_codes(con, area: dict, peers: list[str]) -> list[tuple[str, str]]:
+    """(code, role) for the area, its state (metros and nonmetro areas), the nation, then the peers."""
+    out = [(area["area_code"], "region")]
+    if area["area_type"] in ("metro", "nonmetro"):
+        state = con.execute("select area_code from areas where area_type = 'state' and state_code = (select state_code from areas where area_code = ?)",
+                            [area["area_code"]]).fetchone()
+        if state:
+            out.append((state[0], "state"))
+    if area["area_type"] != "national":
+        out.append((NATIONAL, "nation"))
+    for p in peers:
+        if p not in {c for c, _ in out}:
+            out.append((p, "peer"))
+    return out
+
+
+def build(con, area_code: str, profile: Profile, **kwargs) -> dict:
+    """Everything the report shows for one area (see `gather`)."""
+    return gather(con, area_code, profile, **kwargs)[0]
+
+
+def gather(
+    con,
+    area_code: str,
+    profile: Profile,
+    *,
+    profile_path: Path | str | None = None,
+    peers: list[str] | tuple[str, ...] = (),
+    outcomes: dict | None = None,
+    hub_path: Path | None = None,
+    hub_explicit: bool = False,
+    options: dict | None = None,
+) -> tuple[dict, Sources]:
+    """Everything the report shows for one area, with the command behind every number, and the
+    analysis results themselves (`Sources`, whole: the export writes them as tables).
+
+    `profile_path` and `hub_explicit` only shape the quoted commands (`--profile FILE`, `--hub
+    FILE`) so that running them reproduces the numbers; `outcomes` is what `outcomes.load` read.
+    """
+    from upward.analysis import mobilize, quality, skills
+    from upward.analysis.compare import compare_areas
+    from upward.analysis.regions import region_summary
+    from upward.report import actions, sentences
+
+    started = time.perf_counter()
+    opts = {**DEFAULTS, **(options or {})}
+    area = area_record(con, area_code)
+    if area is None:
+        raise UpwardError(f"No area {area_code} in the atlas.", hint="List areas with: upward regions --search NAME")
+    prof = ["--profile", str(profile_path)] if profile_path else []
+    hub = ["--hub", str(hub_path)] if hub_explicit and hub_path else []
+    src = Sources()
+    if outcomes is not None:
+        src.add("outcomes", ["--outcomes", outcomes["source"]], outcomes)
+    timings: dict[str, float] = {}
+
+    def timed(name, fn):
+        t0 = time.perf_counter()
+        out = fn()
+        timings[name] = round(time.perf_counter() - t0, 3)
+        return out
+
+    summary = timed("region", lambda: region_summary(con, area_code, profile.household, 10))
+    src.add("region", ["region", area_code, "--household", profile.household, "--json"], summary)
+    q = timed("quality", lambda: quality.quality_report(con, area_code, profile, 10))
+    src.add("quality", ["quality", "--region", area_code, "--json", *prof], q)
+    codes = comparison_codes(con, area, list(peers))
+    roles = [r for _, r in codes]
+    if len(codes) > 1:
+        cmp = timed("compare", lambda: compare_areas(con, [c for c, _ in codes], profile, 5))
+        src.add("compare", ["compare", *(c for c, _ in codes), "--json", *prof], cmp)
+    lenses = {}
+    for lens in ("jtm", "good-promising", "opportunity"):
+        r = timed(f"jobs_{lens}", lambda lens=lens: mobilize.jobs(con, area_code, profile, lens, 25, True))
+        extra = [] if lens == "jtm" else ["--lens", lens]
+        src.add(f"jobs_{lens}" if lens != "jtm" else "jobs", ["jobs", "--region", area_code, *extra, "--all", "--json", *prof], r)
+        lenses[lens] = r
+    jobs = lenses["jtm"]
+    land = timed("skills", lambda: skills.landscape(con, area_code, profile))
+    src.add("skills", ["skills", "--region", area_code, "--json", *prof], land)
+    align = timed("programs", lambda: _alignment(con, area_code, profile, hub_path))
+    src.add("programs", ["programs", "align", "--region", area_code, "--json", *prof, *hub], align)
+
+    jtms = [j for j in jobs["jobs"] if j["jtm"]]
+    bench = []
+    for i, j in enumerate(jtms[: opts["benchmarks"]]):
+        key = f"benchmark_{i}"
+        try:
+            b = timed(key, lambda j=j: skills.benchmark(con, j["occ_code"], profile, area_code, hub_path))
+        except UpwardError as exc:  # O*NET rates nothing for it
+            bench.append({"soc": j["occ_code"], "title": j["occ_title"], "error": exc.message})
+            continue
+        src.add(key, ["benchmark", j["occ_code"], "--region", area_code, "--json", *prof, *hub], b)
+        bench.append(_benchmark_section(b, key, src))
+
+    origins = _pathways(con, area_code, profile, q, src, prof, hub, hub_path, opts, timings)
+
+    ctx = {
+        "area": area,
+        "roles": roles,
+        "household": profile.household,
+        "household_words": household_words(profile.household),
+        "profile": profile,
+        "has_compare": len(codes) > 1,
+    }
+    facts = sentences.glance(src, ctx)
+    report = {
+        "schema": SCHEMA,
+        "options": opts,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "title": f"Regional pathways report: {area['area_name']}",
+        "area": {**area, "state_name": summary["area"].get("state_name"), "n_counties": summary["area"].get("n_counties")},
+        "profile": {**profile.record(), "description": profile.data.get("description"), "household": profile.household,
+                    "household_words": household_words(profile.household),
+                    "price_adjustment": profile.get("living_wage.price_adjustment")},
+        "summary": _area_summary(summary, src),
+        "glance": {"facts": facts, "comparison": _comparison(src, codes) if len(codes) > 1 else [],
+                   "tiers": q["employment_by_tier"], "notes": [*q["notes"], *sentences.missing_notes(src)], "command": command_text(src.command("quality"))},
+        "jtm": _jtm_section(lenses, src, profile, opts),
+        "pathways": origins,
+        "skills": _skills_section(land, src, bench, opts),
+        "training": _training_section(align, src, opts, profile.get("programs")),
+        "outcomes": outcomes,
+        "actions": actions.derive(src, ctx, origins, outcomes),
+        "method": _method(con, profile, src, q, land, outcomes),
+        "commands": {k: command_text(v[0]) for k, v in src.results.items()},
+        "data": releases(con),
+        "timings": {**timings, "total": round(time.perf_counter() - started, 3)},
+    }
+    return report, src
+
+
+# ---------------------------------------------------------------------------------------------
+# sections
+
+
+def _alignment(con, area_code: str, profile: Profile, hub_path) -> dict:
+    """`programs.alignment()`, with the area's program inventory taken from the pathway region's memo.
+
+    The inventory query (every program of the area, its completions, occupations and earnings) is
+    the slow part of an alignment and the pathways need the same inventory for their training
+    lookups; `analysis.pathways` keeps it per atlas, area, profile and hub file state. The rest is
+    `alignment()` itself: the same scored table, `align()` and notes (tests compare its numbers
+    with `upward programs align --json`).
+    """
+    from upward.analysis import pathways, programs
+
+    reg = pathways.region(con, area_code, profile)
+    inv, _ = pathways._inventory(con, reg, hub_path)
+    result = programs.align(inv, reg.table, profile.get("programs"))
+    jobs = reg.table
+    notes = []
+    if len(jobs) and jobs.living_wage.isna().all():
+        notes.append("No living wage for this area (MIT does not cover it): tiers are unknown, so there are no JTMs, gaps or low-quality shares here.")
+    return {"area": area_record(con, area_code), "profile": profile.record(), **result, "notes": notes, "data": releases(con)}
+
+
+def _area_summary(s: dict, src: Sources) -> dict:
+    lw = s["living_wage"] or {}
+    w = s["wages_all_occupations"] or {}
+    return {
+        "employment": src.num("region", "employment", "count") if s["employment"] is not None else None,
+        "median_wage": src.num("region", "wages_all_occupations.a_median", "money") if w.get("a_median") is not None else None,
+        "price_parity": src.num("region", "price_parity.value", "parity") if s["price_parity"]["value"] is not None else None,
+        "price_parity_year": s["price_parity"]["year"],
+        "price_parity_source": s["price_parity"]["source"],
+        "living_wage": src.num("region", "living_wage.annual_wage", "money") if lw else None,
+        "living_wage_method": lw.get("method"),
+        "largest": s["largest_occupations"][:5],
+        "concentrated": s["most_concentrated_occupations"][:5],
+    }
+
+
+def _comparison(src: Sources, codes: list[tuple[str, str]]) -> list[dict]:
+    out = []
+    for i, (code, role) in enumerate(codes):
+        a = src.get("compare")["areas"][i]
+        assert a["area_code"] == code
+        row = {"area_code": code, "area_name": a["area_name"], "role": role, "area_type": a["area_type"]}
+        for key, fmt in (("living_wage_median_share", "pct"), ("living_wage_p25_share", "pct"), ("opportunity_share", "pct1"),
+                         ("median_wage", "money"), ("real_median_wage", "money"), ("price_parity", "parity"), ("living_wage", "money"),
+                         ("jtm_count", "int"), ("scored_occupations", "int")):
+            row[key] = src.num("compare", f"areas[{i}].{key}", fmt) if a.get(key) is not None else None
+        out.append(row)
+    return out
+
+
+def _why(j: dict, bar: float, pillars: tuple[str, ...]) -> str:
+    """Why an occupation is a JTM, from its own row: the weakest pillar still over the bar, and the raw values."""
+    weakest = min(pillars, key=lambda p: j[f"pillar_{p}"])
+    parts = [f"all four pillars ≥ {bar:g} (lowest: {weakest} {j[f'pillar_{weakest}']:.0f})"]
+    if j["median_living_wage_ratio"] is not None:
+        parts.append(f"median {j['median_living_wage_ratio']:.2f}× the living wage")
+    if j["openings"] is not None:
+        parts.append(f"{j['openings']:,.0f} openings a year")
+    if j["loc_quotient"] is not None:
+        parts.append(f"location quotient {j['loc_quotient']:.2f}")
+    if j["untapped_talent"]:
+        parts.append(f"{j['untapped_talent']:,.0f} workers here one viable step away")
+    if j["typical_education"]:
+        parts.append(f"entry: {j['typical_education'].lower()}")
+    return "; ".join(parts)
+
+
+def _why_not(j: dict, bar: float, floor: float) -> str:
+    """Why a large occupation another lens selects is not a JTM: the pillars under the bar, the living-wage floor."""
+    reasons = [f"{p} {j[f'pillar_{p}']:.0f}" for p in PILLARS if j[f"pillar_{p}"] is not None and j[f"pillar_{p}"] < bar]
+    out = []
+    if reasons:
+        out.append("under the bar of " + f"{bar:g} on " + ", ".join(reasons))
+    if j["median_living_wage_ratio"] is not None and j["median_living_wage_ratio"] < floor:
+        out.append(f"median {j['median_living_wage_ratio']:.2f}× the living wage (needs {floor:g}×)")
+    return "; ".join(out) or "—"
+
+
+_LENS_TEXT = {
+    "jtm": ("Jobs That Mobilize", "upper half of the region on all four pillars (workers, employers, strategic value, accessibility) and a median that pays the living wage"),
+    "good": ("Good jobs (Brookings)", "median at least the national median wage adjusted for local prices (employer health insurance, part of Brookings' definition, is not measured)"),
+    "promising": ("Promising jobs (Brookings)", "pay less than that, open without a bachelor's degree, and the occupation's own 90th percentile reaches the bar"),
+    "opportunity": ("Opportunity occupations (Federal Reserve)", "open without a bachelor's degree and a median at least the cost-adjusted national median"),
+}
+
+
+def _jtm_section(lenses: dict, src: Sources, profile: Profile, opts: dict) -> dict:
+    jobs = lenses["jtm"]
+    bar = profile.get("jtm.bar")
+    floor = profile.get("jtm.min_median_living_wage_ratio")
+    pillars = tuple(PILLARS)
+    cat = {lens: {j["occ_code"]: j["category"] for j in r["jobs"]} for lens, r in lenses.items()}
+    rows = []
+    for i, j in enumerate(jobs["jobs"]):
+        if not j["jtm"]:
+            continue
+        also = [name for name, hit in (("good", cat["good-promising"].get(j["occ_code"]) == "good"),
+                                       ("promising", cat["good-promising"].get(j["occ_code"]) == "promising"),
+                                       ("opportunity", cat["opportunity"].get(j["occ_code"]) == "opportunity")) if hit]
+        rows.append({**j, "rank": i + 1, "also": also, "why": _why(j, bar, pillars), "path": f"jobs[{i}]"})
+    members = {
+        "jtm": [j for j in jobs["jobs"] if j["jtm"]],
+        "good": [j for j in lenses["good-promising"]["jobs"] if j["category"] == "good"],
+        "promising": [j for j in lenses["good-promising"]["jobs"] if j["category"] == "promising"],
+        "opportunity": [j for j in lenses["opportunity"]["jobs"] if j["category"] == "opportunity"],
+    }
+    counts = {"jtm": ("jobs", "jtm_count"), "good": ("jobs", "good_count"), "promising": ("jobs", "promising_count"), "opportunity": ("jobs", "opportunity_count")}
+    jtm_codes = {j["occ_code"] for j in members["jtm"]}
+    lens_rows = []
+    for lens, (name, rule) in _LENS_TEXT.items():
+        m = sorted(members[lens], key=lambda j: (-(j["employment"] or 0), j["occ_code"]))
+        lens_rows.append({
+            "lens": lens, "name": name, "rule": rule,
+            "count": src.num(*counts[lens], "int"),
+            "also_jtm": sum(j["occ_code"] in jtm_codes for j in m),
+            "largest": [j["occ_title"] for j in m[:3]],
+        })
+    # big occupations another lens picks that the JTM lens does not, with the reason from their own row
+    by_code = {j["occ_code"]: j for j in jobs["jobs"]}
+    outside = []
+    for j in sorted(members["opportunity"] + members["good"], key=lambda j: (-(j["employment"] or 0), j["occ_code"])):
+        if j["occ_code"] in jtm_codes or j["occ_code"] in {o["occ_code"] for o in outside}:
+            continue
+        row = by_code[j["occ_code"]]
+        lens = "opportunity" if cat["opportunity"].get(j["occ_code"]) == "opportunity" else "good"
+        outside.append({"occ_code": j["occ_code"], "occ_title": j["occ_title"], "employment": row["employment"], "a_median": row["a_median"],
+                        "top_coded": row["top_coded"], "lens": lens, "reason": _why_not(row, bar, floor)})
+        if len(outside) >= 6:
+            break
+    return {
+        "command": command_text(src.command("jobs")),
+        "bar": bar,
+        "floor": floor,
+        "weights": dict(profile.get("jtm.weights")),
+        "scored": src.num("jobs", "scored_occupations", "int"),
+        "jtm_count": src.num("jobs", "jtm_count", "int"),
+        "cost_adjusted_bar": src.num("jobs", "cost_adjusted_bar", "money") if jobs["cost_adjusted_bar"] is not None else None,
+        "rows": rows,
+        "lenses": lens_rows,
+        "outside": outside,
+        "notes": [n for n in jobs["notes"] if "2021 values" not in n],  # the vintage note is said once, at a glance
+    }
+
+
+def _pathways(con, area_code, profile, q, src: Sources, prof, hub, hub_path, opts, timings) -> dict:
+    """The best pathways into JTMs from the area's largest low-wage occupations.
+
+    Low-wage = the *low* quality tier: occupations whose median pays less than the living wage
+    (times the profile's near-quality ratio), as `upward quality` lists them, largest first.
+    """
+    from upward.analysis.pathways import pathways
+
+    definition = (
+        "Low-wage occupations are those in the low quality tier: their median wage is below the living wage for "
+        f"{household_words(profile.household)} (× the profile's quality.near_quality_median_ratio, "
+        f"{profile.get('quality.near_quality_median_ratio'):g}). The report takes the largest of them by employment in the area "
+        "(upward quality, 'Largest low-quality occupations') and shows the cheapest pathways from each into the region's Jobs That "
+        "Mobilize (upward paths)."
+    )
+    out = {"definition": definition, "origins": [], "skipped": [], "command": command_text(src.command("quality"))}
+    low = q["largest_low_quality"]
+    if not low:
+        out["none_reason"] = "No occupation here is in the low tier (or the area has no living wage), so there is no low-wage origin."
+        return out
+    for i, o in enumerate(low):
+        if len(out["origins"]) >= opts["origins"]:
+            break
+        key = f"paths_{len(out['origins'])}"
+        t0 = time.perf_counter()
+        try:
+            r = pathways(con, area_code, o["occ_code"], profile, hub_path=hub_path)
+        except UpwardError as exc:
+            out["skipped"].append({"soc": o["occ_code"], "title": o["occ_title"], "reason": exc.message})
+            if "No occupation is a Job That Mobilizes" in exc.message:
+                out["none_reason"] = exc.message
+                break
+            continue
+        finally:
+            timings[key] = round(time.perf_counter() - t0, 3)
+        if not r["pathways"]:
+            out["skipped"].append({"soc": o["occ_code"], "title": o["occ_title"], "reason": " ".join(r["notes"]) or "no pathway"})
+            continue
+        src.add(key, ["paths", "--from", o["occ_code"], "--region", area_code, "--json", *prof, *hub], r)
+        paths = []
+        for k, p in enumerate(r["pathways"][: opts["paths_per_origin"]]):
+            nodes = [{"soc": r["from"]["soc"], "title": r["from"]["title"], "wage": r["from"]["median_wage"], "wage_source": r["from"]["wage_source"]}]
+            steps = []
+            for s in p["steps"]:
+                nodes.append({"soc": s["to"], "title": s["to_title"], "wage": s["median_wage"]["to"], "wage_source": "area"})
+                steps.append({
+                    "from": s["from"], "to": s["to"], "to_title": s["to_title"], "change": s["median_wage"]["change"],
+                    "wage_from": s["median_wage"]["from"], "wage_to": s["median_wage"]["to"],
+                    "similarity": s["similarity"], "viability": s["viability"], "skill_gap": s["skill_gap"],
+                    "education_to": s["education"]["to"], "job_zone_to": s["job_zone"]["to"], "extra_years": s["extra_years"],
+                    "skills": [{"name": g["name"], "domain": g["domain"], "current": g["current_level"], "required": g["required_level"]}
+                               for g in s["skills_to_gain"][:3]],
+                    "training": [{"program_name": t["program_name"], "provider_name": t["provider_name"], "credential": t["credential"],
+                                  "completions": t["completions"], "hours": t["hours"], "source": t["source"]} for t in s["training"][:2]],
+                    "training_count": s["training_count"], "cip_codes": s["cip_codes"][:4],
+                })
+            paths.append({
+                "rank": p["rank"], "target": p["target"], "target_title": p["target_title"], "step_count": p["step_count"],
+                "wage_change": src.num(key, f"pathways[{k}].wage_change", "signed_pct"), "cost": p["cost"],
+                "nodes": nodes, "steps": steps, "path": f"pathways[{k}]",
+            })
+        out["origins"].append({
+            "soc": o["occ_code"], "title": o["occ_title"], "source_key": key,
+            "employment": src.num("quality", f"largest_low_quality[{i}].employment", "count", "jobs in the low-wage occupation"),
+            "a_median": src.num("quality", f"largest_low_quality[{i}].a_median", "money", "its median wage"),
+            "ratio": src.num("quality", f"largest_low_quality[{i}].median_living_wage_ratio", "ratio", "its median ÷ living wage"),
+            "typical_education": o["typical_education"],
+            "command": command_text(src.command(key)),
+            "paths": paths,
+            "notes": r["notes"],
+            "calibration": r["calibration"],
+        })
+    return out
+
+
+def _benchmark_section(b: dict, key: str, src: Sources) -> dict:
+    rows = []
+    for e in b["elements"][:8]:
+        current = [r for r in e.get("ratings", []) if r.get("current")]
+        rows.append({
+            "element_name": e["element_name"], "domain": e["domain"], "importance": e["importance"], "level": e["level"],
+            "level_meaning": e["level_meaning"], "region_level": e.get("region_level"), "status": e.get("status"),
+            "ratings": len(current),
+        })
+    return {
+        "soc": b["occupation"]["occ_code"], "title": b["occupation"]["occ_title"], "command": command_text(src.command(key)),
+        "essential": len(b["elements"]), "elements": rows, "ratings": b.get("ratings", 0), "raters": b.get("raters", []),
+        "essential_importance": b["essential_importance"], "notes": b["notes"],
+    }
+
+
+def _skills_section(land: dict, src: Sources, bench: list, opts: dict) -> dict:
+    gaps = []
+    for i, e in enumerate(land["elements"]):
+        if e["gap"] is None or e["gap"] <= 0 or len(gaps) >= opts["gaps"]:
+            continue
+        gaps.append({**{k: e[k] for k in ("domain", "element_id", "element_name", "supply", "demand", "gap", "gap_ratio", "demand_level_meaning",
+                                          "supply_level_meaning", "demand_level", "supply_level")}, "path": f"elements[{i}]"})
+    cov = land["coverage"]
+    return {
+        "command": command_text(src.command("skills")),
+        "jtm_count": land["jtm_count"],
+        "coverage_skills": src.num("skills", "coverage.skills.share_of_employment", "pct") if cov["skills"]["share_of_employment"] is not None else None,
+        "coverage_knowledge": src.num("skills", "coverage.knowledge.share_of_employment", "pct") if cov["knowledge"]["share_of_employment"] is not None else None,
+        "gaps": gaps,
+        "elements": len(land["elements"]),
+        "notes": [n for n in land["notes"] if "2021 values" not in n],
+        "benchmarks": bench,
+        "ratings": sum(b.get("ratings", 0) for b in bench),
+    }
+
+
+def _training_section(a: dict, src: Sources, opts: dict, thresholds: dict) -> dict:
+    jtm_supply = [{**o, "path": f"occupations[{i}]"} for i, o in enumerate(a["occupations"]) if o["jtm"]]
+    phase = sorted(a["phase_out_candidates"], key=lambda p: (-(p["completions"] or 0), p["program_id"]))
+    return {
+        "command": command_text(src.command("programs")),
+        "programs": src.num("programs", "programs", "int"),
+        "providers": src.num("programs", "providers", "int"),
+        "completions": src.num("programs", "completions", "count"),
+        "aligned_to_jtm": src.num("programs", "aligned_to_jtm", "int"),
+        "jtm_supply": jtm_supply[: opts["rows"]],
+        "jtm_supply_total": len(jtm_supply),
+        "gaps": a["gaps"][: opts["rows"]],
+        "gaps_total": len(a["gaps"]),
+        "duplicates": a["duplicates"][: opts["rows"]],
+        "duplicates_total": len(a["duplicates"]),
+        "phase_out": phase[: opts["rows"]],
+        "phase_out_total": len(phase),
+        "thresholds": dict(thresholds),
+        "notes": a["notes"],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# method and sources
+
+
+def _method(con, profile: Profile, src: Sources, q: dict, land: dict, outcomes: dict | None) -> dict:
+    from upward.analysis.quality import vintage_note
+
+    sources = records(con, "select key, title, publisher, release, license, attribution, obtained_from from sources order by key")
+    meta = dict(con.execute("select key, value from meta").fetchall())
+    limits = []
+    note = vintage_note(profile)
+    if note:
+        limits.append(note + " The BEA price parities are for 2024.")
+    else:
+        limits.append(f"MIT living wages (2021 values) are multiplied by the profile's living_wage.price_adjustment "
+                      f"({profile.get('living_wage.price_adjustment'):g}) to compare with OEWS May 2025 wages.")
+    if not q["benefits_measured"] or not q["safety_measured"]:
+        missing = [k for k, m in (("benefits", q["benefits_measured"]), ("safety", q["safety_measured"])) if not m]
+        limits.append(f"Not measured: {' and '.join(missing)} (no public occupation-level data is bundled; a region can supply a CSV "
+                      "through the profile's [inputs]). Job quality here is pay adequacy, advancement and demand only.")
+    limits += [
+        "Not measured at all: hours and schedules, job postings and the requirements employers state in them, unionisation, "
+        "and the moves workers in this region actually make (pathways rest on O*NET skill similarity checked against national CPS moves).",
+        "Demand: BLS projections are national (growth and openings rates applied to local OEWS employment); no sub-national projections are bundled.",
+        "Opportunity occupations use BLS's typical entry education alone (not job postings), so shares differ from the Federal Reserve's published figures.",
+        "States and the nation take the unweighted median of their counties' MIT living wages (no population weights are bundled), "
+        "below the figure of their big metros.",
+        "Wages BLS top-codes (at least $239,200 a year) enter as that lower bound and are marked ≥.",
+        "Training supply counts IPEDS first majors of the latest year; College Scorecard earnings are per 4-digit CIP family and credential "
+        "level; Texas ETPL programs state SOC 2010 codes, some of which cannot be mapped without a crosswalk.",
+        "Pathways are recommendations, not forecasts: a viable step says the two jobs are alike and the climb is bounded, not who will be hired.",
+    ]
+    if land["coverage"]["skills"]["share_of_employment"] is not None:
+        limits.append(
+            f"O*NET rates the occupations holding {show(land['coverage']['skills']['share_of_employment'], 'pct')} of the area's employment "
+            f"for skills and {show(land['coverage']['knowledge']['share_of_employment'], 'pct')} for knowledge; the rest is left out of the skill landscape."
+        )
+    if outcomes:
+        limits.append(f"Outcomes: cells with fewer than {outcomes.get('min_cell') or 'the profile’s minimum'} people are suppressed, with "
+                      "complementary suppression; " + ("the run is SYNTHETIC and illustrates the method only." if outcomes.get("synthetic")
+                                                        else "indicators follow docs/outcomes.md."))
+    return {
+        "sources": sources,
+        "atlas": {k: meta.get(k) for k in ("atlas_fingerprint", "bundle_fingerprint", "built_at", "upward_version", "rpp_year")},
+        "profile": {**profile.record(), "household": profile.household, "description": profile.data.get("description")},
+        "attributions": [s["attribution"] for s in sources if s["attribution"]],
+        "limits": limits,
+        "commands": sorted({command_text(c) for c, _ in src.results.values() if c[0] != "--outcomes"}),
+    }

@@ -1,0 +1,236 @@
+"""Charts as inline SVG, drawn in Python: WeasyPrint runs no JavaScript, and the same markup serves the
+HTML page and the PDF. No fonts or images are fetched (system sans-serif fonts), no number is
+computed here: each chart draws values the report already holds, labelled with their display text.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
+INK = "#1f2933"
+MUTED = "#616e7c"
+GRID = "#d9e2ec"
+ROLE_COLOURS = {"region": "#1b5e94", "state": "#6b9ac4", "nation": "#a9b8c6", "peer": "#d98e32"}
+TIER_COLOURS = {"quality": "#2f7d4f", "near-quality": "#9cc98a", "low": "#d9534f", "unknown": "#c7cdd3"}
+PILLAR_COLOURS = ("#f1f5f9", "#cfe0ee", "#9fc1de", "#5f97c6", "#1b5e94")
+CHAR_W = 0.6  # DejaVu Sans advance per em, a little generous so labels never overrun
+
+
+def _t(s) -> str:
+    return escape(str(s), quote=True)
+
+
+def _fit(text: str, size: float, width: float) -> str:
+    """Cut a label to the width it has (with an ellipsis)."""
+    n = max(3, int(width / (size * CHAR_W)))
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def wrap(text: str, size: float, width: float, lines: int = 3) -> list[str]:
+    n = max(4, int(width / (size * CHAR_W)))
+    out, cur = [], ""
+    for word in str(text).split():
+        if len(cur) + len(word) + (1 if cur else 0) <= n:
+            cur = f"{cur} {word}".strip()
+        else:
+            if cur:
+                out.append(cur)
+            cur = word
+    if cur:
+        out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = _fit(out[-1] + " …", size, width) if not out[-1].endswith("…") else out[-1]
+    return [_fit(line, size, width) for line in out]
+
+
+def _svg(width: float, height: float, body: list[str], title: str) -> str:
+    return (
+        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" role="img" '
+        f'aria-label="{_t(title)}" preserveAspectRatio="xMinYMin meet" font-family="{FONT}">'
+        f"<title>{_t(title)}</title>" + "".join(body) + "</svg>"
+    )
+
+
+def _text(x, y, s, size=11, anchor="start", fill=INK, weight="normal") -> str:
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" font-weight="{weight}">{_t(s)}</text>'
+
+
+def comparison(rows: list[dict], metrics: list[tuple[str, str]], title: str) -> str:
+    """Grouped horizontal bars: per metric (a 0–1 share), one bar per area, coloured by role."""
+    width, label_w, bar_w = 680, 250, 330
+    bh, gap = 13, 4
+    body, y = [], 8
+    for key, label in metrics:
+        have = [r for r in rows if r.get(key)]
+        if not have:
+            continue
+        body.append(_text(0, y + 11, label, 11.5, weight="bold"))
+        y += 18
+        for r in have:
+            v = r[key]["value"]
+            w = max(0.0, min(1.0, v)) * bar_w
+            colour = ROLE_COLOURS.get(r["role"], ROLE_COLOURS["peer"])
+            body.append(_text(label_w - 6, y + bh - 3, _fit(r["area_name"], 10, label_w - 10), 10, "end", INK if r["role"] == "region" else MUTED,
+                              "bold" if r["role"] == "region" else "normal"))
+            body.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="{bh}" fill="{GRID}" opacity="0.45"/>')
+            body.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bh}" fill="{colour}"/>')
+            body.append(_text(label_w + w + 5, y + bh - 3, r[key]["display"], 10, fill=INK))
+            y += bh + gap
+        y += 10
+    return _svg(width, y, body, title)
+
+
+def tiers(rows: list[dict], title: str) -> str:
+    """One stacked bar: the area's employment by quality tier."""
+    width, bar_w, bh = 680, 680, 22
+    body, x = [], 0.0
+    for t in rows:
+        share = t["share"] or 0
+        w = share * bar_w
+        if w <= 0:
+            continue
+        body.append(f'<rect x="{x:.1f}" y="4" width="{w:.1f}" height="{bh}" fill="{TIER_COLOURS.get(t["tier"], "#999")}"/>')
+        if w > 40:
+            body.append(_text(x + w / 2, 4 + bh - 7, f"{share:.0%}", 10.5, "middle", "#ffffff" if t["tier"] in ("quality", "low") else INK, "bold"))
+        x += w
+    lx = 0.0
+    for t in rows:
+        label = f"{t['tier']} {t['share']:.0%}" if t["share"] is not None else t["tier"]
+        body.append(f'<rect x="{lx:.1f}" y="{bh + 14}" width="10" height="10" fill="{TIER_COLOURS.get(t["tier"], "#999")}"/>')
+        body.append(_text(lx + 14, bh + 23, label, 10))
+        lx += 14 + len(label) * 10 * CHAR_W + 18
+    return _svg(width, bh + 32, body, title)
+
+
+def jtm_pillars(rows: list[dict], title: str, limit: int = 15) -> str:
+    """The top JTMs: four pillar cells shaded by score, and the composite as a bar."""
+    rows = rows[:limit]
+    width, name_w, cell, comp_w = 680, 280, 54, 150
+    rh = 19
+    body = []
+    heads = ("Workers", "Employers", "Strategic", "Access")
+    for k, h in enumerate(heads):
+        body.append(_text(name_w + k * cell + cell / 2, 12, h, 9, "middle", MUTED))
+    body.append(_text(name_w + 4 * cell + 10, 12, "Composite (0–100)", 9, fill=MUTED))
+    y = 18
+    for r in rows:
+        body.append(_text(name_w - 8, y + rh - 6, _fit(f"{r['rank']}. {r['occ_title']}", 10, name_w - 10), 10, "end"))
+        for k, p in enumerate(("workers", "employers", "strategic", "accessibility")):
+            v = r[f"pillar_{p}"]
+            shade = PILLAR_COLOURS[min(4, int((v or 0) // 20))]
+            body.append(f'<rect x="{name_w + k * cell + 1}" y="{y + 1}" width="{cell - 2}" height="{rh - 2}" fill="{shade}"/>')
+            body.append(_text(name_w + k * cell + cell / 2, y + rh - 6, f"{v:.0f}" if v is not None else "—", 9.5, "middle",
+                              "#ffffff" if (v or 0) >= 60 else INK))
+        x0 = name_w + 4 * cell + 10
+        w = (r["composite"] or 0) / 100 * comp_w
+        body.append(f'<rect x="{x0}" y="{y + 3}" width="{w:.1f}" height="{rh - 6}" fill="{ROLE_COLOURS["region"]}"/>')
+        body.append(_text(x0 + w + 4, y + rh - 6, f"{r['composite']:.0f}", 9.5))
+        y += rh
+    return _svg(width, y + 4, body, title)
+
+
+def pathway(path: dict, title: str, key: str) -> str:
+    """Boxes (occupation, median wage) joined by arrows labelled with the pay change of each step.
+
+    `key` makes the arrowhead's id unique in a document holding several diagrams."""
+    mid = "ah-" + "".join(c for c in key if c.isalnum() or c in "-_")
+    nodes, steps = path["nodes"], path["steps"]
+    n = len(nodes)
+    width = 680
+    arrow = 58
+    box_w = (width - arrow * (n - 1)) / n
+    box_h = 96
+    body = [
+        f'<defs><marker id="{mid}" markerWidth="9" markerHeight="9" refX="8" refY="4.5" orient="auto">'
+        f'<path d="M0,0 L9,4.5 L0,9 z" fill="{INK}"/></marker></defs>'
+    ]
+    top = 6
+    for k, node in enumerate(nodes):
+        x = k * (box_w + arrow)
+        last = k == n - 1
+        fill = "#e7f0f8" if k == 0 else ("#1b5e94" if last else "#ffffff")
+        ink = "#ffffff" if last else INK
+        body.append(f'<rect x="{x:.1f}" y="{top}" width="{box_w:.1f}" height="{box_h}" rx="6" fill="{fill}" stroke="{ROLE_COLOURS["region"]}" stroke-width="1.4"/>')
+        lines = wrap(node["title"] or node["soc"], 10, box_w - 12, 4)
+        for i, line in enumerate(lines):
+            body.append(_text(x + box_w / 2, top + 16 + i * 12.5, line, 10, "middle", ink, "bold"))
+        wage = f"${node['wage']:,.0f}" + (" (US)" if node.get("wage_source") == "national" else "")
+        body.append(_text(x + box_w / 2, top + box_h - 20, node["soc"], 8.5, "middle", "#dbe7f3" if last else MUTED))
+        body.append(_text(x + box_w / 2, top + box_h - 7, f"median {wage}", 9.5, "middle", ink))
+        if not last:
+            s = steps[k]
+            ax = x + box_w + 3
+            ay = top + box_h / 2
+            body.append(f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{ax + arrow - 8:.1f}" y2="{ay:.1f}" stroke="{INK}" stroke-width="1.6" marker-end="url(#{mid})"/>')
+            body.append(_text(ax + (arrow - 6) / 2, ay - 7, f"{s['change']:+.0%}", 10.5, "middle", "#2f7d4f" if s["change"] >= 0 else "#b03a2e", "bold"))
+            body.append(_text(ax + (arrow - 6) / 2, ay + 15, f"sim {s['similarity']:.2f}", 8, "middle", MUTED))
+    return _svg(width, box_h + 12, body, title)
+
+
+def skill_gaps(gaps: list[dict], title: str) -> str:
+    """Paired bars per element: the workforce's supply and the JTMs' demand (O*NET level × importance)."""
+    if not gaps:
+        return ""
+    width, name_w, bar_w = 680, 230, 360
+    top = max(max(g["demand"] or 0, g["supply"] or 0) for g in gaps) or 1
+    bh, y = 8, 22
+    body = [
+        f'<rect x="{name_w}" y="4" width="10" height="8" fill="{ROLE_COLOURS["nation"]}"/>', _text(name_w + 14, 12, "supply (all jobs)", 9, fill=MUTED),
+        f'<rect x="{name_w + 130}" y="4" width="10" height="8" fill="{ROLE_COLOURS["region"]}"/>', _text(name_w + 144, 12, "demand (JTM openings)", 9, fill=MUTED),
+    ]
+    for g in gaps:
+        body.append(_text(name_w - 8, y + bh + 3, _fit(g["element_name"], 10, name_w - 10), 10, "end"))
+        ws = (g["supply"] or 0) / top * bar_w
+        wd = (g["demand"] or 0) / top * bar_w
+        body.append(f'<rect x="{name_w}" y="{y}" width="{ws:.1f}" height="{bh}" fill="{ROLE_COLOURS["nation"]}"/>')
+        body.append(f'<rect x="{name_w}" y="{y + bh + 1}" width="{wd:.1f}" height="{bh}" fill="{ROLE_COLOURS["region"]}"/>')
+        body.append(_text(name_w + max(ws, wd) + 5, y + bh + 4, f"gap {g['gap']:+.2f}", 9, fill=MUTED))
+        y += 2 * bh + 9
+    return _svg(width, y, body, title)
+
+
+def supply(rows: list[dict], title: str) -> str:
+    """Per JTM: annual openings against related completions (one scale)."""
+    rows = [r for r in rows if r.get("openings")]
+    if not rows:
+        return ""
+    width, name_w, bar_w = 680, 250, 340
+    top = max(max(r["openings"] or 0, r["related_completions"] or 0) for r in rows) or 1
+    bh, y = 8, 22
+    body = [
+        f'<rect x="{name_w}" y="4" width="10" height="8" fill="{ROLE_COLOURS["region"]}"/>', _text(name_w + 14, 12, "openings a year", 9, fill=MUTED),
+        f'<rect x="{name_w + 120}" y="4" width="10" height="8" fill="{ROLE_COLOURS["peer"]}"/>', _text(name_w + 134, 12, "related completions", 9, fill=MUTED),
+    ]
+    for r in rows:
+        body.append(_text(name_w - 8, y + bh + 3, _fit(r["occ_title"], 10, name_w - 10), 10, "end"))
+        wo = (r["openings"] or 0) / top * bar_w
+        wc = (r["related_completions"] or 0) / top * bar_w
+        body.append(f'<rect x="{name_w}" y="{y}" width="{wo:.1f}" height="{bh}" fill="{ROLE_COLOURS["region"]}"/>')
+        body.append(f'<rect x="{name_w}" y="{y + bh + 1}" width="{wc:.1f}" height="{bh}" fill="{ROLE_COLOURS["peer"]}"/>')
+        ratio = r.get("supply_ratio")
+        body.append(_text(name_w + max(wo, wc) + 5, y + bh + 4, f"{r['openings']:,.0f} / {r['related_completions']:,.0f}" + (f" ({ratio:.2f})" if ratio is not None else ""), 9, fill=MUTED))
+        y += 2 * bh + 9
+    return _svg(width, y, body, title)
+
+
+def outcome_rates(indicators: list[dict], title: str) -> str:
+    """The overall value of each rate indicator; a suppressed cell is drawn as the word, never a bar."""
+    rows = [e for e in indicators if e["kind"] == "rate" and e["overall"] is not None]
+    if not rows:
+        return ""
+    width, name_w, bar_w, bh = 680, 230, 380, 13
+    body, y = [], 4
+    for e in rows:
+        o = e["overall"]
+        body.append(_text(name_w - 8, y + bh - 3, e["indicator"].replace("_", " "), 10, "end"))
+        body.append(f'<rect x="{name_w}" y="{y}" width="{bar_w}" height="{bh}" fill="{GRID}" opacity="0.45"/>')
+        if o["suppressed"]:
+            body.append(_text(name_w + 6, y + bh - 3, "suppressed", 10, fill=MUTED))
+        elif o["value"] is not None:
+            w = max(0.0, min(1.0, o["value"])) * bar_w
+            body.append(f'<rect x="{name_w}" y="{y}" width="{w:.1f}" height="{bh}" fill="{ROLE_COLOURS["region"]}"/>')
+            body.append(_text(name_w + w + 5, y + bh - 3, f"{o['value']:.0%}", 10))
+        y += bh + 5
+    return _svg(width, y + 2, body, title)

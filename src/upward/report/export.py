@@ -1,0 +1,383 @@
+"""Every table behind the report, as one xlsx workbook or a folder of csv or parquet files, with a README.
+
+`upward export --region AREA --format xlsx|csv|parquet -o PATH`. The tables are the analysis
+results the report draws on (whole, not the report's shortened lists), one row per item, lists
+joined with '; '. The README (a sheet in the workbook; README.md and README.csv in a folder)
+names the area, profile and data releases, the attributions, and describes every column of every
+table with the `upward` command whose JSON holds the same values.
+
+Writes are atomic: a file goes to a temporary name and is renamed; a folder is built beside the
+target and swapped in. An existing folder is replaced only when it is an earlier Upward export.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from upward.errors import UpwardError
+from upward.report.refs import Sources, command_text
+
+EXPORT_FORMATS = ("xlsx", "csv", "parquet")
+MARKER = "upward-report-export"
+
+#: What each table is, and which analysis result (by its command) it comes from.
+TABLES = {
+    "glance": ("Every number quoted in the At a glance sentences: the sentence, the placeholder, the value and where it comes from.", None),
+    "comparison": ("The area against its state, the nation and the chosen peers: system indicators and cost-of-living adjusted wages.", "compare"),
+    "tiers": ("Employment by job-quality tier (pay adequacy against the living wage).", "quality"),
+    "occupations": ("Every occupation scored in the area: pay, demand, pillar scores, JTM status and the other lenses.", "jobs"),
+    "low_wage": ("The largest low-tier occupations (median below the living wage): the pathways' starting points.", "quality"),
+    "pathways": ("The cheapest pathways into Jobs That Mobilize from the largest low-wage occupations, one row per step.", None),
+    "skill_gaps": ("Every O*NET skill and knowledge area: the workforce's supply, the JTMs' demand and the gap.", "skills"),
+    "benchmarks": ("Proficiency benchmarks of the top Jobs That Mobilize: essential elements, levels, employer ratings.", None),
+    "program_supply": ("Per scored occupation: related completions of the area's programs against its annual openings.", "programs"),
+    "training_gaps": ("Jobs That Mobilize with no program in the area or too few related completions.", "programs"),
+    "duplicates": ("One CIP and award level offered by many providers while completions exceed openings.", "programs"),
+    "phase_out": ("Phase-out candidates, for review with their evidence (never a verdict).", "programs"),
+    "outcomes": ("The outcomes run's records: indicators by group, small cells suppressed.", "outcomes"),
+    "actions": ("The recommended actions with each piece of evidence (one row per number) and the rule that picked them.", None),
+    "sources": ("The data releases the atlas holds, with publisher, license and attribution.", None),
+}
+
+#: Column descriptions shared by every table that has the column.
+COLUMNS = {
+    "area_code": "OEWS area code (seven digits)",
+    "area_name": "Area name as BLS publishes it",
+    "area_type": "national, state, metro or nonmetro",
+    "state_abbr": "State abbreviation",
+    "role": "region (the report's area), state, nation or peer",
+    "price_parity": "BEA regional price parity, 2024 (United States = 100)",
+    "total_employment": "OEWS total employment in the area",
+    "median_wage": "OEWS median annual wage, all occupations (USD, May 2025)",
+    "real_median_wage": "Median wage ÷ price parity × 100: what it buys at national prices (USD)",
+    "living_wage_median_share": "Share of employment in occupations whose median pays the living wage (0–1)",
+    "living_wage_p25_share": "Share of employment in occupations whose 25th percentile pays the living wage (0–1)",
+    "opportunity_share": "Share of employment in opportunity occupations: no bachelor's needed, median ≥ the cost-adjusted national median (0–1)",
+    "opportunity_wage_bar": "The opportunity bar: national median wage × price parity ÷ 100 × the profile's ratio (USD)",
+    "living_wage": "MIT living wage for the profile's household, annual (USD, 2021 values × the profile's price adjustment)",
+    "living_wage_source": "area: the area's own counties; state: the state's figure (Connecticut metros)",
+    "wage_coverage": "Share of the area's published detailed employment that has a published median wage (the shares' denominator)",
+    "jtm_count": "Number of Jobs That Mobilize in the area",
+    "scored_occupations": "Number of occupations scored (at least the profile's minimum employment and a published median)",
+    "top_jtms": "The top five JTMs by composite score",
+    "tier": "Job-quality tier: quality (25th percentile ≥ living wage), near-quality (median ≥ it), low, unknown (no living wage)",
+    "employment": "OEWS employment in the area",
+    "share": "Share of the area's employment (0–1)",
+    "occ_code": "SOC 2018 occupation code",
+    "occ_title": "Occupation title",
+    "a_median": "OEWS median annual wage in the area (USD); a top-coded wage is its lower bound",
+    "a_pct25": "OEWS 25th-percentile annual wage in the area (USD)",
+    "top_coded": "True when BLS top-codes the wage (footnote 5): the value is a lower bound",
+    "median_living_wage_ratio": "Median wage ÷ living wage",
+    "entry_living_wage_ratio": "25th-percentile wage ÷ living wage",
+    "typical_education": "BLS typical entry education",
+    "openings": "Annual openings in the area: BLS national openings rate × the area's OEWS employment",
+    "growth": "BLS projected employment growth 2024–34, national (percent)",
+    "loc_quotient": "OEWS location quotient: the occupation's share of local jobs ÷ its national share",
+    "untapped_talent": "Jobs held in the area in lower-paid occupations with a viable step into this one (one-step feeders)",
+    "pillar_workers": "Workers pillar: percentile rank within the region (0–100) of pay level, entry pay and the wage ladder",
+    "pillar_employers": "Employers pillar: percentile rank of openings, growth and employment",
+    "pillar_strategic": "Strategic-value pillar: percentile rank of location quotient, industry breadth and skill centrality",
+    "pillar_accessibility": "Accessibility pillar: percentile rank of entry education, experience, job zone (lower ranks higher) and untapped talent",
+    "composite": "Weighted mean of the four pillars (profile jtm.weights)",
+    "jtm": "True when a Job That Mobilizes: every pillar ≥ the profile's bar and the median pays the living wage",
+    "category": "The JTM lens's category: jtm or not jtm",
+    "good_promising": "Brookings lens: good, promising or neither",
+    "opportunity": "Federal Reserve lens: opportunity or not opportunity",
+    "domain": "O*NET domain: skills or knowledge",
+    "element_id": "O*NET element id",
+    "element_name": "O*NET element name",
+    "program_name": "Program name",
+    "provider_name": "Provider name",
+    "cip_code": "CIP 2020 code",
+    "credential": "Credential awarded",
+    "completions": "Completions in the latest year",
+    "source": "Where the row comes from (seed source key, or imported)",
+}
+
+#: Columns whose meaning depends on the table.
+TABLE_COLUMNS = {
+    "glance": {"sentence": "Sentence id", "text": "The sentence as printed", "placeholder": "The number's placeholder in the sentence template",
+               "label": "What the number is", "value": "The value", "display": "As printed", "command": "The upward command whose JSON holds it",
+               "path": "Where in that JSON"},
+    "tiers": {"employment": "Employment in the tier's occupations (those with a published median wage)"},
+    "low_wage": {"rank": "Rank by employment among the low-tier occupations"},
+    "pathways": {
+        "origin": "SOC code of the low-wage occupation the pathway starts from", "origin_title": "Its title",
+        "path_rank": "Rank of the pathway from this origin (cheapest first)", "path_cost": "The pathway's documented cost (docs/pathways.md)",
+        "target": "SOC code of the Job That Mobilizes it leads to", "target_title": "Its title",
+        "wage_change": "Pay change over the whole pathway: final median ÷ first median − 1", "step": "Step number",
+        "from": "SOC code the step starts from", "to": "SOC code the step leads to", "to_title": "Its title",
+        "similarity": "Seven-facet similarity of the two occupations (0–1)", "viability": "viable or highly viable (calibrated thresholds)",
+        "wage_from": "Median wage before the step (USD)", "wage_to": "Median wage after it (USD)", "step_wage_change": "Pay change of the step",
+        "skill_gap": "Skill gap in O*NET level points", "education_to": "Typical entry education of the step's occupation",
+        "job_zone_to": "O*NET job zone of the step's occupation", "skills_to_gain": "Skills and knowledge to gain (O*NET level now → needed)",
+        "training_count": "Programs in the area that lead to the step's occupation", "training": "The best-ranked of them (up to three)",
+        "cip_codes": "CIP codes that lead to the step's occupation (CIP–SOC)", "shown": "True when the report draws this pathway",
+        "command": "The upward command that prints this pathway as JSON",
+    },
+    "skill_gaps": {
+        "supply": "Mean O*NET level × (importance − 1)/4 over the area's jobs, weighted by employment", "demand": "The same over the area's JTMs, weighted by annual openings",
+        "gap": "demand − supply", "gap_ratio": "demand ÷ supply", "supply_importance": "Employment-weighted mean O*NET importance (1–5)",
+        "supply_level": "Employment-weighted mean O*NET level (0–7)", "demand_importance": "Openings-weighted mean importance over the JTMs",
+        "demand_level": "Openings-weighted mean level over the JTMs", "rated_employment": "Employment of the occupations O*NET rates for this element",
+        "rated_openings": "Openings of the JTMs O*NET rates for this element", "rated_jtms": "Number of those JTMs",
+        "demand_level_meaning": "The demand level in O*NET's level anchors", "supply_level_meaning": "The supply level in O*NET's level anchors",
+    },
+    "benchmarks": {
+        "soc": "The JTM's SOC code", "occupation": "Its title", "importance": "O*NET importance (1–5)", "level": "O*NET level (0–7)",
+        "level_meaning": "The level in O*NET's level anchors", "essential": "True when importance ≥ the profile's benchmarks.essential_importance",
+        "status": "onet, rated, added, removed or not added (employer ratings)", "region_level": "The region's level after employer ratings",
+        "ratings": "Employer ratings of the element (latest per rater)", "onet_release": "O*NET release of the rating (29.3 or 30)",
+        "recommend_suppress": "O*NET recommends suppressing the estimate (low precision)",
+    },
+    "program_supply": {"related_completions": "Completions of related programs, each program's completers split evenly over its occupations",
+                       "programs": "Programs in the area leading to the occupation", "supply_ratio": "related completions ÷ openings",
+                       "supply_flag": "under-supplied, balanced or over-supplied (profile [programs] ratios)"},
+    "duplicates": {"award_level": "IPEDS award level code", "providers": "Providers offering it", "completions": "Their completions in the latest year",
+                   "openings": "Annual openings of the occupations it leads to", "provider_names": "Up to ten of the providers"},
+    "phase_out": {"program_id": "Program id (seed or imported)", "completions_year": "Year of the latest completions",
+                  "published_earnings": "College Scorecard median earnings (or imported)", "occupation_employment": "Employment here in the occupations it leads to",
+                  "low_quality_share": "Share of that employment in low-tier occupations", "jtm_occupations": "The JTMs it leads to",
+                  "phase_out_evidence": "Why it is a candidate"},
+    "outcomes": {"indicator": "Outcome indicator (docs/outcomes.md)", "group": "Breakdown, e.g. sex=female ('' = all participants)",
+                 "numerator": "People meeting the indicator (blank when suppressed)", "denominator": "People in the indicator's population (blank when suppressed)",
+                 "value": "Rate (0–1) or median (USD); blank when suppressed", "suppressed": "True when the cell is suppressed (too few people)",
+                 "synthetic": "True when the run was computed over synthetic data"},
+    "actions": {"kind": "asset, change or outcome", "title": "The action", "text": "The action as printed", "rule": "The rule that picked it (docs/report.md)",
+                "label": "What the evidence number is", "value": "The value", "display": "As printed", "command": "The upward command whose JSON holds it",
+                "path": "Where in that JSON"},
+    "sources": {"key": "Source key", "title": "Title", "publisher": "Publisher", "release": "Release", "license": "License",
+                "attribution": "Attribution text", "obtained_from": "Where the bundled copy was obtained"},
+}
+
+
+TABLE_COLUMNS["training_gaps"] = TABLE_COLUMNS["program_supply"]
+
+
+def describe(table: str, column: str) -> str | None:
+    return TABLE_COLUMNS.get(table, {}).get(column) or COLUMNS.get(column)
+
+
+def _cell(v):
+    if isinstance(v, (list, tuple)):
+        return "; ".join(str(x) for x in v)
+    if isinstance(v, dict):
+        return "; ".join(f"{k}={x}" for k, x in v.items())
+    return v
+
+
+def tables(report: dict, src: Sources) -> dict[str, list[dict]]:
+    """The tables, as lists of flat rows."""
+    out: dict[str, list[dict]] = {}
+    out["glance"] = [
+        {"sentence": f["id"], "text": f["text"], "placeholder": k, "label": n.get("label"), "value": n["value"], "display": n["display"],
+         "command": command_text(n["command"]), "path": n["path"]}
+        for f in report["glance"]["facts"] for k, n in f["numbers"].items()
+    ]
+    if "compare" in src.results:
+        out["comparison"] = [{"role": role, **{k: v for k, v in a.items() if k != "top_jtms"},
+                              "top_jtms": [f"{j['occ_code']} {j['occ_title']}" for j in a["top_jtms"]]}
+                             for role, a in zip((c["role"] for c in report["glance"]["comparison"]), src.get("compare")["areas"])]
+    out["tiers"] = list(src.get("quality")["employment_by_tier"])
+    gp = {j["occ_code"]: j["category"] for j in src.get("jobs_good-promising")["jobs"]}
+    opp = {j["occ_code"]: j["category"] for j in src.get("jobs_opportunity")["jobs"]}
+    out["occupations"] = [{**j, "good_promising": gp.get(j["occ_code"]), "opportunity": opp.get(j["occ_code"])} for j in src.get("jobs")["jobs"]]
+    out["low_wage"] = [{"rank": i + 1, **o} for i, o in enumerate(src.get("quality")["largest_low_quality"])]
+    rows = []
+    shown = report["options"]["paths_per_origin"]
+    for o in report["pathways"]["origins"]:
+        r = src.get(o["source_key"])
+        for p in r["pathways"]:
+            for k, s in enumerate(p["steps"], 1):
+                rows.append({
+                    "origin": o["soc"], "origin_title": o["title"], "path_rank": p["rank"], "path_cost": p["cost"], "target": p["target"],
+                    "target_title": p["target_title"], "wage_change": p["wage_change"], "step": k, "from": s["from"], "to": s["to"],
+                    "to_title": s["to_title"], "similarity": s["similarity"], "viability": s["viability"], "wage_from": s["median_wage"]["from"],
+                    "wage_to": s["median_wage"]["to"], "step_wage_change": s["median_wage"]["change"], "skill_gap": s["skill_gap"],
+                    "education_to": s["education"]["to"], "job_zone_to": s["job_zone"]["to"],
+                    "skills_to_gain": [f"{g['name']} {g['current_level']:.2f}→{g['required_level']:.2f}" for g in s["skills_to_gain"]],
+                    "training_count": s["training_count"],
+                    "training": [f"{t['program_name'] or '—'} ({t['provider_name'] or '—'})" for t in s["training"]],
+                    "cip_codes": s["cip_codes"], "shown": p["rank"] <= shown, "command": command_text(src.command(o["source_key"])),
+                })
+    out["pathways"] = rows
+    out["skill_gaps"] = list(src.get("skills")["elements"])
+    rows = []
+    for key in sorted(k for k in src.results if k.startswith("benchmark_")):
+        b = src.get(key)
+        for e in b["elements"]:
+            rows.append({"soc": b["occupation"]["occ_code"], "occupation": b["occupation"]["occ_title"], "domain": e["domain"],
+                         "element_id": e["element_id"], "element_name": e["element_name"], "importance": e["importance"], "level": e["level"],
+                         "level_meaning": e["level_meaning"], "essential": e["essential"], "status": e.get("status"),
+                         "region_level": e.get("region_level"), "ratings": len([r for r in e.get("ratings", []) if r.get("current")]),
+                         "onet_release": e["onet_release"], "recommend_suppress": e["recommend_suppress"]})
+    out["benchmarks"] = rows
+    a = src.get("programs")
+    out["program_supply"] = list(a["occupations"])
+    out["training_gaps"] = list(a["gaps"])
+    out["duplicates"] = list(a["duplicates"])
+    out["phase_out"] = list(a["phase_out_candidates"])
+    if report["outcomes"]:
+        oc = report["outcomes"]
+        out["outcomes"] = [{"indicator": r["indicator"], "group": ", ".join(f"{k}={v}" for k, v in r["group"].items()),
+                            "numerator": r["numerator"], "denominator": r["denominator"], "value": r["value"], "suppressed": r["suppressed"],
+                            "synthetic": oc["synthetic"]} for r in oc["records"]]
+    out["actions"] = [
+        {"kind": act["kind"], "title": act["title"], "text": act["text"], "rule": act["rule"], "label": e.get("label"), "value": e["value"],
+         "display": e["display"], "command": command_text(e["command"]) if e["command"][0] != "--outcomes" else e["command"][1], "path": e["path"]}
+        for group in ("assets", "changes", "outcomes") for act in report["actions"][group] for e in act["evidence"]
+    ]
+    out["sources"] = list(report["method"]["sources"])
+    return {name: [{k: _cell(v) for k, v in row.items()} for row in rows] for name, rows in out.items()}
+
+
+def columns(name: str, rows: list[dict]) -> list[str]:
+    cols: dict[str, None] = {}
+    for r in rows:
+        cols.update(dict.fromkeys(r))
+    return list(cols)
+
+
+def readme(report: dict, src: Sources, data: dict[str, list[dict]]) -> tuple[list[str], list[dict]]:
+    """The README: lines of text, and one row per table column (table, column, description, source)."""
+    a = report["area"]
+    p = report["profile"]
+    lines = [
+        f"Upward regional pathways report: the tables behind the report for {a['area_name']} ({a['area_code']}).",
+        f"Generated {report['generated_at']} by Upward {report['method']['atlas']['upward_version']} ({MARKER}).",
+        f"Profile {p['name']} (hash {p['hash']}, {p['source']}); living-wage household {p['household']} ({p['household_words']}).",
+        f"Data bundle {report['data']['bundle']}; atlas {report['method']['atlas']['atlas_fingerprint']}.",
+        "Money is annual US dollars of the data year; shares are 0–1; lists are joined with '; '. Method: docs/report.md and the docs it links.",
+        "Each table's source is the upward command whose --json output holds the same values.",
+        "",
+        "Releases:",
+        *(f"  {s['title']} — {s['release']} ({s['license']})" for s in report["method"]["sources"]),
+        "",
+        "Attributions:",
+        *(f"  {t}" for t in report["method"]["attributions"]),
+        "",
+        "Limits:",
+        *(f"  {t}" for t in report["method"]["limits"]),
+    ]
+    if report["outcomes"] and report["outcomes"]["synthetic"]:
+        lines.insert(4, "The outcomes table comes from a SYNTHETIC run: the people do not exist; it illustrates the method only.")
+    rows = []
+    for name, table in data.items():
+        what, key = TABLES[name]
+        source = (command_text(src.command(key)) if key and key in src.results and key != "outcomes"
+                  else report["outcomes"]["source"] if key == "outcomes" else "see the command column" if name in ("glance", "actions", "pathways")
+                  else "upward benchmark SOC --region AREA --json" if name == "benchmarks" else "upward atlas info --json")
+        rows.append({"table": name, "column": "", "description": what, "source": source, "rows": len(table)})
+        for col in columns(name, table):
+            rows.append({"table": name, "column": col, "description": describe(name, col) or "", "source": source, "rows": None})
+    return lines, rows
+
+
+def export(report: dict, src: Sources, fmt: str, path: Path, force: bool = False) -> dict:
+    if fmt not in EXPORT_FORMATS:
+        raise UpwardError(f"--format {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}.")
+    path = Path(path)
+    data = tables(report, src)
+    lines, cols = readme(report, src, data)
+    if fmt == "xlsx":
+        if path.suffix.lower() != ".xlsx":
+            raise UpwardError(f"-o {path}: an xlsx export is one file ending in .xlsx.", hint="e.g. -o houston.xlsx")
+        _write_file(path, lambda tmp: _xlsx(tmp, data, lines, cols))
+        files = [str(path.resolve())]
+    else:
+        if path.suffix:
+            raise UpwardError(f"-o {path}: a {fmt} export is a folder of files; give a folder name without an extension.", hint=f"e.g. -o houston-{fmt}")
+        files = _write_folder(path, fmt, data, lines, cols, force)
+    return {"path": str(path.resolve()), "format": fmt, "tables": {k: len(v) for k, v in data.items()}, "files": files}
+
+
+def _write_file(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _xlsx(target: Path, data: dict, lines: list[str], cols: list[dict]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "README"
+    bold = Font(bold=True)
+    for line in lines:
+        ws.append([line])
+    ws.append([])
+    ws.append(["table", "column", "description", "source", "rows"])
+    for c in ws[ws.max_row]:
+        c.font = bold
+    for r in cols:
+        ws.append([r["table"], r["column"], r["description"], r["source"], r["rows"]])
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 26
+    ws.column_dimensions["C"].width = 90
+    ws.column_dimensions["D"].width = 60
+    for name, rows in data.items():
+        sheet = wb.create_sheet(name[:31])
+        head = columns(name, rows)
+        sheet.append(head)
+        for c in sheet[1]:
+            c.font = bold
+        for r in rows:
+            sheet.append([r.get(h) for h in head])
+        sheet.freeze_panes = "A2"
+    wb.save(target)
+
+
+def _write_folder(path: Path, fmt: str, data: dict, lines: list[str], cols: list[dict], force: bool) -> list[str]:
+    import csv
+
+    if path.exists():
+        if not path.is_dir():
+            raise UpwardError(f"-o {path} exists and is a file; a {fmt} export is a folder.", hint="Choose another path.")
+        earlier = (path / "README.md").is_file() and MARKER in (path / "README.md").read_text(encoding="utf-8", errors="replace")
+        if any(path.iterdir()) and not (earlier or force):
+            raise UpwardError(f"-o {path} is a folder that is not an earlier Upward export; refusing to replace it.",
+                              hint="Choose a new folder name, or pass --force to replace it.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        (tmp / "README.md").write_text("\n".join(lines) + "\n\nTables and columns: README.csv\n", encoding="utf-8")
+        with (tmp / "README.csv").open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=["table", "column", "description", "source", "rows"], lineterminator="\n")
+            w.writeheader()
+            w.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in cols)
+        for name, rows in data.items():
+            head = columns(name, rows)
+            if fmt == "csv":
+                with (tmp / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
+                    w = csv.DictWriter(fh, fieldnames=head or ["empty"], lineterminator="\n")
+                    w.writeheader()
+                    w.writerows({h: ("" if r.get(h) is None else r.get(h)) for h in head} for r in rows)
+            else:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                table = pa.Table.from_pylist([{h: r.get(h) for h in head} for r in rows]) if rows else pa.table({})
+                pq.write_table(table, tmp / f"{name}.parquet")
+        if path.exists():
+            old = path.with_name(f".{path.name}.old-{os.getpid()}")
+            os.replace(path, old)
+            os.replace(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sorted(str(p.resolve()) for p in path.iterdir())
