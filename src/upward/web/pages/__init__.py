@@ -100,7 +100,7 @@ def router(settings: Settings) -> APIRouter:
 
     @asynccontextmanager
     async def lifespan(app):
-        _warm(app, settings)
+        _warm(app, settings, templates)
         yield
 
     r = APIRouter(include_in_schema=False, lifespan=lifespan)
@@ -308,17 +308,27 @@ def _get_run(hub: Path | None, run_id: str) -> tuple[list[dict], dict]:
 # Warm-up: the default region's page is ready before anyone asks (first paint ≤ 1 s)
 
 
-def _warm(app, settings: Settings) -> None:
+def _warm(app, settings: Settings, templates) -> None:
+    """In the background: the templates compiled, the default region's page and the home page
+    computed, then its programs and pathway graph (the slower pages)."""
+
     def work():
+        from upward import hub as hub_mod
         from upward import profiles
+        from upward.analysis import pathways as pathways_mod
         from upward.web.pages import views
 
         try:
+            for name in ("region.html", "home.html", "occupation.html", "pathways.html", "programs.html", "compare.html", "error.html"):
+                templates.get_template(name)
             con = app.state.atlas.cursor()
             prof = profiles.load(settings.profile)
             code = views.area_of(con, settings.default_region).code
             views.region(con, prof, code)
             views.home(con, prof)
+            hub = hub_mod.path(settings.hub)
+            views.programs(con, prof, code, hub if hub.exists() else None, {})
+            pathways_mod.region(con, code, prof)
             con.close()
         except Exception:  # a warm-up must never stop the server; the page will say what is wrong
             log.exception("warming the dashboard's default region failed")

@@ -173,24 +173,26 @@ def _state_code(con, area: dict) -> str | None:
 def region(con, prof: Profile, code: str) -> dict:
     summary = memo(con, regions.region_summary, code, prof.household, 10)
     area = summary["area"]
-    peers = [code]
-    state = _state_code(con, area)
-    if state:
-        peers.append(state)
-    if code != NATIONAL:
-        peers.append(NATIONAL)
-    cmp = memo(con, compare_mod.compare_areas, peers, prof, 5)
     q = memo(con, quality.quality_report, code, prof, 15)
     jobs = memo(con, mobilize.jobs, code, prof, "jtm", None, False)
     land = memo(con, skills.landscape, code, prof)
+    # the state and the nation, each cached on its own so every metro of a state shares them
+    state = _state_code(con, area)
+    peers = [a for p in (state, None if code == NATIONAL else NATIONAL) if p for a in memo(con, compare_mod.compare_areas, [p], prof, 5)["areas"]]
+    here = {
+        **q["area"], **{k: v for k, v in q["indicators"].items() if k != "area_code"},
+        "median_wage": (summary["wages_all_occupations"] or {}).get("a_median"),
+        "jtm_count": jobs["jtm_count"], "scored_occupations": jobs["scored_occupations"],
+    }
+    rows = [here, *({k: v for k, v in a.items() if k != "top_jtms"} for a in peers)]
 
     ctx = _base(con, prof, area["area_name"], "region", area)
-    ctx.update(summary=summary, jobs_result=jobs, quality=q, landscape=land, compare=cmp, indicators=q["indicators"])
+    ctx.update(summary=summary, jobs_result=jobs, quality=q, landscape=land, peers=rows, indicators=q["indicators"])
     ctx["notes"] = _notes(q, jobs, land)
     cats = ["median pays the living wage", "25th percentile pays it", "opportunity occupations"]
     ctx["charts"]["c-indicators"] = _bar_chart(
         cats,
-        [{"name": a["area_name"], "data": [a.get("living_wage_median_share"), a.get("living_wage_p25_share"), a.get("opportunity_share")]} for a in cmp["areas"]],
+        [{"name": a["area_name"], "data": [a.get("living_wage_median_share"), a.get("living_wage_p25_share"), a.get("opportunity_share")]} for a in rows],
         label=f"System indicators of {area['area_name']} against its state and the nation",
     )
     ctx["tables"]["indicators"] = Table(
@@ -203,11 +205,11 @@ def region(con, prof: Profile, code: str) -> dict:
             Col("opportunity_share", "opportunity occ.", "pct"),
             Col("opportunity_wage_bar", "opportunity bar", "money"),
             Col("median_wage", "median wage", "money"),
-            Col("real_median_wage", "real median", "money"),
+            Col("price_parity", "price parity", "num1"),
             Col("jtm_count", "JTMs", "int"),
         ],
-        [{k: v for k, v in a.items() if k != "top_jtms"} for a in cmp["areas"]],
-        extra_csv=["area_code", "area_type", "price_parity", "total_employment", "living_wage_source", "wage_coverage", "scored_occupations"],
+        rows,
+        extra_csv=["area_code", "area_type", "total_employment", "living_wage_source", "wage_coverage", "scored_occupations"],
     )
     tiers = q["employment_by_tier"]
     ctx["charts"]["c-tiers"] = _bar_chart(
