@@ -167,3 +167,16 @@ def test_quarter_and_by_errors(con):
         run(con, by="gender")
     with pytest.raises(UpwardError, match="one dimension or two"):
         run(con, by="sex,area,program")
+
+
+def test_quality_tiers_equal_quality_table(con):
+    from upward import profiles
+    from upward.analysis.quality import quality_table
+    from upward.outcomes.run import quality_tiers
+
+    prof = profiles.load()
+    areas = ["0026420", "0100001", "0025540", "4800000"]  # Houston, a nonmetro, Hartford (CT: state living wage), Texas
+    ref = quality_table(con, prof, areas)[["area_code", "occ_code", "tier"]].sort_values(["area_code", "occ_code"]).reset_index(drop=True)
+    lean = quality_tiers(con, prof)
+    lean = lean[lean.area_code.isin(areas)][["area_code", "occ_code", "tier"]].sort_values(["area_code", "occ_code"]).reset_index(drop=True)
+    assert ref.equals(lean)

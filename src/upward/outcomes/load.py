@@ -71,10 +71,16 @@ def _column(t: ibis.Table, mapping: dict[str, str], f: Field, where: str) -> ibi
     return None
 
 
+@ibis.udf.scalar.builtin(name="trim")
+def _trim(x: dt.string) -> dt.string:  # SQL TRIM of spaces: DuckDB's and Spark's own, far faster than a character-set trim
+    ...
+
+
 def _text(v: ibis.Value | None) -> ibis.StringValue:
+    """Text with surrounding spaces removed; empty → null."""
     if v is None:
         return ibis.null(dt.string)
-    s = v.cast(dt.string).strip()
+    s = _trim(v if v.type().is_string() else v.cast(dt.string))
     return ibis.ifelse(s == "", ibis.null(dt.string), s)
 
 
@@ -110,13 +116,25 @@ def _code(v: ibis.Value | None, f: Field, default: str | None) -> tuple[ibis.Val
     return s, s.notnull() & ~s.isin(list(f.codes))
 
 
-def _soc(v: ibis.Value | None, socs: ibis.Table) -> tuple[ibis.Value, ibis.BooleanValue]:
-    """`29-1141`, `291141` or O*NET-SOC `29-1141.01` → `29-1141`; bad = given but not a detailed SOC OEWS knows."""
-    s = _text(v)
-    m = s.re_extract(r"^(\d{2})-?(\d{4})(\.\d{2})?$", 1) + "-" + s.re_extract(r"^(\d{2})-?(\d{4})(\.\d{2})?$", 2)
-    code = ibis.ifelse(s.re_search(r"^\d{2}-?\d{4}(\.\d{2})?$"), m, ibis.null(dt.string))
-    known = code.isin(socs.occ_code)
-    return ibis.ifelse(known, code, ibis.null(dt.string)), s.notnull() & ~known.fill_null(False)
+def _soc_code(s: ibis.StringValue) -> ibis.StringValue:
+    """`29-1141`, `291141` or O*NET-SOC `29-1141.01` → `29-1141` by position (no regular expression: this
+    runs on every wage record); anything else → null. Digits are checked by the lookup of known codes."""
+    n = s.length()
+    return ibis.cases(
+        ((n == 7) & (s.substr(2, 1) == "-"), s),
+        ((n == 10) & (s.substr(2, 1) == "-") & (s.substr(7, 1) == "."), s.substr(0, 7)),
+        (n == 6, s.substr(0, 2) + "-" + s.substr(2, 4)),
+        else_=ibis.null(dt.string),
+    )
+
+
+def _with_soc(t: ibis.Table, text_col: str, out_col: str, socs: ibis.Table) -> tuple[ibis.Table, ibis.BooleanValue]:
+    """Adds the normalised code as `out_col` when the atlas knows it (a join with the small code table)."""
+    t = t.mutate(**{f"{out_col}_code": _soc_code(t[text_col])})
+    known = socs.select(**{f"{out_col}_known": socs.occ_code})
+    t = t.left_join(known, t[f"{out_col}_code"] == known[f"{out_col}_known"])
+    t = t.mutate(**{out_col: t[f"{out_col}_known"]}).drop(f"{out_col}_code", f"{out_col}_known")
+    return t, t[text_col].notnull() & t[out_col].isnull()
 
 
 def participants(engine: Engine, path, mapping: dict[str, str], lookups, numbered: bool = False) -> tuple[ibis.Table, list[Check]]:
@@ -149,51 +167,57 @@ def participants(engine: Engine, path, mapping: dict[str, str], lookups, numbere
     checks.append(Check("credential_date", "missing for a credential", (out["credential_type"] != "0") & out["credential_date"].isnull()))
     area_txt = _text(cols["area"])
     out["area_input"] = area_txt
-    out["target_soc"], bad = _soc(cols["target_soc"], lookups.socs)
-    checks.append(Check("target_soc", "not a detailed SOC 2018 occupation OEWS publishes", bad))
+    out["target_soc_text"] = _text(cols["target_soc"])
     t = raw.mutate(**out, **{f"_k{i}": c.expr for i, c in enumerate(checks)})
+    t, bad_soc = _with_soc(t, "target_soc_text", "target_soc", lookups.socs)
     # areas: county FIPS or OEWS code → OEWS area, through the atlas (a small table shipped into the engine)
     t = t.left_join(lookups.areas, t.area_input == lookups.areas.input_code).drop("input_code")
     checks = [Check(c.field, c.reason, t[f"_k{i}"]) for i, c in enumerate(checks)]
+    checks.append(Check("target_soc", "not a detailed SOC 2018 occupation OEWS publishes", t.target_soc_text.notnull() & t.target_soc.isnull()))
     checks.append(Check("area", "missing", t.area_input.isnull()))
     checks.append(Check("area", "not a county FIPS or OEWS area code in the atlas", t.area_input.notnull() & t.area_code.isnull()))
     return t, checks
 
 
 def wages(engine: Engine, path, mapping: dict[str, str], lookups, numbered: bool = False) -> tuple[ibis.Table, list[Check]]:
+    """Wage records, parsed by position and casts only (no regular expressions): this runs on every record."""
     files = files_of(path)
     raw = engine.source(files, numbered=numbered)
     where = Path(files[0]).name
     cols = {f.name: _column(raw, mapping, f, where) for f in SCHEMAS["wages"]}
-    out: dict[str, ibis.Value] = {}
-    checks: list[Check] = []
-    out["person_id"] = _text(cols["person_id"])
-    checks.append(Check("person_id", "missing", out["person_id"].isnull()))
-    q = cols["quarter"]
-    qs = _text(q).upper()
-    ok = qs.re_search(r"^\d{4}Q[1-4]$")
-    out["q"] = ibis.ifelse(ok, qs.substr(0, 4).cast(dt.int32) * 4 + qs.substr(5, 1).cast(dt.int32) - 1, ibis.null(dt.int32))
-    checks.append(Check("quarter", "not a quarter (YYYYQn)", ~ok.fill_null(False)))
+    keep = [c for c in ("_file", "_row") if c in raw.columns]
     w = cols["wages"]
-    if w.type().is_numeric():
-        amount = w.cast(dt.float64)
-        given = amount.notnull()
-    else:
-        ws = _text(w)
-        amount = ws.try_cast(dt.float64)
-        given = ws.notnull()
-    out["wages"] = amount
-    checks.append(Check("wages", "missing", ~given))
-    checks.append(Check("wages", "not a number", given & (amount.isnull() | amount.isnan() | amount.isinf())))
-    checks.append(Check("wages", "negative", (amount < 0).fill_null(False)))
-    out["employer_id"] = _text(cols["employer_id"])
+    amount = w.cast(dt.float64) if w.type().is_numeric() else _text(w).try_cast(dt.float64)
+    t = raw.select(
+        *keep,
+        person_id=_text(cols["person_id"]),
+        quarter_text=_text(cols["quarter"]).upper(),
+        wages_given=(w.notnull() if w.type().is_numeric() else _text(w).notnull()),
+        wages=amount,
+        employer_id=_text(cols["employer_id"]),
+        soc_text=_text(cols["soc"]),
+    )
+    year = t.quarter_text.substr(0, 4).try_cast(dt.int32)
+    qn = t.quarter_text.substr(5, 1).try_cast(dt.int32)
+    ok = (t.quarter_text.length() == 6) & (t.quarter_text.substr(4, 1) == "Q") & year.notnull() & (qn >= 1) & (qn <= 4)
+    ok = ok.fill_null(False)
+    t = t.mutate(q=ibis.ifelse(ok, year * 4 + qn - 1, ibis.null(dt.int32)), _quarter_ok=ok)
     if cols["soc"] is not None:
-        out["soc"], bad = _soc(cols["soc"], lookups.socs)
-        checks.append(Check("soc", "not a detailed SOC 2018 occupation OEWS publishes", bad))
+        t, _ = _with_soc(t, "soc_text", "soc", lookups.socs)
+        soc_bad = t.soc_text.notnull() & t.soc.isnull()
     else:
-        out["soc"] = ibis.null(dt.string)
-    t = raw.mutate(**out, **{f"_k{i}": c.expr for i, c in enumerate(checks)})
-    return t, [Check(c.field, c.reason, t[f"_k{i}"]) for i, c in enumerate(checks)]
+        t = t.mutate(soc=ibis.null(dt.string))
+        soc_bad = ibis.literal(False)
+    checks = [
+        ("person_id", "missing", t.person_id.isnull()),
+        ("quarter", "not a quarter (YYYYQn)", ~t._quarter_ok),
+        ("wages", "missing", ~t.wages_given),
+        ("wages", "not a number", t.wages_given & (t.wages.isnull() | t.wages.isnan() | t.wages.isinf())),
+        ("wages", "negative", (t.wages < 0).fill_null(False)),
+        ("soc", "not a detailed SOC 2018 occupation OEWS publishes", soc_bad),
+    ]
+    t = t.mutate(**{f"_k{i}": e for i, (_, _, e) in enumerate(checks)})
+    return t, [Check(f, r, t[f"_k{i}"]) for i, (f, r, _) in enumerate(checks)]
 
 
 def count_problems(t: ibis.Table, checks: list[Check]) -> tuple[int, int, list[tuple[str, str, int]]]:
@@ -240,7 +264,7 @@ def quarantine_rows(t: ibis.Table, checks: list[Check], hashed_id: ibis.StringVa
     typed = {c for c in flagged.columns if c in {"program", "entry_date", "exit_date", "birth_date", "credential_date", "msg_date",
                                                   "postexit_enrollment_date", "sex", "race_ethnicity", "dislocated_worker", "area_input",
                                                   "other_exit_reason", "training_type", "credential_type", "target_soc", "area_code",
-                                                  "q", "wages", "employer_id", "soc"}}
+                                                  "q", "wages", "employer_id", "soc", "quarter_text", "soc_text", "target_soc_text"}}
     return flagged.select(*keep, *(flagged[c].cast(dt.string).name(c) for c in sorted(typed - skip)))
 
 
@@ -249,7 +273,8 @@ def write_quarantine(batches: list[tuple[str, ibis.Table]], path: Path) -> int:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    frames = [expr.mutate(input=ibis.literal(kind), _file=expr._file.re_extract(r"([^/\\]+)$", 1)).to_pyarrow() for kind, expr in batches]
+    frames = [expr.mutate(input=ibis.literal(kind), _file=expr._file.re_extract(r"([^/\\]+)$", 1)).order_by(["_file", "_row"]).to_pyarrow()
+              for kind, expr in batches]
     first = ["input", "_file", "_row", "_problems", "person_key"]
     names = first + sorted({c for f in frames for c in f.column_names} - set(first))
     tables = [

@@ -107,10 +107,34 @@ def lookups(atlas_con, profile, engine: Engine) -> Lookups:
     return Lookups(*(engine.put(t) for t in _LOOKUP_CACHE[key]))
 
 
+def quality_tiers(atlas_con, profile):
+    """Tier of every area × detailed occupation, by `upward.analysis.quality.tiers` on the same pay ratios
+    `quality_table` computes (25th percentile and median ÷ the living wage, top-coded wages at the BLS
+    bound, the state's living wage where MIT has none), without the similarity measures tiers do not use.
+    tests/test_outcomes.py checks it equals `quality_table`'s tiers."""
+    from upward.analysis._rows import top_code_bounds
+    from upward.analysis.quality import tiers
+
+    cap = top_code_bounds(atlas_con)["annual"]
+    df = atlas_con.execute(
+        f"""with lw as (
+                select a.area_code, coalesce(l.annual_wage, s.annual_wage) * $2 as living_wage
+                from areas a
+                left join living_wage l on l.area_code = a.area_code and l.household = $1
+                left join living_wage s on s.area_code = a.state_code || '00000' and s.household = $1)
+            select w.area_code, w.occ_code,
+                   coalesce(w.a_median, case when w.a_median_top_coded then {cap} end) / lw.living_wage as median_living_wage_ratio,
+                   coalesce(w.a_pct25, case when w.a_pct25_top_coded then {cap} end) / lw.living_wage as entry_living_wage_ratio
+            from wages w join occupations o using (occ_code) left join lw using (area_code)
+            where o.level = 'detailed' and w.tot_emp is not null""",
+        [profile.household, profile.get("living_wage.price_adjustment")],
+    ).df()
+    df["tier"] = tiers(df, profile)
+    return df
+
+
 def _lookup_tables(atlas_con, profile) -> tuple:
     import pyarrow as pa
-
-    from upward.analysis.quality import quality_table
 
     areas = atlas_con.execute(
         "select area_code as input_code, area_code from areas "
@@ -125,7 +149,7 @@ def _lookup_tables(atlas_con, profile) -> tuple:
            where coalesce(l.hourly_wage, s.hourly_wage) is not null""",
         [profile.get("living_wage.price_adjustment"), profile.household, profile.household],
     ).arrow().read_all()
-    q = quality_table(atlas_con, profile)
+    q = quality_tiers(atlas_con, profile)
     q = q.loc[q.tier == "quality", ["area_code", "occ_code", "tier"]].rename(columns={"area_code": "t_area", "occ_code": "t_soc"})
     return areas, socs, lw, pa.Table.from_pandas(q.reset_index(drop=True), preserve_index=False)
 
@@ -192,6 +216,7 @@ def run(
     dims = [d for d in DIMENSIONS if any(d in g for g in groupings)]
     min_cell = int(prof.get("outcomes.min_cell"))
     maps = load_mapping(mapping)
+    mobility_quarters = list(range(params.exit_from + 4, params.exit_to + 5))
     p_files, w_files = files_of(participants), files_of(wages)
     key, key_label, synthetic = hash_key(p_files + w_files)
 
@@ -208,8 +233,20 @@ def run(
             t, checks = _with_checks(eng, kind, path, maps, lk, key, numbered=False)
             if kind == "participants":
                 t = eng.materialize(t)  # the keyed hash is computed once
-                checks = [load.Check(c.field, c.reason, t[c.expr.get_name()]) for c in checks]
-            rows, n_bad, problems = load.count_problems(t, checks)
+                rows = None
+            else:
+                # One pass over the wage file keeps what any later step needs, inside the engine: every
+                # row that fails a check (so the counts below are complete), the rows of the mobility
+                # quarters (the state-wide percentile) and the rows of participants (their outcomes).
+                # Rows passing every check outside those sets cannot change any number.
+                bad = ibis.or_(*(c.expr for c in checks))
+                ids = clean["participants"].select("person_id")
+                keep = bad | t.q.isin(mobility_quarters).fill_null(False) | t.person_id.isin(ids.person_id).fill_null(False)
+                rows = t.count().to_pyarrow().as_py()
+                t = eng.materialize(t.filter(keep).select("person_id", "q", "wages", "soc", *(c.expr.get_name() for c in checks)))
+            checks = [load.Check(c.field, c.reason, t[c.expr.get_name()]) for c in checks]
+            n, n_bad, problems = load.count_problems(t, checks)
+            rows = n if rows is None else rows
             inputs[kind].update(rows=rows, bad_rows=n_bad, problems=[{"field": f, "reason": r, "rows": n} for f, r, n in problems])
             if problems:
                 nt, nchecks = _with_checks(eng, kind, path, maps, lk, key, numbered=True)
@@ -225,7 +262,7 @@ def run(
         else:
             quarantined = None
 
-        progress("Hashing identifiers and joining wage records to participants")
+        progress("Joining wage records to participants by their keyed hash")
         p = ind.prepare(clean["participants"])
         idmap = p.select("person_id", "pid").distinct()
         w_all = clean["wages"]

@@ -1,0 +1,207 @@
+"""Outcomes benchmark: the full indicator suite with a two-way breakdown on SYNTHETIC data, against a
+hand-written DuckDB SQL version of the headline indicators, a straightforward pandas version (at 1e7
+wage rows or fewer) and, with --spark, the Spark engine (results compared with DuckDB's).
+
+    .venv/bin/python benchmarks/outcomes.py                                  # 1e5 participants, 1e7 wage rows
+    .venv/bin/python benchmarks/outcomes.py --participants 1e6 --wage-rows 1e8
+    .venv/bin/python benchmarks/outcomes.py --spark                          # adds Spark at 1e7
+
+Each timed variant runs in its own child process, so its peak memory (max RSS, from wait4) is its
+own. Data generation is timed separately and not counted. Targets on the project's 2-core machine:
+1e8 wage rows ≤ 60 s and ≤ 8 GB; suite ÷ hand-written SQL ≤ 1.5; pandas ÷ suite ≥ 10 at 1e7.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROWS_PER_PERSON = 19.0  # wage records per synthetic person over 2020Q1–2025Q4 (measured on upward synth output)
+EXIT_FROM, EXIT_TO, PY, BY = "2022Q3", "2023Q2", 2022, "sex,age_group"
+
+
+def atlas():
+    import duckdb
+
+    from upward import atlas as a
+
+    path = os.environ.get("UPWARD_DB") or str(a.default_path())
+    a.connect(Path(path)).close()  # build on first use
+    return duckdb.connect(path, read_only=True)
+
+
+def generate(out: Path, participants: int, wage_rows: int, seed: int) -> dict:
+    from upward.outcomes.synth import generate as gen
+
+    manifest = out / "SYNTHETIC.json"
+    workers = max(0, int(wage_rows / ROWS_PER_PERSON) - participants)
+    if manifest.is_file():
+        m = json.loads(manifest.read_text())
+        if (m["participants"], m["workers"], m["seed"]) == (participants, workers, seed):
+            print(f"Reusing synthetic data in {out} ({m['wage_rows']:,} wage rows)")
+            return m
+    t = time.time()
+    with atlas() as con:
+        m = gen(con, out, participants, workers, seed=seed, chunk=200_000)
+    print(f"Generated SYNTHETIC data: {participants:,} participants, {workers:,} workers, {m['wage_rows']:,} wage rows "
+          f"in {time.time() - t:.1f} s (not part of the timings) → {out}")
+    return m
+
+
+# --- the variants, each run in a child process ---------------------------------------------------------
+
+def suite(data: Path, engine: str) -> dict:
+    from upward.outcomes.run import run
+
+    with atlas() as con:
+        t = time.time()
+        r = run(data / "participants.parquet", data / "wages", EXIT_FROM, EXIT_TO, atlas_con=con, program_year=PY, by=BY, engine=engine)
+        secs = time.time() - t
+    overall = {x["indicator"]: x for x in r["records"] if not x["group"]}
+    return {"seconds": secs, "records": len(r["records"]), "digest": hashlib.sha256(json.dumps(r["records"], sort_keys=True).encode()).hexdigest(),
+            "headline": {k: overall[k]["value"] for k in ("employment_rate_q2", "employment_rate_q4", "median_earnings_q2")}}
+
+
+def hand_sql(data: Path) -> dict:
+    """The headline indicators (employment 2nd/4th quarter, median earnings) by sex × age group and margins,
+    written directly in DuckDB SQL: keyed hash of the participants, wage join, per-quarter totals."""
+    import duckdb
+
+    from upward.outcomes.engines import pads
+    from upward.outcomes.run import SYNTHETIC_KEY
+
+    ipad, opad = pads(SYNTHETIC_KEY)
+    con = duckdb.connect()
+    t = time.time()
+    con.execute(f"create macro h(x) as sha256(unhex('{opad}') || unhex(sha256(unhex('{ipad}') || encode(x))))")
+    q0 = int(EXIT_FROM[:4]) * 4 + int(EXIT_FROM[5]) - 1
+    q1 = int(EXIT_TO[:4]) * 4 + int(EXIT_TO[5]) - 1
+    rows = con.execute(f"""
+    with p as (
+        select person_id, h(person_id) as pid, sex, year(exit_date) * 4 + (month(exit_date) - 1) // 3 as exit_q,
+               date_diff('year', birth_date, entry_date) - case when strftime(entry_date, '%m%d') < strftime(birth_date, '%m%d') then 1 else 0 end as age
+        from read_parquet('{data}/participants.parquet')
+        where exit_date is not null and other_exit_reason not in ('1', '2', '3', '4', '5')
+    ),
+    c as (
+        select *, case when age < 16 then '<16' when age < 19 then '16-18' when age < 25 then '19-24' when age < 45 then '25-44'
+                       when age < 55 then '45-54' when age < 60 then '55-59' else '60+' end as age_group
+        from p where exit_q between {q0} and {q1}
+    ),
+    w as (
+        select c.pid, cast(substr(quarter, 1, 4) as int) * 4 + cast(substr(quarter, 6, 1) as int) - 1 as q, wages, c.exit_q
+        from read_parquet('{data}/wages/*.parquet') w join c using (person_id)
+    ),
+    per as (
+        select pid, sum(wages) filter (where q = exit_q + 2) as w2, sum(wages) filter (where q = exit_q + 4) as w4
+        from w where q in (exit_q + 2, exit_q + 4) group by pid
+    ),
+    x as (select c.sex, c.age_group, coalesce(per.w2, 0) as w2, coalesce(per.w4, 0) as w4 from c left join per using (pid))
+    select sex, age_group, count(*) as n, count(*) filter (where w2 > 0) as e2, count(*) filter (where w4 > 0) as e4,
+           median(w2) filter (where w2 > 0) as med
+    from x group by grouping sets ((), (sex), (age_group), (sex, age_group))
+    """).fetchall()
+    secs = time.time() - t
+    overall = next(r for r in rows if r[0] is None and r[1] is None)
+    return {"seconds": secs, "headline": {"employment_rate_q2": round(overall[3] / overall[2], 6), "employment_rate_q4": round(overall[4] / overall[2], 6),
+                                          "median_earnings_q2": round(overall[5], 2)}}
+
+
+def pandas_version(data: Path) -> dict:
+    """The same headline indicators the straightforward pandas way: read everything, hash in Python, merge, group."""
+    import hmac
+
+    import pandas as pd
+
+    from upward.outcomes.run import SYNTHETIC_KEY
+
+    t = time.time()
+    p = pd.read_parquet(data / "participants.parquet")
+    w = pd.read_parquet(data / "wages")
+    p["pid"] = [hmac.new(SYNTHETIC_KEY, x.encode(), hashlib.sha256).hexdigest() for x in p.person_id]
+    p = p[p.exit_date.notna() & ~p.other_exit_reason.isin(["1", "2", "3", "4", "5"])].copy()
+    ed = pd.to_datetime(p.exit_date)
+    p["exit_q"] = ed.dt.year * 4 + (ed.dt.month - 1) // 3
+    q0 = int(EXIT_FROM[:4]) * 4 + int(EXIT_FROM[5]) - 1
+    q1 = int(EXIT_TO[:4]) * 4 + int(EXIT_TO[5]) - 1
+    c = p[(p.exit_q >= q0) & (p.exit_q <= q1)].copy()
+    w["q"] = w.quarter.str[:4].astype(int) * 4 + w.quarter.str[5].astype(int) - 1
+    j = w.merge(c[["person_id", "pid", "exit_q"]], on="person_id")
+    tot = j.groupby(["pid", "q", "exit_q"], as_index=False).wages.sum()
+    w2 = tot[tot.q == tot.exit_q + 2].set_index("pid").wages
+    w4 = tot[tot.q == tot.exit_q + 4].set_index("pid").wages
+    c["w2"] = c.pid.map(w2).fillna(0)
+    c["w4"] = c.pid.map(w4).fillna(0)
+    secs = time.time() - t
+    return {"seconds": secs, "headline": {"employment_rate_q2": round(float((c.w2 > 0).mean()), 6), "employment_rate_q4": round(float((c.w4 > 0).mean()), 6),
+                                          "median_earnings_q2": round(float(c.w2[c.w2 > 0].median()), 2)}}
+
+
+def child(variant: str, data: Path) -> None:
+    fn = {"suite": lambda: suite(data, "duckdb"), "spark": lambda: suite(data, "spark"), "sql": lambda: hand_sql(data), "pandas": lambda: pandas_version(data)}[variant]
+    print("RESULT " + json.dumps(fn()))
+
+
+def measure(variant: str, data: Path) -> dict:
+    proc = subprocess.Popen([sys.executable, __file__, "--child", variant, "--data", str(data)], stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    line = next((x for x in out.splitlines() if x.startswith("RESULT ")), None)
+    if proc.returncode != 0 or line is None:
+        raise SystemExit(f"{variant} failed (exit {proc.returncode})")
+    r = json.loads(line[7:])
+    r["peak_gb"] = usage.ru_maxrss / 1024 / 1024  # ru_maxrss is in KiB on Linux
+    return r
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--participants", type=float, default=1e5)
+    ap.add_argument("--wage-rows", type=float, default=1e7)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--spark", action="store_true", help="also run the Spark engine (at 1e7 wage rows or fewer) and compare")
+    ap.add_argument("--no-pandas", action="store_true")
+    ap.add_argument("--dir", type=Path, default=None, help="where the synthetic data goes (reused when it matches)")
+    ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        return child(a.child, a.data)
+    n, rows = int(a.participants), int(a.wage_rows)
+    data = a.dir or Path(tempfile.gettempdir()) / f"upward-bench-outcomes-{n}-{rows}-{a.seed}"
+    m = generate(data, n, rows, a.seed)
+    wr = m["wage_rows"]
+    print(f"\nSYNTHETIC cohort: {n:,} participants, wage file {wr:,} rows; exits {EXIT_FROM}–{EXIT_TO}, program year {PY}, --by {BY}; "
+          f"{os.cpu_count()} cores\n")
+    results = {}
+    for variant in ["suite", "sql"] + ([] if a.no_pandas or wr > 1.2e7 else ["pandas"]) + (["spark"] if a.spark and wr <= 1.2e7 else []):
+        r = measure(variant, data)
+        results[variant] = r
+        label = {"suite": "ibis suite on DuckDB (validation, hashing, 11 indicators, two-way breakdown, suppression)",
+                 "sql": "hand-written DuckDB SQL, 3 headline indicators", "pandas": "pandas, 3 headline indicators",
+                 "spark": "ibis suite on Spark local[2]"}[variant]
+        print(f"{label}:\n    {r['seconds']:8.2f} s   {wr / r['seconds']:>14,.0f} wage rows/s   peak {r['peak_gb']:.2f} GB   headline {r['headline']}")
+    s = results["suite"]
+    print()
+    print(f"suite ÷ hand-written SQL: {s['seconds'] / results['sql']['seconds']:.2f}  (target ≤ 1.5)")
+    same = all(abs(s["headline"][k] - results["sql"]["headline"][k]) < 1e-6 for k in s["headline"])
+    print(f"headline numbers equal to the hand-written SQL's: {same}")
+    if "pandas" in results:
+        print(f"pandas ÷ suite: {results['pandas']['seconds'] / s['seconds']:.1f}×  (target ≥ 10×); headline equal: "
+              f"{all(abs(s['headline'][k] - results['pandas']['headline'][k]) < 1e-6 for k in s['headline'])}")
+    if "spark" in results:
+        print(f"Spark ÷ DuckDB: {results['spark']['seconds'] / s['seconds']:.1f}×; every record identical to DuckDB's: {results['spark']['digest'] == s['digest']}")
+    if wr >= 5e7:
+        print(f"target at 1e8 rows: ≤ 60 s and ≤ 8 GB → {s['seconds']:.1f} s, {s['peak_gb']:.2f} GB")
+
+
+if __name__ == "__main__":
+    main()
