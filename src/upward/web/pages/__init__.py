@@ -316,7 +316,8 @@ def _warm(app, settings: Settings, templates) -> None:
         from upward import hub as hub_mod
         from upward import profiles
         from upward.analysis import pathways as pathways_mod
-        from upward.web.pages import views
+        from upward.analysis.quality import all_indicators
+        from upward.web.pages import _cache, views
 
         try:
             for name in ("region.html", "home.html", "occupation.html", "pathways.html", "programs.html", "compare.html", "error.html"):
@@ -326,6 +327,7 @@ def _warm(app, settings: Settings, templates) -> None:
             code = views.area_of(con, settings.default_region).code
             views.region(con, prof, code)
             views.home(con, prof)
+            _cache.memo(con, all_indicators, prof, None)  # every region page's state and nation figures
             hub = hub_mod.path(settings.hub)
             views.programs(con, prof, code, hub if hub.exists() else None, {})
             pathways_mod.region(con, code, prof)

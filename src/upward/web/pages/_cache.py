@@ -12,6 +12,7 @@ Results are shared between requests: the pages treat them as read-only.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 
@@ -38,13 +39,36 @@ def _part(v):
     return v
 
 
+_fingerprints: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def atlas_fingerprint(con) -> str:
-    return con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+    """The atlas a connection reads (asked once per connection: a page makes many calls on one cursor)."""
+    try:
+        return _fingerprints[con]
+    except (KeyError, TypeError):
+        pass
+    fp = con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+    try:
+        _fingerprints[con] = fp
+    except TypeError:
+        pass
+    return fp
+
+
+def _key(con, fn, args, kwargs) -> tuple:
+    return (atlas_fingerprint(con), fn.__module__, fn.__qualname__, _part(args), _part(tuple(sorted(kwargs.items()))))
+
+
+def peek(con, fn, *args, **kwargs):
+    """The cached result of fn(con, *args, **kwargs), or None if nobody has computed it yet."""
+    with _lock:
+        return _results.get(_key(con, fn, args, kwargs))
 
 
 def memo(con, fn, *args, **kwargs):
     """fn(con, *args, **kwargs), computed once per (atlas, function, arguments)."""
-    key = (atlas_fingerprint(con), fn.__module__, fn.__qualname__, _part(args), _part(tuple(sorted(kwargs.items()))))
+    key = _key(con, fn, args, kwargs)
     with _lock:
         if key in _results:
             _results.move_to_end(key)

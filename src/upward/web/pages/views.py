@@ -17,7 +17,7 @@ from upward.analysis._rows import plain_record, releases
 from upward.atlas.lookup import NATIONAL, resolve_area, resolve_occupation
 from upward.errors import NotFoundError, UpwardError
 from upward.profiles import Profile
-from upward.web.pages._cache import memo
+from upward.web.pages._cache import memo, peek
 from upward.web.pages._tables import Col, Table
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
@@ -170,21 +170,31 @@ def _state_code(con, area: dict) -> str | None:
     return states[0]["area_code"] if states else None
 
 
+def _peer_indicators(con, prof: Profile, codes: list[str]) -> list[dict]:
+    """The system indicators of the state and the nation (`upward indicators`).
+
+    Every area's indicators at once (`all_indicators`, computed in the background when the
+    server starts) when they are ready; until then each area's own (`compare_areas`, the same
+    `system_indicators` over the same rows), cached per area.
+    """
+    every = peek(con, quality.all_indicators, prof, None)
+    if every is not None:
+        by_code = {r["area_code"]: r for r in every}
+        return [dict(by_code[c]) for c in codes if c in by_code]
+    return [{k: v for k, v in a.items() if k != "top_jtms"} for c in codes for a in memo(con, compare_mod.compare_areas, [c], prof, 5)["areas"]]
+
+
 def region(con, prof: Profile, code: str) -> dict:
     summary = memo(con, regions.region_summary, code, prof.household, 10)
     area = summary["area"]
     q = memo(con, quality.quality_report, code, prof, 15)
     jobs = memo(con, mobilize.jobs, code, prof, "jtm", None, False)
     land = memo(con, skills.landscape, code, prof)
-    # the state and the nation, each cached on its own so every metro of a state shares them
     state = _state_code(con, area)
-    peers = [a for p in (state, None if code == NATIONAL else NATIONAL) if p for a in memo(con, compare_mod.compare_areas, [p], prof, 5)["areas"]]
-    here = {
-        **q["area"], **{k: v for k, v in q["indicators"].items() if k != "area_code"},
-        "median_wage": (summary["wages_all_occupations"] or {}).get("a_median"),
-        "jtm_count": jobs["jtm_count"], "scored_occupations": jobs["scored_occupations"],
-    }
-    rows = [here, *({k: v for k, v in a.items() if k != "top_jtms"} for a in peers)]
+    rows = [{**q["area"], **{k: v for k, v in q["indicators"].items() if k != "area_code"}}]
+    rows += _peer_indicators(con, prof, [p for p in (state, None if code == NATIONAL else NATIONAL) if p])
+    for r in rows:
+        r["median_wage"] = (memo(con, regions.region_summary, r["area_code"], prof.household, 10)["wages_all_occupations"] or {}).get("a_median")
 
     ctx = _base(con, prof, area["area_name"], "region", area)
     ctx.update(summary=summary, jobs_result=jobs, quality=q, landscape=land, peers=rows, indicators=q["indicators"])
@@ -206,10 +216,9 @@ def region(con, prof: Profile, code: str) -> dict:
             Col("opportunity_wage_bar", "opportunity bar", "money"),
             Col("median_wage", "median wage", "money"),
             Col("price_parity", "price parity", "num1"),
-            Col("jtm_count", "JTMs", "int"),
         ],
         rows,
-        extra_csv=["area_code", "area_type", "total_employment", "living_wage_source", "wage_coverage", "scored_occupations"],
+        extra_csv=["area_code", "area_type", "total_employment", "living_wage_source", "wage_coverage"],
     )
     tiers = q["employment_by_tier"]
     ctx["charts"]["c-tiers"] = _bar_chart(
