@@ -112,11 +112,21 @@ def actions_of(report: dict) -> list[dict]:
 # the large metro
 
 
-def test_glance_numbers_equal_the_cli_json(houston, cli_json):
+def test_glance_numbers_equal_the_cli_json(houston, cli):
+    """Through the suite's `cli` fixture: each command the sentences quote, run with --json."""
     report, _ = houston
+    seen: dict[tuple, dict] = {}
+
+    def via_cli(command):
+        if tuple(command) not in seen:
+            code, out, err = cli(*command)
+            assert code == 0, err
+            seen[tuple(command)] = json.loads(out)
+        return seen[tuple(command)]
+
     facts = report["glance"]["facts"]
     assert {f["id"] for f in facts} >= {"living_wage", "newcomers", "opportunity", "real_wage", "jtm", "low_wage"}
-    assert check_numbers(facts, cli_json) >= 20
+    assert check_numbers(facts, via_cli) >= 20
     lw = next(f for f in facts if f["id"] == "living_wage")
     # against the state, the nation and the chosen peer, all from `upward compare`
     assert "Texas" in lw["text"] and "the nation" in lw["text"] and "Dallas-Fort Worth-Arlington, TX" in lw["text"]
@@ -264,6 +274,18 @@ def test_state_report(run, cli_json, tmp_path):
     check_numbers(report["glance"]["facts"], cli_json)
     check_numbers(actions_of(report), cli_json)
     assert out.is_file() and len(report["jtm"]["rows"]) == report["jtm"]["jtm_count"]["value"]
+
+
+def test_renders_without_comparison_areas(nonmetro):
+    """The nation has no state or nation to compare with: the page renders without them."""
+    from upward.report import render
+
+    report = json.loads(json.dumps(nonmetro[0]))
+    report["commands"].pop("compare")
+    report["glance"]["comparison"] = []
+    report["glance"]["facts"] = [f for f in report["glance"]["facts"] if f["id"] != "real_wage"]
+    page = render.html(report)
+    assert ">At a glance</h2>" in page and "<code>upward compare" not in page.split('id="jtm"')[0]
 
 
 def test_area_without_living_wage_still_reports(run, tmp_path):

@@ -116,13 +116,18 @@ class NoFetch:
         return self.fetch(url)
 
 
-def pdf(page: str, fetcher: NoFetch | None = None) -> bytes:
+def document(page: str, fetcher: NoFetch | None = None):
+    """The laid-out WeasyPrint document (its `pages`, `write_pdf()`)."""
     import logging
 
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    return HTML(string=page, base_url=None, url_fetcher=fetcher or NoFetch()).write_pdf()
+    return HTML(string=page, base_url=None, url_fetcher=fetcher or NoFetch()).render()
+
+
+def pdf(page: str, fetcher: NoFetch | None = None) -> bytes:
+    return document(page, fetcher).write_pdf()
 
 
 def formats(outputs: list[Path]) -> list[tuple[Path, str]]:

@@ -50,7 +50,8 @@ def glance(src: Sources, ctx: dict) -> list[dict]:
     q = src.get("quality")
     ind = q["indicators"]
     area = ctx["area"]
-    base = {"area": area["area_name"], "household": ctx["household_words"]}
+    name = "the United States" if area["area_type"] == "national" else area["area_name"]
+    base = {"area": name, "household": ctx["household_words"]}
     facts = []
 
     if ind["living_wage_median_share"] is not None:
