@@ -31,7 +31,9 @@ PAGES = {
     "programs": "/regions/houston/programs",
     "programs-filtered": "/regions/houston/programs?cip=51&jtm=1",
     "outcomes": "/outcomes",
+    "outcome-run": "/outcomes/1",
     "compare": "/compare?area=houston&area=dallas&area=TX",
+    "compare-form": "/compare",
 }
 
 
@@ -39,6 +41,20 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _store_synthetic_run(atlas_path, hub, folder) -> None:
+    """A real outcomes run on synthetic people, stored in the hub as `upward outcomes` stores one: run 1."""
+    from upward import atlas
+    from upward.hub import runs
+    from upward.outcomes.run import run
+    from upward.outcomes.synth import generate
+
+    con = atlas.connect(atlas_path)
+    generate(con, folder, 300, 100, seed=5, state="TX", fmt="parquet")
+    result = run(folder / "participants.parquet", folder / "wages", "2022Q1", "2023Q4", atlas_con=con, program_year=2022, by="sex,age_group")
+    runs.save_run(result, hub, who="browser test")
+    con.close()
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +66,7 @@ def server(atlas_path, tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: the project's setup (scripts/test.sh) installs Debian's chromium.")
     hub = tmp_path_factory.mktemp("browser-hub") / "hub.duckdb"
+    _store_synthetic_run(atlas_path, hub, tmp_path_factory.mktemp("browser-synth"))
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(Settings(db=atlas_path, hub=hub)), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, name="upward-test-server", daemon=True)

@@ -236,6 +236,8 @@ def test_find_resolves_like_the_cli(client):
     assert r.headers["location"] == "/regions/0026420"
     r = client.get("/find?q=springfield")  # ambiguous: the candidates, each a link
     assert r.status_code == 200 and "Springfield, IL" in r.text and 'href="/regions/0044100"' in r.text
+    r = client.get("/regions/springfield")
+    assert r.status_code == 300 and "Which one?" in r.text and 'href="/regions/0044100"' in r.text
 
 
 def test_unknown_region_is_a_friendly_404_with_suggestions(client):

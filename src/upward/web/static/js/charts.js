@@ -54,6 +54,9 @@
   Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), function (el) {
     var spec = charts[el.getAttribute("data-chart")];
     if (!spec) { return; }
+    if (spec.horizontal) {  /* a bar's room whatever the number of bars */
+      el.style.height = Math.max(150, Math.min(900, 26 * spec.categories.length * Math.max(1, spec.series.length * 0.8) + 80)) + "px";
+    }
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option(spec, el));
     el.setAttribute("aria-label", spec.label);  /* our description, not the generated one */
