@@ -310,6 +310,30 @@ def test_profile_and_its_numbers_travel_together(run, cli_json, tmp_path):
     assert report["jtm"]["jtm_count"]["value"] > default["jtm_count"]
 
 
+def test_employer_ratings_show_in_the_benchmarks(run, nonmetro, tmp_path):
+    """Ratings imported into the hub adjust the region's level of a top JTM's benchmark in the report."""
+    import csv
+
+    soc = nonmetro[0]["skills"]["benchmarks"][0]["soc"]
+    hub, sheet = tmp_path / "hub.duckdb", tmp_path / "sheet.csv"
+    run("benchmark", soc, "--region", NONMETRO, "--export", sheet, "--hub", hub)
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    first = rows[0]
+    first.update(rating="raise", proposed_level=str(min(7.0, float(first["onet_level"]) + 1)), rater="A. Employer", organisation="Plant")
+    with sheet.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    run("benchmark", soc, "--region", NONMETRO, "--import", sheet, "--hub", hub)
+    out = tmp_path / "rated.html"
+    report = json.loads(run("report", "--region", NONMETRO, "--hub", hub, "-o", out, "--json", "--origins", "1").stdout)
+    b = report["skills"]["benchmarks"][0]
+    assert b["ratings"] == 1 and b["raters"] == [{"rater": "A. Employer", "organisation": "Plant"}]
+    rated = next(e for e in b["elements"] if e["element_name"] == first["element_name"])
+    assert rated["status"] == "rated" and rated["region_level"] > rated["level"] and rated["ratings"] == 1
+    assert f"--hub {hub}" in b["command"] and "after 1 employer rating." in out.read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------------------------------------
 # outcomes input
 

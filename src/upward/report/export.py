@@ -339,6 +339,17 @@ def _xlsx(target: Path, data: dict, lines: list[str], cols: list[dict]) -> None:
     wb.save(target)
 
 
+def _one_type_per_column(rows: list[dict], head: list[str]) -> list[dict]:
+    """Parquet columns hold one type: a column mixing text and numbers (an imported award level '3' next
+    to the seed's 3) is written as text; integers next to decimals stay numbers."""
+    mixed = set()
+    for h in head:
+        kinds = {type(r.get(h)) for r in rows if r.get(h) is not None}
+        if len(kinds) > 1 and not kinds <= {int, float}:
+            mixed.add(h)
+    return [{h: (str(r.get(h)) if h in mixed and r.get(h) is not None else r.get(h)) for h in head} for r in rows]
+
+
 def _write_folder(path: Path, fmt: str, data: dict, lines: list[str], cols: list[dict], force: bool) -> list[str]:
     import csv
 
@@ -368,7 +379,7 @@ def _write_folder(path: Path, fmt: str, data: dict, lines: list[str], cols: list
                 import pyarrow as pa
                 import pyarrow.parquet as pq
 
-                table = pa.Table.from_pylist([{h: r.get(h) for h in head} for r in rows]) if rows else pa.table({})
+                table = pa.Table.from_pylist(_one_type_per_column(rows, head)) if rows else pa.table({})
                 pq.write_table(table, tmp / f"{name}.parquet")
         if path.exists():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")

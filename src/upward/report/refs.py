@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 import shlex
 
-from upward.errors import UpwardError
-
 #: How each kind of number is shown, everywhere in the report (HTML, PDF and the export's display column).
 FORMATS = {
     "pct": lambda v: f"{v:.0%}",
@@ -76,7 +74,7 @@ class Sources:
 
     def num(self, key: str, path: str, fmt: str, label: str | None = None) -> dict:
         if key not in self.results:
-            raise UpwardError(f"internal: no analysis result {key!r} for {path}")
+            raise KeyError(f"no analysis result {key!r} for {path}")
         command, result = self.results[key]
         value = resolve(result, path)
         if value is not None and not isinstance(value, (int, float)):
