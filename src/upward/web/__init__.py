@@ -7,6 +7,8 @@ routers, the problem-details error handlers and the settings; `upward serve` run
 
 from __future__ import annotations
 
+import re
+
 from upward.web.deps import Settings
 
 __all__ = ["Settings", "create_app"]
@@ -17,20 +19,119 @@ def create_app(settings: Settings | None = None):
     from fastapi import FastAPI
 
     from upward.web import api, pages, problems
+    from upward.web.api._shared import ResponseCache
     from upward.web.deps import open_atlas
 
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="Upward",
         version="1",
-        description="Regional workforce pathways: quality jobs, career pathways, training and outcomes, on real public data.",
+        description=_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.atlas = open_atlas(settings)
+    app.state.atlas_fingerprint = app.state.atlas.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+    app.state.response_cache = ResponseCache(settings.response_cache)
+    app.state.resolved = {}  # what each typed area or occupation resolved to (the atlas never changes under a server)
     problems.install(app)
-    app.include_router(api.router(settings))
+    api_router = api.router(settings)
+    app.include_router(api_router)
     app.include_router(pages.router(settings))
+    writes = getattr(api_router, "write_patterns", [])
+    if writes:
+        app.add_middleware(WriteGuard, patterns=writes, settings=settings)
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match"], expose_headers=["ETag", "Location"],
+        )  # fmt: skip
     return app
+
+
+_DESCRIPTION = """Regional workforce pathways: quality jobs, career pathways, training and outcomes, on real public data.
+
+Every route returns the JSON its CLI command prints with `--json` (one source of truth); results
+record the profile (name and hash) and the data releases they were computed with. `{area}` and
+`{soc}` accept everything the CLI accepts: codes or names, URL-encoded. Errors are RFC 9457
+problem details (`application/problem+json`) with a `hint`. Reading is open; every write (POST)
+needs `Authorization: Bearer <token>` (the operator's `UPWARD_API_TOKEN`), and a read-only server
+offers no write route at all. See docs/api.md.
+"""
+
+
+class WriteGuard:
+    """Before a write route reads its body: the bearer token (401/403), the size (413), the content type (415).
+
+    Checking here, not in the route, means an unauthenticated or oversized upload is refused
+    before a byte of it is read or spooled to disk. The routes check the token again (and
+    declare it in the OpenAPI document).
+    """
+
+    def __init__(self, app, patterns: list[tuple[re.Pattern, bool]], settings: Settings):
+        self.app, self.patterns, self.settings = app, patterns, settings
+
+    async def __call__(self, scope, receive, send):
+        route = None
+        if scope["type"] == "http" and scope["method"] == "POST":
+            route = next(((p, files) for p, files in self.patterns if p.match(scope["path"])), None)
+        if route is None:
+            return await self.app(scope, receive, send)
+        from starlette.datastructures import Headers
+
+        from upward.errors import UpwardError
+        from upward.web import deps
+        from upward.web.api._shared import check_token
+
+        headers = Headers(scope=scope)
+        limit = self.settings.max_upload_bytes
+        try:
+            check_token(self.settings, headers.get("authorization"))
+            length = headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > limit):
+                raise deps.UploadTooLarge(
+                    f"The request body is {int(length):,} bytes; this server accepts at most {limit:,}." if length.isdigit() else "The Content-Length header is not a number.",
+                    hint="Split the file, or ask the operator to raise the upload limit (Settings.max_upload_bytes).",
+                )
+            ctype = headers.get("content-type", "")
+            has_body = (length not in (None, "0")) or "chunked" in headers.get("transfer-encoding", "").lower()
+            forms = ("multipart/form-data",) if route[1] else ("multipart/form-data", "application/x-www-form-urlencoded")
+            if has_body and not ctype.lower().startswith(forms):
+                raise deps.UnsupportedUpload(
+                    f"This route reads {' or '.join(forms)}, not {ctype or 'a body without a Content-Type'}.",
+                    hint="Send the file and the fields as a multipart form (curl -F file=@mine.csv …)." if route[1]
+                    else "Send the fields as a form (curl -d who=ana …), or no body.",
+                )
+        except UpwardError as exc:
+            return await self._refuse(scope, receive, send, exc)
+
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    from starlette.exceptions import HTTPException
+
+                    raise HTTPException(413, "Content too large")
+            return message
+
+        return await self.app(scope, counted, send)
+
+    async def _refuse(self, scope, receive, send, exc):
+        from starlette.requests import Request
+
+        from upward.web import problems
+
+        request = Request(scope, receive)
+        status, title = problems.status_of(exc)
+        response = problems.problem(status, title, exc.message, instance=scope["path"], hint=exc.hint)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="upward"'
+        await response(scope, request.receive, send)

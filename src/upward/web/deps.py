@@ -3,11 +3,24 @@
 The atlas is opened read-only once per process; each request gets its own DuckDB cursor, because
 a DuckDB connection must not be used from two threads at once and FastAPI runs plain `def`
 routes in a thread pool.
+
+Two more things make concurrent requests safe:
+
+- **The analysis caches.** The transition model (similarity of every occupation pair, skill
+  gaps) and each region's pathway graph are built once and kept in-process by the analysis
+  modules. Built by two threads at once they would be built twice (seconds of CPU and hundreds
+  of MB each), so `warm_model` and `warm_region` build them under a lock, once per key; every
+  later request finds them ready and takes no lock.
+- **The hub.** DuckDB refuses, within one process, a read-only connection to a file that is open
+  read-write (and the reverse). Reads of the hub (`hub_reading`) therefore share a lock that a
+  write (`hub_writing`: an import, a rating sheet, an outcome run, a rollback) takes alone.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +39,7 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024
     default_region: str = "Houston-Pasadena-The Woodlands, TX"
     cors_origins: tuple[str, ...] = field(default_factory=tuple)  # empty: CORS off
+    response_cache: int = 512  # JSON responses kept in memory (keyed by atlas, profile, hub and parameters); 0: off
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -87,3 +101,147 @@ def resolve_soc(con, text: str):
 
 class WriteForbidden(UpwardError):
     """A write route called without the operator's bearer token."""
+
+
+class WritesDisabled(UpwardError):
+    """A write route on a server whose operator configured no token: nothing can be written."""
+
+
+class UploadTooLarge(UpwardError):
+    """A request body above the server's upload limit (413)."""
+
+
+class UnsupportedUpload(UpwardError):
+    """A request or uploaded file of a type the route does not read (415)."""
+
+
+# --- concurrency: the analysis caches and the hub -------------------------------------------
+
+
+class _Once:
+    """Run a builder once per key, under a lock per key; later calls for a built key take no lock."""
+
+    def __init__(self) -> None:
+        self._done: set = set()
+        self._locks: dict = {}
+        self._guard = threading.Lock()
+
+    def __call__(self, key, build) -> None:
+        if key in self._done:
+            return
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key in self._done:
+                return
+            build()
+            self._done.add(key)
+
+
+_warmed = _Once()
+
+
+def _atlas_fingerprint(con) -> str:
+    return con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+
+
+def warm_model(con, prof) -> None:
+    """Build the transition model (and the similarity it rests on) once, whoever asks first."""
+    from upward.analysis.transitions import transitions
+
+    _warmed(("model", _atlas_fingerprint(con), prof.hash), lambda: transitions(con, prof))
+
+
+def warm_region(con, area_code: str, prof) -> None:
+    """Build an area's pathway graph once (it needs the transition model and the area's scores)."""
+    from upward.analysis.pathways import region
+
+    warm_model(con, prof)
+    _warmed(("region", _atlas_fingerprint(con), area_code, prof.hash), lambda: region(con, area_code, prof))
+
+
+class SharedExclusiveLock:
+    """Many readers or one writer. Released from any thread (FastAPI may finish a dependency elsewhere)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+        self._waiting_writers = 0
+
+    @contextmanager
+    def shared(self):
+        with self._cond:
+            while self._writer or self._waiting_writers:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self):
+        with self._cond:
+            self._waiting_writers += 1
+            try:
+                while self._writer or self._readers:
+                    self._cond.wait()
+            finally:
+                self._waiting_writers -= 1
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+def _hub_lock(request: Request) -> SharedExclusiveLock:
+    state = request.app.state
+    if not hasattr(state, "hub_lock"):
+        state.hub_lock = SharedExclusiveLock()
+        state.hub_generation = 0
+    return state.hub_lock
+
+
+@contextmanager
+def hub_shared(request: Request):
+    """The hub file (whether or not it exists yet), held against in-process writes while the block runs."""
+    from upward import hub
+
+    with _hub_lock(request).shared():
+        yield hub.path(request.app.state.settings.hub)
+
+
+def hub_reading(request: Request):
+    """Dependency: the hub file if it exists (else None), held against in-process writes for the request."""
+    with _hub_lock(request).shared():
+        yield hub_path(request)
+
+
+@contextmanager
+def hub_writing(request: Request):
+    """The hub file (created by the first write), held alone for the duration of a write."""
+    from upward import hub
+
+    with _hub_lock(request).exclusive():
+        try:
+            yield hub.path(request.app.state.settings.hub)
+        finally:
+            request.app.state.hub_generation += 1
+
+
+def hub_stamp(request: Request, path: Path | None) -> tuple:
+    """What identifies the hub's state: this process's write count, and the file's size and time (CLI writes too)."""
+    _hub_lock(request)
+    gen = request.app.state.hub_generation
+    if path is None or not Path(path).exists():
+        return (gen, None)
+    st = Path(path).stat()
+    wal = Path(str(path) + ".wal")
+    return (gen, st.st_mtime_ns, st.st_size, wal.stat().st_mtime_ns if wal.exists() else None)

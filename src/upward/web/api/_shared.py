@@ -1,0 +1,337 @@
+"""What the API's resource modules share: the request context, JSON responses and their cache,
+name resolution with problem-friendly errors, the write guard and uploads.
+
+Every route is a plain `def` (run in the thread pool) that parses its input, calls the analysis
+function its CLI command calls, and returns that function's JSON byte for byte as the CLI prints
+it (`--json`), modulo whitespace.
+
+**Response cache.** An answer depends only on the atlas (its fingerprint), the server's profile
+(its hash), the hub's state (for routes that read it) and the request's parameters, so identical
+requests are answered from memory (`Settings.response_cache` entries, LRU). Identical requests
+arriving together are computed once (the others wait for it). Errors are never cached. Each
+answer carries an `ETag`; `If-None-Match` gets a 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import re
+import shutil
+import tempfile
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import Depends, Request, UploadFile
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from upward.errors import AmbiguousError, NotFoundError
+from upward.web import deps
+from upward.web.api._examples import EXAMPLES
+
+JSON = "application/json"
+
+AREA_ACCEPTS = (
+    "a seven-digit OEWS area code (0026420), a CBSA code (26420), a county FIPS code (48201), a state abbreviation (TX), "
+    "'national', or a name or part of one (houston); URL-encode spaces and commas"
+)
+SOC_ACCEPTS = "a SOC code (29-1141 or 291141), an O*NET-SOC code (29-1141.01, rolled up), or a title or O*NET alternate title (registered nurses)"
+AREA_DESCRIPTION = f"The area: {AREA_ACCEPTS}. A name is resolved as the CLI resolves it."
+SOC_DESCRIPTION = f"The occupation: {SOC_ACCEPTS}."
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def _default(o):
+    """As the CLI's `--json` (upward.cli.render) serialises dates and decimals."""
+    if isinstance(o, (date, datetime)):
+        return o.isoformat()
+    if isinstance(o, Decimal):
+        return float(o)
+    raise TypeError(f"not JSON serialisable: {type(o)}")
+
+
+def _no_nan(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, dict):
+        return {k: _no_nan(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_no_nan(x) for x in v]
+    return v
+
+
+def dumps(data) -> bytes:
+    """The CLI's JSON, compact; a NaN that slipped through becomes null (strict JSON for every client)."""
+    try:
+        text = json.dumps(data, default=_default, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except ValueError:
+        text = json.dumps(_no_nan(data), default=_default, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+class ResponseCache:
+    """JSON bodies by key, least recently used dropped first; one computation per key at a time."""
+
+    def __init__(self, entries: int, max_bytes: int = 256 * 1024 * 1024):
+        self.entries, self.max_bytes = entries, max_bytes
+        self._data: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self._inflight: dict = {}
+        self.hits = self.misses = 0
+
+    def get_or_compute(self, key, compute: Callable[[], bytes]) -> tuple[bytes, str, bool]:
+        """(body, etag, hit)."""
+        if self.entries <= 0:
+            body = compute()
+            return body, _etag(body), False
+        me = threading.get_ident()
+        while True:
+            with self._lock:
+                if key in self._data:
+                    self._data.move_to_end(key)
+                    self.hits += 1
+                    body, etag = self._data[key]
+                    return body, etag, True
+                waiting = self._inflight.get(key)
+                if waiting is None:
+                    done = threading.Event()
+                    self._inflight[key] = (done, me)
+                    break
+                if waiting[1] == me:  # asked again while computing it (never wait for oneself)
+                    body = compute()
+                    return body, _etag(body), False
+            waiting[0].wait()  # another thread computes this very answer; then read it (or compute, if it failed)
+        try:
+            body = compute()
+            etag = _etag(body)
+            with self._lock:
+                self.misses += 1
+                if len(body) <= self.max_bytes // 8:
+                    self._data[key] = (body, etag)
+                    self._bytes += len(body)
+                    while len(self._data) > self.entries or self._bytes > self.max_bytes:
+                        _, (old, _) = self._data.popitem(last=False)
+                        self._bytes -= len(old)
+            return body, etag, False
+        finally:
+            with self._lock:
+                self._inflight.pop(key, None)
+            done.set()
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+# --- the request context -------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    request: Request
+    cur: Any
+    profile: Any
+
+    @property
+    def settings(self) -> deps.Settings:
+        return self.request.app.state.settings
+
+    def area(self, text: str, param: str = "area"):
+        """What the CLI makes of an area as typed (remembered per server: the atlas does not change under it)."""
+        return self._memo(("area", text), lambda: _resolve(deps.resolve_area, self.cur, text, param, AREA_ACCEPTS), param)
+
+    def soc(self, text: str, param: str = "soc"):
+        return self._memo(("soc", text), lambda: _resolve(deps.resolve_soc, self.cur, text, param, SOC_ACCEPTS), param)
+
+    def _memo(self, key, resolve, param):
+        memo = self.request.app.state.resolved
+        found = memo.get(key)
+        if found is None:
+            found = resolve()  # errors are not remembered
+            if len(memo) >= 4096:
+                memo.clear()
+            memo[key] = found
+        return found
+
+    def warm_model(self) -> None:
+        deps.warm_model(self.cur, self.profile)
+
+    def warm_region(self, area_code: str) -> None:
+        deps.warm_region(self.cur, area_code, self.profile)
+
+    def _cached(self, name: str, params: dict, compute: Callable[[], Any], hub: Path | None | bool) -> tuple[bytes, str, bool]:
+        state = self.request.app.state
+        key = (
+            name,
+            tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())),
+            state.atlas_fingerprint,
+            self.profile.hash,
+            None if hub is False else deps.hub_stamp(self.request, hub),
+        )
+        return state.response_cache.get_or_compute(key, lambda: dumps(compute()))
+
+    def answer(self, name: str, params: dict, compute: Callable[[], Any], *, hub: Path | None | bool = False):
+        """Another route's answer, as data, from the cache when it was asked (one route's JSON built from another's)."""
+        body, _, _ = self._cached(name, params, compute, hub)
+        return json.loads(body)
+
+    def respond(self, name: str, params: dict, compute: Callable[[], Any], *, hub: Path | None | bool = False) -> Response:
+        """The JSON of `compute()`, from the cache when the same question was answered before.
+
+        `hub`: False when the answer does not read the hub; else the hub path held by `hub_reading` (or None).
+        """
+        body, etag, hit = self._cached(name, params, compute, hub)
+        headers = {"ETag": etag, "Cache-Control": "no-cache", "Upward-Cache": "hit" if hit else "miss"}
+        if etag in _if_none_match(self.request):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=JSON, headers=headers)
+
+
+def _if_none_match(request: Request) -> set[str]:
+    value = request.headers.get("if-none-match")
+    if not value:
+        return set()
+    return {t.strip().removeprefix("W/") for t in value.split(",")}
+
+
+def _resolve(fn, cur, text: str, param: str, accepted: str):
+    try:
+        return fn(cur, text)
+    except (NotFoundError, AmbiguousError) as exc:
+        exc.param = param
+        exc.accepted = accepted
+        raise
+
+
+def context(request: Request, cur=Depends(deps.cursor)) -> Ctx:
+    from upward import profiles
+
+    return Ctx(request, cur, profiles.load(request.app.state.settings.profile))
+
+
+# --- OpenAPI helpers ------------------------------------------------------------------------
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
+        "instance": {"type": "string"}, "hint": {"type": "string"}, "param": {"type": "string"},
+        "suggestions": {"type": "array", "items": {"type": "string"}}, "candidates": {"type": "array", "items": {"type": "string"}},
+        "accepted": {"type": "string"}, "errors": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+_PROBLEM_EXAMPLES = {
+    400: ("A parameter the analysis refuses", {"type": "about:blank", "title": "Bad request", "status": 400, "detail": "Unknown household type '9A9C'.", "hint": "Use one of: 1A0C, 1A1C, …"}),
+    401: ("No or wrong bearer token", {"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": "This route writes to the hub and needs the server's bearer token.", "hint": "Send the header Authorization: Bearer <token> (the operator's UPWARD_API_TOKEN)."}),
+    403: ("Writes are off", {"type": "about:blank", "title": "Writes are disabled", "status": 403, "detail": "This server has no API token configured, so it accepts no writes.", "hint": "The operator sets UPWARD_API_TOKEN before `upward serve`."}),
+    404: ("Unknown area or occupation", {"type": "about:blank", "title": "Not found", "status": 404, "detail": "No area matches 'huston'.", "hint": "Did you mean: Houston-Pasadena-The Woodlands, TX; …?", "param": "area", "suggestions": ["Houston-Pasadena-The Woodlands, TX"], "accepted": AREA_ACCEPTS}),
+    409: ("Ambiguous name", {"type": "about:blank", "title": "Ambiguous", "status": 409, "detail": "'springfield' matches 4 areas.", "hint": "Be more specific, or use a code.", "param": "area", "candidates": ["0044100  Springfield, IL (metro)", "0078100  Springfield, MA (metro)"]}),
+    413: ("Upload too large", {"type": "about:blank", "title": "Content too large", "status": 413, "detail": "The request body is 31,457,280 bytes; this server accepts at most 20,971,520.", "hint": "Split the file, or ask the operator to raise the limit."}),
+    415: ("Wrong content type", {"type": "about:blank", "title": "Unsupported media type", "status": 415, "detail": "mine.txt is not a file this route reads.", "hint": "Upload a .csv, .xlsx or .json file as multipart/form-data."}),
+    422: ("Invalid parameter or file", {"type": "about:blank", "title": "Invalid input", "status": 422, "detail": "mine.csv: 1 problem in 1 row; nothing was imported.", "hint": "Fix every row listed and import again.", "errors": [{"file": "mine.csv", "row": 3, "field": "cip_code", "reason": "'99.9999' is not a CIP 2020 code"}]}),
+}
+
+
+def problems(*statuses: int) -> dict:
+    return {
+        s: {"description": _PROBLEM_EXAMPLES[s][0], "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA, "example": _PROBLEM_EXAMPLES[s][1]}}}
+        for s in statuses
+    }
+
+
+def ok(example: str, *errors: int, description: str = "The same JSON as the CLI command's --json.", status: int = 200) -> dict:
+    """`responses=` for a route: its JSON example (real output, lists shortened) and its problems."""
+    content = {JSON: {"schema": {"type": "object"} if not isinstance(EXAMPLES.get(example), list) else {"type": "array", "items": {"type": "object"}}}}
+    if example in EXAMPLES:
+        content[JSON]["example"] = EXAMPLES[example]
+    return {status: {"description": description, "content": content}, **problems(*errors)}
+
+
+# --- writes: the bearer token and uploads ---------------------------------------------------
+
+bearer = HTTPBearer(auto_error=False, description="The operator's token ($UPWARD_API_TOKEN); every write route needs it.")
+
+
+def check_token(settings: deps.Settings, authorization: str | None) -> None:
+    """Refuse a write unless it carries the operator's token (compared in constant time)."""
+    if not settings.token:
+        raise deps.WritesDisabled(
+            "This server has no API token configured, so it accepts no writes.",
+            hint="The operator sets UPWARD_API_TOKEN (a long random value) before `upward serve`, then clients send "
+            "Authorization: Bearer <token>. Or serve with --read-only to offer no write routes at all.",
+        )
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip() or not hmac.compare_digest(given.strip().encode("utf-8"), settings.token.encode("utf-8")):
+        raise deps.WriteForbidden(
+            "This route writes to the hub and needs the server's bearer token." if not authorization else "The bearer token is not this server's.",
+            hint="Send the header Authorization: Bearer <token> with the token the operator configured (UPWARD_API_TOKEN).",
+        )
+
+
+def require_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+    """Dependency of every write route (the guard middleware checks the same before reading the body)."""
+    check_token(request.app.state.settings, request.headers.get("authorization"))
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(name: str | None, fallback: str) -> str:
+    base = Path((name or "").replace("\\", "/")).name
+    base = _SAFE.sub("_", base).strip("._") or fallback
+    return base[:120]
+
+
+def suffix_of(upload: UploadFile, accepted: tuple[str, ...], what: str) -> str:
+    suffix = Path(upload.filename or "").suffix.lower()
+    if suffix not in accepted:
+        raise deps.UnsupportedUpload(
+            f"{upload.filename or 'The uploaded file'} is not a file this route reads as {what}.",
+            hint=f"Upload a {', '.join(accepted[:-1]) + ' or ' + accepted[-1] if len(accepted) > 1 else accepted[0]} file "
+            "(the format comes from the file name's extension).",
+        )
+    return suffix
+
+
+@contextmanager
+def upload_dir(request: Request):
+    """A private temporary folder for this request's uploads, removed afterwards."""
+    tmp = Path(tempfile.mkdtemp(prefix="upward-upload-"))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def save_upload(request: Request, upload: UploadFile, folder: Path, name: str) -> Path:
+    """Copy an upload to `folder/name` (problems then name the client's file, not the server's path)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    upload.file.seek(0)
+    with target.open("wb") as out:
+        shutil.copyfileobj(upload.file, out, 1 << 20)
+    uploads = getattr(request.state, "uploads", None)
+    if uploads is None:
+        uploads = request.state.uploads = {}
+    uploads[str(target.resolve())] = upload.filename or name
+    uploads[str(target)] = upload.filename or name
+    return target
+
+
+def json_response(data, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(dumps(data), status_code=status, media_type=JSON, headers=headers)

@@ -1,0 +1,54 @@
+"""The API's own facts: what it serves, the server's profile, the atlas (CLI: profile show, atlas info)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from upward.web.api._shared import Ctx, context, ok
+
+TAG = "About"
+
+
+def router() -> APIRouter:
+    r = APIRouter(prefix="/api/v1", tags=[TAG])  # its own prefix: the index is /api/v1 itself
+
+    @r.get("", summary="What this API serves", responses=ok("index"),
+           description="The API version, the atlas and its data releases, the server's profile (name and hash: every result records "
+           "them), whether writes are possible, and where the OpenAPI document is.")
+    def index(ctx: Annotated[Ctx, Depends(context)]):
+        from upward.analysis._rows import releases
+
+        s = ctx.settings
+        writes = "off (read-only server)" if s.read_only else ("bearer token" if s.token else "off (no token configured)")
+
+        def compute():
+            return {
+                "api": "upward", "version": 1, "openapi": "/api/v1/openapi.json", "docs": "/api/v1/docs",
+                "atlas_fingerprint": ctx.request.app.state.atlas_fingerprint, "data": releases(ctx.cur),
+                "profile": ctx.profile.record(), "default_region": s.default_region, "writes": writes,
+            }  # fmt: skip
+
+        return ctx.respond("index", {"writes": writes}, compute)
+
+    @r.get("/profile", summary="The server's profile", responses=ok("profile"),
+           description="The thresholds and weights every answer uses, merged over the shipped defaults, with the profile's name and hash "
+           "(CLI: `upward profile show --json`). Every result records the profile name and hash it was computed with; "
+           "this server uses one profile for every request.")
+    def profile(ctx: Annotated[Ctx, Depends(context)]):
+        return ctx.respond("profile", {}, lambda: {"profile": ctx.profile.record(), "settings": ctx.profile.data})
+
+    @r.get("/atlas", summary="The atlas and its data releases", responses=ok("atlas"),
+           description="Which data releases the atlas holds and how well O*NET covers OEWS employment (CLI: `upward atlas info --json`).")
+    def atlas(ctx: Annotated[Ctx, Depends(context)]):
+        from upward.analysis.coverage import onet_coverage
+
+        def compute():
+            meta = dict(ctx.cur.execute("select key, value from meta").fetchall())
+            sources = [dict(zip(("key", "title", "release", "license"), r)) for r in ctx.cur.execute("select key, title, release, license from sources").fetchall()]
+            return {"meta": meta, "sources": sources, "onet_coverage": onet_coverage(ctx.cur)}
+
+        return ctx.respond("atlas", {}, compute)
+
+    return r

@@ -1,0 +1,82 @@
+"""Career pathways in a region: pathways from a job, likeliest next steps, feeders (CLI: paths, next, feeders)."""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from upward.web import deps
+from upward.web.api._shared import AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, ok
+
+AreaPath = Annotated[str, Path(description=AREA_DESCRIPTION, examples=["fresno", "0023420"])]
+TAG = "Career pathways"
+
+
+def router() -> APIRouter:
+    r = APIRouter(tags=[TAG])
+
+    @r.get("/regions/{area:path}/paths", summary="Career pathways from a job", responses=ok("paths", 400, 404, 409, 422),
+           description="The best pathways from the job a person holds to the area's Jobs That Mobilize (or a named target): steps, pay, "
+           "skills to gain and the area's training for each step. The JSON is the stable schema `upward.pathways/1` "
+           "(docs/pathways.md; CLI: `upward paths --json`).")
+    def paths(
+        ctx: Annotated[Ctx, Depends(context)],
+        area: AreaPath,
+        from_: Annotated[str, Query(alias="from", description="The occupation the person holds. " + SOC_DESCRIPTION, max_length=200, examples=["31-1131"])],
+        hub: Annotated[FilePath | None, Depends(deps.hub_reading)],
+        to: Annotated[str | None, Query(description="A named target (default: the area's Jobs That Mobilize). " + SOC_DESCRIPTION, max_length=200, examples=["29-1141"])] = None,
+        max_steps: Annotated[int | None, Query(ge=1, le=6, description="At most this many steps (default: the profile's, 3).")] = None,
+        top: Annotated[int | None, Query(ge=1, le=50, description="How many pathways (default: the profile's, 5).")] = None,
+    ):
+        from upward.analysis.pathways import pathways
+
+        a, origin = ctx.area(area), ctx.soc(from_, "from")
+        target = ctx.soc(to, "to") if to is not None else None
+
+        def compute():
+            ctx.warm_region(a.code)
+            return pathways(ctx.cur, a.code, origin.code, ctx.profile, target.code if target else None, max_steps, top, hub)
+
+        params = {"area": a.code, "from": origin.code, "to": target and target.code, "max_steps": max_steps, "top": top}
+        return ctx.respond("paths", params, compute, hub=hub)
+
+    @r.get("/regions/{area:path}/next", summary="Likeliest next jobs", responses=ok("next", 400, 404, 409, 422),
+           description="The likeliest viable next jobs from an occupation in the area, by the transition model checked on observed CPS "
+           "moves (CLI: `upward next SOC --region AREA --json`).")
+    def next_(
+        ctx: Annotated[Ctx, Depends(context)],
+        area: AreaPath,
+        from_: Annotated[str, Query(alias="from", description="The occupation the person holds. " + SOC_DESCRIPTION, max_length=200, examples=["41-2011"])],
+        top: Annotated[int, Query(ge=1, le=1000, description="How many next steps.")] = 10,
+    ):
+        from upward.analysis.pathways import next_steps
+
+        a, occ = ctx.area(area), ctx.soc(from_, "from")
+
+        def compute():
+            ctx.warm_region(a.code)
+            return next_steps(ctx.cur, a.code, occ.code, ctx.profile, top)
+
+        return ctx.respond("next", {"area": a.code, "from": occ.code, "top": top}, compute)
+
+    @r.get("/regions/{area:path}/feeders/{soc:path}", summary="Who can reach a job (untapped talent)", responses=ok("feeders", 400, 404, 409, 422),
+           description="The area's workers in occupations one or two viable steps from the occupation (CLI: `upward feeders SOC --region AREA --json`).")
+    def feeders(
+        ctx: Annotated[Ctx, Depends(context)],
+        area: AreaPath,
+        soc: Annotated[str, Path(description=SOC_DESCRIPTION, examples=["29-2034"])],
+        top: Annotated[int, Query(ge=1, le=1000, description="How many feeder occupations.")] = 25,
+    ):
+        from upward.analysis.pathways import feeders as feeders_of
+
+        a, occ = ctx.area(area), ctx.soc(soc)
+
+        def compute():
+            ctx.warm_region(a.code)
+            return feeders_of(ctx.cur, a.code, occ.code, ctx.profile, top)
+
+        return ctx.respond("feeders", {"area": a.code, "soc": occ.code, "top": top}, compute)
+
+    return r

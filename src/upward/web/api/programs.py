@@ -1,0 +1,180 @@
+"""Training programs: the area's inventory, alignment, gaps and bridges; the region's own imports
+(CLI: programs list, align, gaps, bridges, import, history, rollback)."""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+
+from upward.web import deps
+from upward.web.api._shared import (
+    AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, json_response, ok, require_token, safe_name, save_upload, suffix_of, upload_dir,
+)  # fmt: skip
+from upward.web.api.occupations import _conflict_if_duplicate, kept_upload
+
+AreaPath = Annotated[str, Path(description=AREA_DESCRIPTION, examples=["houston", "0026420"])]
+TAG = "Training programs"
+
+
+def _alignment(ctx: Ctx, area_code: str, hub):
+    def compute():
+        from upward.analysis.programs import alignment
+
+        ctx.warm_model()
+        return alignment(ctx.cur, area_code, ctx.profile, hub)
+
+    return compute
+
+
+def _inventory(ctx: Ctx, a, hub):
+    """Every program of the area as `upward programs list --json` lists them (before its --cip and --soc filters)."""
+
+    def compute():
+        from upward.analysis._rows import plain_record, releases
+        from upward.analysis.programs import inventory
+
+        inv = inventory(ctx.cur, a.code, hub)
+        rows = [plain_record({**r, "occupations": list(r["occupations"])}) for r in inv.to_dict("records")]
+        return {"area": {"area_code": a.code, "area_name": a.name}, "programs": rows, "data": releases(ctx.cur)}
+
+    return compute
+
+
+def router() -> APIRouter:
+    r = APIRouter(tags=[TAG])
+
+    @r.get("/regions/{area:path}/programs/alignment", summary="Program alignment with quality jobs", responses=ok("alignment", 404, 409, 422),
+           description="Supply (related completions) against openings per occupation, duplicates and phase-out candidates "
+           "(CLI: `upward programs align --json`).")
+    def alignment(ctx: Annotated[Ctx, Depends(context)], area: AreaPath, hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
+        code = ctx.area(area).code
+        return ctx.respond("alignment", {"area": code}, _alignment(ctx, code, hub), hub=hub)
+
+    @r.get("/regions/{area:path}/programs/gaps", summary="Program gaps", responses=ok("gaps", 404, 409, 422),
+           description="Jobs That Mobilize with no program in the area or too few completers for their openings, and possible "
+           "duplicates (CLI: `upward programs gaps --json`).")
+    def gaps(ctx: Annotated[Ctx, Depends(context)], area: AreaPath, hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
+        code = ctx.area(area).code
+
+        def compute():  # the alignment's subset, as `upward programs gaps --json` prints it (and the alignment answer reused)
+            result = ctx.answer("alignment", {"area": code}, _alignment(ctx, code, hub), hub=hub)
+            return {k: result[k] for k in ("area", "profile", "gaps", "duplicates", "data")}
+
+        return ctx.respond("gaps", {"area": code}, compute, hub=hub)
+
+    @r.get("/regions/{area:path}/programs/bridges", summary="Programs bridging one job to the next", responses=ok("bridges", 404, 409, 422),
+           description="Programs in the area that prepare for a step from one occupation to another, stated targets and short awards "
+           "first (CLI: `upward programs bridges --json`).")
+    def bridges(
+        ctx: Annotated[Ctx, Depends(context)],
+        area: AreaPath,
+        from_: Annotated[str, Query(alias="from", description="The occupation a person holds. " + SOC_DESCRIPTION, max_length=200, examples=["31-1131"])],
+        to: Annotated[str, Query(description="The next occupation on the pathway. " + SOC_DESCRIPTION, max_length=200, examples=["29-2061"])],
+        hub: Annotated[FilePath | None, Depends(deps.hub_reading)],
+        top: Annotated[int, Query(ge=1, le=1000, description="How many programs.")] = 10,
+    ):
+        from upward.analysis.programs import bridges as bridges_of
+
+        a, x, y = ctx.area(area), ctx.soc(from_, "from"), ctx.soc(to, "to")
+
+        def compute():  # bridges(top) is every bridge cut at `top`: the whole list is computed once, then cut
+            every = ctx.answer("bridges", {"area": a.code, "from": x.code, "to": y.code, "top": None},
+                               lambda: bridges_of(ctx.cur, a.code, x.code, y.code, hub, None), hub=hub)
+            return {**every, "bridges": every["bridges"][:top]}
+
+        return ctx.respond("bridges", {"area": a.code, "from": x.code, "to": y.code, "top": top}, compute, hub=hub)
+
+    @r.get("/regions/{area:path}/programs", summary="Programs offered in an area", responses=ok("programs", 404, 409, 422),
+           description="The public seed (IPEDS, Scorecard, ETPL) plus the region's imports, with completions and earnings "
+           "(CLI: `upward programs list --json`).")
+    def programs(
+        ctx: Annotated[Ctx, Depends(context)],
+        area: AreaPath,
+        hub: Annotated[FilePath | None, Depends(deps.hub_reading)],
+        cip: Annotated[str | None, Query(description="CIP code or prefix, e.g. 51.38 or 51.3801 (or 513801).", max_length=20, examples=["51.38"])] = None,
+        soc: Annotated[str | None, Query(description="Only programs leading to this occupation. " + SOC_DESCRIPTION, max_length=200, examples=["29-1141"])] = None,
+    ):
+        a = ctx.area(area)
+        occ = ctx.soc(soc) if soc else None
+        prefix = None
+        if cip:  # as `upward programs list` reads --cip (upward.cli.programs): '513801' as spreadsheets write it
+            prefix = cip.replace("=", "").strip('"')
+            if prefix.isdigit() and len(prefix) > 2:
+                prefix = f"{prefix[:2]}.{prefix[2:]}"
+        if prefix is None and occ is None:
+            return ctx.respond("programs", {"area": a.code}, _inventory(ctx, a, hub), hub=hub)
+
+        def compute():  # the area's inventory (computed once per area and hub state), filtered as the CLI filters it
+            every = ctx.answer("programs", {"area": a.code}, _inventory(ctx, a, hub), hub=hub)
+            rows = [r for r in every["programs"]
+                    if (prefix is None or (r["cip_code"] or "").startswith(prefix)) and (occ is None or occ.code in r["occupations"])]
+            return {**every, "programs": rows}
+
+        return ctx.respond("programs", {"area": a.code, "cip": prefix, "soc": occ and occ.code}, compute, hub=hub)
+
+    @r.get("/programs/imports", summary="Import history", responses=ok("imports", description="Every import, oldest first."),
+           description="Who imported what, when, the file's sha256, how many rows, and whether it was rolled back (CLI: `upward programs history --json`).")
+    def imports(ctx: Annotated[Ctx, Depends(context)], hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
+        from upward.hub import history
+
+        return ctx.respond("imports", {}, lambda: history(hub) if hub else [], hub=hub)
+
+    return r
+
+
+def write_router() -> APIRouter:
+    r = APIRouter(tags=[TAG], dependencies=[Depends(require_token)])
+
+    @r.post("/programs/imports", summary="Import a program inventory (write)", status_code=201,
+            responses=ok("import", 401, 403, 409, 413, 415, 422, status=201, description="What the import did; with dry_run (status 200), what it would do."),
+            description="The region's own inventory as CSV, XLSX or JSON (template: `upward programs template`, docs/programs-import.md). "
+            "Every row is checked; any bad row rejects the file with every problem's row and field (422) and writes nothing. "
+            "A byte-identical file that is still active is refused (409). The file is kept beside the hub so the history names real "
+            "bytes. Needs the bearer token (CLI: `upward programs import FILE --json`).")
+    def import_programs(
+        request: Request,
+        ctx: Annotated[Ctx, Depends(context)],
+        file: Annotated[UploadFile, File(description="The inventory: .csv (UTF-8), .xlsx or .json.")],
+        dry_run: Annotated[bool, Form(description="Check the file and say what would change; write nothing.")] = False,
+        who: Annotated[str | None, Form(description="Who imports it (recorded in the hub's history).", max_length=200)] = None,
+    ):
+        from upward import hub as hub_mod
+
+        suffix = suffix_of(file, (".csv", ".xlsx", ".json"), "a program inventory")
+        name = safe_name(file.filename, "inventory" + suffix)
+        with upload_dir(request) as tmp:
+            path = save_upload(request, file, tmp, name)
+            if dry_run:
+                with deps.hub_shared(request) as hub:
+                    result = _conflict_if_duplicate(lambda: hub_mod.import_file(ctx.cur, hub, path, dry_run=True, who=who or "api"))
+                return json_response({**result.to_dict(), "file": file.filename}, status=200)
+            with deps.hub_writing(request) as hub, kept_upload(path, hub, request) as kept:
+                result = _conflict_if_duplicate(lambda: hub_mod.import_file(ctx.cur, hub, kept, who=who or "api"))
+        return json_response(result.to_dict(), status=201, headers={"Location": "/api/v1/programs/imports"})
+
+    @r.post("/programs/imports/{import_id}/rollback", summary="Roll back an import (write)",
+            responses=ok("rollback", 401, 403, 404, 409, description="The import's updated history record."),
+            description="The inventory returns to its state before the import; nothing is deleted (CLI: `upward programs rollback ID --json`). "
+            "Needs the bearer token.")
+    def rollback(
+        request: Request,
+        import_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The import's id (see GET /api/v1/programs/imports).")],
+        who: Annotated[str | None, Form(description="Who rolls it back (recorded in the hub's history).", max_length=200)] = None,
+    ):
+        from upward import hub as hub_mod
+        from upward.errors import UpwardError
+
+        with deps.hub_writing(request) as hub:
+            try:
+                record = hub_mod.rollback(hub, import_id, who=who or "api")
+            except UpwardError as exc:  # the hub's words: "no import N", "no hub yet", "already rolled back"
+                if "There is no" in exc.message:
+                    exc.status = 404
+                elif "already rolled back" in exc.message:
+                    exc.status = 409
+                raise
+        return json_response(record)
+
+    return r

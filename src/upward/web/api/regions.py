@@ -1,0 +1,175 @@
+"""Areas: the list, one area's summary and job quality, the system indicators, Jobs That Mobilize,
+comparisons and the skill landscape (CLI: regions, region, quality, indicators, jobs, compare, skills)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from upward.web.api._shared import AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, ok
+
+AreaType = Literal["national", "state", "metro", "nonmetro"]
+Lens = Literal["jtm", "good-promising", "opportunity"]
+AreaPath = Annotated[str, Path(description=AREA_DESCRIPTION, examples=["houston", "0026420"])]
+SocPath = Annotated[str, Path(description=SOC_DESCRIPTION, examples=["49-9041", "registered nurses"])]
+
+TAG = "Regions and job quality"
+
+
+def router() -> APIRouter:
+    r = APIRouter(tags=[TAG])
+
+    @r.get("/regions", summary="List areas", responses=ok("regions", 400, 422),
+           description="National, state, metro and nonmetropolitan areas with their employment and price parity (CLI: `upward regions --json`).")
+    def regions(
+        ctx: Annotated[Ctx, Depends(context)],
+        search: Annotated[str | None, Query(description="Text in the area name (case-insensitive).", max_length=200, examples=["springfield"])] = None,
+        state: Annotated[str | None, Query(description="State abbreviation or name, e.g. TX or Texas.", max_length=60, examples=["TX"])] = None,
+        type: Annotated[AreaType | None, Query(description="Only areas of this type.")] = None,
+    ):
+        from upward.analysis.regions import list_areas
+
+        return ctx.respond("regions", {"search": search, "state": state, "type": type}, lambda: list_areas(ctx.cur, search, state, type))
+
+    @r.get("/indicators", summary="System indicators of every area", responses=ok("indicators", 422),
+           description="Living-wage access and opportunity-occupation shares of every area, or of one type "
+           "(CLI: `upward indicators --json`). Computing every area takes seconds the first time; answers are then cached.")
+    def indicators(
+        ctx: Annotated[Ctx, Depends(context)],
+        type: Annotated[AreaType | None, Query(description="Only areas of this type (metro: every metro area).")] = None,
+    ):
+        from upward.analysis.quality import all_indicators
+
+        def every_area():
+            ctx.warm_model()
+            return {"profile": ctx.profile.record(), "household": ctx.profile.household, "areas": all_indicators(ctx.cur, ctx.profile, None)}
+
+        if type is None:
+            return ctx.respond("indicators", {"type": None}, every_area)
+
+        def compute():  # all_indicators(type) is every area's indicators filtered by type: computed once, then filtered
+            result = ctx.answer("indicators", {"type": None}, every_area)
+            return {**result, "areas": [a for a in result["areas"] if a["area_type"] == type]}
+
+        return ctx.respond("indicators", {"type": type}, compute)
+
+    @r.get("/compare", summary="Compare areas side by side", responses=ok("compare", 400, 404, 409, 422),
+           description="System indicators and top Jobs That Mobilize of two or more areas, wages adjusted for the cost of living "
+           "(CLI: `upward compare A B … --json`). Repeat `areas` (`?areas=houston&areas=dallas`); a value with commas that is not "
+           "itself an area name is split at the commas (`?areas=houston,dallas,TX`).")
+    def compare(
+        ctx: Annotated[Ctx, Depends(context)],
+        areas: Annotated[list[str], Query(description="Two or more areas (repeat the parameter).", min_length=1, max_length=20, examples=[["houston", "dallas", "TX"]])],
+        top: Annotated[int, Query(ge=1, le=100, description="How many Jobs That Mobilize per area.")] = 5,
+    ):
+        from upward.analysis.compare import compare_areas
+        from upward.errors import NotFoundError, UpwardError
+
+        codes = []
+        for text in areas:
+            try:
+                codes.append(ctx.area(text, "areas").code)
+            except NotFoundError:
+                parts = [p for p in text.split(",") if p.strip()]
+                if len(parts) < 2:
+                    raise
+                codes += [ctx.area(p, "areas").code for p in parts]
+        if len(codes) < 2:
+            raise UpwardError("compare needs two or more areas.", hint="e.g. /api/v1/compare?areas=houston&areas=dallas&areas=TX")
+
+        def compute():
+            ctx.warm_model()
+            return compare_areas(ctx.cur, codes, ctx.profile, top)
+
+        return ctx.respond("compare", {"areas": codes, "top": top}, compute)
+
+    @r.get("/regions/{area:path}/quality", summary="Job quality in an area", responses=ok("quality", 404, 409, 422),
+           description="Employment by quality tier, the system indicators and the biggest low-quality occupations (CLI: `upward quality --json`).")
+    def quality(
+        ctx: Annotated[Ctx, Depends(context)],
+        area: AreaPath,
+        top: Annotated[int, Query(ge=1, le=200, description="How many low-quality occupations to list.")] = 10,
+    ):
+        from upward.analysis.quality import quality_report
+
+        a = ctx.area(area)
+
+        def compute():
+            ctx.warm_model()
+            return quality_report(ctx.cur, a.code, ctx.profile, top)
+
+        return ctx.respond("quality", {"area": a.code, "top": top}, compute)
+
+    @r.get("/regions/{area:path}/jobs/{soc:path}/explain", summary="Explain one occupation's score", responses=ok("explain", 404, 409, 422),
+           description="Every measure behind an occupation's pillars in the area: value, percentile, weight, direction and source, "
+           "and whether it is a Job That Mobilizes (CLI: `upward jobs --region AREA --explain SOC --json`).")
+    def explain(ctx: Annotated[Ctx, Depends(context)], area: AreaPath, soc: SocPath):
+        from upward.analysis import mobilize
+
+        a, o = ctx.area(area), ctx.soc(soc)
+
+        def compute():
+            ctx.warm_model()
+            return mobilize.explain(ctx.cur, a.code, o.code, ctx.profile)
+
+        return ctx.respond("explain", {"area": a.code, "soc": o.code}, compute)
+
+    @r.get("/regions/{area:path}/jobs", summary="Jobs That Mobilize (or another lens)", responses=ok("jobs", 404, 409, 422),
+           description="The area's occupations ranked through a lens, with pillar scores and key raw values (CLI: `upward jobs --json`). "
+           "The result records the profile (name and hash) and the data releases it used.")
+    def jobs(
+        ctx: Annotated[Ctx, Depends(context)],
+        area: AreaPath,
+        lens: Annotated[Lens, Query(description="jtm (Jobs That Mobilize), good-promising or opportunity.")] = "jtm",
+        top: Annotated[int, Query(ge=1, le=1000, description="How many to list.")] = 25,
+        show_all: Annotated[bool, Query(alias="all", description="Every scored occupation, not only those the lens selects.")] = False,
+    ):
+        from upward.analysis import mobilize
+
+        a = ctx.area(area)
+
+        def compute():
+            ctx.warm_model()
+            return mobilize.jobs(ctx.cur, a.code, ctx.profile, lens, top, show_all)
+
+        return ctx.respond("jobs", {"area": a.code, "lens": lens, "top": None if show_all else top, "all": show_all}, compute)
+
+    @r.get("/regions/{area:path}/skills", summary="Skill landscape and gaps", responses=ok("skills", 404, 409, 422),
+           description="Supply of each O*NET skill and knowledge area (employment-weighted) against the demand of the area's Jobs "
+           "That Mobilize (openings-weighted), biggest gaps first (CLI: `upward skills --json`).")
+    def skills(ctx: Annotated[Ctx, Depends(context)], area: AreaPath):
+        from upward.analysis.skills import landscape
+
+        def compute():
+            a = ctx.area(area)
+            ctx.warm_model()
+            return {"resolved": a.note, **landscape(ctx.cur, a.code, ctx.profile)}
+
+        return ctx.respond("skills", {"area": area}, compute)
+
+    return r
+
+
+def summary_router() -> APIRouter:
+    """`/regions/{area}` matches any path below /regions, so it is registered after every other route there."""
+    r = APIRouter(tags=[TAG])
+
+    @r.get("/regions/{area:path}", summary="Summarise an area", responses=ok("region", 400, 404, 409, 422),
+           description="Jobs, wages, price parity, living wage, and the largest and most concentrated occupations "
+           "(CLI: `upward region AREA --json`).")
+    def region(
+        ctx: Annotated[Ctx, Depends(context)],
+        area: AreaPath,
+        household: Annotated[str, Query(description="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C.", max_length=10, examples=["1A2C"])] = "1A0C",
+        top: Annotated[int, Query(ge=1, le=100, description="How many occupations to list.")] = 10,
+    ):
+        from upward.analysis.regions import region_summary
+
+        def compute():
+            a = ctx.area(area)
+            return {"resolved": a.note, **region_summary(ctx.cur, a.code, household, top)}
+
+        return ctx.respond("region", {"area": area, "household": household, "top": top}, compute)
+
+    return r
