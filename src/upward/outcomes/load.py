@@ -84,6 +84,14 @@ def _text(v: ibis.Value | None) -> ibis.StringValue:
     return ibis.ifelse(s == "", ibis.null(dt.string), s)
 
 
+def _nonempty(v: ibis.Value | None) -> ibis.StringValue:
+    """Text as given; empty → null."""
+    if v is None:
+        return ibis.null(dt.string)
+    s = v if v.type().is_string() else v.cast(dt.string)
+    return ibis.ifelse(s == "", ibis.null(dt.string), s)
+
+
 def _date(v: ibis.Value | None) -> tuple[ibis.Value, ibis.BooleanValue]:
     """A date from ISO `YYYY-MM-DD` or PIRL `YYYYMMDD` text (or a date column); bad = given but not a real date."""
     if v is None:
@@ -179,45 +187,89 @@ def participants(engine: Engine, path, mapping: dict[str, str], lookups, numbere
     return t, checks
 
 
-def wages(engine: Engine, path, mapping: dict[str, str], lookups, numbered: bool = False) -> tuple[ibis.Table, list[Check]]:
-    """Wage records, parsed by position and casts only (no regular expressions): this runs on every record."""
+@dataclass
+class WageCodes:
+    """The distinct quarter and SOC texts of a wage file, parsed once each inside the engine.
+
+    A state's wage file has a few dozen quarters and under a thousand occupations among 10^8
+    records, so each text is checked once, not once per record; the records are then checked
+    against the (usually empty) lists of bad texts, and only the rows kept are joined to the
+    parsed codes."""
+
+    quarters: ibis.Table  # quarter_text → q (valid texts only)
+    socs: ibis.Table  # soc_text → soc (known codes only)
+    q_of: dict[str, int]
+    bad_quarters: list[str]
+    bad_socs: list[str]
+
+
+def wage_codes(engine: Engine, t: ibis.Table, lookups) -> WageCodes:
+    pairs = engine.materialize(t.select("quarter_text", "soc_text").distinct())
+    qd = pairs.select("quarter_text").distinct()
+    qs = qd.quarter_text
+    year = qs.substr(0, 4).try_cast(dt.int32)
+    qn = qs.substr(5, 1).try_cast(dt.int32)
+    ok = ((qs.length() == 6) & qs.substr(4, 1).isin(["Q", "q"]) & year.notnull() & (qn >= 1) & (qn <= 4)).fill_null(False)
+    qd = engine.materialize(qd.mutate(q=ibis.ifelse(ok, year * 4 + qn - 1, ibis.null(dt.int32)), ok=ok))
+    sd = pairs.select("soc_text").distinct()
+    sd, bad = _with_soc(sd, "soc_text", "soc", lookups.socs)
+    sd = engine.materialize(sd.mutate(bad=bad))
+    qrows = qd.to_pyarrow().to_pylist()
+    srows = sd.filter(sd.bad).select("soc_text").to_pyarrow().to_pylist()
+    return WageCodes(
+        quarters=qd.filter(qd.ok).select("quarter_text", "q"),
+        socs=sd.filter(sd.soc.notnull()).select("soc_text", "soc"),
+        q_of={r["quarter_text"]: r["q"] for r in qrows if r["ok"]},
+        bad_quarters=[r["quarter_text"] for r in qrows if not r["ok"] and r["quarter_text"] is not None],
+        bad_socs=[r["soc_text"] for r in srows],
+    )
+
+
+def _in(col: ibis.StringValue, values: list[str]) -> ibis.BooleanValue:
+    return col.isin(values).fill_null(False) if values else ibis.literal(False)
+
+
+def wages(engine: Engine, path, mapping: dict[str, str], lookups, numbered: bool = False, codes: WageCodes | None = None):
+    """Wage records as (table, checks, codes): per record only emptiness, numbers and list lookups (this runs
+    on every record); quarters and SOC codes are parsed once per distinct text (`wage_codes`)."""
     files = files_of(path)
     raw = engine.source(files, numbered=numbered)
     where = Path(files[0]).name
     cols = {f.name: _column(raw, mapping, f, where) for f in SCHEMAS["wages"]}
     keep = [c for c in ("_file", "_row") if c in raw.columns]
+    # CSV text is trimmed; Parquet strings are typed values and are used as they are (a trim of every
+    # one of 10^8 records would cost more than the rest of the checks)
+    text = _text if files[0].lower().endswith(".csv") else _nonempty
     w = cols["wages"]
-    amount = w.cast(dt.float64) if w.type().is_numeric() else _text(w).try_cast(dt.float64)
+    amount = w.cast(dt.float64) if w.type().is_numeric() else text(w).try_cast(dt.float64)
     t = raw.select(
         *keep,
-        person_id=_text(cols["person_id"]),
-        quarter_text=_text(cols["quarter"]).upper(),
-        wages_given=(w.notnull() if w.type().is_numeric() else _text(w).notnull()),
+        person_id=text(cols["person_id"]),
+        quarter_text=text(cols["quarter"]),
+        wages_given=(w.notnull() if w.type().is_numeric() else text(w).notnull()),
         wages=amount,
-        employer_id=_text(cols["employer_id"]),
-        soc_text=_text(cols["soc"]),
+        employer_id=text(cols["employer_id"]),
+        soc_text=text(cols["soc"]) if cols["soc"] is not None else ibis.null(dt.string),
     )
-    year = t.quarter_text.substr(0, 4).try_cast(dt.int32)
-    qn = t.quarter_text.substr(5, 1).try_cast(dt.int32)
-    ok = (t.quarter_text.length() == 6) & (t.quarter_text.substr(4, 1) == "Q") & year.notnull() & (qn >= 1) & (qn <= 4)
-    ok = ok.fill_null(False)
-    t = t.mutate(q=ibis.ifelse(ok, year * 4 + qn - 1, ibis.null(dt.int32)), _quarter_ok=ok)
-    if cols["soc"] is not None:
-        t, _ = _with_soc(t, "soc_text", "soc", lookups.socs)
-        soc_bad = t.soc_text.notnull() & t.soc.isnull()
-    else:
-        t = t.mutate(soc=ibis.null(dt.string))
-        soc_bad = ibis.literal(False)
+    if codes is None:
+        codes = wage_codes(engine, t, lookups)
     checks = [
         ("person_id", "missing", t.person_id.isnull()),
-        ("quarter", "not a quarter (YYYYQn)", ~t._quarter_ok),
+        ("quarter", "not a quarter (YYYYQn)", t.quarter_text.isnull() | _in(t.quarter_text, codes.bad_quarters)),
         ("wages", "missing", ~t.wages_given),
         ("wages", "not a number", t.wages_given & (t.wages.isnull() | t.wages.isnan() | t.wages.isinf())),
         ("wages", "negative", (t.wages < 0).fill_null(False)),
-        ("soc", "not a detailed SOC 2018 occupation OEWS publishes", soc_bad),
+        ("soc", "not a detailed SOC 2018 occupation OEWS publishes", _in(t.soc_text, codes.bad_socs)),
     ]
     t = t.mutate(**{f"_k{i}": e for i, (_, _, e) in enumerate(checks)})
-    return t, [Check(f, r, t[f"_k{i}"]) for i, (f, r, _) in enumerate(checks)]
+    return t, [Check(f, r, t[f"_k{i}"]) for i, (f, r, _) in enumerate(checks)], codes
+
+
+def with_codes(t: ibis.Table, codes: WageCodes) -> ibis.Table:
+    """Kept wage rows with their quarter index `q` and normalised `soc`."""
+    t = t.left_join(codes.quarters, "quarter_text")
+    t = t.left_join(codes.socs, "soc_text")
+    return t.drop(*[c for c in t.columns if c.endswith("_right")])
 
 
 def count_problems(t: ibis.Table, checks: list[Check]) -> tuple[int, int, list[tuple[str, str, int]]]:
@@ -264,7 +316,7 @@ def quarantine_rows(t: ibis.Table, checks: list[Check], hashed_id: ibis.StringVa
     typed = {c for c in flagged.columns if c in {"program", "entry_date", "exit_date", "birth_date", "credential_date", "msg_date",
                                                   "postexit_enrollment_date", "sex", "race_ethnicity", "dislocated_worker", "area_input",
                                                   "other_exit_reason", "training_type", "credential_type", "target_soc", "area_code",
-                                                  "q", "wages", "employer_id", "soc", "quarter_text", "soc_text", "target_soc_text"}}
+                                                  "wages", "employer_id", "quarter_text", "soc_text", "target_soc_text"}}
     return flagged.select(*keep, *(flagged[c].cast(dt.string).name(c) for c in sorted(typed - skip)))
 
 

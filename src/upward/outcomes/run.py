@@ -154,10 +154,12 @@ def _lookup_tables(atlas_con, profile) -> tuple:
     return areas, socs, lw, pa.Table.from_pandas(q.reset_index(drop=True), preserve_index=False)
 
 
-def _with_checks(engine: Engine, kind: str, path, mapping, lk: Lookups, key: bytes, numbered: bool):
+def _with_checks(engine: Engine, kind: str, path, mapping, lk: Lookups, key: bytes, numbered: bool, codes=None):
     """The typed table with each check as a column `_c{i}` (and, for participants, the hashed `pid`)."""
-    build = load.participants if kind == "participants" else load.wages
-    t, checks = build(engine, path, mapping.get(kind, {}), lk, numbered=numbered)
+    if kind == "participants":
+        t, checks = load.participants(engine, path, mapping.get(kind, {}), lk, numbered=numbered)
+    else:
+        t, checks, codes = load.wages(engine, path, mapping.get(kind, {}), lk, numbered=numbered, codes=codes)
     cols = {f"_c{i}": c.expr for i, c in enumerate(checks)}
     if kind == "participants":
         cols["pid"] = engine.hmac(t.person_id, key)
@@ -168,7 +170,7 @@ def _with_checks(engine: Engine, kind: str, path, mapping, lk: Lookups, key: byt
         t = t.mutate(**{f"_c{n}": (t.count().over(group_by=[t.pid, t.program, t.entry_date]) > 1) & t.pid.notnull()})
         checks = [load.Check(c.field, c.reason, t[f"_c{i}"]) for i, c in enumerate(checks)]
         checks.append(load.Check("person_id", "duplicate participant (same person, program and entry date; every copy is set aside)", t[f"_c{n}"]))
-    return t, checks
+    return t, checks, codes
 
 
 def _clean(t: ibis.Table, checks) -> ibis.Table:
@@ -230,26 +232,35 @@ def run(
         bad_parts = []
         for kind, path in (("participants", participants), ("wages", wages)):
             progress(f"Checking the {kind} file in the engine")
-            t, checks = _with_checks(eng, kind, path, maps, lk, key, numbered=False)
+            t, checks, codes = _with_checks(eng, kind, path, maps, lk, key, numbered=False)
             if kind == "participants":
                 t = eng.materialize(t)  # the keyed hash is computed once
                 rows = None
             else:
-                # One pass over the wage file keeps what any later step needs, inside the engine: every
-                # row that fails a check (so the counts below are complete), the rows of the mobility
-                # quarters (the state-wide percentile) and the rows of participants (their outcomes).
-                # Rows passing every check outside those sets cannot change any number.
+                # One pass over the wage file keeps, inside the engine, every row that fails a check (so the
+                # counts below are complete) and the rows of the cohort's people in the quarters their
+                # outcomes use; a second pass sums the mobility quarters per person for the state-wide
+                # percentile. Rows passing every check outside those sets cannot change any number.
                 bad = ibis.or_(*(c.expr for c in checks))
-                ids = clean["participants"].select("person_id")
-                keep = bad | t.q.isin(mobility_quarters).fill_null(False) | t.person_id.isin(ids.person_id).fill_null(False)
-                rows = t.count().to_pyarrow().as_py()
-                t = eng.materialize(t.filter(keep).select("person_id", "q", "wages", "soc", *(c.expr.get_name() for c in checks)))
+                coh = ind.cohort(ind.prepare(clean["participants"]), params)
+                coh = eng.materialize(coh.filter(~coh.excluded).select("person_id", "entry_q"))
+                first_q = coh.entry_q.min().to_pyarrow().as_py()
+                first_q = params.exit_from if first_q is None else min(first_q - 2, params.exit_from)
+                # the quarters are compared as the texts the file writes them in (parsed once each)
+                window = [txt for txt, q in codes.q_of.items() if first_q <= q <= params.exit_to + 4]
+                mobility = {txt: q for txt, q in codes.q_of.items() if q in mobility_quarters}
+                keep = bad | (load._in(t.quarter_text, window) & t.person_id.isin(coh.person_id).fill_null(False))
+                rows = eng.source(files_of(path)).count().to_pyarrow().as_py()  # Parquet: from the metadata
+                in_mobility = t.filter(~bad & load._in(t.quarter_text, list(mobility)))
+                mobility_rows = in_mobility.select("person_id", "wages", q=in_mobility.quarter_text.substitute(mobility, else_=ibis.null(dt.int32)).cast(dt.int32))
+                kept = t.filter(keep).select("person_id", "quarter_text", "soc_text", "wages", *(c.expr.get_name() for c in checks))
+                t = eng.materialize(load.with_codes(kept, codes))
             checks = [load.Check(c.field, c.reason, t[c.expr.get_name()]) for c in checks]
             n, n_bad, problems = load.count_problems(t, checks)
             rows = n if rows is None else rows
             inputs[kind].update(rows=rows, bad_rows=n_bad, problems=[{"field": f, "reason": r, "rows": n} for f, r, n in problems])
             if problems:
-                nt, nchecks = _with_checks(eng, kind, path, maps, lk, key, numbered=True)
+                nt, nchecks, _ = _with_checks(eng, kind, path, maps, lk, key, numbered=True, codes=codes)
                 if quarantine is None:
                     raise load.InputError(kind, problems, load.first_bad(nt, nchecks))
                 hashed = nt.pid if kind == "participants" else eng.hmac(nt.person_id, key)
@@ -270,7 +281,7 @@ def run(
         p = eng.materialize(p.drop("person_id"))
 
         progress("Computing the mobility threshold over the whole wage file")
-        thresholds = ind.mobility_thresholds(w_all, params)
+        thresholds = ind.mobility_thresholds(mobility_rows, params)
         thresholds = eng.put(thresholds) if mobility_threshold is not None else eng.materialize(thresholds)
         progress("Computing each exiter's outcomes")
         ex = eng.materialize(ind.exiters(p, w, thresholds, lk, params))
