@@ -218,8 +218,8 @@ def connect(name: str = "duckdb", spark_master: str | None = None, threads: int 
         con = ibis.duckdb.connect()
         if threads:
             con.raw_sql(f"set threads = {int(threads)}")
-        if memory_limit:
-            con.raw_sql(f"set memory_limit = '{memory_limit}'")
+        # DuckDB spills to disk past this; 6 GB keeps a 10^8-record run inside an 8 GB machine budget
+        con.raw_sql(f"set memory_limit = '{memory_limit or os.environ.get('UPWARD_DUCKDB_MEMORY', '6GB')}'")
         # the wage file is scanned as it lies; spill large joins to a temp folder rather than fail
         con.raw_sql(f"set temp_directory = '{tempfile.gettempdir()}/upward-duckdb-spill'")
         return DuckDBEngine("duckdb", con, threads=threads, memory_limit=memory_limit)

@@ -201,6 +201,13 @@ def run(
     from upward import profiles
 
     started = time.time()
+    stages: list[list] = []
+    report = progress
+
+    def progress(step: str) -> None:  # noqa: F811 - records each step's start for the run record
+        stages.append([step, round(time.time() - started, 3)])
+        report(step)
+
     prof = profile if profile is not None and not isinstance(profile, (str, Path)) else profiles.load(profile)
     params = ind.Params(
         exit_from=ind.quarter_index(exit_from, "--exit-from"),
@@ -341,6 +348,8 @@ def run(
         "inputs": inputs,
         "quarantine": quarantined,
         "suppression_rounds": rounds,
+        "stages": [{"step": st, "started_at_s": t0, "seconds": round((stages[i + 1][1] if i + 1 < len(stages) else time.time() - started) - t0, 3)}
+                   for i, (st, t0) in enumerate(stages)],
         "data": releases(atlas_con),
     }
     return {"synthetic": synthetic, "records": records, "run": record}
