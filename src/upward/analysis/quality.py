@@ -102,10 +102,27 @@ def vintage_note(profile: Profile) -> str | None:
     )
 
 
+_TABLES: dict[tuple, pd.DataFrame] = {}
+_TABLES_KEPT = 64
+
+
 def quality_table(con, profile: Profile, area_codes: list[str] | None = None) -> pd.DataFrame:
+    """Every measure and the tier of each occupation in the areas. A few areas' tables are kept
+    per atlas and profile (the job list, pathways, skills and programs of a region all start here),
+    and each caller gets its own copy."""
+    key = None
+    if area_codes is not None and len(area_codes) <= 8:
+        atlas = con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+        key = (atlas, profile.hash, tuple(area_codes))
+        if key in _TABLES:
+            return _TABLES[key].copy()
     df = area_measures(con, profile, area_codes)
     df["tier"] = tiers(df, profile)
     _attach_pluggable(con, df, profile)
+    if key is not None:
+        if len(_TABLES) >= _TABLES_KEPT:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = df.copy()
     return df
 
 
