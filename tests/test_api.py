@@ -8,6 +8,7 @@ import io
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,19 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PROBLEM = "application/problem+json"
 
 
+@contextmanager
+def api(settings: Settings):
+    """A client of a fresh app. Not `with TestClient(...)`: the app's start-up tasks (the dashboard
+    warming its default region in a background thread) are not what these tests test."""
+    app = create_app(settings)
+    c = TestClient(app)
+    try:
+        yield c
+    finally:
+        c.close()
+        app.state.atlas.close()
+
+
 @pytest.fixture(scope="module")
 def read_hub(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("api-read") / "hub.duckdb"  # never created: reading makes no hub
@@ -27,14 +41,14 @@ def read_hub(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(atlas_path, read_hub):
-    with TestClient(create_app(Settings(db=atlas_path, hub=read_hub, token=TOKEN))) as c:
+    with api(Settings(db=atlas_path, hub=read_hub, token=TOKEN)) as c:
         yield c
 
 
 @pytest.fixture
 def writer(atlas_path, tmp_path):
     hub = tmp_path / "hub" / "hub.duckdb"
-    with TestClient(create_app(Settings(db=atlas_path, hub=hub, token=TOKEN))) as c:
+    with api(Settings(db=atlas_path, hub=hub, token=TOKEN)) as c:
         c.hub = hub
         yield c
 
@@ -213,14 +227,14 @@ def test_every_write_needs_the_token(atlas_path, tmp_path, client, url, files):
         r = client.post(url, files=files, headers=headers)
         p = problem(r, 401)
         assert r.headers["www-authenticate"].startswith("Bearer") and "Authorization: Bearer" in p["hint"]
-    with TestClient(create_app(Settings(db=atlas_path, hub=tmp_path / "hub.duckdb"))) as no_token:
+    with api(Settings(db=atlas_path, hub=tmp_path / "hub.duckdb")) as no_token:
         p = problem(no_token.post(url, files=files, headers=AUTH), 403)
         assert "UPWARD_API_TOKEN" in p["hint"]
     assert not (tmp_path / "hub.duckdb").exists()
 
 
 def test_a_read_only_server_offers_no_write_route(atlas_path, tmp_path):
-    with TestClient(create_app(Settings(db=atlas_path, hub=tmp_path / "hub.duckdb", token=TOKEN, read_only=True))) as c:
+    with api(Settings(db=atlas_path, hub=tmp_path / "hub.duckdb", token=TOKEN, read_only=True)) as c:
         for url, files in WRITES:
             assert c.post(url, files=files, headers=AUTH).status_code in (404, 405)
         spec = c.get("/api/v1/openapi.json").json()
@@ -230,7 +244,7 @@ def test_a_read_only_server_offers_no_write_route(atlas_path, tmp_path):
 
 
 def test_uploads_are_checked_for_size_and_type_before_anything_is_read(atlas_path, tmp_path):
-    with TestClient(create_app(Settings(db=atlas_path, hub=tmp_path / "hub.duckdb", token=TOKEN, max_upload_bytes=1000))) as c:
+    with api(Settings(db=atlas_path, hub=tmp_path / "hub.duckdb", token=TOKEN, max_upload_bytes=1000)) as c:
         p = problem(c.post("/api/v1/programs/imports", files={"file": ("big.csv", b"x" * 2000, "text/csv")}, headers=AUTH), 413)
         assert "1,000" in p["detail"]
         p = problem(c.post("/api/v1/programs/imports", files={"file": ("mine.txt", b"x", "text/plain")}, headers=AUTH), 415)
@@ -389,7 +403,7 @@ def test_concurrent_requests_build_each_region_graph_once(atlas_path, read_hub, 
 
     monkeypatch.setattr(pathways_mod, "region", counting)
     monkeypatch.setattr(deps, "_warmed", deps._Once())
-    with TestClient(create_app(Settings(db=atlas_path, hub=read_hub, response_cache=0))) as c:
+    with api(Settings(db=atlas_path, hub=read_hub, response_cache=0)) as c:
         urls = [f"/api/v1/regions/0012420/next?from={soc}" for soc in ("41-2011", "35-2014", "43-4051", "53-7062")] * 3
         barrier = threading.Barrier(6)
 
@@ -436,7 +450,7 @@ def test_the_hub_lock_lets_readers_share_and_a_writer_wait():
 def test_cors_is_off_by_default_and_on_for_configured_origins(client, atlas_path, read_hub):
     r = client.get("/api/v1/regions?state=TX", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in r.headers
-    with TestClient(create_app(Settings(db=atlas_path, hub=read_hub, cors_origins=("https://board.example",)))) as c:
+    with api(Settings(db=atlas_path, hub=read_hub, cors_origins=("https://board.example",))) as c:
         r = c.get("/api/v1/regions?state=TX", headers={"Origin": "https://board.example"})
         assert r.headers["access-control-allow-origin"] == "https://board.example"
         assert "access-control-allow-origin" not in c.get("/api/v1", headers={"Origin": "https://evil.example"}).headers
@@ -471,3 +485,20 @@ def test_examples_have_the_keys_of_real_answers(client):
     }  # fmt: skip
     for name, url in real.items():
         assert set(EXAMPLES[name]) == set(ok(client.get(url))), name
+
+
+def test_an_edited_profile_file_is_picked_up_and_every_answer_records_it(atlas_path, read_hub, tmp_path):
+    mine = tmp_path / "mine.toml"
+    mine.write_text('name = "board"\n[living_wage]\nhousehold = "1A0C"\n')
+    with api(Settings(db=atlas_path, hub=read_hub, profile=mine)) as c:
+        first = ok(c.get("/api/v1/profile"))
+        assert first["profile"]["name"] == "board" and first["settings"]["living_wage"]["household"] == "1A0C"
+        q = ok(c.get("/api/v1/regions/houston/quality", params={"top": 1}))
+        assert q["profile"] == first["profile"] and q["household"] == "1A0C"
+        mine.write_text('name = "board"\n[living_wage]\nhousehold = "1A2C"\n')
+        import os
+
+        os.utime(mine, ns=(mine.stat().st_atime_ns, mine.stat().st_mtime_ns + 10**9))
+        second = ok(c.get("/api/v1/profile"))
+        assert second["profile"]["hash"] != first["profile"]["hash"] and second["settings"]["living_wage"]["household"] == "1A2C"
+        assert ok(c.get("/api/v1/regions/houston/quality", params={"top": 1}))["household"] == "1A2C"

@@ -31,6 +31,12 @@ class _Switch:
         self.target = target
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":  # no start-up tasks (the dashboard's warm-up) for these requests
+            while True:
+                message = await receive()
+                await send({"type": message["type"] + ".complete"})
+                if message["type"] == "lifespan.shutdown":
+                    return
         await self.target(scope, receive, send)
 
 

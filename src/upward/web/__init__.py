@@ -18,8 +18,8 @@ def create_app(settings: Settings | None = None):
     """The FastAPI application for these settings (atlas, hub, profile, read-only, token)."""
     from fastapi import FastAPI
 
-    from upward.web import api, pages, problems
-    from upward.web.api._shared import ResponseCache
+    from upward.web import api, deps, pages, problems
+    from upward.web.api._shared import FrontCache, ResponseCache
     from upward.web.deps import open_atlas
 
     settings = settings or Settings.from_env()
@@ -36,10 +36,13 @@ def create_app(settings: Settings | None = None):
     app.state.atlas_fingerprint = app.state.atlas.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
     app.state.response_cache = ResponseCache(settings.response_cache)
     app.state.resolved = {}  # what each typed area or occupation resolved to (the atlas never changes under a server)
+    app.state.hub_lock, app.state.hub_generation = deps.SharedExclusiveLock(), 0
     problems.install(app)
     api_router = api.router(settings)
     app.include_router(api_router)
     app.include_router(pages.router(settings))
+    if settings.response_cache > 0:
+        app.add_middleware(FrontCache, state=app.state)
     writes = getattr(api_router, "write_patterns", [])
     if writes:
         app.add_middleware(WriteGuard, patterns=writes, settings=settings)

@@ -62,8 +62,12 @@ def settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def cursor(request: Request):
-    """A per-request cursor on the shared read-only atlas connection."""
+async def cursor(request: Request):
+    """A per-request cursor on the shared read-only atlas connection.
+
+    An async dependency (making a cursor never blocks), so it costs no trip through the thread
+    pool; the route that uses it is a plain `def` and runs there.
+    """
     cur = request.app.state.atlas.cursor()
     try:
         yield cur
@@ -71,11 +75,37 @@ def cursor(request: Request):
         cur.close()
 
 
-def profile(request: Request, name: str | None = None):
-    """The profile a request uses: the server's (or the shipped default)."""
+_profiles: dict = {}
+_profiles_lock = threading.Lock()
+
+
+def load_profile(path: Path | None):
+    """The profile at `path` (None: the shipped default), read again only when its file changes.
+
+    Reading and checking a profile takes milliseconds; a server answers many requests with one.
+    The file's modification time and size key the cache, so an edited profile is picked up.
+    """
     from upward import profiles
 
-    return profiles.load(request.app.state.settings.profile)
+    where = Path(path) if path else profiles.DEFAULT_FILE
+    try:
+        st = where.stat()
+        key = (str(where), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return profiles.load(path)  # let the loader say what is wrong
+    found = _profiles.get(key)
+    if found is None:
+        found = profiles.load(path)
+        with _profiles_lock:
+            if len(_profiles) >= 16:
+                _profiles.clear()
+            _profiles[key] = found
+    return found
+
+
+def profile(request: Request, name: str | None = None):
+    """The profile a request uses: the server's (or the shipped default)."""
+    return load_profile(request.app.state.settings.profile)
 
 
 def hub_path(request: Request) -> Path | None:
@@ -169,19 +199,28 @@ class SharedExclusiveLock:
         self._writer = False
         self._waiting_writers = 0
 
-    @contextmanager
-    def shared(self):
+    def acquire_shared(self, blocking: bool = True) -> bool:
         with self._cond:
             while self._writer or self._waiting_writers:
+                if not blocking:
+                    return False
                 self._cond.wait()
             self._readers += 1
+            return True
+
+    def release_shared(self) -> None:
+        with self._cond:
+            self._readers -= 1
+            if not self._readers:
+                self._cond.notify_all()
+
+    @contextmanager
+    def shared(self):
+        self.acquire_shared()
         try:
             yield
         finally:
-            with self._cond:
-                self._readers -= 1
-                if not self._readers:
-                    self._cond.notify_all()
+            self.release_shared()
 
     @contextmanager
     def exclusive(self):
@@ -203,9 +242,11 @@ class SharedExclusiveLock:
 
 def _hub_lock(request: Request) -> SharedExclusiveLock:
     state = request.app.state
-    if not hasattr(state, "hub_lock"):
-        state.hub_lock = SharedExclusiveLock()
-        state.hub_generation = 0
+    if not hasattr(state, "hub_lock"):  # create_app makes it; an app built otherwise gets one here
+        with _profiles_lock:
+            if not hasattr(state, "hub_lock"):
+                state.hub_lock = SharedExclusiveLock()
+                state.hub_generation = 0
     return state.hub_lock
 
 
@@ -218,10 +259,21 @@ def hub_shared(request: Request):
         yield hub.path(request.app.state.settings.hub)
 
 
-def hub_reading(request: Request):
-    """Dependency: the hub file if it exists (else None), held against in-process writes for the request."""
-    with _hub_lock(request).shared():
+async def hub_reading(request: Request):
+    """Dependency: the hub file if it exists (else None), held against in-process writes for the request.
+
+    Async, so an uncontended read costs no thread-pool trip; while a write holds the hub, the wait
+    happens in a worker thread, never in the event loop.
+    """
+    lock = _hub_lock(request)
+    if not lock.acquire_shared(blocking=False):
+        import anyio
+
+        await anyio.to_thread.run_sync(lock.acquire_shared)
+    try:
         yield hub_path(request)
+    finally:
+        lock.release_shared()
 
 
 @contextmanager
@@ -236,12 +288,28 @@ def hub_writing(request: Request):
             request.app.state.hub_generation += 1
 
 
-def hub_stamp(request: Request, path: Path | None) -> tuple:
+def hub_path_of(settings: Settings) -> Path:
+    from upward import hub
+
+    return hub.path(settings.hub)
+
+
+def stamp_of(state, path: Path | None) -> tuple:
     """What identifies the hub's state: this process's write count, and the file's size and time (CLI writes too)."""
-    _hub_lock(request)
-    gen = request.app.state.hub_generation
-    if path is None or not Path(path).exists():
+    gen = getattr(state, "hub_generation", 0)
+    try:
+        st = Path(path).stat() if path is not None else None
+    except OSError:
+        st = None
+    if st is None:
         return (gen, None)
-    st = Path(path).stat()
-    wal = Path(str(path) + ".wal")
-    return (gen, st.st_mtime_ns, st.st_size, wal.stat().st_mtime_ns if wal.exists() else None)
+    try:
+        wal = Path(str(path) + ".wal").stat().st_mtime_ns
+    except OSError:
+        wal = None
+    return (gen, st.st_mtime_ns, st.st_size, wal)
+
+
+def hub_stamp(request: Request, path: Path | None) -> tuple:
+    _hub_lock(request)
+    return stamp_of(request.app.state, path)

@@ -60,7 +60,8 @@ def build() -> dict:
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        with TestClient(create_app(Settings(hub=tmp / "hub.duckdb", token=token))) as c:
+        app = create_app(Settings(hub=tmp / "hub.duckdb", token=token))
+        with TestClient(app, raise_server_exceptions=True) as c:
             for name, url in _READS.items():
                 r = c.get(url)
                 r.raise_for_status()

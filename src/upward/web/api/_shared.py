@@ -215,10 +215,9 @@ def _resolve(fn, cur, text: str, param: str, accepted: str):
         raise
 
 
-def context(request: Request, cur=Depends(deps.cursor)) -> Ctx:
-    from upward import profiles
-
-    return Ctx(request, cur, profiles.load(request.app.state.settings.profile))
+async def context(request: Request, cur=Depends(deps.cursor)) -> Ctx:
+    """The request's cursor and profile (async: nothing here blocks, so no thread-pool trip)."""
+    return Ctx(request, cur, deps.load_profile(request.app.state.settings.profile))
 
 
 # --- OpenAPI helpers ------------------------------------------------------------------------
@@ -283,7 +282,7 @@ def check_token(settings: deps.Settings, authorization: str | None) -> None:
         )
 
 
-def require_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+async def require_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
     """Dependency of every write route (the guard middleware checks the same before reading the body)."""
     check_token(request.app.state.settings, request.headers.get("authorization"))
 
@@ -335,3 +334,74 @@ def save_upload(request: Request, upload: UploadFile, folder: Path, name: str) -
 
 def json_response(data, status: int = 200, headers: dict | None = None) -> Response:
     return Response(dumps(data), status_code=status, media_type=JSON, headers=headers)
+
+
+class FrontCache:
+    """Answers a GET the API answered before straight from memory, in the event loop.
+
+    The response cache (`ResponseCache`) saves the computing; this saves the rest — routing,
+    dependencies and the trip through the thread pool — for an identical request: the same path
+    and query string, on the same atlas, with the same profile (its hash) and the same hub state.
+    Only answers the routes marked cacheable (`Ctx.respond`) are kept, 200s only; `If-None-Match`
+    gets a 304. Anything else passes through untouched.
+    """
+
+    def __init__(self, app, state, entries: int = 4096, max_bytes: int = 256 * 1024 * 1024):
+        self.app, self.state, self.entries, self.max_bytes = app, state, entries, max_bytes
+        self._data: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def _key(self, scope):
+        state = self.state
+        prof = deps.load_profile(state.settings.profile)
+        hub = deps.hub_path_of(state.settings)
+        return (scope["path"], scope.get("query_string", b""), state.atlas_fingerprint, prof.hash, deps.stamp_of(state, hub))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/api/v1/") and scope["path"] != "/api/v1":
+            return await self.app(scope, receive, send)
+        try:
+            key = self._key(scope)
+        except Exception:  # a profile that no longer loads: let the route say what is wrong
+            return await self.app(scope, receive, send)
+        found = self._data.get(key)
+        if found is not None:
+            headers, body, etag = found
+            inm = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
+            if inm is not None and etag in {t.strip().removeprefix(b"W/") for t in inm.split(b",")}:
+                await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", etag), (b"cache-control", b"no-cache")]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        started: dict = {}
+        chunks: list[bytes] = []
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                started.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and started.get("status") == 200:
+                    headers = [(k, v) for k, v in started.get("headers", []) if k != b"upward-cache"]
+                    names = {k for k, _ in started.get("headers", [])}
+                    if b"upward-cache" in names and b"set-cookie" not in names:
+                        self._keep(key, headers + [(b"upward-cache", b"hit")], b"".join(chunks),
+                                   next(v for k, v in headers if k == b"etag"))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+    def _keep(self, key, headers, body: bytes, etag: bytes) -> None:
+        if len(body) > self.max_bytes // 8:
+            return
+        with self._lock:
+            if key in self._data:
+                return
+            self._data[key] = (headers, body, etag)
+            self._bytes += len(body)
+            while len(self._data) > self.entries or self._bytes > self.max_bytes:
+                _, (_, old, _) = self._data.popitem(last=False)
+                self._bytes -= len(old)
