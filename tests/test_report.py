@@ -458,3 +458,19 @@ def test_household_words():
     assert household_words("2A2W2C") == "two working adults with two children"
     assert household_words("1A0C") == "one adult with no children"
     assert household_words("2A1W1C") == "two adults (one working) with one child"
+
+
+def test_written_files_get_plain_permissions(tmp_path):
+    """Atomic writes go through a temporary file; the result must be readable like any new file."""
+    import os
+    import stat
+
+    from upward.files import write_bytes_atomically
+
+    mask = os.umask(0o022)
+    try:
+        path = write_bytes_atomically(tmp_path / "r.html", b"<p>x</p>")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644 and path.read_bytes() == b"<p>x</p>"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temporary file left behind

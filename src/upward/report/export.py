@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from upward.errors import UpwardError
+from upward.files import write_atomically
 from upward.report.refs import Sources, command_text
 
 EXPORT_FORMATS = ("xlsx", "csv", "parquet")
@@ -286,25 +287,13 @@ def export(report: dict, src: Sources, fmt: str, path: Path, force: bool = False
     if fmt == "xlsx":
         if path.suffix.lower() != ".xlsx":
             raise UpwardError(f"-o {path}: an xlsx export is one file ending in .xlsx.", hint="e.g. -o houston.xlsx")
-        _write_file(path, lambda tmp: _xlsx(tmp, data, lines, cols))
+        write_atomically(path, lambda tmp: _xlsx(tmp, data, lines, cols))
         files = [str(path.resolve())]
     else:
         if path.suffix:
             raise UpwardError(f"-o {path}: a {fmt} export is a folder of files; give a folder name without an extension.", hint=f"e.g. -o houston-{fmt}")
         files = _write_folder(path, fmt, data, lines, cols, force)
     return {"path": str(path.resolve()), "format": fmt, "tables": {k: len(v) for k, v in data.items()}, "files": files}
-
-
-def _write_file(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _xlsx(target: Path, data: dict, lines: list[str], cols: list[dict]) -> None:

@@ -6,13 +6,12 @@ Files are written atomically: to a temporary file beside the target, then rename
 
 from __future__ import annotations
 
-import os
 import string
-import tempfile
 from functools import cache
 from pathlib import Path
 
 from upward.errors import UpwardError
+from upward.files import write_bytes_atomically
 from upward.report import charts
 from upward.report.refs import command_text, show
 
@@ -140,19 +139,6 @@ def formats(outputs: list[Path]) -> list[tuple[Path, str]]:
     return out
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write(report: dict, outputs: list[Path]) -> list[dict]:
     """Write each output (.html, .pdf) atomically; the HTML is rendered once for both."""
     targets = formats(outputs)
@@ -160,6 +146,6 @@ def write(report: dict, outputs: list[Path]) -> list[dict]:
     done = []
     for path, fmt in targets:
         data = page.encode("utf-8") if fmt == "html" else pdf(page)
-        write_atomic(path, data)
+        write_bytes_atomically(path, data)
         done.append({"path": str(path.resolve()), "format": fmt, "bytes": len(data)})
     return done
