@@ -38,8 +38,6 @@ def atlas():
 
 
 def generate(out: Path, participants: int, wage_rows: int, seed: int) -> dict:
-    from upward.outcomes.synth import generate as gen
-
     manifest = out / "SYNTHETIC.json"
     workers = max(0, int(wage_rows / ROWS_PER_PERSON) - participants)
     if manifest.is_file():
@@ -48,8 +46,11 @@ def generate(out: Path, participants: int, wage_rows: int, seed: int) -> dict:
             print(f"Reusing synthetic data in {out} ({m['wage_rows']:,} wage rows)")
             return m
     t = time.time()
-    with atlas() as con:
-        m = gen(con, out, participants, workers, seed=seed, chunk=200_000)
+    # in a child process, so this process stays small: a child forked from a big parent would count
+    # the parent's pages in its own peak memory
+    subprocess.run([sys.executable, __file__, "--child", "generate", "--data", str(out), "--participants", str(participants),
+                    "--wage-rows", str(workers), "--seed", str(seed)], check=True)
+    m = json.loads(manifest.read_text())
     print(f"Generated SYNTHETIC data: {participants:,} participants, {workers:,} workers, {m['wage_rows']:,} wage rows "
           f"in {time.time() - t:.1f} s (not part of the timings) → {out}")
     return m
@@ -144,7 +145,13 @@ def pandas_version(data: Path) -> dict:
                                           "median_earnings_q2": round(float(c.w2[c.w2 > 0].median()), 2)}}
 
 
-def child(variant: str, data: Path) -> None:
+def child(variant: str, data: Path, a=None) -> None:
+    if variant == "generate":  # --wage-rows carries the number of workers here
+        from upward.outcomes.synth import generate as gen
+
+        with atlas() as con:
+            gen(con, data, int(a.participants), int(a.wage_rows), seed=a.seed, chunk=200_000)
+        return
     fn = {"suite": lambda: suite(data, "duckdb"), "spark": lambda: suite(data, "spark"), "sql": lambda: hand_sql(data), "pandas": lambda: pandas_version(data)}[variant]
     print("RESULT " + json.dumps(fn()))
 
@@ -174,7 +181,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        return child(a.child, a.data)
+        return child(a.child, a.data, a)
     n, rows = int(a.participants), int(a.wage_rows)
     data = a.dir or Path(tempfile.gettempdir()) / f"upward-bench-outcomes-{n}-{rows}-{a.seed}"
     m = generate(data, n, rows, a.seed)

@@ -180,3 +180,16 @@ def test_quality_tiers_equal_quality_table(con):
     lean = quality_tiers(con, prof)
     lean = lean[lean.area_code.isin(areas)][["area_code", "occ_code", "tier"]].sort_values(["area_code", "occ_code"]).reset_index(drop=True)
     assert ref.equals(lean)
+
+
+def test_engine_failure_never_quotes_the_engine_message(con, monkeypatch):
+    from upward.errors import UpwardError
+    from upward.outcomes import indicators
+
+    def boom(*a, **k):
+        raise RuntimeError("Conversion Error: could not convert 'ID-A' to INT32")
+
+    monkeypatch.setattr(indicators, "exiters", boom)
+    with pytest.raises(UpwardError) as e:
+        run(con)
+    assert "ID-A" not in str(e.value) and "RuntimeError" in str(e.value) and "UPWARD_DEBUG" in str(e.value)

@@ -307,6 +307,16 @@ def run(
         order = {n: i for i, n in enumerate(ind.NAMES)}
         gorder = {",".join(g): i for i, g in enumerate(groupings)}
         rows = result.to_pyarrow().to_pylist()
+    except UpwardError:
+        raise
+    except Exception as exc:
+        # an engine's own message may quote a value of the data (or the query, holding the padded key)
+        if os.environ.get("UPWARD_DEBUG"):
+            raise
+        raise UpwardError(
+            f"The {engine} engine failed ({type(exc).__name__}); its message is not shown because it may quote your data.",
+            hint="Re-run with UPWARD_DEBUG=1 to see it, on a machine where that is allowed.",
+        ) from None
     finally:
         eng.close()
     rows.sort(key=lambda r: (order[r["indicator"]], gorder[r["grouping"]], tuple(r[d] or "" for d in dims)))
