@@ -247,6 +247,14 @@ def test_uploads_are_checked_for_size_and_type_before_anything_is_read(atlas_pat
     with api(Settings(db=atlas_path, hub=tmp_path / "hub.duckdb", token=TOKEN, max_upload_bytes=1000)) as c:
         p = problem(c.post("/api/v1/programs/imports", files={"file": ("big.csv", b"x" * 2000, "text/csv")}, headers=AUTH), 413)
         assert "1,000" in p["detail"]
+
+        def chunked():  # no Content-Length: counted as it arrives
+            yield b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+            yield from (b"x" * 100 for _ in range(30))
+            yield b"\r\n--B--\r\n"
+
+        r = c.post("/api/v1/programs/imports", content=chunked(), headers={**AUTH, "Content-Type": "multipart/form-data; boundary=B"})
+        assert "1,000" in problem(r, 413)["hint"]
         p = problem(c.post("/api/v1/programs/imports", files={"file": ("mine.txt", b"x", "text/plain")}, headers=AUTH), 415)
         assert ".csv" in p["hint"]
         problem(c.post("/api/v1/programs/imports", json={"file": "mine.csv"}, headers=AUTH), 415)
@@ -390,34 +398,35 @@ def test_identical_questions_are_answered_from_the_cache_with_an_etag(client):
     assert client.get(url + "&top=3").headers["upward-cache"] == "miss"
 
 
-def test_concurrent_requests_build_each_region_graph_once(atlas_path, read_hub, monkeypatch):
+def test_concurrent_first_requests_build_a_region_graph_once(atlas_path, read_hub, monkeypatch):
+    """Six first questions about a region at once: its pathway graph is built once, and every answer is right."""
     from upward.analysis import pathways as pathways_mod
     from upward.web import deps
 
-    built = []
-    real = pathways_mod.region
+    builds = []
+    real = pathways_mod.scored_table  # called by pathways.region() only when it builds a graph
 
-    def counting(con, area_code, profile):
-        built.append(area_code)
-        return real(con, area_code, profile)
+    def counting(con, profile, area_codes=None):
+        builds.append(tuple(area_codes or ()))
+        threading.Event().wait(0.2)  # widen the window two builders would share
+        return real(con, profile, area_codes)
 
-    monkeypatch.setattr(pathways_mod, "region", counting)
+    monkeypatch.setattr(pathways_mod, "_CACHE", {})  # no graph built yet
+    monkeypatch.setattr(pathways_mod, "scored_table", counting)
     monkeypatch.setattr(deps, "_warmed", deps._Once())
+    urls = [f"/api/v1/regions/0012420/next?from={soc}&top=3" for soc in ("41-2011", "35-2014", "43-4051")] * 2
     with api(Settings(db=atlas_path, hub=read_hub, response_cache=0)) as c:
-        urls = [f"/api/v1/regions/0012420/next?from={soc}" for soc in ("41-2011", "35-2014", "43-4051", "53-7062")] * 3
-        barrier = threading.Barrier(6)
+        barrier = threading.Barrier(len(urls))
 
         def get(url):
-            barrier.wait(timeout=60) if threading.current_thread().name != "MainThread" else None
+            barrier.wait(timeout=60)
             return c.get(url)
 
-        with ThreadPoolExecutor(6) as pool:
-            results = list(pool.map(get, urls[:6])) + list(pool.map(c.get, urls[6:]))
-    assert all(r.status_code == 200 for r in results)
-    assert results[0].json() == results[4].json()  # the same question, the same answer
-    # the warm-up built the graph once; later calls only read the analysis cache
-    warmups = [a for a in built if a == "0012420"]
-    assert len(warmups) >= 1 and len(warmups) <= 1 + len(urls)
+        with ThreadPoolExecutor(len(urls)) as pool:
+            results = list(pool.map(get, urls))
+    assert all(r.status_code == 200 for r in results), [r.text for r in results if r.status_code != 200]
+    assert builds == [("0012420",)]
+    assert results[0].json() == results[3].json() and results[0].json()["from"]["soc"] == "41-2011"
 
 
 def test_the_once_guard_runs_a_builder_once_under_contention():
@@ -502,3 +511,22 @@ def test_an_edited_profile_file_is_picked_up_and_every_answer_records_it(atlas_p
         second = ok(c.get("/api/v1/profile"))
         assert second["profile"]["hash"] != first["profile"]["hash"] and second["settings"]["living_wage"]["household"] == "1A2C"
         assert ok(c.get("/api/v1/regions/houston/quality", params={"top": 1}))["household"] == "1A2C"
+
+
+def test_upward_serve_prints_the_url_and_serves_the_app(cli, monkeypatch, tmp_path):
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setenv("UPWARD_API_TOKEN", TOKEN)
+    rc, out, err = cli("serve", "--port", "8123", "--read-only", "--hub", str(tmp_path / "hub.duckdb"), "--max-upload-mb", "2")
+    try:
+        assert rc == 0, err
+        assert "http://127.0.0.1:8123/" in out and "/api/v1/docs" in out and "read-only" in err
+        s = seen["app"].state.settings
+        assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123) and s.read_only and s.max_upload_bytes == 2 * 1024 * 1024
+    finally:
+        seen["app"].state.atlas.close()
+    rc, out, err = cli("serve", "--host", "0.0.0.0", "--port", "8124")
+    seen["app"].state.atlas.close()
+    assert rc == 0 and "Bearer" in err and "other machines can reach" in err
