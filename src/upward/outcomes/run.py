@@ -167,7 +167,13 @@ def _with_checks(engine: Engine, kind: str, path, mapping, lk: Lookups, key: byt
     checks = [load.Check(c.field, c.reason, t[f"_c{i}"]) for i, c in enumerate(checks)]
     if kind == "participants":
         n = len(checks)
-        t = t.mutate(**{f"_c{n}": (t.count().over(group_by=[t.pid, t.program, t.entry_date]) > 1) & t.pid.notnull()})
+        # duplicates by a hash aggregate and a join (a window over 10^6 rows sorts them all)
+        key = ["pid", "program", "entry_date"]
+        dups = t.group_by(key).aggregate(_copies=t.count())
+        dups = dups.filter(dups._copies > 1)
+        t = t.left_join(dups, key)
+        t = t.drop(*[c for c in t.columns if c.endswith("_right")])
+        t = t.mutate(**{f"_c{n}": t._copies.notnull()}).drop("_copies")
         checks = [load.Check(c.field, c.reason, t[f"_c{i}"]) for i, c in enumerate(checks)]
         checks.append(load.Check("person_id", "duplicate participant (same person, program and entry date; every copy is set aside)", t[f"_c{n}"]))
     return t, checks, codes
