@@ -363,3 +363,19 @@ def test_outcomes_pages_show_suppressed_cells_as_suppressed(atlas_path, tmp_path
     assert any(chart["suppressed"]) and all(v is None for v, s in zip(chart["series"][0]["data"], chart["suppressed"]) if s)
     assert client.get("/outcomes/999").status_code == 404
     assert client.get("/outcomes/abc").status_code == 404
+
+
+def test_shutdown_stops_the_warm_up_cleanly(atlas_path, tmp_path):
+    """Leaving the app while its warm-up thread is mid-query interrupts the query and waits for the
+    thread: a process exiting under a running DuckDB query in another thread would abort."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from upward.web import Settings, create_app
+
+    app = create_app(Settings(db=atlas_path, hub=tmp_path / "hub.duckdb"))
+    with TestClient(app) as client:
+        assert client.get("/").status_code == 200
+    assert not any(t.name == "upward-pages-warm" and t.is_alive() for t in threading.enumerate())
+    app.state.atlas.close()

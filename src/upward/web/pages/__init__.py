@@ -100,8 +100,11 @@ def router(settings: Settings) -> APIRouter:
 
     @asynccontextmanager
     async def lifespan(app):
-        _warm(app, settings, templates)
-        yield
+        stop = _warm(app, settings, templates)
+        try:
+            yield
+        finally:
+            stop()
 
     r = APIRouter(include_in_schema=False, lifespan=lifespan)
 
@@ -308,31 +311,56 @@ def _get_run(hub: Path | None, run_id: str) -> tuple[list[dict], dict]:
 # Warm-up: the default region's page is ready before anyone asks (first paint ≤ 1 s)
 
 
-def _warm(app, settings: Settings, templates) -> None:
+def _warm(app, settings: Settings, templates):
     """In the background: the templates compiled, the default region's page and the home page
-    computed, then its programs and pathway graph (the slower pages)."""
+    computed, then its programs and pathway graph (the slower pages). Returns the function the
+    server calls on shutdown: it interrupts the query under way and waits for the thread, because
+    a process that exits while DuckDB is mid-query in another thread aborts."""
+    stopping = threading.Event()
+    cursor = app.state.atlas.cursor()
 
     def work():
         from upward import hub as hub_mod
         from upward import profiles
-        from upward.analysis import pathways as pathways_mod
         from upward.analysis.quality import all_indicators
+        from upward.web.deps import warm_region
         from upward.web.pages import _cache, views
 
-        try:
-            for name in ("region.html", "home.html", "occupation.html", "pathways.html", "programs.html", "compare.html", "error.html"):
-                templates.get_template(name)
-            con = app.state.atlas.cursor()
-            prof = profiles.load(settings.profile)
-            code = views.area_of(con, settings.default_region).code
-            views.region(con, prof, code)
-            views.home(con, prof)
-            _cache.memo(con, all_indicators, prof, None)  # every region page's state and nation figures
-            hub = hub_mod.path(settings.hub)
-            views.programs(con, prof, code, hub if hub.exists() else None, {})
-            pathways_mod.region(con, code, prof)
-            con.close()
-        except Exception:  # a warm-up must never stop the server; the page will say what is wrong
-            log.exception("warming the dashboard's default region failed")
+        prof = profiles.load(settings.profile)
+        steps = [lambda: [templates.get_template(n) for n in ("region.html", "home.html", "occupation.html", "pathways.html",
+                                                              "programs.html", "compare.html", "error.html")]]
+        code = None
 
-    threading.Thread(target=work, name="upward-pages-warm", daemon=True).start()
+        def area():
+            nonlocal code
+            code = views.area_of(cursor, settings.default_region).code
+
+        hub = hub_mod.path(settings.hub)
+        steps += [
+            area,
+            lambda: views.region(cursor, prof, code),
+            lambda: views.home(cursor, prof),
+            lambda: _cache.memo(cursor, all_indicators, prof, None),  # every region page's state and nation figures
+            lambda: views.programs(cursor, prof, code, hub if hub.exists() else None, {}),
+            lambda: warm_region(cursor, code, prof),
+        ]
+        try:
+            for step in steps:
+                if stopping.is_set():
+                    return
+                step()
+        except Exception:  # a warm-up must never stop the server; the page will say what is wrong
+            if not stopping.is_set():
+                log.exception("warming the dashboard's default region failed")
+
+    thread = threading.Thread(target=work, name="upward-pages-warm", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        stopping.set()
+        if thread.is_alive():
+            cursor.interrupt()
+            thread.join(timeout=30)
+        cursor.close()
+
+    return stop
