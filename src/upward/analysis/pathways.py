@@ -139,14 +139,11 @@ def k_best_paths(cost_row, origin: int, targets: np.ndarray, max_steps: int, k: 
     return found[:k]
 
 
-def _inventory(con, reg: Region, hub_path) -> pd.DataFrame:
-    """The area's programs, cached with the region (and the hub file's state, so an import shows)."""
-    from pathlib import Path
+def _inventory(con, reg: Region, hub_path) -> tuple[pd.DataFrame, dict]:
+    """The area's programs (kept by analysis.programs) and their rows per occupation, kept here."""
+    from upward.analysis.programs import _hub_state, inventory, programs_by_occupation
 
-    from upward.analysis.programs import inventory, programs_by_occupation
-
-    stamp = None if hub_path is None else (str(hub_path), Path(hub_path).stat().st_mtime_ns if Path(hub_path).exists() else None)
-    key = ("inventory", stamp)
+    key = ("inventory", _hub_state(hub_path))
     if key not in reg.extras:
         inv = inventory(con, reg.area_code, hub_path)
         reg.extras[key] = (inv, programs_by_occupation(inv))

@@ -20,6 +20,8 @@ rows taking precedence for the same program id. Thresholds come from the profile
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -36,8 +38,33 @@ def _area_filter(area: dict) -> tuple[str, list]:
     return "pr.area_code = ?", [area["area_code"]]
 
 
+_INVENTORIES: dict[tuple, pd.DataFrame] = {}
+_INVENTORIES_KEPT = 32
+
+
+def _hub_state(hub_path) -> tuple | None:
+    """What identifies the hub's content: its path and modification time (an import changes it)."""
+    if hub_path is None:
+        return None
+    p = Path(hub_path)
+    return (str(p.resolve()), p.stat().st_mtime_ns if p.exists() else None)
+
+
 def inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:
-    """Programs offered in the area with provider, latest completions and the occupations they lead to."""
+    """Programs offered in the area with provider, latest completions and the occupations they lead to.
+
+    Kept per atlas, area and hub state: alignment, gaps, bridges, pathways and the report all start
+    here, and each caller gets its own copy."""
+    atlas = con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+    key = (atlas, area_code, _hub_state(hub_path))
+    if key not in _INVENTORIES:
+        if len(_INVENTORIES) >= _INVENTORIES_KEPT:
+            _INVENTORIES.pop(next(iter(_INVENTORIES)))
+        _INVENTORIES[key] = _inventory(con, area_code, hub_path)
+    return _INVENTORIES[key].copy()
+
+
+def _inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:
     area = area_record(con, area_code)
     where, params = _area_filter(area)
     df = con.execute(

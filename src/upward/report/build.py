@@ -185,24 +185,11 @@ def gather(
 
 
 def _alignment(con, area_code: str, profile: Profile, hub_path) -> dict:
-    """`programs.alignment()`, with the area's program inventory taken from the pathway region's memo.
+    """`upward programs align`: the analysis keeps the area's inventory and scores, so this is cheap
+    after the pathways section has read them."""
+    from upward.analysis.programs import alignment
 
-    The inventory query (every program of the area, its completions, occupations and earnings) is
-    the slow part of an alignment and the pathways need the same inventory for their training
-    lookups; `analysis.pathways` keeps it per atlas, area, profile and hub file state. The rest is
-    `alignment()` itself: the same scored table, `align()` and notes (tests compare its numbers
-    with `upward programs align --json`).
-    """
-    from upward.analysis import pathways, programs
-
-    reg = pathways.region(con, area_code, profile)
-    inv, _ = pathways._inventory(con, reg, hub_path)
-    result = programs.align(inv, reg.table, profile.get("programs"))
-    jobs = reg.table
-    notes = []
-    if len(jobs) and jobs.living_wage.isna().all():
-        notes.append("No living wage for this area (MIT does not cover it): tiers are unknown, so there are no JTMs, gaps or low-quality shares here.")
-    return {"area": area_record(con, area_code), "profile": profile.record(), **result, "notes": notes, "data": releases(con)}
+    return alignment(con, area_code, profile, hub_path)
 
 
 def _area_summary(s: dict, src: Sources) -> dict:
