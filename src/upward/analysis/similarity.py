@@ -179,3 +179,25 @@ def similarity(con, weights: dict[str, float]) -> Similarity:
     result = Similarity(codes, {c: i for i, c in enumerate(codes)}, matrix, facets, dict(weights))
     _CACHE[key] = result
     return result
+
+
+def similar_occupations(con, occ_code: str, occ_title: str, profile, top: int = 10) -> dict:
+    """`upward similar SOC`: the nearest occupations, each with the seven facets behind it."""
+    from upward.errors import UpwardError
+
+    sim = similarity(con, profile.get("similarity.weights"))
+    if occ_code not in sim.index:
+        raise UpwardError(f"O*NET rates none of the skills, knowledge, abilities or work activities of {occ_title} ({occ_code}), so its similarity is unknown.",
+                          hint="See `upward atlas info` for which occupations O*NET covers.")
+    titles = dict(con.execute("select occ_code, occ_title from occupations").fetchall())
+    near = [
+        {"soc": o, "title": titles.get(o), "similarity": v, **{f"facet_{d}": f for d, f in sim.breakdown(occ_code, o).items()}}
+        for o, v in sim.nearest(occ_code, top)
+    ]
+    return {"soc": occ_code, "title": occ_title, "weights": sim.weights, "profile": profile.record(), "similar": near}
+
+
+def every_similar(con, profile, top: int = 10) -> list[dict]:
+    """`upward similar --all`: every rated occupation's nearest, in rank order (for evaluation and exports)."""
+    sim = similarity(con, profile.get("similarity.weights"))
+    return [{"soc": c, "similar": [{"soc": o, "similarity": round(v, 6)} for o, v in sim.nearest(c, top)]} for c in sim.codes]

@@ -22,7 +22,7 @@ def similar(
 ):
     """Most similar occupations: O*NET ratings, work activities, technology and shared industries (weights from the profile)."""
     from upward import profiles
-    from upward.analysis.similarity import FACETS, similarity
+    from upward.analysis.similarity import FACETS, every_similar, similar_occupations
     from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
     from upward.errors import UpwardError
@@ -32,23 +32,15 @@ def similar(
         raise UpwardError("Give one occupation, or --all for every occupation.", hint="e.g. upward similar 29-1141, or upward similar --all --json")
     prof = profiles.load(profile)
     con = connect_atlas(db)
-    sim = similarity(con, prof.get("similarity.weights"))
-    titles = dict(con.execute("select occ_code, occ_title from occupations").fetchall())
     if every:
-        rows = [{"soc": c, "similar": [{"soc": o, "similarity": round(v, 6)} for o, v in sim.nearest(c, top)]} for c in sim.codes]
+        rows = every_similar(con, prof, top)
         if as_csv:
             return render.emit_csv({"soc": r["soc"], "rank": k + 1, **s} for r in rows for k, s in enumerate(r["similar"]))
         return render.emit_json(rows)
     occ = resolve_occupation(con, soc)
     say_note(occ.note, as_json or as_csv)
-    if occ.code not in sim.index:
-        raise UpwardError(f"O*NET rates none of the skills, knowledge, abilities or work activities of {occ.name} ({occ.code}), so its similarity is unknown.",
-                          hint="See `upward atlas info` for which occupations O*NET covers.")
-    near = [
-        {"soc": o, "title": titles.get(o), "similarity": v, **{f"facet_{d}": f for d, f in sim.breakdown(occ.code, o).items()}}
-        for o, v in sim.nearest(occ.code, top)
-    ]
-    result = {"soc": occ.code, "title": occ.name, "weights": sim.weights, "profile": prof.record(), "similar": near}
+    result = similar_occupations(con, occ.code, occ.name, prof, top)
+    near = result["similar"]
     if as_json:
         return render.emit_json(result)
     if as_csv:

@@ -18,19 +18,6 @@ SocPath = Annotated[str, Path(description=SOC_DESCRIPTION, examples=["29-1141", 
 TAG = "Occupations and skills"
 
 
-def _similar(ctx: Ctx, occ) -> dict:
-    """`upward similar SOC --json`, assembled as the CLI assembles it (upward.cli.similar)."""
-    from upward.analysis.similarity import similarity
-    from upward.errors import UpwardError
-
-    ctx.warm_model()
-    sim = similarity(ctx.cur, ctx.profile.get("similarity.weights"))
-    if occ.code not in sim.index:
-        raise UpwardError(f"O*NET rates none of the skills, knowledge, abilities or work activities of {occ.name} ({occ.code}), so its similarity is unknown.",
-                          hint="See `upward atlas info` for which occupations O*NET covers.")
-    return sim
-
-
 def router() -> APIRouter:
     r = APIRouter(tags=[TAG])
 
@@ -44,13 +31,10 @@ def router() -> APIRouter:
         occ = ctx.soc(soc)
 
         def compute():
-            sim = _similar(ctx, occ)
-            titles = dict(ctx.cur.execute("select occ_code, occ_title from occupations").fetchall())
-            near = [
-                {"soc": o, "title": titles.get(o), "similarity": v, **{f"facet_{d}": f for d, f in sim.breakdown(occ.code, o).items()}}
-                for o, v in sim.nearest(occ.code, top)
-            ]
-            return {"soc": occ.code, "title": occ.name, "weights": sim.weights, "profile": ctx.profile.record(), "similar": near}
+            from upward.analysis.similarity import similar_occupations
+
+            ctx.warm_model()
+            return similar_occupations(ctx.cur, occ.code, occ.name, ctx.profile, top)
 
         return ctx.respond("similar", {"soc": occ.code, "top": top}, compute)
 

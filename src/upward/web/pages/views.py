@@ -294,18 +294,14 @@ def region(con, prof: Profile, code: str) -> dict:
 # Occupation in a region — `upward occupation`, `upward jobs --explain`, `upward benchmark`, `upward similar`, `upward programs list --soc`
 
 
-def _similar(con, soc: str, weights: tuple, top: int) -> list[dict]:
-    """The CLI's `upward similar SOC`: nearest occupations with the facet breakdown."""
-    from upward.analysis.similarity import similarity
+def _similar(con, soc: str, title: str, prof, top: int) -> list[dict]:
+    """The CLI's `upward similar SOC`: nearest occupations with the facet breakdown (none if unrated)."""
+    from upward.analysis.similarity import similar_occupations
 
-    sim = similarity(con, dict(weights))
-    if soc not in sim.index:
+    try:
+        return similar_occupations(con, soc, title, prof, top)["similar"]
+    except UpwardError:
         return []
-    titles = dict(con.execute("select occ_code, occ_title from occupations").fetchall())
-    return [
-        {"soc": o, "title": titles.get(o), "similarity": v, **{f"facet_{d}": f for d, f in sim.breakdown(soc, o).items()}}
-        for o, v in sim.nearest(soc, top)
-    ]
 
 
 def _programs_for(con, area: str, soc: str, hub: Path | None) -> list[dict]:
@@ -326,7 +322,7 @@ def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dic
         ex = None
         ctx["notes"].append(exc.message)
     bench = memo(con, skills.benchmark, soc, prof, code, hub)
-    similar = memo(con, _similar, soc, tuple(sorted(prof.get("similarity.weights").items())), 10)
+    similar = memo(con, _similar, soc, o["occ_title"], prof, 10)
     progs = memo(con, _programs_for, code, soc, hub)
     ctx.update(profile_result=p, explain=ex, benchmark=bench, occ=o)
     ctx["notes"] += _notes(bench) + (_notes(ex) if ex else [])
@@ -438,7 +434,6 @@ def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: 
 
     node(str(r["from"]["soc"]), r["from"]["title"])
     for p in r["pathways"]:
-        prev = str(r["from"]["soc"])
         for s in p["steps"]:
             a, b = str(s["from"]), str(s["to"])
             node(b, s["to_title"])
@@ -451,7 +446,6 @@ def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: 
                     "benchmark": [e for e in bench["elements"]][:10],
                     "benchmark_count": len(bench["elements"]),
                 }
-            prev = b
     for n in nodes.values():
         n["color"] = TIER_COLORS.get(n["tier"], "#BBBBBB")
     ctx["graph"] = {"nodes": list(nodes.values()), "edges": list(edges.values())}
