@@ -286,6 +286,21 @@ def pathways(con, area_code: str, from_occ: str, profile: Profile, to_occ: str |
     }
 
 
+def step_rows(result: dict) -> list[dict]:
+    """A `pathways()` result as one flat row per step (the CSV the CLI and the dashboard offer)."""
+    return [
+        {"path_rank": p["rank"], "path_cost": p["cost"], "step": k, "from": s["from"], "to": s["to"], "to_title": s["to_title"],
+         "similarity": s["similarity"], "viability": s["viability"], "desirable": s["desirable"],
+         "wage_from": s["median_wage"]["from"], "wage_to": s["median_wage"]["to"], "wage_change": s["median_wage"]["change"],
+         "skill_gap": s["skill_gap"],
+         "skills_to_gain": "; ".join(f"{g['name']} {g['current_level']}→{g['required_level']}" for g in s["skills_to_gain"]),
+         "training_count": s["training_count"],
+         "training": "; ".join(f"{t['program_name']} ({t['provider_name']})" for t in s["training"]),
+         "step_cost": s["cost"]}
+        for p in result["pathways"] for k, s in enumerate(p["steps"], 1)
+    ]
+
+
 def feeders(con, area_code: str, occ_code: str, profile: Profile, top: int | None = 25) -> dict:
     """Who in the region can reach an occupation ("untapped talent"): workers in occupations with
     a viable step into it (one step), or through one better-paid intermediate job (two steps).

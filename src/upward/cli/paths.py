@@ -13,6 +13,18 @@ from upward.cli.programs import HubOption, _hub
 RegionOption = Annotated[str, typer.Option("--region", "-r", help="Area: name, CBSA, county FIPS, state abbreviation or OEWS code.")]
 
 
+def _setup(profile, db, region: str, soc: str, quiet: bool):
+    """The profile, the atlas, the area and the occupation a command is about (notes said once)."""
+    from upward import profiles
+    from upward.atlas.lookup import resolve_occupation
+
+    prof = profiles.load(profile)
+    con, area = atlas_and_area(db, region, quiet)
+    occ = resolve_occupation(con, soc)
+    say_note(occ.note, quiet)
+    return prof, con, area, occ
+
+
 def _pct(v) -> str:
     return "—" if v is None else f"{v:+.0%}"
 
@@ -32,17 +44,13 @@ def paths(
     as_csv: CsvOption = False,
 ):
     """The best pathways from a job to the region's Jobs That Mobilize: steps, pay, skills to gain, training."""
-    from upward import profiles
-    from upward.analysis.pathways import pathways
+    from upward.analysis.pathways import pathways, step_rows
     from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
 
     check_formats(as_json, as_csv)
     quiet = as_json or as_csv
-    prof = profiles.load(profile)
-    con, area = atlas_and_area(db, region, quiet)
-    origin = resolve_occupation(con, from_soc)
-    say_note(origin.note, quiet)
+    prof, con, area, origin = _setup(profile, db, region, from_soc, quiet)
     target = None
     if to_soc is not None:
         target = resolve_occupation(con, to_soc)
@@ -51,16 +59,7 @@ def paths(
     if as_json:
         return render.emit_json(r)
     if as_csv:
-        rows = (
-            {"path_rank": p["rank"], "path_cost": p["cost"], "step": k, "from": s["from"], "to": s["to"], "to_title": s["to_title"],
-             "similarity": s["similarity"], "viability": s["viability"], "desirable": s["desirable"],
-             "wage_from": s["median_wage"]["from"], "wage_to": s["median_wage"]["to"], "wage_change": s["median_wage"]["change"],
-             "skill_gap": s["skill_gap"], "skills_to_gain": "; ".join(f"{g['name']} {g['current_level']}→{g['required_level']}" for g in s["skills_to_gain"]),
-             "training_count": s["training_count"], "training": "; ".join(f"{t['program_name']} ({t['provider_name']})" for t in s["training"]),
-             "step_cost": s["cost"]}
-            for p in r["pathways"] for k, s in enumerate(p["steps"], 1)
-        )
-        return render.emit_csv(stamp(rows, r))
+        return render.emit_csv(stamp(step_rows(r), r))
     f = r["from"]
     goal = f"{r['to']['title']} ({r['to']['soc']})" if r["to"] else "its Jobs That Mobilize"
     render.console.print(
@@ -108,17 +107,11 @@ def feeders(
     as_csv: CsvOption = False,
 ):
     """Untapped talent: the region's workers who can reach an occupation in one or two viable steps."""
-    from upward import profiles
     from upward.analysis.pathways import feeders as feeders_of
-    from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
 
     check_formats(as_json, as_csv)
-    quiet = as_json or as_csv
-    prof = profiles.load(profile)
-    con, area = atlas_and_area(db, region, quiet)
-    occ = resolve_occupation(con, soc)
-    say_note(occ.note, quiet)
+    prof, con, area, occ = _setup(profile, db, region, soc, as_json or as_csv)
     r = feeders_of(con, area.code, occ.code, prof, top)
     if as_json:
         return render.emit_json(r)
@@ -151,17 +144,11 @@ def next_(
     as_csv: CsvOption = False,
 ):
     """Likeliest viable next jobs from an occupation in the region (the transition model checked on CPS moves)."""
-    from upward import profiles
     from upward.analysis.pathways import next_steps
-    from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
 
     check_formats(as_json, as_csv)
-    quiet = as_json or as_csv
-    prof = profiles.load(profile)
-    con, area = atlas_and_area(db, region, quiet)
-    occ = resolve_occupation(con, soc)
-    say_note(occ.note, quiet)
+    prof, con, area, occ = _setup(profile, db, region, soc, as_json or as_csv)
     r = next_steps(con, area.code, occ.code, prof, top)
     if as_json:
         return render.emit_json(r)

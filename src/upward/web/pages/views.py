@@ -461,15 +461,7 @@ def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: 
             Col("similarity", "similarity", "num2"), Col("viability", "viability"), Col("skill_gap", "skill gap", "num2"),
             Col("training_count", "programs", "int"),
         ],
-        [
-            {"path_rank": p["rank"], "path_cost": p["cost"], "step": k, "from": s["from"], "to": s["to"], "to_title": s["to_title"],
-             "similarity": s["similarity"], "viability": s["viability"], "desirable": s["desirable"],
-             "wage_from": s["median_wage"]["from"], "wage_to": s["median_wage"]["to"], "wage_change": s["median_wage"]["change"],
-             "skill_gap": s["skill_gap"], "skills_to_gain": "; ".join(f"{g['name']} {g['current_level']}→{g['required_level']}" for g in s["skills_to_gain"]),
-             "training_count": s["training_count"], "training": "; ".join(f"{t['program_name']} ({t['provider_name']})" for t in s["training"]),
-             "step_cost": s["cost"]}
-            for p in r["pathways"] for k, s in enumerate(p["steps"], 1)
-        ],
+        pathways_mod.step_rows(r),
         empty="No viable pathway from this job to the targets within the step limit.",
         extra_csv=["path_cost", "desirable", "wage_from", "skills_to_gain", "training", "step_cost"],
     )
