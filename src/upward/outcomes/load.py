@@ -250,6 +250,9 @@ def wages(engine: Engine, path, mapping: dict[str, str], lookups, numbered: bool
         wages=amount,
         employer_id=text(cols["employer_id"]),
         soc_text=text(cols["soc"]) if cols["soc"] is not None else ibis.null(dt.string),
+        # the quarter as a plain column where it is one (Parquet): a filter on it reaches the reader,
+        # which then decodes the other columns only for the rows that pass
+        quarter_key=cols["quarter"] if text is _nonempty and cols["quarter"].type().is_string() else text(cols["quarter"]),
     )
     if codes is None:
         codes = wage_codes(engine, t, lookups)

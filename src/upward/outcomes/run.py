@@ -262,9 +262,9 @@ def run(
                 # the quarters are compared as the texts the file writes them in (parsed once each)
                 window = [txt for txt, q in codes.q_of.items() if first_q <= q <= params.exit_to + 4]
                 mobility = {txt: q for txt, q in codes.q_of.items() if q in mobility_quarters}
-                keep = bad | (load._in(t.quarter_text, window) & t.person_id.isin(coh.person_id).fill_null(False))
+                keep = bad | (load._in(t.quarter_key, window) & t.person_id.isin(coh.person_id).fill_null(False))
                 rows = eng.source(files_of(path)).count().to_pyarrow().as_py()  # Parquet: from the metadata
-                in_mobility = t.filter(~bad & load._in(t.quarter_text, list(mobility)))
+                in_mobility = t.filter(load._in(t.quarter_key, list(mobility))).filter(~bad)
                 mobility_rows = in_mobility.select("person_id", "wages", q=in_mobility.quarter_text.substitute(mobility, else_=ibis.null(dt.int32)).cast(dt.int32))
                 kept = t.filter(keep).select("person_id", "quarter_text", "soc_text", "wages", *(c.expr.get_name() for c in checks))
                 t = eng.materialize(load.with_codes(kept, codes))
