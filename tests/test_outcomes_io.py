@@ -259,3 +259,25 @@ def test_cli_round_trip_on_synthetic(cli, synthetic, tmp_path, monkeypatch):
     assert len(rows) == len(records) and {"sex", "age_group", "profile_hash", "synthetic"} <= set(rows[0])
     rc, stdout, _ = cli(*args[:-2])
     assert rc == 0 and "employment_rate_q2" in stdout and "suppressed" not in stdout.split("employment_rate_q2")[1].split("\n")[0]
+
+
+def test_cli_synth_and_parquet_output(cli, tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    monkeypatch.delenv("UPWARD_HASH_KEY")
+    out = tmp_path / "s"
+    rc, stdout, stderr = cli("synth", "--participants", "600", "--workers", "200", "--out", str(out), "--seed", "3")
+    assert rc == 0, stderr
+    assert "SYNTHETIC DATA" in stderr and "600 synthetic participants" in stdout
+    assert json.loads((out / "SYNTHETIC.json").read_text())["synthetic"] is True
+    res = tmp_path / "r.parquet"
+    rc, _, stderr = cli("outcomes", "--participants", str(out / "participants.parquet"), "--wages", str(out / "wages"),
+                        "--exit-from", "2022Q3", "--exit-to", "2023Q2", "--by", "program", "--format", "parquet", "--out", str(res))
+    assert rc == 0, stderr
+    t = pq.read_table(res)
+    assert {"indicator", "program", "numerator", "denominator", "value", "suppressed", "synthetic"} <= set(t.column_names)
+    assert all(t.column("synthetic").to_pylist())
+    assert json.loads((tmp_path / "r.parquet.run.json").read_text())["by"] == [[], ["program"]]
+    rc, _, stderr = cli("outcomes", "--participants", str(out / "participants.parquet"), "--wages", str(out / "wages"),
+                        "--exit-from", "2022Q3", "--exit-to", "2023Q2", "--format", "parquet")
+    assert rc == 1 and "needs --out" in stderr
