@@ -48,8 +48,8 @@ def _value(r: dict) -> str:
 @app.command()
 @handles_errors
 def outcomes(
-    participants: Annotated[Path, typer.Option("--participants", help="Participants: CSV or Parquet file, a folder of them, or a glob.")],
-    wages: Annotated[Path, typer.Option("--wages", help="UI wage records: CSV or Parquet file, a folder of parts, or a glob.")],
+    participants: Annotated[str, typer.Option("--participants", help="Participants: CSV or Parquet file, a folder of them, a glob, or a database table (duckdb:///FILE.duckdb?table=NAME, or any ibis URL with ?table=NAME).")],
+    wages: Annotated[str, typer.Option("--wages", help="UI wage records: CSV or Parquet file, a folder of parts, a glob, or a database table (as --participants).")],
     exit_from: Annotated[str, typer.Option("--exit-from", help="First exit quarter of the cohort, YYYYQn.")],
     exit_to: Annotated[str, typer.Option("--exit-to", help="Last exit quarter of the cohort, YYYYQn.")],
     program_year: Annotated[int | None, typer.Option("--program-year", help="Program year (July–June) for measurable skill gains, e.g. 2023.")] = None,
@@ -62,6 +62,7 @@ def outcomes(
     quarantine: Annotated[Path | None, typer.Option("--quarantine", help="Set bad rows aside in this CSV/Parquet file (identifiers hashed) and go on.")] = None,
     mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML or CSV file naming your columns (see docs/outcomes.md).")] = None,
     mobility_threshold: Annotated[float | None, typer.Option("--mobility-threshold", help="Quarterly earnings that mark the 4th quintile, instead of the wage file's percentile.")] = None,
+    indicators: Annotated[str | None, typer.Option("--indicators", help="Compute only these indicators (comma-separated names, 'headline' for employment q2/q4 and median earnings, default all).")] = None,
     db: DbOption = None,
 ):
     """Outcome indicators (WIOA, Education-to-Workforce, career pathways) over participant and wage records, small cells suppressed."""
@@ -78,7 +79,7 @@ def outcomes(
         result = run(
             participants, wages, exit_from, exit_to, atlas_con=con, program_year=program_year, by=by, profile=profile,
             engine=engine, spark_master=spark_master, mapping=mapping, quarantine=quarantine, mobility_threshold=mobility_threshold,
-            progress=lambda step: status.update(f"Outcomes: {step}…"),
+            indicators=indicators, progress=lambda step: status.update(f"Outcomes: {step}…"),
         )
     records, rec = result["records"], result["run"]
     dims = [d for d in DIMENSIONS if any(d in g for g in rec["by"])]
@@ -135,7 +136,7 @@ def outcomes(
         f"identifiers: {rec['hash']['algorithm']} with {rec['hash']['key']}. Bundle {rec['data']['bundle']}.[/]",
         highlight=False,
     )
-    if not program_year:
+    if not program_year and "msg_rate" in rec["indicators"]:
         c.print("[dim]msg_rate needs --program-year.[/]", highlight=False)
 
 

@@ -9,12 +9,20 @@ start and stop.
   never loaded into Python.
 - `spark`: PySpark through ibis' pyspark backend; local mode (`local[2]`) unless a
   `--spark-master` URL names a cluster.
+
+An input can also be a table in a database: `duckdb:///path/file.duckdb?table=NAME` (DuckDB engine:
+the file is attached read-only and the table scanned where it lies), or any URL `ibis.connect`
+understands with `?table=NAME` (e.g. `sqlite:///file.db?table=wages`, `postgres://user@host/db?table=wages`),
+whose table is copied into the engine once through Arrow. Row numbers in error reports are then
+the table's row order as read (DuckDB: its `rowid` order).
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import re
+import urllib.parse
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -38,8 +46,79 @@ def pads(key: bytes) -> tuple[str, str]:
     return bytes(b ^ 0x36 for b in k).hex(), bytes(b ^ 0x5C for b in k).hex()
 
 
+@dataclass(frozen=True)
+class DbInput:
+    """A table in a database: `SCHEME://…?table=NAME`."""
+
+    spec: str
+    scheme: str
+    url: str  # the connection URL without `table=`
+    table: str
+    path: str | None  # duckdb://: the database file
+
+    @property
+    def label(self) -> str:
+        """For messages and the run record: the URL without any password, with the table."""
+        parts = urllib.parse.urlsplit(self.url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            user, host = netloc.rsplit("@", 1)
+            netloc = user.split(":", 1)[0] + "@" + host
+        return f"{parts.scheme}://{netloc}{parts.path}?table={self.table}"
+
+
+def db_input(spec) -> DbInput | None:
+    """`duckdb:///data/ui.duckdb?table=wages` → DbInput; a file path → None."""
+    s = str(spec)
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://", s)
+    if not m or len(m.group(1)) == 1:  # a Windows drive letter is not a scheme
+        return None
+    parts = urllib.parse.urlsplit(s)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    tables = [v for k, v in query if k == "table"]
+    rest = urllib.parse.urlencode([(k, v) for k, v in query if k != "table"])
+    url = f"{parts.scheme}://{parts.netloc}{parts.path}" + (f"?{rest}" if rest else "")
+    scheme = m.group(1).lower()
+    path = None
+    if scheme == "duckdb":
+        path = urllib.parse.unquote(parts.netloc + parts.path)
+    d = DbInput(s, scheme, url, tables[0] if tables else "", path)
+    if not d.table or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?", d.table):
+        raise UpwardError(f"{d.label}: name the table with ?table=NAME (letters, digits, _; optionally schema.NAME).",
+                          hint="e.g. duckdb:///data/ui.duckdb?table=wages")
+    if scheme == "duckdb" and not Path(path).is_file():
+        raise UpwardError(f"No DuckDB database at {path}.", hint="Write duckdb:///absolute/path/file.duckdb?table=NAME (three slashes before an absolute path).")
+    return d
+
+
+def display_name(f: str) -> str:
+    """How an input is named in messages: a file's name, or a table's label."""
+    d = db_input(f)
+    return d.label if d else Path(f).name
+
+
+def _db_arrow(d: DbInput):
+    """The whole table as Arrow, through ibis (the path for databases the engine cannot scan itself)."""
+    con = ibis.connect(d.url, read_only=True) if d.scheme == "duckdb" else ibis.connect(d.url)
+    try:
+        schema, _, name = d.table.rpartition(".")
+        t = con.table(name, database=schema) if schema else con.table(name)
+        return t.to_pyarrow()
+    finally:
+        con.disconnect()
+
+
+def _numbered_arrow(table, d: DbInput):
+    import pyarrow as pa
+
+    return table.append_column("_file", pa.array([f"table {d.table}"] * table.num_rows, pa.string())).append_column(
+        "_row", pa.array(range(1, table.num_rows + 1), pa.int64()))
+
+
 def files_of(path: str | Path) -> list[str]:
-    """A file, a folder of Parquet/CSV parts (as `upward synth` writes), or a glob."""
+    """A file, a folder of Parquet/CSV parts (as `upward synth` writes), a glob, or a database table (one spec)."""
+    if db_input(path) is not None:
+        return [str(path)]
     p = Path(path)
     if p.is_dir():
         found = sorted(str(f) for f in p.iterdir() if f.suffix.lower() in (".parquet", ".csv"))
@@ -97,6 +176,9 @@ class DuckDBEngine(Engine):
 
     def source(self, files: list[str], numbered: bool = False) -> ibis.Table:
         """A view over the files. `numbered` adds `_file` and `_row` (1-based data row, header not counted)."""
+        d = db_input(files[0])
+        if d is not None:
+            return self._db_source(d, numbered)
         csv = files[0].lower().endswith(".csv")
         lst = _sql_list(files)
         if csv:
@@ -107,6 +189,25 @@ class DuckDBEngine(Engine):
                 body = f"select * exclude (file_row_number), file_row_number + 1 as _row from read_parquet({lst}, filename = '_file', file_row_number = true, union_by_name = true)"
             else:
                 body = f"select * from read_parquet({lst}, union_by_name = true)"
+        name = self._name("src")
+        self.con.raw_sql(f"create or replace temp view {name} as {body}")
+        return self.con.table(name)
+
+    def _db_source(self, d: DbInput, numbered: bool) -> ibis.Table:
+        if d.scheme != "duckdb":
+            t = _db_arrow(d)
+            return self.put(_numbered_arrow(t, d) if numbered else t, "db")
+        # attached read-only (once per file) and scanned where it lies
+        attached = getattr(self, "_attached", None)
+        if attached is None:
+            attached = self._attached = {}
+        if d.path not in attached:
+            alias = f"upward_in_{uuid.uuid4().hex[:8]}"
+            self.con.raw_sql(f"attach '{d.path.replace(chr(39), chr(39) * 2)}' as {alias} (read_only)")
+            attached[d.path] = alias
+        ref = attached[d.path] + "." + ".".join(f'"{x}"' for x in d.table.split("."))
+        label = f"table {d.table}".replace("'", "''")
+        body = f"select *, '{label}' as _file, rowid + 1 as _row from {ref}" if numbered else f"select * from {ref}"
         name = self._name("src")
         self.con.raw_sql(f"create or replace temp view {name} as {body}")
         return self.con.table(name)
@@ -143,6 +244,10 @@ class SparkEngine(Engine):
 
     def source(self, files: list[str], numbered: bool = False) -> ibis.Table:
         s = self.session
+        d = db_input(files[0])
+        if d is not None:  # copied in through Arrow
+            t = _db_arrow(d)
+            return self.put(_numbered_arrow(t, d) if numbered else t, "db")
         csv = files[0].lower().endswith(".csv")
         if not numbered:
             df = s.read.csv(files, header=True, inferSchema=False) if csv else s.read.parquet(*files)

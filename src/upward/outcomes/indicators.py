@@ -119,26 +119,81 @@ def cohort(p: ibis.Table, params: Params) -> ibis.Table:
     return p.filter(p.exit_q.notnull() & (p.exit_q >= params.exit_from) & (p.exit_q <= params.exit_to))
 
 
-def wage_quarters(w: ibis.Table, c: ibis.Table) -> ibis.Table:
-    """Per person and quarter that matters (2nd before entry, 1st–4th after exit): total wages over all
-    employers, and the main occupation (the SOC whose records paid the most; ties → lowest code)."""
+#: the headline indicators (the benchmark's comparison with hand-written SQL and pandas)
+HEADLINE = ("employment_rate_q2", "employment_rate_q4", "median_earnings_q2")
+
+#: what each exiter indicator needs beyond the participant fields: quarters after exit (−2 = the 2nd
+#: before entry) and "soc" (main occupation), "lw" (living wage), "tiers", "threshold" (mobility)
+NEEDS: dict[str, frozenset] = {
+    "employment_rate_q2": frozenset({2}),
+    "employment_rate_q4": frozenset({4}),
+    "median_earnings_q2": frozenset({2}),
+    "credential_rate": frozenset({1, 2, 3, 4}),
+    "earnings_change_median": frozenset({-2, 2}),
+    "earnings_gain_rate": frozenset({-2, 2}),
+    "quality_job_rate_q2": frozenset({2, "soc", "lw", "tiers"}),
+    "quality_job_rate_q4": frozenset({4, "soc", "lw", "tiers"}),
+    "economic_mobility_rate": frozenset({4, "threshold"}),
+    "economic_security_rate": frozenset({1, 2, 3, 4, "lw"}),
+}
+ALL_NEEDS = frozenset().union(*NEEDS.values())
+_COL = {-2: "w_pre", 1: "w1", 2: "w2", 3: "w3", 4: "w4"}
+
+
+def chosen(names: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """`--indicators a,b` → the indicators to compute, in the documented order (None or "all": every one)."""
+    if names is None:
+        return NAMES
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+        if names == ["all"]:
+            return NAMES
+        if names == ["headline"]:
+            return HEADLINE
+    unknown = [n for n in names if n not in NAMES]
+    if unknown or not names:
+        raise UpwardError(f"--indicators: unknown indicator {', '.join(map(repr, unknown)) or '(none given)'}.",
+                          hint=f"Use some of: {', '.join(NAMES)} (comma-separated), 'headline' or 'all'.")
+    return tuple(n for n in NAMES if n in set(names))
+
+
+def needs(names, dims) -> frozenset:
+    """What the exiter table must carry for these indicators and breakdown dimensions."""
+    out = frozenset().union(*(NEEDS[n] for n in names if n in NEEDS))
+    if "occupation_group" in dims:  # the SOC major group of the 2nd-quarter occupation
+        out |= {2, "soc"}
+    return out
+
+
+def wage_quarters(w: ibis.Table, c: ibis.Table, need=ALL_NEEDS) -> ibis.Table:
+    """Per person, total wages over all employers in the quarters that matter (2nd before entry, 1st–4th
+    after exit; only those `need` names) and, when "soc" is needed, the main occupation of the 2nd and
+    4th quarters (the SOC whose records paid the most; ties → lowest code)."""
+    offsets = sorted(k for k in need if isinstance(k, int))
     keys = c.select("pid", "entry_q", "exit_q")
     j = w.join(keys, "pid")
-    j = j.filter((j.q == j.entry_q - 2) | ((j.q >= j.exit_q + 1) & (j.q <= j.exit_q + 4)))
+
+    def target(t, k):
+        return t.entry_q - 2 if k < 0 else t.exit_q + k
+
+    if "soc" not in need:  # one pass: a conditional sum per quarter, as a person would write it
+        j = j.filter(ibis.or_(*(j.q == target(j, k) for k in offsets)) if len(offsets) > 1 else j.q == target(j, offsets[0]))
+        return j.group_by("pid").aggregate(**{_COL[k]: j.wages.sum(where=j.q == target(j, k)) for k in offsets})
+    j = j.filter(ibis.or_(*(j.q == target(j, k) for k in offsets)) if len(offsets) > 1 else j.q == target(j, offsets[0]))
     by_soc = j.group_by(["pid", "q", "entry_q", "exit_q", "soc"]).aggregate(amount=j.wages.sum())
     win = ibis.window(group_by=[by_soc.pid, by_soc.q], order_by=[ibis.desc(by_soc.amount), by_soc.soc.fill_null("~")])
     ranked = by_soc.mutate(rank=ibis.row_number().over(win), total=by_soc.amount.sum().over(group_by=[by_soc.pid, by_soc.q]))
     main = ranked.filter(ranked["rank"] == 0)
 
     def at(k: int, col: str = "total"):
-        cond = main.q == (main.entry_q - 2 if k < 0 else main.exit_q + k)
+        cond = main.q == target(main, k)
         if col == "total":
             return ibis.ifelse(cond, main.total, 0.0).sum()
         return main.soc.max(where=cond)
 
-    return main.group_by("pid").aggregate(
-        w_pre=at(-2), w1=at(1), w2=at(2), w3=at(3), w4=at(4), soc2=at(2, "soc"), soc4=at(4, "soc"),
-    )
+    cols = {_COL[k]: at(k) for k in offsets}
+    cols.update({f"soc{k}": at(k, "soc") for k in (2, 4) if k in offsets})
+    return main.group_by("pid").aggregate(**cols)
 
 
 def mobility_thresholds(w_all: ibis.Table, params: Params) -> ibis.Table:
@@ -154,27 +209,32 @@ def mobility_thresholds(w_all: ibis.Table, params: Params) -> ibis.Table:
     return per.group_by("q").aggregate(threshold=per.total.quantile(params.mobility_percentile / 100)).rename(q4="q")
 
 
-def exiters(p: ibis.Table, w: ibis.Table, thresholds: ibis.Table, lookups, params: Params) -> ibis.Table:
-    """One row per exiter in the cohort (after exclusions) with every measure the indicators need."""
+def exiters(p: ibis.Table, w: ibis.Table, thresholds: ibis.Table | None, lookups, params: Params, need=ALL_NEEDS) -> ibis.Table:
+    """One row per exiter in the cohort (after exclusions) with the measures `need` names (default: all)."""
     c = cohort(p, params)
     c = c.filter(~c.excluded)
-    wq = wage_quarters(w, c)
+    wq = wage_quarters(w, c, need)
     t = c.left_join(wq, "pid").drop("pid_right")
-    t = t.mutate(**{k: t[k].fill_null(0.0) for k in ("w_pre", "w1", "w2", "w3", "w4")})
-    lw = lookups.living_wage
-    t = t.left_join(lw, t.area_code == lw.lw_area).drop("lw_area")
-    t = t.mutate(q4=t.exit_q + 4)
-    t = t.left_join(thresholds, "q4").drop("q4_right")
-    tiers = lookups.tiers
-    t2 = tiers.rename(tier2="tier", t2_area="t_area", t2_soc="t_soc")
-    t = t.left_join(t2, (t.area_code == t2.t2_area) & (t.soc2 == t2.t2_soc)).drop("t2_area", "t2_soc")
-    t4 = tiers.rename(tier4="tier", t4_area="t_area", t4_soc="t_soc")
-    t = t.left_join(t4, (t.area_code == t4.t4_area) & (t.soc4 == t4.t4_soc)).drop("t4_area", "t4_soc")
-    occ = ibis.coalesce(t.soc2, t.target_soc)
-    return t.mutate(
-        occupation_group=ibis.ifelse(occ.isnull(), UNKNOWN, major_group(occ)),
-        exit_quarter=q_label(t.exit_q),
-    )
+    t = t.mutate(**{k: t[k].fill_null(0.0) for k in ("w_pre", "w1", "w2", "w3", "w4") if k in t.columns})
+    if "lw" in need:
+        lw = lookups.living_wage
+        t = t.left_join(lw, t.area_code == lw.lw_area).drop("lw_area")
+    if "threshold" in need:
+        t = t.mutate(q4=t.exit_q + 4)
+        t = t.left_join(thresholds, "q4").drop("q4_right")
+    if "tiers" in need:
+        tiers = lookups.tiers
+        if 2 in need:
+            t2 = tiers.rename(tier2="tier", t2_area="t_area", t2_soc="t_soc")
+            t = t.left_join(t2, (t.area_code == t2.t2_area) & (t.soc2 == t2.t2_soc)).drop("t2_area", "t2_soc")
+        if 4 in need:
+            t4 = tiers.rename(tier4="tier", t4_area="t_area", t4_soc="t_soc")
+            t = t.left_join(t4, (t.area_code == t4.t4_area) & (t.soc4 == t4.t4_soc)).drop("t4_area", "t4_soc")
+    extra = {"exit_quarter": q_label(t.exit_q)}
+    if "soc" in need and 2 in need:  # occupation_group (a breakdown dimension adds both to `need`)
+        occ = ibis.coalesce(t.soc2, t.target_soc)
+        extra["occupation_group"] = ibis.ifelse(occ.isnull(), UNKNOWN, major_group(occ))
+    return t.mutate(**extra)
 
 
 def program_year_participants(p: ibis.Table, params: Params) -> ibis.Table | None:
@@ -194,32 +254,41 @@ def program_year_participants(p: ibis.Table, params: Params) -> ibis.Table | Non
     )
 
 
-def measures(t: ibis.Table, params: Params) -> dict[str, tuple]:
-    """Indicator → (kind, denominator flag, numerator flag or None, value or None), on the exiter table."""
-    employed2, employed4 = t.w2 > 0, t.w4 > 0
-    in_training = t.training_type.isin(list(CREDENTIAL_TRAINING))
-    year_after = t.exit_date + ibis.interval(days=365)
-    dated = (t.credential_type != "0") & (t.credential_date >= t.entry_date).fill_null(False) & (t.credential_date <= year_after).fill_null(False)
-    employed_within_year = (t.w1 > 0) | (t.w2 > 0) | (t.w3 > 0) | (t.w4 > 0)
-    enrolled = t.postexit_enrollment_date.between(t.exit_date, year_after).fill_null(False)
-    credential = dated & ((t.credential_type != SECONDARY_DIPLOMA) | employed_within_year | enrolled)
-    gain = (t.w2 >= t.w_pre * (1 + params.earnings_gain)) & (t.w2 > t.w_pre)
-    lw_known = t.lw_hourly.notnull()
-    quarter_lw, annual_lw = t.lw_hourly * 520, t.lw_hourly * 2080
-    quality2 = employed2 & (t.w2 >= quarter_lw).fill_null(False) & (t.soc2.isnull() | (t.tier2 == "quality").fill_null(False))
-    quality4 = employed4 & (t.w4 >= quarter_lw).fill_null(False) & (t.soc4.isnull() | (t.tier4 == "quality").fill_null(False))
-    return {
-        "employment_rate_q2": ("rate", t.pid.notnull(), employed2, None),
-        "employment_rate_q4": ("rate", t.pid.notnull(), employed4, None),
-        "median_earnings_q2": ("median", employed2, None, t.w2),
-        "credential_rate": ("rate", in_training, credential, None),
-        "earnings_change_median": ("median", employed2, None, t.w2 - t.w_pre),
-        "earnings_gain_rate": ("rate", employed2, gain, None),
-        "quality_job_rate_q2": ("rate", lw_known, quality2, None),
-        "quality_job_rate_q4": ("rate", lw_known, quality4, None),
-        "economic_mobility_rate": ("rate", t.threshold.notnull(), employed4 & (t.w4 >= t.threshold).fill_null(False), None),
-        "economic_security_rate": ("rate", lw_known, ((t.w1 + t.w2 + t.w3 + t.w4) >= annual_lw).fill_null(False), None),
+def measures(t: ibis.Table, params: Params, names=None) -> dict[str, tuple]:
+    """Indicator → (kind, denominator flag, numerator flag or None, value or None), on the exiter table
+    (the exiter indicators among `names`, default all; each built only when asked for)."""
+    want = [n for n in (names or NAMES) if n in NEEDS]
+
+    def employed(k):
+        return t[_COL[k]] > 0
+
+    def credential():
+        in_training = t.training_type.isin(list(CREDENTIAL_TRAINING))
+        year_after = t.exit_date + ibis.interval(days=365)
+        dated = (t.credential_type != "0") & (t.credential_date >= t.entry_date).fill_null(False) & (t.credential_date <= year_after).fill_null(False)
+        employed_within_year = (t.w1 > 0) | (t.w2 > 0) | (t.w3 > 0) | (t.w4 > 0)
+        enrolled = t.postexit_enrollment_date.between(t.exit_date, year_after).fill_null(False)
+        cred = dated & ((t.credential_type != SECONDARY_DIPLOMA) | employed_within_year | enrolled)
+        return ("rate", in_training, cred, None)
+
+    def quality(k):
+        soc, tier = t[f"soc{k}"], t[f"tier{k}"]
+        ok = employed(k) & (t[_COL[k]] >= t.lw_hourly * 520).fill_null(False) & (soc.isnull() | (tier == "quality").fill_null(False))
+        return ("rate", t.lw_hourly.notnull(), ok, None)
+
+    build = {
+        "employment_rate_q2": lambda: ("rate", t.pid.notnull(), employed(2), None),
+        "employment_rate_q4": lambda: ("rate", t.pid.notnull(), employed(4), None),
+        "median_earnings_q2": lambda: ("median", employed(2), None, t.w2),
+        "credential_rate": credential,
+        "earnings_change_median": lambda: ("median", employed(2), None, t.w2 - t.w_pre),
+        "earnings_gain_rate": lambda: ("rate", employed(2), (t.w2 >= t.w_pre * (1 + params.earnings_gain)) & (t.w2 > t.w_pre), None),
+        "quality_job_rate_q2": lambda: quality(2),
+        "quality_job_rate_q4": lambda: quality(4),
+        "economic_mobility_rate": lambda: ("rate", t.threshold.notnull(), employed(4) & (t.w4 >= t.threshold).fill_null(False), None),
+        "economic_security_rate": lambda: ("rate", t.lw_hourly.notnull(), ((t.w1 + t.w2 + t.w3 + t.w4) >= t.lw_hourly * 2080).fill_null(False), None),
     }
+    return {n: build[n]() for n in want}
 
 
 def msg_measures(t: ibis.Table) -> dict[str, tuple]:

@@ -17,7 +17,7 @@ import ibis.expr.datatypes as dt
 import pyarrow as pa
 
 from upward.errors import UpwardError
-from upward.outcomes.engines import Engine, files_of
+from upward.outcomes.engines import Engine, display_name, files_of
 from upward.outcomes.schema import SCHEMAS, Field
 
 #: how many bad rows an error lists
@@ -48,11 +48,11 @@ class InputError(UpwardError):
     """Bad input rows: names file, row and field of the first ones, and how many of each problem."""
 
     def __init__(self, kind: str, problems: list[tuple[str, str, int]], rows: list[tuple[str, int, str, str]]):
-        lines = [f"{Path(f).name}, row {r}, field '{fld}': {reason}" for f, r, fld, reason in rows]
+        lines = [f"{Path(f).name if not f.startswith('table ') else f}, row {r}, field '{fld}': {reason}" for f, r, fld, reason in rows]
         counts = "; ".join(f"{fld}: {reason} ({n:,} rows)" for fld, reason, n in problems)
         super().__init__(
             f"The {kind} file has bad rows ({counts}). Nothing was written. First bad rows:\n  " + "\n  ".join(lines),
-            hint="Fix the rows (row = 1-based data row, header not counted), map column names with --mapping, "
+            hint="Fix the rows (row = 1-based data row, header not counted; for a database table, its row order as read), map column names with --mapping, "
             "or set the bad rows aside with --quarantine FILE and go on with the rest.",
         )
         self.problems = problems
@@ -148,7 +148,7 @@ def _with_soc(t: ibis.Table, text_col: str, out_col: str, socs: ibis.Table) -> t
 def participants(engine: Engine, path, mapping: dict[str, str], lookups, numbered: bool = False) -> tuple[ibis.Table, list[Check]]:
     files = files_of(path)
     raw = engine.source(files, numbered=numbered)
-    where = Path(files[0]).name
+    where = display_name(files[0])
     cols = {f.name: _column(raw, mapping, f, where) for f in SCHEMAS["participants"]}
     out: dict[str, ibis.Value] = {}
     checks: list[Check] = []
@@ -234,7 +234,7 @@ def wages(engine: Engine, path, mapping: dict[str, str], lookups, numbered: bool
     on every record); quarters and SOC codes are parsed once per distinct text (`wage_codes`)."""
     files = files_of(path)
     raw = engine.source(files, numbered=numbered)
-    where = Path(files[0]).name
+    where = display_name(files[0])
     cols = {f.name: _column(raw, mapping, f, where) for f in SCHEMAS["wages"]}
     keep = [c for c in ("_file", "_row") if c in raw.columns]
     # CSV text is trimmed; Parquet strings are typed values and are used as they are (a trim of every

@@ -21,7 +21,7 @@ import ibis.expr.datatypes as dt
 from upward.errors import UpwardError
 from upward.outcomes import indicators as ind
 from upward.outcomes import load
-from upward.outcomes.engines import Engine, connect, files_of
+from upward.outcomes.engines import Engine, connect, db_input, files_of
 from upward.outcomes.schema import DIMENSIONS, load_mapping, parse_by
 from upward.outcomes.suppress import suppress
 
@@ -49,8 +49,9 @@ def _manifest_for(file: Path) -> dict | None:
 
 
 def is_synthetic(files: list[str]) -> bool:
-    """Every file is listed, with its size, in the SYNTHETIC.json manifest `upward synth` wrote beside it."""
-    return bool(files) and all(_manifest_for(Path(f)) is not None for f in files)
+    """Every file is listed, with its size, in the SYNTHETIC.json manifest `upward synth` wrote beside it
+    (a database table never counts as synthetic: it needs the key)."""
+    return bool(files) and all(db_input(f) is None and _manifest_for(Path(f)) is not None for f in files)
 
 
 def hash_key(files: list[str]) -> tuple[bytes, str, bool]:
@@ -71,9 +72,18 @@ def hash_key(files: list[str]) -> tuple[bytes, str, bool]:
 
 
 def fingerprint(files: list[str]) -> list[dict]:
-    """Name, size and sha256 of each input file's bytes (a digest reveals no identifier)."""
+    """Name, size and sha256 of each input file's bytes (a digest reveals no identifier); for a database
+    table its label (no password) and, for a DuckDB file, that whole file's size and sha256."""
     out = []
     for f in files:
+        d = db_input(f)
+        if d is not None:
+            if d.path is None:
+                out.append({"name": d.label, "table": d.table})
+                continue
+            entry = fingerprint([d.path])[0]
+            out.append({**entry, "name": d.label, "table": d.table})
+            continue
         h = hashlib.sha256()
         with open(f, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 22), b""):
@@ -202,6 +212,7 @@ def run(
     quarantine: Path | None = None,
     mobility_threshold: float | None = None,
     threads: int | None = None,
+    indicators: str | list[str] | None = None,
     progress: Callable[[str], None] = lambda step: None,
 ) -> dict:
     from upward import profiles
@@ -228,10 +239,17 @@ def run(
     if mobility_threshold is not None and not mobility_threshold > 0:
         raise UpwardError("--mobility-threshold must be a positive amount of quarterly earnings.")
     groupings = parse_by(by)
+    names = ind.chosen(indicators)
+    if names == ("msg_rate",) and program_year is None:
+        raise UpwardError("msg_rate needs --program-year.")
     dims = [d for d in DIMENSIONS if any(d in g for g in groupings)]
     min_cell = int(prof.get("outcomes.min_cell"))
     maps = load_mapping(mapping)
     mobility_quarters = list(range(params.exit_from + 4, params.exit_to + 5))
+    need = ind.needs(names, dims)
+    # the percentile's scan of the whole wage file only when economic_mobility_rate is asked for
+    scan_mobility = "threshold" in need and mobility_threshold is None
+    mobility_rows = None
     p_files, w_files = files_of(participants), files_of(wages)
     key, key_label, synthetic = hash_key(p_files + w_files)
 
@@ -264,8 +282,9 @@ def run(
                 mobility = {txt: q for txt, q in codes.q_of.items() if q in mobility_quarters}
                 keep = bad | (load._in(t.quarter_key, window) & t.person_id.isin(coh.person_id).fill_null(False))
                 rows = eng.source(files_of(path)).count().to_pyarrow().as_py()  # Parquet: from the metadata
-                in_mobility = t.filter(load._in(t.quarter_key, list(mobility))).filter(~bad)
-                mobility_rows = in_mobility.select("person_id", "wages", q=in_mobility.quarter_text.substitute(mobility, else_=ibis.null(dt.int32)).cast(dt.int32))
+                if scan_mobility:
+                    in_mobility = t.filter(load._in(t.quarter_key, list(mobility))).filter(~bad)
+                    mobility_rows = in_mobility.select("person_id", "wages", q=in_mobility.quarter_text.substitute(mobility, else_=ibis.null(dt.int32)).cast(dt.int32))
                 kept = t.filter(keep).select("person_id", "quarter_text", "soc_text", "wages", *(c.expr.get_name() for c in checks))
                 t = eng.materialize(load.with_codes(kept, codes))
             checks = [load.Check(c.field, c.reason, t[c.expr.get_name()]) for c in checks]
@@ -293,17 +312,20 @@ def run(
         w = w_all.join(idmap, "person_id").select("pid", "q", "wages", "soc")
         p = eng.materialize(p.drop("person_id"))
 
-        progress("Computing the mobility threshold over the whole wage file")
-        thresholds = ind.mobility_thresholds(mobility_rows, params)
-        thresholds = eng.put(thresholds) if mobility_threshold is not None else eng.materialize(thresholds)
+        thresholds = None
+        if "threshold" in need:
+            progress("Computing the mobility threshold over the whole wage file")
+            thresholds = ind.mobility_thresholds(mobility_rows, params)
+            thresholds = eng.put(thresholds) if mobility_threshold is not None else eng.materialize(thresholds)
         progress("Computing each exiter's outcomes")
-        ex = eng.materialize(ind.exiters(p, w, thresholds, lk, params))
+        ex = eng.materialize(ind.exiters(p, w, thresholds, lk, params, need))
         cohort = ind.cohort(p, params)
         counts = cohort.aggregate(exiters=cohort.count(), excluded=cohort.excluded.cast(dt.int64).sum()).to_pyarrow().to_pylist()[0]
 
         progress("Aggregating the indicators and their breakdowns")
-        parts = ind.aggregate(ex, ind.measures(ex, params), groupings, dims, eng.materialize)
-        py = ind.program_year_participants(p, params)
+        ms = ind.measures(ex, params, names)
+        parts = ind.aggregate(ex, ms, groupings, dims, eng.materialize) if ms else []
+        py = ind.program_year_participants(p, params) if "msg_rate" in names else None
         if py is not None:
             py = eng.materialize(py)
             parts += ind.aggregate(py, ind.msg_measures(py), groupings, dims, eng.materialize)
@@ -358,6 +380,7 @@ def run(
         "exit_to": ind.quarter_label(params.exit_to),
         "program_year": program_year,
         "by": [list(g) for g in groupings],
+        "indicators": list(names),
         "mobility": {"percentile": params.mobility_percentile, "supplied_threshold": mobility_threshold},
         "earnings_gain": params.earnings_gain,
         "cohort": {"exiters": small(counts["exiters"]), "excluded_exits": small(int(counts["excluded"] or 0))},
