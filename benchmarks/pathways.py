@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from upward import atlas, profiles  # noqa: E402
 from upward.analysis import pathways as pw  # noqa: E402
+from upward.analysis import programs as programs_mod  # noqa: E402
+from upward.analysis import quality as quality_mod  # noqa: E402
 from upward.analysis import similarity as sim_mod  # noqa: E402
 from upward.analysis import transitions as tr_mod  # noqa: E402
 from upward.atlas.lookup import resolve_area  # noqa: E402
@@ -77,6 +79,8 @@ def main() -> None:
     sim_mod._CACHE.clear()
     tr_mod._CACHE.clear()
     pw._CACHE.clear()
+    quality_mod._TABLES.clear()
+    programs_mod._INVENTORIES.clear()
     t = time.perf_counter()
     model = tr_mod.transitions(con, profile)
     cold_model = time.perf_counter() - t
