@@ -170,8 +170,10 @@ def wage_quarters(w: ibis.Table, c: ibis.Table, need=ALL_NEEDS) -> ibis.Table:
     after exit; only those `need` names) and, when "soc" is needed, the main occupation of the 2nd and
     4th quarters (the SOC whose records paid the most; ties → lowest code)."""
     offsets = sorted(k for k in need if isinstance(k, int))
-    keys = c.select("pid", "entry_q", "exit_q")
-    j = w.join(keys, "pid")
+    if "exit_q" in w.columns:  # already joined to the cohort's keys (run.cells does it by person_id)
+        j = w
+    else:
+        j = w.join(c.select("pid", "entry_q", "exit_q"), "pid")
 
     def target(t, k):
         return t.entry_q - 2 if k < 0 else t.exit_q + k
@@ -305,36 +307,44 @@ DIM_COLUMN = {
 
 def aggregate(t: ibis.Table, ms: dict[str, tuple], groupings: list[tuple[str, ...]], dims: list[str],
               materialize=lambda a: a.cache()) -> list[ibis.Table]:
-    """Long rows (indicator, grouping, one column per dimension, numerator, denominator, value) per grouping."""
-    out = []
+    """Long rows (indicator, grouping, one column per dimension, numerator, denominator, value), one table per
+    indicator. Every grouping's aggregate is computed in one engine query (a union of the group-bys over the
+    same table) and kept once; the long rows are selections of it."""
+    metrics = {}
+    for i, (name, (kind, den, num, val)) in enumerate(ms.items()):
+        metrics[f"d{i}"] = den.cast(dt.int64).sum()
+        if kind == "rate":
+            metrics[f"n{i}"] = (num & den).cast(dt.int64).sum()
+        else:
+            # nulls are ignored by the median; ibis' `where=` would make Spark's percentage non-constant
+            metrics[f"v{i}"] = ibis.ifelse(den, val.cast(dt.float64), ibis.null(dt.float64)).median()
+    aggs = []
     for g in groupings:
-        metrics = {}
-        for i, (name, (kind, den, num, val)) in enumerate(ms.items()):
-            metrics[f"d{i}"] = den.cast(dt.int64).sum()
-            if kind == "rate":
-                metrics[f"n{i}"] = (num & den).cast(dt.int64).sum()
-            else:
-                # nulls are ignored by the median; ibis' `where=` would make Spark's percentage non-constant
-                metrics[f"v{i}"] = ibis.ifelse(den, val.cast(dt.float64), ibis.null(dt.float64)).median()
         keyed = t.mutate(**{d: t[DIM_COLUMN[d]].fill_null(UNKNOWN) for d in g})
         agg = keyed.group_by(list(g)).aggregate(**metrics) if g else keyed.aggregate(**metrics)
-        agg = materialize(agg)
-        for i, (name, (kind, *_)) in enumerate(ms.items()):
-            den = agg[f"d{i}"]
-            if kind == "rate":
-                num = agg[f"n{i}"]
-                value = ibis.ifelse(den > 0, (num.cast(dt.float64) / den.cast(dt.float64)).round(6), ibis.null(dt.float64))
-            else:
-                num = ibis.null(dt.int64)
-                value = agg[f"v{i}"].round(2)
-            out.append(
-                agg.select(
-                    indicator=ibis.literal(name),
-                    grouping=ibis.literal(",".join(g)),
-                    **{d: (agg[d] if d in g else ibis.null(dt.string)) for d in dims},
-                    numerator=num.cast(dt.int64),
-                    denominator=den.cast(dt.int64),
-                    value=value.cast(dt.float64),
-                )
+        aggs.append(agg.select(
+            grouping=ibis.literal(",".join(g)),
+            **{d: (agg[d] if d in g else ibis.null(dt.string)) for d in dims},
+            **{m: agg[m] for m in metrics},
+        ))
+    agg = materialize(ibis.union(*aggs) if len(aggs) > 1 else aggs[0])
+    out = []
+    for i, (name, (kind, *_)) in enumerate(ms.items()):
+        den = agg[f"d{i}"]
+        if kind == "rate":
+            num = agg[f"n{i}"]
+            value = ibis.ifelse(den > 0, (num.cast(dt.float64) / den.cast(dt.float64)).round(6), ibis.null(dt.float64))
+        else:
+            num = ibis.null(dt.int64)
+            value = agg[f"v{i}"].round(2)
+        out.append(
+            agg.select(
+                indicator=ibis.literal(name),
+                grouping=agg.grouping,
+                **{d: agg[d] for d in dims},
+                numerator=num.cast(dt.int64),
+                denominator=den.cast(dt.int64),
+                value=value.cast(dt.float64),
             )
+        )
     return out

@@ -189,6 +189,36 @@ def _with_checks(engine: Engine, kind: str, path, mapping, lk: Lookups, key: byt
     return t, checks, codes
 
 
+def cells(eng: Engine, p: ibis.Table, w: ibis.Table, lk: Lookups | None, thresholds: ibis.Table | None, params: ind.Params,
+          names, groupings, dims) -> tuple[ibis.Table, list[ibis.Table]]:
+    """The exiter table and the unsuppressed cells (long rows) of the chosen indicators, from checked tables:
+    `p` prepared participants with `person_id` and its keyed hash `pid`, `w` checked wage rows (person_id, q,
+    wages, soc). Only what the chosen indicators and dimensions need is computed (`ind.needs`), and only
+    the cohort's wage rows are joined (to its identifiers, then dropped)."""
+    need = ind.needs(names, dims)
+    c = ind.cohort(p, params)
+    # one join of the wage rows to the cohort's keys (each cohort row once, as wage_quarters would join them)
+    keys = c.filter(~c.excluded).select("person_id", "pid", "entry_q", "exit_q")
+    w = w.join(keys, "person_id").select("pid", "q", "wages", "soc", "entry_q", "exit_q")
+    p = p.drop("person_id")
+    # the exiter table carries only the participant fields the chosen indicators and dimensions read
+    fields = {"pid", "entry_q", "exit_q", "excluded", *(ind.DIM_COLUMN[d] for d in dims if d not in ("occupation_group", "exit_quarter"))}
+    if need & {"lw", "tiers"}:
+        fields.add("area_code")
+    if "soc" in need:
+        fields.add("target_soc")
+    if "credential_rate" in names:
+        fields |= {"training_type", "credential_type", "credential_date", "entry_date", "exit_date", "postexit_enrollment_date"}
+    ex = eng.materialize(ind.exiters(p.select(*(c for c in p.columns if c in fields)), w, thresholds, lk, params, need))
+    ms = ind.measures(ex, params, names)
+    parts = ind.aggregate(ex, ms, groupings, dims, eng.materialize) if ms else []
+    py = ind.program_year_participants(p, params) if "msg_rate" in names else None
+    if py is not None:
+        py = eng.materialize(py)
+        parts += ind.aggregate(py, ind.msg_measures(py), groupings, dims, eng.materialize)
+    return ex, parts
+
+
 def _clean(t: ibis.Table, checks) -> ibis.Table:
     bad = ibis.literal(False)
     for c in checks:
@@ -306,29 +336,17 @@ def run(
             quarantined = None
 
         progress("Joining wage records to participants by their keyed hash")
-        p = ind.prepare(clean["participants"])
-        idmap = p.select("person_id", "pid").distinct()
-        w_all = clean["wages"]
-        w = w_all.join(idmap, "person_id").select("pid", "q", "wages", "soc")
-        p = eng.materialize(p.drop("person_id"))
+        p = eng.materialize(ind.prepare(clean["participants"]))  # the raw identifier stays inside the engine
 
         thresholds = None
         if "threshold" in need:
             progress("Computing the mobility threshold over the whole wage file")
             thresholds = ind.mobility_thresholds(mobility_rows, params)
             thresholds = eng.put(thresholds) if mobility_threshold is not None else eng.materialize(thresholds)
-        progress("Computing each exiter's outcomes")
-        ex = eng.materialize(ind.exiters(p, w, thresholds, lk, params, need))
+        progress("Computing each exiter's outcomes and aggregating the indicators and their breakdowns")
+        ex, parts = cells(eng, p, clean["wages"], lk, thresholds, params, names, groupings, dims)
         cohort = ind.cohort(p, params)
         counts = cohort.aggregate(exiters=cohort.count(), excluded=cohort.excluded.cast(dt.int64).sum()).to_pyarrow().to_pylist()[0]
-
-        progress("Aggregating the indicators and their breakdowns")
-        ms = ind.measures(ex, params, names)
-        parts = ind.aggregate(ex, ms, groupings, dims, eng.materialize) if ms else []
-        py = ind.program_year_participants(p, params) if "msg_rate" in names else None
-        if py is not None:
-            py = eng.materialize(py)
-            parts += ind.aggregate(py, ind.msg_measures(py), groupings, dims, eng.materialize)
         long = ibis.union(*parts)
         progress("Suppressing small cells (primary and complementary)")
         result, rounds = suppress(long, groupings, dims, min_cell, materialize=eng.materialize)
