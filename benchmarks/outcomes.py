@@ -172,7 +172,7 @@ def headline_sql(data: Path) -> dict:
         group by c.pid
     ),
     x as (select c.sex, c.age_group, coalesce(per.w2, 0) as w2, coalesce(per.w4, 0) as w4 from c left join per using (pid))
-    select sex, age_group, count(*), count(*) filter (where w2 > 0), count(*) filter (where w4 > 0), median(w2) filter (where w2 > 0)
+    select sex, age_group, count(*), count(*) filter (where w2 > 0), count(*) filter (where w4 > 0), round(median(w2) filter (where w2 > 0), 2)
     from x group by grouping sets ((), (sex), (age_group), (sex, age_group))
     """).fetchall()
     secs = time.time() - t
@@ -216,9 +216,10 @@ def headline_run(data: Path) -> dict:
     return {"seconds": secs, "stages": r["run"]["stages"]}
 
 
-def compare(a: dict, b: dict) -> tuple[bool, float]:
-    """Same cells, same counts; rates equal; medians equal to the cent (sums of floats in another order may differ
-    in the last bits, which can move a mean of two middle values across a half cent)."""
+def compare(a: dict, b: dict, tolerance: float = 0.0) -> tuple[bool, float]:
+    """Same cells, same counts, same values. pandas is allowed one cent on a median: its median can fall on a half
+    cent (the mean of two middle values), which Python's round settles on the binary value (11139.185 → .18)
+    and DuckDB's round away from zero (→ .19)."""
     ca = {tuple(x[:3]): x[3:] for x in a["cells"]}
     cb = {tuple(x[:3]): x[3:] for x in b["cells"]}
     if ca.keys() != cb.keys():
@@ -230,7 +231,7 @@ def compare(a: dict, b: dict) -> tuple[bool, float]:
             return False, float("inf")
         if v1 is not None:
             worst = max(worst, abs(v1 - v2))
-    return worst <= 0.0100001, worst
+    return worst <= tolerance + 1e-9, worst
 
 
 def hand_sql(data: Path) -> dict:
@@ -439,6 +440,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--spark", action="store_true", help="also run the Spark engine (at 1e7 wage rows or fewer) and compare")
     ap.add_argument("--no-pandas", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each like-for-like headline variant, interleaved (the median is used)")
     ap.add_argument("--dir", type=Path, default=None, help="where the synthetic data goes (reused when it matches)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
@@ -464,8 +466,18 @@ def main() -> None:
         "pandas_suite": "pandas, the whole suite from the raw files (checks, HMAC, 11 indicators overall and by sex × age group, no suppression)",
         "spark": "ibis suite on Spark local[2]",
     }
-    variants = ["headline_engine", "headline_sql"] + (["headline_pandas"] if small else []) + ["suite", "headline_run", "sql", "hmac"] \
-        + (["pandas_suite"] if small else []) + (["spark"] if a.spark and wr <= 1.2e7 else [])
+    like = ["headline_engine", "headline_sql"] + (["headline_pandas"] if small else [])
+    runs: dict[str, list] = {v: [] for v in like}
+    for _ in range(max(1, a.repeat)):  # interleaved, so a burst of load from other work hits every variant alike
+        for variant in like:
+            runs[variant].append(measure(variant, data))
+    for variant in like:
+        rs = sorted(runs[variant], key=lambda r: r["seconds"])
+        r = dict(rs[len(rs) // 2], peak_gb=max(x["peak_gb"] for x in rs), all_seconds=[round(x["seconds"], 2) for x in runs[variant]])
+        results[variant] = r
+        print(f"{labels[variant]} (median of {len(rs)}: {', '.join(f'{x:.2f}' for x in r['all_seconds'])} s):\n"
+              f"    {r['seconds']:8.2f} s   {wr / r['seconds']:>14,.0f} wage rows/s   peak {r['peak_gb']:.2f} GB")
+    variants = ["suite", "headline_run", "sql", "hmac"] + (["pandas_suite"] if small else []) + (["spark"] if a.spark and wr <= 1.2e7 else [])
     for variant in variants:
         r = measure(variant, data)
         results[variant] = r
@@ -479,15 +491,15 @@ def main() -> None:
     print("\nsuite stages (s): " + "; ".join(f"{x['step']} {x['seconds']:.1f}" for x in s["stages"]))
     print("headline-only run stages (s): " + "; ".join(f"{x['step']} {x['seconds']:.1f}" for x in results["headline_run"]["stages"]))
     he, hs = results["headline_engine"], results["headline_sql"]
-    print("\nLike for like (the same headline cells from the same checked tables):")
+    print("\nLike for like (the same headline cells from the same checked tables; medians of the runs above):")
     same, worst = compare(he, hs)
     print(f"  engine ÷ hand-written SQL: {he['seconds'] / hs['seconds']:.2f}  (target ≤ 1.5); all {len(he['cells'])} cells equal: {same} "
           f"(largest median difference {worst:.4f})")
     if "headline_pandas" in results:
         hp = results["headline_pandas"]
-        same, worst = compare(he, hp)
+        same, worst = compare(he, hp, 0.01)
         print(f"  pandas ÷ engine: {hp['seconds'] / he['seconds']:.1f}×  (target ≥ 10×); all {len(he['cells'])} cells equal: {same} "
-              f"(largest median difference {worst:.4f})")
+              f"(medians to the cent; largest difference {worst:.4f})")
     if "pandas_suite" in results:
         ps = results["pandas_suite"]
         diff = {k: (s["overall"][k], v) for k, v in ps["overall"].items() if abs(s["overall"][k] - v) > 1e-6}

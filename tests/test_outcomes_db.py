@@ -107,3 +107,16 @@ def test_indicator_subset_errors(con):
         run(con, HERE / "participants.csv", HERE / "wages.csv", indicators="nope")
     with pytest.raises(UpwardError, match="msg_rate needs --program-year"):
         run(con, HERE / "participants.csv", HERE / "wages.csv", indicators=["msg_rate"])
+
+
+def test_cli_database_tables_and_indicators(cli, dbfile):
+    import json
+
+    rc, stdout, stderr = cli("outcomes", "--participants", f"duckdb://{dbfile}?table=participants", "--wages", f"duckdb://{dbfile}?table=wages",
+                             "--exit-from", "2023Q1", "--exit-to", "2023Q1", "--indicators", "headline", "--format", "json",
+                             "--profile", str(RULES))
+    assert rc == 0, stderr
+    records = json.loads(stdout)
+    assert {r["indicator"] for r in records} == {"employment_rate_q2", "employment_rate_q4", "median_earnings_q2"}
+    q2 = next(r for r in records if r["indicator"] == "employment_rate_q2" and not r["group"])
+    assert (q2["numerator"], q2["denominator"]) == (7, 12)  # as tests/test_outcomes.py computes by hand
