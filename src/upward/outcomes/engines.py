@@ -19,6 +19,8 @@ the table's row order as read (DuckDB: its `rowid` order).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import glob
 import os
 import re
@@ -139,29 +141,31 @@ def _sql_list(files: list[str]) -> str:
 
 
 @dataclass
-class Engine:
-    """Base: an ibis backend plus the engine-specific primitives."""
+class Engine(ABC):
+    """Base: an ibis backend plus the primitives each engine implements its own way."""
 
     name: str
     con: object
     _views: list[str] = field(default_factory=list)
 
+    @abstractmethod
     def source(self, files: list[str], numbered: bool = False) -> ibis.Table:
-        raise NotImplementedError
+        """The files as one table read where they lie (with 1-based row numbers when `numbered`)."""
 
+    @abstractmethod
     def hmac(self, value: ibis.StringValue, key: bytes) -> ibis.StringValue:
-        raise NotImplementedError
+        """HMAC-SHA256 of each value under the key, computed inside the engine."""
 
+    @abstractmethod
     def put(self, table, stem: str = "lookup") -> ibis.Table:
         """A small Arrow table into the engine (a temporary table or view), bound to this backend."""
-        raise NotImplementedError
 
     def materialize(self, expr: ibis.Table) -> ibis.Table:
         """Compute once and keep inside the engine; later expressions read the result, not its recipe."""
         return expr.cache()
 
     def close(self) -> None:
-        pass
+        """Release what the engine holds (the base holds nothing)."""
 
     def _name(self, stem: str) -> str:
         n = f"upward_{stem}_{uuid.uuid4().hex[:8]}"
