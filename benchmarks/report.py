@@ -30,6 +30,7 @@ from upward.analysis import pathways as pw  # noqa: E402
 from upward.analysis import similarity as sim_mod  # noqa: E402
 from upward.analysis import transitions as tr_mod  # noqa: E402
 from upward.atlas.lookup import resolve_area  # noqa: E402
+from upward.errors import UpwardError  # noqa: E402
 from upward.report import build, render  # noqa: E402
 
 
@@ -57,8 +58,8 @@ def analysis_only(con, area_code: str, profile, peers: list[str]) -> None:
     for o in q["largest_low_quality"][:3]:
         try:
             pathways(con, area_code, o["occ_code"], profile)
-        except Exception:  # noqa: BLE001 - an origin without a pathway costs the same to find
-            pass
+        except UpwardError:  # an origin O*NET does not rate has no pathway; asking costs the same
+            continue
 
 
 def main() -> None:
