@@ -59,3 +59,9 @@ def source_text(con, keys: tuple[str, ...]) -> str:
     """'BLS OEWS May 2025 (…); MIT … (…)' for the given source keys, from the atlas's own records."""
     rows = dict(con.execute("select key, title || ', ' || release from sources").fetchall())
     return "; ".join(rows[k] for k in keys)
+
+
+def atlas_id(con) -> str:
+    """The fingerprint of the atlas a connection reads: the key every in-process cache is kept under,
+    so a rebuilt atlas (new data or new derivation code) never serves an old result."""
+    return con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import area_record, plain, releases
+from upward.analysis._rows import atlas_id, area_record, plain, releases
 from upward.analysis.mobilize import scored_table
 from upward.analysis.transitions import Transitions, prior_scores, transitions
 from upward.errors import UpwardError
@@ -74,7 +74,7 @@ class Region:
 
 def region(con, area_code: str, profile: Profile) -> Region:
     """The area's pathway graph (cached per atlas, area and profile)."""
-    atlas = con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+    atlas = atlas_id(con)
     key = (atlas, area_code, profile.hash)
     if key in _CACHE:
         return _CACHE[key]

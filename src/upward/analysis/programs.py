@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import area_record, plain_record, releases
+from upward.analysis._rows import atlas_id, area_record, plain_record, releases
 from upward.analysis.mobilize import scored_table
 from upward.profiles import Profile
 
@@ -55,7 +55,7 @@ def inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:
 
     Kept per atlas, area and hub state: alignment, gaps, bridges, pathways and the report all start
     here, and each caller gets its own copy."""
-    atlas = con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+    atlas = atlas_id(con)
     key = (atlas, area_code, _hub_state(hub_path))
     if key not in _INVENTORIES:
         if len(_INVENTORIES) >= _INVENTORIES_KEPT:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import area_record, plain_record, records, releases
+from upward.analysis._rows import atlas_id, area_record, plain_record, records, releases
 from upward.analysis.measures import area_measures
 from upward.profiles import Profile
 
@@ -112,7 +112,7 @@ def quality_table(con, profile: Profile, area_codes: list[str] | None = None) ->
     and each caller gets its own copy."""
     key = None
     if area_codes is not None and len(area_codes) <= 8:
-        atlas = con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+        atlas = atlas_id(con)
         key = (atlas, profile.hash, tuple(area_codes))
         if key in _TABLES:
             return _TABLES[key].copy()

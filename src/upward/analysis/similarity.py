@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upward.analysis._rows import atlas_id
+
 RATED = ("skills", "knowledge", "abilities", "work_activities")
 SETS = ("detailed_work_activities", "technology")
 FACETS = RATED + SETS + ("industries",)
@@ -160,7 +162,7 @@ def _facet_cosines(con) -> tuple[list[str], dict[str, np.ndarray]]:
 
 def similarity(con, weights: dict[str, float]) -> Similarity:
     """Pairwise similarity of every rated occupation (cached per atlas and weights)."""
-    atlas = con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+    atlas = atlas_id(con)
     key = (atlas, tuple(sorted(weights.items())))
     if key in _CACHE:
         return _CACHE[key]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upward.analysis._rows import atlas_id
 from upward.analysis.similarity import Calibration, Similarity, calibrate, similarity
 from upward.profiles import EDUCATION_LEVELS, Profile
 
@@ -163,7 +164,7 @@ def gap_matrix(level: np.ndarray, importance: np.ndarray, block: int = 96) -> np
 
 def transitions(con, profile: Profile) -> Transitions:
     """The transition model for every rated occupation (cached per atlas and profile settings)."""
-    atlas = con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+    atlas = atlas_id(con)
     cfg = profile.get("similarity")
     key = (atlas, repr(sorted(cfg.items())), profile.get("pathways.max_job_zone_step"), profile.get("pathways.max_education_step"))
     if key in _CACHE:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from fastapi import Request
 
+from upward.analysis._rows import atlas_id
 from upward.errors import UpwardError
 
 
@@ -171,15 +172,11 @@ class _Once:
 _warmed = _Once()
 
 
-def _atlas_fingerprint(con) -> str:
-    return con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
-
-
 def warm_model(con, prof) -> None:
     """Build the transition model (and the similarity it rests on) once, whoever asks first."""
     from upward.analysis.transitions import transitions
 
-    _warmed(("model", _atlas_fingerprint(con), prof.hash), lambda: transitions(con, prof))
+    _warmed(("model", atlas_id(con), prof.hash), lambda: transitions(con, prof))
 
 
 def warm_region(con, area_code: str, prof) -> None:
@@ -187,7 +184,7 @@ def warm_region(con, area_code: str, prof) -> None:
     from upward.analysis.pathways import region
 
     warm_model(con, prof)
-    _warmed(("region", _atlas_fingerprint(con), area_code, prof.hash), lambda: region(con, area_code, prof))
+    _warmed(("region", atlas_id(con), area_code, prof.hash), lambda: region(con, area_code, prof))
 
 
 class SharedExclusiveLock:

@@ -14,8 +14,10 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
+from contextlib import suppress
 from pathlib import Path
 
+from upward.analysis._rows import atlas_id
 from upward.profiles import Profile
 
 MAX_ENTRIES = 512
@@ -44,15 +46,11 @@ _fingerprints: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 def atlas_fingerprint(con) -> str:
     """The atlas a connection reads (asked once per connection: a page makes many calls on one cursor)."""
-    try:
+    with suppress(KeyError, TypeError):  # TypeError: a connection that takes no weak reference
         return _fingerprints[con]
-    except (KeyError, TypeError):
-        pass
-    fp = con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
-    try:
+    fp = atlas_id(con)
+    with suppress(TypeError):
         _fingerprints[con] = fp
-    except TypeError:
-        pass
     return fp
 
 
