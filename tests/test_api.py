@@ -127,7 +127,7 @@ def test_occupations_similar_and_benchmark(client):
 
 def test_pathways_next_and_feeders(client):
     p = ok(client.get("/api/v1/regions/fresno/paths", params={"from": "31-1131", "to": "29-1141", "max_steps": 2}))
-    assert p["schema"] == "upward.pathways/1" and p["from"]["soc"] == "31-1131" and p["to"]["soc"] == "29-1141"
+    assert p["schema"] == "upward.pathways/2" and p["from"]["soc"] == "31-1131" and p["to"]["soc"] == "29-1141"
     assert p["pathways"] and all(s["to"] for path in p["pathways"] for s in path["steps"])
     n = ok(client.get("/api/v1/regions/houston/next", params={"from": "cashiers", "top": 4}))
     assert n["from"]["soc"] == "41-2011" and len(n["next_steps"]) == 4

@@ -54,7 +54,7 @@ def test_provenance_lists_exactly_the_parquet_files_present(prov, records):
     assert sorted(f"{name}.parquet" for name in records) == present
     assert {name: r["file"] for name, r in records.items()} == {name: f"data/{name}.parquet" for name in records}
     assert sorted(records) == sorted(e.name for e in build.ENTRIES)
-    assert len(records) == 39
+    assert len(records) == 42
 
 
 def test_every_record_names_its_source_license_and_inputs(records):
@@ -100,7 +100,7 @@ def test_input_checksums_match_the_official_sha256sums(records):
             assert inp["sha256"] == sums[inp["path"]], f"{name}: {inp['path']}"
             checked.add(inp["path"])
     assert checked == {f for e in build.ENTRIES for f in e.inputs}
-    assert len(checked) == 42  # every distinct official file the bundle reads
+    assert len(checked) == 44  # every distinct official file the bundle reads
 
 
 def test_row_counts_and_columns_match_the_parquet_files(records):
@@ -117,7 +117,7 @@ def test_row_counts_and_columns_match_the_parquet_files(records):
 
 def test_onet_records_carry_the_cc_by_attribution(records):
     onet = {n: r for n, r in records.items() if n.startswith("onet_")}
-    assert len(onet) == 15
+    assert len(onet) == 16
     for name, r in onet.items():
         assert r["source"]["attribution"].startswith(ONET_ATTRIBUTION), name
         assert "CC BY 4.0" in r["source"]["license"], name
@@ -136,7 +136,7 @@ def test_onet_attribution_is_the_one_provenance_md_requires():
 # the onet_30 source (with ONET30_ATTRIBUTION) is defined in bundle/sources.py but used by no entry.
 def test_records_built_from_onet_30_attribute_it(records):
     from_30 = {n: r for n, r in records.items() if any(i["path"].startswith("onet/30/") for i in r["inputs"])}
-    assert sorted(from_30) == ["onet_descriptors"]
+    assert sorted(from_30) == ["onet_descriptors", "onet_related_occupations"]
     for name, r in from_30.items():
         shown = json.dumps(r["source"], ensure_ascii=False)
         assert "O*NET 30" in shown and "CC BY-SA 4.0" in shown, name

@@ -132,7 +132,7 @@ def test_houston_employers_pillar_by_hand(houston_raw, houston_scored):
 
 def test_houston_jtm_rule_and_composite(houston_scored, profile):
     s = houston_scored[houston_scored.scored]
-    assert s.jtm.sum() == 40  # documented in default.toml
+    assert s.jtm.sum() == 37  # documented in default.toml
     clears = np.logical_and.reduce([s[c] >= 50 for c in PILLAR_COLS]) & (s.median_living_wage_ratio >= 1)
     assert (s.jtm == clears).all()
     assert s.composite.to_numpy() == pytest.approx(s[PILLAR_COLS].mean(axis=1).to_numpy())
@@ -185,9 +185,9 @@ def test_stricter_profile_never_adds_jtms(two_areas, profile, bar_up, ratio_up):
 
 def test_stricter_bar_removes_jtms(houston, profile):
     counts = [int(score(houston, variant(profile, jtm__bar=b)).jtm.sum()) for b in (40, 50, 60)]
-    assert counts[0] > counts[1] > counts[2] and counts[1] == 40
+    assert counts[0] > counts[1] > counts[2] and counts[1] == 37
     richer = int(score(houston, variant(profile, jtm__min_median_living_wage_ratio=1.5)).jtm.sum())
-    assert richer < 40
+    assert richer < 37
 
 
 def test_bar_is_inclusive(houston, houston_scored, profile):

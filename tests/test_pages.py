@@ -282,7 +282,8 @@ def test_pathway_explorer(client, pages, cli_json):
     assert "31-1131" in ids and all(e["source"] in ids and e["target"] in ids for e in g["edges"])
     first = best["steps"][0]
     edge = next(e for e in g["edges"] if e["id"] == f"{first['from']}>{first['to']}")
-    assert edge["change"] == pytest.approx(first["median_wage"]["change"])
+    assert edge["change"] == pytest.approx(first["pay"]["change_pct"])
+    assert f"about {best['years']:.1f} years" in html and "nobody is promised it" in html
     origin = next(n for n in g["nodes"] if n["id"] == "31-1131")
     assert origin["origin"] and origin["tier"] == "low" and origin["employment"] > 0
     # every step has its details (skill gaps, benchmark, programs), hidden until chosen
@@ -295,6 +296,10 @@ def test_pathway_explorer(client, pages, cli_json):
     assert len(rows) == sum(p["step_count"] for p in r["pathways"])
     bad = client.get("/regions/houston/pathways?from=31-1131&max_steps=9")
     assert bad.status_code == 400 and "max_steps must be between 1 and 6" in bad.text
+    bad = client.get("/regions/houston/pathways?from=31-1131&rank=cheapest")
+    assert bad.status_code == 400 and "Unknown ranking" in bad.text
+    fast = client.get("/regions/houston/pathways?from=31-1131&rank=fastest").text
+    assert '<option value="fastest" selected>' in fast
 
 
 def test_programs_page_and_filters(client, pages, cli_json):

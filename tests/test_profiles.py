@@ -153,7 +153,9 @@ INVALID = {
     "viable sd negative": ("[similarity]\nviable_sd = -1\n", "similarity.viable_sd", ["a number from 0 to 5"]),
     "max steps zero": ("[pathways]\nmax_steps = 0\n", "pathways.max_steps", ["a whole number from 1 to 10"]),
     "pay floor above 2": ("[pathways]\nmin_step_wage_ratio = 3\n", "pathways.min_step_wage_ratio", ["a number from 0 to 2"]),
-    "cost weight negative": ("[pathways.cost]\nwage = -1\n", "pathways.cost.wage", ["a number from 0 to 100"]),
+    "evidence weight negative": ("[pathways.evidence_weight]\nrarely_or_never_observed = -1\n", "pathways.evidence_weight.rarely_or_never_observed", ["a finite, non-negative number"]),
+    "unknown ranking": ("[pathways]\nrank = \"cheapest\"\n", "pathways.rank", ["balanced, fastest, gain, common"]),
+    "removed cost table": ("[pathways.cost]\nwage = 1\n", "pathways.cost", ["pathways.evidence_weight", "pathways.max_study_years"]),
     "education level not in BLS list": (
         "[education]\naccessible = [\"High school diploma or equivalent\", \"Bachelor degree\"]\n",
         "education.accessible",

@@ -444,9 +444,9 @@ def test_charts_draw_the_values_given():
     from upward.report import charts
 
     path = {"nodes": [{"soc": "41-2011", "title": "Cashiers", "wage": 29350}, {"soc": "43-4051", "title": "Customer Service Representatives", "wage": 40380}],
-            "steps": [{"change": 0.3758, "similarity": 0.7147}]}
+            "steps": [{"change": 0.3758, "years": 0.08}]}
     svg = charts.pathway(path, "Cashiers to customer service", "x1")
-    assert svg.count("<rect") == 2 and "+38%" in svg and "$40,380" in svg and 'marker-end="url(#ah-x1)"' in svg
+    assert svg.count("<rect") == 2 and "+38%" in svg and "$40,380" in svg and "0.1 yr" in svg and 'marker-end="url(#ah-x1)"' in svg
     oc = charts.outcome_rates([{"indicator": "employment_rate_q2", "kind": "rate", "overall": {"suppressed": True, "value": None}}], "t")
     assert "suppressed" in oc and oc.count("<rect") == 1  # the track only, no bar
     assert charts.wrap("First-Line Supervisors of Transportation and Material Moving Workers", 10, 100, 3)[-1].endswith("…")

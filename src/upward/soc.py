@@ -26,9 +26,18 @@ Upward's occupation key (`occ_code`) is the code OEWS publishes wages under, wri
   their own code, as do O*NET-only occupations (military `55-xxxx`): they have descriptors or
   projections but no OEWS wages.
 
+- **Occupations O*NET has not rated yet.** Twenty-odd detailed occupations new in the 2019
+  O*NET-SOC taxonomy carry no ratings at all (`29-2042` Emergency Medical Technicians, `41-3091`
+  Sales Representatives of Services, `13-1082` Project Management Specialists …). Rather than
+  leaving them out of every comparison, each missing rating domain takes the plain mean of the
+  rated occupations among O*NET's own closest related occupations (its "Primary-Short" list;
+  the "Primary-Long" list when none of those is rated): O*NET's analysts name those as the
+  occupations most like it. These rows carry method `related_occupations`, so they are told
+  apart from ratings, counted as proxies in coverage, and named wherever a comparison uses them.
+
 `reconcile()` returns every mapping as rows with the method used, so coverage can be printed
-and tested; `descriptor_rollup_sql()` and `all_other_proxy_sql()` apply the descriptor rules
-inside the atlas.
+and tested; `descriptor_rollup_sql()`, `all_other_proxy_sql()` and `related_proxy_sql()` apply
+the descriptor rules inside the atlas.
 """
 
 from __future__ import annotations
@@ -126,6 +135,46 @@ def descriptor_rollup_sql(ratings: str, soc_map: str) -> str:
 DIRECT_METHODS = ("onet_rollup", "oews_aggregate", "not_in_oews")
 #: SOC residual occupations: "…, All Other" and "…, All Other Specialists" (29-1029).
 ALL_OTHER = "%, All Other%"
+
+
+#: The rating domains a proxy fills (those every occupation comparison reads).
+PROXY_DOMAINS = ("skills", "knowledge", "abilities", "work_activities")
+#: O*NET related-occupation tiers a proxy may draw on, closest first.
+PROXY_TIERS = ("Primary-Short", "Primary-Long")
+
+
+def related_proxy_sql(descriptors: str, occupations: str, related: str) -> str:
+    """SQL inserting proxy rows for unrated, non-residual detailed occupations (rule above).
+
+    `related` holds O*NET related occupations at atlas level: occ_code, related_occ, tier, rank.
+    """
+    return f"""
+    insert into {descriptors}
+    with targets as (
+        select o.occ_code, d.domain
+        from {occupations} o cross join (select unnest({list(PROXY_DOMAINS)}) as domain) d
+        where o.level = 'detailed' and o.occ_title not like '{ALL_OTHER}'
+          and not exists (select 1 from {descriptors} x where x.occ_code = o.occ_code and x.domain = d.domain)
+    ),
+    candidates as (
+        select t.occ_code, x.domain, x.element_id, x.element_name, x.scale_id, x.category, x.value, x.onet_release,
+               x.recommend_suppress, x.not_relevant, x.occ_code as sibling,
+               list_position({list(PROXY_TIERS)}, r.tier) as tier
+        from targets t
+        join {related} r on r.occ_code = t.occ_code and r.tier in {PROXY_TIERS}
+        join {descriptors} x on x.occ_code = r.related_occ and x.domain = t.domain and x.method in {DIRECT_METHODS}
+    ),
+    best as (
+        select occ_code, domain, arg_min(tier, [tier::varchar, onet_release]) as tier,
+               arg_min(onet_release, [tier::varchar, onet_release]) as onet_release
+        from candidates group by occ_code, domain
+    )
+    select c.occ_code, c.domain, c.element_id, any_value(c.element_name), c.scale_id, c.category, avg(c.value),
+           count(distinct c.sibling), 0, 'related_occupations', b.onet_release,
+           bool_or(c.recommend_suppress), bool_or(c.not_relevant)
+    from candidates c join best b using (occ_code, domain, tier, onet_release)
+    group by c.occ_code, c.domain, c.element_id, c.scale_id, c.category, b.onet_release
+    """
 
 
 def all_other_proxy_sql(descriptors: str, occupations: str) -> str:

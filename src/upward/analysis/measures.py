@@ -47,7 +47,7 @@ MEASURES: dict[str, Measure] = {
     "education": Measure("education_rank", False, ("bls_projections",), "typical education needed for entry"),
     "experience": Measure("experience_rank", False, ("bls_projections",), "work experience in a related occupation"),
     "job_zone": Measure("job_zone", False, ("onet_29_3",), "O*NET job zone"),
-    "untapped_talent": Measure("untapped_talent", True, ("bls_oews", "onet_29_3", "onet_30"), "jobs in the area in lower-paid occupations with a viable step into it (its one-step feeders)"),
+    "untapped_talent": Measure("untapped_talent", True, ("bls_oews", "onet_29_3", "onet_30"), "jobs in the area in lower-paid occupations with an allowed step into it under the pathway rules (its one-step feeders)"),
 }
 
 
@@ -74,6 +74,7 @@ def area_measures(con, profile: Profile, area_codes: list[str] | None = None) ->
     select w.area_code, a.area_type, w.occ_code, o.occ_title, w.tot_emp as employment, w.emp_prse,
            coalesce(w.a_median, case when w.a_median_top_coded then {cap} end) as a_median,
            coalesce(w.a_pct25, case when w.a_pct25_top_coded then {cap} end) as a_pct25,
+           coalesce(w.a_pct75, case when w.a_pct75_top_coded then {cap} end) as a_pct75,
            coalesce(w.a_pct10, case when w.a_pct10_top_coded then {cap} end) as a_pct10,
            coalesce(w.a_pct90, case when w.a_pct90_top_coded then {cap} end) as a_pct90,
            w.a_median_top_coded or w.a_pct25_top_coded or w.a_pct90_top_coded as top_coded,
@@ -109,9 +110,10 @@ def area_measures(con, profile: Profile, area_codes: list[str] | None = None) ->
 
 def _add_similarity_measures(con, df: pd.DataFrame, profile: Profile) -> None:
     """Skill centrality (from the similarity matrix) and untapped talent (the area's jobs in
-    occupations with a viable, better-paid step into the occupation: its one-step feeders)."""
+    lower-paid occupations with an allowed step into the occupation — the pathway step rules of
+    analysis/transitions.py — its one-step feeders)."""
     model = transitions(con, profile)
-    sim, viable = model.sim, model.viable()
+    sim, viable = model.sim, model.allowed
     centrality = np.full(len(df), np.nan)
     untapped = np.full(len(df), np.nan)
     positions = df.occ_code.map(sim.index)

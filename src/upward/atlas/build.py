@@ -310,6 +310,56 @@ AFTER_SOC: list[tuple[str, str]] = [
     ),
     ("all_other_proxies", soc.all_other_proxy_sql("descriptors", "occupations")),
     (
+        "occupation_related",
+        # O*NET's related occupations between SOC-level O*NET codes (`.00`), mapped to atlas
+        # occupations (OEWS aggregates through soc_map). A specialty code's relations (15-2051.01
+        # Clinical Data Managers → health services managers) say nothing about its whole SOC
+        # occupation (Data Scientists), so they are left out. Where several codes meet, the
+        # closest tier and rank are kept.
+        """
+        create table occupation_related as
+        select a.occ_code, b.occ_code as related_occ,
+               arg_min(r.tier, [list_position(['Primary-Short', 'Primary-Long', 'Supplemental'], r.tier), r.rank]) as tier,
+               min(r.rank) as rank
+        from onet_related_occupations r
+        join soc_map a on a.system = 'onet' and a.code = r.onetsoc_code
+        join soc_map b on b.system = 'onet' and b.code = r.related_code
+        where a.occ_code <> b.occ_code and r.onetsoc_code like '%.00' and r.related_code like '%.00'
+        group by a.occ_code, b.occ_code
+        order by a.occ_code, rank
+        """,
+    ),
+    ("related_proxies", soc.related_proxy_sql("descriptors", "occupations", "occupation_related")),
+    (
+        "occupation_cps",
+        # Each atlas occupation's groups in the CPS transitions file (SOC 2010-based OEWS codes,
+        # mostly broad groups, a few minor groups such as 53-1000): its SOC 2018 codes (an OEWS
+        # aggregate holds several), back to SOC 2010 through BLS's crosswalk, then to the CPS code
+        # that holds each 2010 code — the code itself where the file lists it, else its broad,
+        # else its minor group. `weight` is the share of those 2018 → 2010 links landing in each
+        # group (no employment is published for the parts), so an occupation's weights sum to 1.
+        """
+        create table occupation_cps as
+        with cps as (select distinct source as cps_code from cps_transitions),
+        soc2018 as (
+            select distinct substr(code, 1, 7) as soc2018, occ_code from soc_map where system = 'onet'
+            union select occ_code, occ_code from occupations where level = 'detailed'
+        ),
+        links as (
+            select s.occ_code, coalesce(d.cps_code, b.cps_code, m.cps_code) as cps_code
+            from soc2018 s
+            join soc_crosswalk_2010_2018 x on x.soc2018 = s.soc2018
+            left join cps d on d.cps_code = x.soc2010
+            left join cps b on b.cps_code = substr(x.soc2010, 1, 6) || '0'
+            left join cps m on m.cps_code = substr(x.soc2010, 1, 4) || '000'
+        )
+        select occ_code, cps_code, count(*) / sum(count(*)) over (partition by occ_code) as weight
+        from links where cps_code is not null
+        group by occ_code, cps_code
+        order by 1, 2
+        """,
+    ),
+    (
         "projections",
         """
         create table projections as

@@ -67,6 +67,8 @@ ETPL_NJ_OUTCOMES = "programs/etpl/nj/outcomes_schcip.csv"
 ETPL_NJ_PROVIDERS = "programs/etpl/nj/providers_20210305.csv"
 ETPL_NJ_IN_DEMAND = "programs/etpl/nj/in_demand_cips.csv"
 ETPL_CA = "programs/etpl/ca/programs_fixture_CA_flat.csv"
+CPS_TRANSITIONS = "transitions/asec_to_bls_mobility_edgelist.csv"
+SOC_CROSSWALK = "soc/soc2010_soc2018.csv"
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("etpl_nj_providers", "nj_etpl", (ETPL_NJ_PROVIDERS,), _reader("etpl", "read_nj_providers", ETPL_NJ_PROVIDERS), "New Jersey ETPL provider directory with supports."),
     Entry("etpl_nj_in_demand", "nj_etpl", (ETPL_NJ_IN_DEMAND,), _reader("etpl", "read_nj_in_demand", ETPL_NJ_IN_DEMAND), "New Jersey in-demand CIP list."),
     Entry("etpl_california", "ca_etpl", (ETPL_CA,), _reader("etpl", "read_california", ETPL_CA), "California ETPL results sample (ETA-9171), 60 programs."),
+    Entry("onet_related_occupations", "onet_30", (f"{ONET30}/ONET_relationships.parquet",), _reader("onet", "read_related_occupations", f"{ONET30}/ONET_relationships.parquet"), "O*NET 30 related occupations: 20 per occupation, ranked, in tiers Primary-Short, Primary-Long, Supplemental."),
+    Entry("cps_transitions", "cps_transitions", (CPS_TRANSITIONS,), _reader("transitions", "read_transitions", CPS_TRANSITIONS), "Observed occupation-to-occupation transition probabilities (CPS ASEC), SOC 2010-based OEWS codes, staying included."),
+    Entry("soc_crosswalk_2010_2018", "bls_soc_crosswalk", (SOC_CROSSWALK,), _reader("soc_crosswalk", "read_soc_crosswalk", SOC_CROSSWALK), "SOC 2010 → SOC 2018 code pairs (splits and merges explicit)."),
 )
 
 

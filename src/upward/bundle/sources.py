@@ -154,5 +154,25 @@ SOURCES: dict[str, Source] = {
             "Public domain (U.S. government work)",
             "Source: U.S. Bureau of Economic Analysis, Regional Price Parities (released February 19, 2026).",
         ),
+        Source(
+            "cps_transitions",
+            "Occupational mobility network: observed occupation-to-occupation transitions (CPS ASEC)",
+            "del Rio-Chanona, Mealy, Beguerisse-Díaz, Lafond and Farmer (2021), from the U.S. Current Population Survey",
+            "2021 network (CPS ASEC; BLS OEWS codes of SOC 2010 vintage)",
+            "GitHub RMariaDelRioChanona/CanadaLaborApplication @ f5e937a, labour_abm_canada/data/ONET/",
+            "CC BY 4.0",
+            "Observed transitions from del Rio-Chanona, R. M., Mealy, P., Beguerisse-Díaz, M., Lafond, F. and Farmer, J. D. "
+            "(2021), \"Occupational mobility and automation: a data-driven network model\", Journal of the Royal Society "
+            "Interface 18: 20200898. Used under CC BY 4.0.",
+        ),
+        Source(
+            "bls_soc_crosswalk",
+            "SOC 2010 to SOC 2018 crosswalk",
+            "U.S. Bureau of Labor Statistics, Standard Occupational Classification Policy Committee",
+            "2018 SOC",
+            "GitHub danielruss/codingsystems @ f7b531e (a republication of BLS's crosswalk)",
+            "Public domain (U.S. government work)",
+            "Source: U.S. Bureau of Labor Statistics, 2010 SOC to 2018 SOC crosswalk.",
+        ),
     ]
 }

@@ -29,6 +29,64 @@ def _pct(v) -> str:
     return "—" if v is None else f"{v:+.0%}"
 
 
+def _years(v) -> str:
+    """Years in words a navigator says: weeks below two months, months below a year."""
+    if v is None:
+        return "—"
+    if v < 2 / 12:
+        return f"{max(1, round(v * 52))} wk"
+    if v < 1:
+        return f"{round(v * 12)} mo"
+    return f"{v:.1f} yr"
+
+
+#: Short words for the evidence levels, for tables at 80 columns (the legend says what they mean).
+EVIDENCE_SHORT = {"commonly observed": "common", "sometimes observed": "sometimes", "same CPS group": "same group",
+                  "not in CPS": "no data", "rarely or never observed": "rare"}
+EVIDENCE_NOTE = ("Evidence: how often people leaving the origin's occupation group go to the destination's (CPS): "
+                 "common ≥ {common:.0%} of them, sometimes ≥ {sometimes:.1%}, rare below; same group = one CPS group.")
+RANK_WORDS = {
+    "balanced": "pay gain per year of preparation, weighted by how often people make the least common move",
+    "fastest": "fewest years of preparation", "gain": "largest pay gain", "common": "how often people make the moves",
+}
+
+
+def _requires(q: dict) -> str:
+    """What a step asks, in words: credential and study, on-the-job training, related experience."""
+    parts = []
+    if q["credential"]:
+        parts.append(f"{q['credential']} ({_years(q['study_years'])} of study)" if q["study_years"] else q["credential"])
+    elif q["kind"] == "residency":
+        parts.append("an internship or residency")
+    if q["on_the_job_training"] and q["on_the_job_training"] != "None":
+        parts.append(f"{q['on_the_job_training'].lower()} ({_years(q['training_years'])})")
+    if q["related_experience"] and q["related_experience"] != "None":
+        parts.append(f"{q['related_experience'].lower()} of related experience ({q['line_of_work'] or 'related'})")
+    return "; ".join(parts) or "no credential or training beyond the job itself"
+
+
+def _table(columns: list[str], rows: list[list[str]], right: set[int], wrap: int = 1):
+    """A table that fits 80 columns: only column `wrap` (the occupation) wraps; the rest are short."""
+    from rich.table import Table
+
+    t = Table(header_style="bold", pad_edge=False)
+    for i, c in enumerate(columns):
+        t.add_column(c, justify="right" if i in right else "left", no_wrap=i != wrap, min_width=14 if i == wrap else None,
+                     ratio=1 if i == wrap else None)
+    for r in rows:
+        t.add_row(*r)
+    return t
+
+
+def _say(text: str, indent: int = 0, style: str | None = None) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from upward.cli import render
+
+    render.console.print(Padding(Text(text, style=style or ""), (0, 0, 0, indent), expand=False), highlight=False)
+
+
 @app.command()
 @handles_errors
 def paths(
@@ -37,16 +95,19 @@ def paths(
     to_soc: Annotated[str | None, typer.Option("--to", help="A named target (default: the region's Jobs That Mobilize).")] = None,
     max_steps: Annotated[int | None, typer.Option("--max-steps", min=1, max=6, help="At most this many steps (default: profile, 3).")] = None,
     top: Annotated[int | None, typer.Option("--top", min=1, max=50, help="How many pathways (default: profile, 5).")] = None,
+    rank: Annotated[str | None, typer.Option("--rank", help="balanced (default), fastest, gain or common.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="With --to: why the direct step is or is not allowed, rule by rule.")] = False,
     profile: ProfileOption = None,
     hub: HubOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ):
-    """The best pathways from a job to the region's Jobs That Mobilize: steps, pay, skills to gain, training."""
-    from upward.analysis.pathways import pathways, step_rows
+    """Pathways from a job to the region's Jobs That Mobilize: steps people take, years, pay, training."""
+    from upward.analysis.pathways import explain_step, pathways, step_rows
     from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
+    from upward.errors import UpwardError
 
     check_formats(as_json, as_csv)
     quiet = as_json or as_csv
@@ -55,42 +116,62 @@ def paths(
     if to_soc is not None:
         target = resolve_occupation(con, to_soc)
         say_note(target.note, quiet)
-    r = pathways(con, area.code, origin.code, prof, target.code if target else None, max_steps, top, _hub(hub))
+    if explain:
+        if target is None:
+            raise UpwardError("--explain needs --to: it explains one direct step.", hint="upward paths --from 53-7062 --to 33-1021 --region chicago --explain")
+        r = explain_step(con, area.code, origin.code, target.code, prof)
+        if as_json:
+            return render.emit_json(r)
+        if as_csv:
+            return render.emit_csv(stamp([{"from": r["from"]["soc"], "to": r["to"]["soc"], "allowed": r["allowed"],
+                                           "broken_rules": "; ".join(r["broken_rules"]), "evidence": r["evidence"]["level"]}], r))
+        verdict = "is allowed" if r["allowed"] else "is not a step Upward proposes"
+        _say(f"{r['from']['title']} → {r['to']['title']} {verdict} in {area.name}.", style="bold")
+        for why in r["broken_rules"]:
+            _say(f"• {why}", 2)
+        _say(f"It asks: {_requires(r['requires'])}. Evidence: {r['evidence']['level']} (CPS).", 2)
+        return
+    r = pathways(con, area.code, origin.code, prof, target.code if target else None, max_steps, top, _hub(hub), rank=rank)
     if as_json:
         return render.emit_json(r)
     if as_csv:
         return render.emit_csv(stamp(step_rows(r), r))
     f = r["from"]
-    goal = f"{r['to']['title']} ({r['to']['soc']})" if r["to"] else "its Jobs That Mobilize"
-    render.console.print(
-        f"[bold]From {escape(f['title'])} ({f['soc']}, {render.money(f['median_wage'])}"
-        f"{' national' if f['wage_source'] == 'national' else ''}) to {escape(goal)} in {escape(area.name)}[/]"
-    )
-    cal = r["calibration"]
-    render.console.print(
-        f"[dim]Every step viable (similarity ≥ {cal['viable']:.3f}, calibrated within SOC {cal['group']} groups; at most "
-        f"{r['rules']['max_job_zone_step']} job zone and {r['rules']['max_education_step']} education levels up) and paying at least "
-        f"{r['rules']['min_step_wage_ratio']:.0%} of the job before. Ranked by cost (docs/pathways.md).[/]",
-        highlight=False,
-    )
+    goal = f"{r['to']['title']} ({r['to']['soc']})" if r["to"] else "the Jobs That Mobilize"
+    wage = render.money(f["median_wage"]) + (" national" if f["wage_source"] == "national" else "")
+    _say(f"Pathways from {f['title']} ({f['soc']}, {wage}) to {goal} in {area.name}", style="bold")
+    _say(f"Ranked by {RANK_WORDS[r['rank']]}. Pay is the regional median (25th–75th percentile in brackets); "
+         "a pathway counts at least a year per job. People who made these moves earned these wages; "
+         "nobody is promised them.", style="dim")
+    ev = EVIDENCE_NOTE.format(**r["rules"]["evidence"])
     for p in r["pathways"]:
-        render.console.print(f"\n[bold]{p['rank']}. → {escape(p['target_title'])}[/]  pay {_pct(p['wage_change'])} in "
-                             f"{p['step_count']} step{'s' if p['step_count'] > 1 else ''} (cost {p['cost']:.3f})", highlight=False)
+        pay = p["pay"]
+        _say("")
+        _say(f"{p['rank']}. {p['target_title']} ({p['target']})", style="bold")
+        _say(f"about {_years(p['years'])} · {render.money(pay['from'])} → {render.money(pay['to'])} "
+             f"({'+' if pay['change'] >= 0 else ''}{render.money(pay['change'])}, {_pct(pay['change_pct'])}) · "
+             f"{render.money(p['gain_per_year'])} a year of preparation · least common move: {EVIDENCE_SHORT[p['evidence']]}", 3)
         for k, s in enumerate(p["steps"], 1):
-            render.console.print(
-                f"  {k}. {escape(s['to_title'] or s['to'])} ({s['to']}): {render.money(s['median_wage']['to'])} ({_pct(s['median_wage']['change'])}), "
-                f"similarity {s['similarity']:.2f} {s['viability']}; {escape(s['education']['to'] or 'education unknown')}, job zone {s['job_zone']['to']}",
-                highlight=False,
-            )
-            gain = ", ".join(f"{g['name']} {g['current_level']:.1f}→{g['required_level']:.1f}" for g in s["skills_to_gain"][:4])
-            render.console.print(f"     [dim]skills to gain (O*NET level now→needed):[/] {escape(gain) or 'none'}", highlight=False)
+            sp = s["pay"]
+            rng = f" [{render.money(sp['to_p25'])}–{render.money(sp['to_p75'])}]" if sp["to_p25"] and sp["to_p75"] else ""
+            _say(f"{k}) {s['to_title']} ({s['to']}): {render.money(sp['to'])}{rng}, {_pct(sp['change_pct'])}; "
+                 f"{EVIDENCE_SHORT[s['evidence']['level']]}", 3)
+            _say(f"needs: {_requires(s['requires'])}", 6, "dim")
+            gain = ", ".join(f"{g['name']} {g['current_level']:.1f}→{g['required_level']:.1f}" for g in s["skills_to_gain"][:3])
+            if gain:
+                _say(f"skills to gain (O*NET level now→needed): {gain}", 6, "dim")
+            if s["skills_proxy"]:
+                _say(f"({s['skills_proxy']})", 6, "dim")
             if s["training_count"]:
                 names = "; ".join(f"{t['program_name'] or '—'} ({t['provider_name'] or '—'})" for t in s["training"][:2])
                 more = f" and {s['training_count'] - 2} more" if s["training_count"] > 2 else ""
-                render.console.print(f"     [dim]training here:[/] {escape(names)}{more}", highlight=False)
-            else:
+                _say(f"training here: {names}{more}", 6, "dim")
+            elif s["requires"]["credential"]:
                 cips = ", ".join(s["cip_codes"][:4]) or "none mapped"
-                render.console.print(f"     [dim]training here:[/] no program in the area leads there (CIP {cips})", highlight=False)
+                _say(f"training here: no program in the area leads there (CIP {cips})", 6, "dim")
+    if r["pathways"]:
+        _say("")
+        _say(ev, style="dim")
     for note in r["notes"]:
         say_note(note, False)
 
@@ -118,18 +199,21 @@ def feeders(
     if as_csv:
         return render.emit_csv(stamp(r["feeders"], r))
     o = r["occupation"]
-    render.console.print(
-        render.table(
-            f"Who can reach {escape(o['title'])} ({o['soc']}, {render.money(o['median_wage'])}) in {escape(area.name)}: "
-            f"{r['one_step']['workers']:,} workers in {r['one_step']['occupations']} occupations one step away, "
-            f"{r['two_steps']['workers']:,} in {r['two_steps']['occupations']} more two steps away",
-            ["SOC", "occupation", "workers", "median", "pay gain", "steps", "via / similarity"],
-            [[f["soc"], escape(f["title"] or "—"), render.number(f["employment"]), render.money(f["median_wage"]), _pct(f["wage_gain"]),
-              str(f["steps"]), escape(f["via_title"] or "—") if f["steps"] == 2 else f"{f['similarity']:.2f} ({f['viability']})"]
-             for f in r["feeders"]],
-            {2, 3, 4},
-        )
-    )
+    _say(f"Who can reach {o['title']} ({o['soc']}, {render.money(o['median_wage'])}) in {area.name}: "
+         f"{r['one_step']['workers']:,} workers in {r['one_step']['occupations']} occupations one step away, "
+         f"{r['two_steps']['workers']:,} in {r['two_steps']['occupations']} more two steps away", style="bold")
+    render.console.print(_table(
+        ["SOC", "occupation", "workers", "pay", "years", "evidence"],
+        [[f["soc"], escape(f["title"] or "—") + (f" [dim](via {escape(f['via_title'] or '—')})[/]" if f["steps"] == 2 else ""),
+          render.number(f["employment"]), _pct(f["wage_gain"]), _years(f["years"]), EVIDENCE_SHORT[f["evidence"]]]
+         for f in r["feeders"]],
+        {2, 3, 4},
+    ))
+    req = o["requires"]
+    _say(f"Entry (BLS): {req['education'] or 'unknown'}; related experience: {(req['related_experience'] or 'unknown').lower()}; "
+         f"on-the-job training: {(req['on_the_job_training'] or 'unknown').lower()}. Feeders have an allowed step in "
+         "(docs/pathways.md §3); years = the study, training and experience the steps ask; evidence = how often CPS sees the move.",
+         style="dim")
 
 
 @app.command("next")
@@ -155,13 +239,19 @@ def next_(
     if as_csv:
         return render.emit_csv(stamp(r["next_steps"], r))
     f = r["from"]
-    render.console.print(
-        render.table(
-            f"Next steps from {escape(f['title'])} ({f['soc']}, {render.money(f['median_wage'])}) in {escape(area.name)}, likeliest first",
-            ["SOC", "occupation", "median", "pay", "similarity", "skill gap", "JTM"],
-            [[s["soc"], escape(s["title"] or "—"), render.money(s["median_wage"]), _pct(s["wage_change"]),
-              f"{s['similarity']:.2f} {s['viability'].replace('highly viable', 'high')}", f"{s['skill_gap']:.2f}", "yes" if s["is_jtm"] else ""]
-             for s in r["next_steps"]],
-            {2, 3, 5},
-        )
-    )
+    _say(f"Next steps from {f['title']} ({f['soc']}, {render.money(f['median_wage'])}) in {area.name}, likeliest first", style="bold")
+    render.console.print(_table(
+        ["SOC", "occupation", "pay", "years", "needs", "evidence"],
+        [[s["soc"], escape(s["title"] or "—") + (" *" if s["is_jtm"] else ""),
+          f"{render.money(s['median_wage'])} {_pct(s['wage_change'])}", _years(s["years"]), _needs(s["requires"]), EVIDENCE_SHORT[s["evidence"]]]
+         for s in r["next_steps"]],
+        {2, 3},
+    ))
+    _say("* a Job That Mobilizes here. Pay: regional median and change; needs: the credential the step asks; "
+         "evidence: how often people in CPS make the move. Likeliest = the transition model checked against CPS moves.", style="dim")
+
+
+def _needs(credential: str | None) -> str:
+    if not credential:
+        return "—"
+    return "cert" if credential in ("Postsecondary nondegree award", "Some college, no degree") else "degree"

@@ -44,6 +44,8 @@ SIMILARITY_FACETS = (
     "skills", "knowledge", "abilities", "work_activities", "detailed_work_activities", "technology", "industries",
 )
 CALIBRATION_GROUPS = ("broad", "minor")
+PATHWAY_RANKINGS = ("balanced", "fastest", "gain", "common")
+EVIDENCE_LEVELS = ("commonly_observed", "sometimes_observed", "same_cps_group", "not_in_cps", "rarely_or_never_observed")
 
 
 class ProfileError(UpwardError):
@@ -175,15 +177,21 @@ def validate(data: dict, source: str) -> None:
     if group not in CALIBRATION_GROUPS:
         raise ProfileError(source, "similarity.calibration_group", f"is {group!r}", ", ".join(CALIBRATION_GROUPS))
     _number(data, "similarity.viable_sd", source, 0, 5)
-    for key in ("max_job_zone_step", "max_education_step", "max_steps", "top"):
+    for key in ("max_job_zone_step", "max_steps", "top", "max_per_target"):
         v = data["pathways"][key]
-        lo = 1 if key in ("max_steps", "top") else 0
+        lo = 1 if key in ("max_steps", "top", "max_per_target") else 0
         if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= 10:
             raise ProfileError(source, f"pathways.{key}", f"is {v!r}", f"a whole number from {lo} to 10")
+    _number(data, "pathways.max_study_years", source, 0, 12)
+    _number(data, "pathways.experience_overlap", source, 0, 1)
     _number(data, "pathways.min_step_wage_ratio", source, 0, 2)
     _number(data, "pathways.min_wage_gain", source, 0, 5)
-    for key in ("difficulty", "skill_gap", "time", "wage", "demand"):
-        _number(data, f"pathways.cost.{key}", source, 0, 100)
+    _number(data, "pathways.min_step_years", source, 0, 10)
+    if data["pathways"]["rank"] not in PATHWAY_RANKINGS:
+        raise ProfileError(source, "pathways.rank", f"is {data['pathways']['rank']!r}", ", ".join(PATHWAY_RANKINGS))
+    _number(data, "pathways.evidence.common", source, 0, 1)
+    _number(data, "pathways.evidence.sometimes", source, 0, data["pathways"]["evidence"]["common"])
+    _weights(data, "pathways.evidence_weight", EVIDENCE_LEVELS, source)
     for key in ("employment", "job_zone_up"):
         _number(data, f"pathways.prior.{key}", source, 0, 100)
     _number(data, "jtm.bar", source, 0, 100)

@@ -167,12 +167,12 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
             p = o["paths"][0]
             last = p["step_count"] - 1
             nums = {"emp": o["employment"], "from": o["a_median"],
-                    "to": src.num(key, f"pathways[0].steps[{last}].median_wage.to", "money", "median wage at the end"),
-                    "change": src.num(key, "pathways[0].wage_change", "signed_pct", "pay change over the pathway")}
+                    "to": src.num(key, f"pathways[0].steps[{last}].pay.to", "money", "median wage at the end"),
+                    "change": src.num(key, "pathways[0].pay.change_pct", "signed_pct", "pay change over the pathway")}
             untrained = [s["to_title"] for s in p["steps"] if not s["training_count"]]
             via = [s["to_title"] for s in p["steps"][:-1]]
             names = {"origin": o["title"], "target": p["target_title"], "via": ", then ".join(via)}
-            template = "Build a bridge from {origin} ({emp} jobs at a median of {from}) to {target} ({to}, {change})"
+            template = "Build a bridge from {origin} ({emp} jobs at a median of {from}) to {target}, where people earn {to} ({change})"
             template += ", by way of {via}" if via else " in one step"
             if untrained:
                 names["untrained"] = "; ".join(untrained)
@@ -180,7 +180,7 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
             else:
                 template += "; programs in the area lead to every step."
             picked["pathway"] = (o, p)
-            return _action("change", "C2 pathway: the cheapest pathway into a JTM from the largest low-wage occupation that has one",
+            return _action("change", "C2 pathway: the best-ranked pathway into a JTM from the largest low-wage occupation that has one",
                            f"Open a pathway out of low-wage work: {o['title']} → {p['target_title']}",
                            sentence(template, names, nums, "change_pathway"), [command_text(src.command("quality")), o["command"]])
         return None
@@ -241,16 +241,20 @@ def expected(src: Sources, picked: dict, outcomes: dict | None) -> list[dict]:
         o, p = picked["pathway"]
         key = o["source_key"]
         last = p["step_count"] - 1
-        nums = {"from": src.num(key, "pathways[0].steps[0].median_wage.from", "money", "median wage at the start"),
-                "to": src.num(key, f"pathways[0].steps[{last}].median_wage.to", "money", "median wage at the end"),
-                "change": src.num(key, "pathways[0].wage_change", "signed_pct", "pay change")}
-        template = "A worker who completes the pathway from {origin} to {target} moves from a median of {from} to {to} a year ({change})"
+        nums = {"from": src.num(key, "pathways[0].steps[0].pay.from", "money", "median wage at the start"),
+                "to": src.num(key, f"pathways[0].steps[{last}].pay.to", "money", "median wage at the end"),
+                "change": src.num(key, "pathways[0].pay.change_pct", "signed_pct", "pay change"),
+                "years": src.num(key, "pathways[0].years", "num1", "years the pathway takes")}
+        template = ("People working as {target} here earn a median of {to} a year, against {from} for {origin} ({change}); "
+                    "the pathway between them takes about {years} years and its moves are {evidence} in national survey data")
         j = _job_index(src, p["target"])
         if j is not None and src.get("jobs")["jobs"][j]["median_living_wage_ratio"] is not None:
             nums["ratio"] = src.num("jobs", f"jobs[{j}].median_living_wage_ratio", "ratio", "target median ÷ living wage")
             template += ", {ratio} times the living wage"
         out.append(_action("outcome", "O1 pay: the pay at the end of the C2 pathway against its start", "Pay that sustains a family",
-                           sentence(template + ".", {"origin": o["title"], "target": p["target_title"]}, nums, "outcome_pay"), [o["command"]]))
+                           sentence(template + ". It is what people in that job earn, not a promise to each person who takes the path.",
+                                    {"origin": o["title"], "target": p["target_title"], "evidence": p["evidence"]}, nums, "outcome_pay"),
+                           [o["command"]]))
     if "gap" in picked:
         g = picked["gap"]
         nums = {"openings": src.num("programs", "gaps[0].openings", "count", "annual openings"),

@@ -316,6 +316,21 @@ def _jtm_section(lenses: dict, src: Sources, profile: Profile, opts: dict) -> di
     }
 
 
+def _requires_words(q: dict) -> str:
+    """What a pathway step asks, as a board member would say it."""
+    parts = []
+    if q["credential"]:
+        parts.append(f"{q['credential'].lower()} ({q['study_years']:.1f} years of study)" if q["study_years"] >= 1
+                     else f"{q['credential'].lower()} (about {max(1, round(q['study_years'] * 12))} months)")
+    elif q["kind"] == "residency":
+        parts.append("an internship or residency")
+    if q["on_the_job_training"] and q["on_the_job_training"] != "None":
+        parts.append(q["on_the_job_training"].lower())
+    if q["related_experience"] and q["related_experience"] != "None":
+        parts.append(f"{q['related_experience'].lower()} of experience in related work")
+    return "; ".join(parts) or "no new credential"
+
+
 def _pathways(con, area_code, profile, q, src: Sources, prof, hub, hub_path, opts, timings) -> dict:
     """The best pathways into JTMs from the area's largest low-wage occupations.
 
@@ -325,11 +340,10 @@ def _pathways(con, area_code, profile, q, src: Sources, prof, hub, hub_path, opt
     from upward.analysis.pathways import pathways
 
     definition = (
-        "Low-wage occupations are those in the low quality tier: their median wage is below the living wage for "
-        f"{household_words(profile.household)} (× the profile's quality.near_quality_median_ratio, "
-        f"{profile.get('quality.near_quality_median_ratio'):g}). The report takes the largest of them by employment in the area "
-        "(upward quality, 'Largest low-quality occupations') and shows the cheapest pathways from each into the region's Jobs That "
-        "Mobilize (upward paths)."
+        "Low-wage occupations are those whose median wage is below the living wage for "
+        f"{household_words(profile.household)}. The report takes the largest of them in the area and shows the pathways "
+        "people take from each into the region's Jobs That Mobilize: the steps, the time and credentials each asks, how often "
+        "people are seen making each move, and what people in those jobs earn here."
     )
     out = {"definition": definition, "origins": [], "skipped": [], "command": command_text(src.command("quality"))}
     low = q["largest_low_quality"]
@@ -360,12 +374,12 @@ def _pathways(con, area_code, profile, q, src: Sources, prof, hub, hub_path, opt
             nodes = [{"soc": r["from"]["soc"], "title": r["from"]["title"], "wage": r["from"]["median_wage"], "wage_source": r["from"]["wage_source"]}]
             steps = []
             for s in p["steps"]:
-                nodes.append({"soc": s["to"], "title": s["to_title"], "wage": s["median_wage"]["to"], "wage_source": "area"})
+                nodes.append({"soc": s["to"], "title": s["to_title"], "wage": s["pay"]["to"], "wage_source": "area"})
+                q = s["requires"]
                 steps.append({
-                    "from": s["from"], "to": s["to"], "to_title": s["to_title"], "change": s["median_wage"]["change"],
-                    "wage_from": s["median_wage"]["from"], "wage_to": s["median_wage"]["to"],
-                    "similarity": s["similarity"], "viability": s["viability"], "skill_gap": s["skill_gap"],
-                    "education_to": s["education"]["to"], "job_zone_to": s["job_zone"]["to"], "extra_years": s["extra_years"],
+                    "from": s["from"], "to": s["to"], "to_title": s["to_title"], "change": s["pay"]["change_pct"],
+                    "wage_from": s["pay"]["from"], "wage_to": s["pay"]["to"], "wage_p25": s["pay"]["to_p25"], "wage_p75": s["pay"]["to_p75"],
+                    "requires": _requires_words(q), "years": q["years"], "evidence": s["evidence"]["level"],
                     "skills": [{"name": g["name"], "domain": g["domain"], "current": g["current_level"], "required": g["required_level"]}
                                for g in s["skills_to_gain"][:3]],
                     "training": [{"program_name": t["program_name"], "provider_name": t["provider_name"], "credential": t["credential"],
@@ -374,7 +388,9 @@ def _pathways(con, area_code, profile, q, src: Sources, prof, hub, hub_path, opt
                 })
             paths.append({
                 "rank": p["rank"], "target": p["target"], "target_title": p["target_title"], "step_count": p["step_count"],
-                "wage_change": src.num(key, f"pathways[{k}].wage_change", "signed_pct"), "cost": p["cost"],
+                "wage_change": src.num(key, f"pathways[{k}].pay.change_pct", "signed_pct"),
+                "wage_to": src.num(key, f"pathways[{k}].pay.to", "money", "median wage of the last job"),
+                "years": p["years"], "evidence": p["evidence"],
                 "nodes": nodes, "steps": steps, "path": f"pathways[{k}]",
             })
         out["origins"].append({

@@ -165,7 +165,7 @@ def pathway(path: dict, title: str, key: str) -> str:
             ay = top + box_h / 2
             body.append(f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{ax + arrow - 8:.1f}" y2="{ay:.1f}" stroke="{INK}" stroke-width="1.6" marker-end="url(#{mid})"/>')
             body.append(_text(ax + (arrow - 6) / 2, ay - 7, f"{s['change']:+.0%}", 10.5, "middle", "#2f7d4f" if s["change"] >= 0 else "#b03a2e", "bold"))
-            body.append(_text(ax + (arrow - 6) / 2, ay + 15, f"sim {s['similarity']:.2f}", 8, "middle", MUTED))
+            body.append(_text(ax + (arrow - 6) / 2, ay + 15, f"{s['years']:.1f} yr", 8, "middle", MUTED))
     return _svg(width, box_h + 12, body, title)
 
 

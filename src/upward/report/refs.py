@@ -30,6 +30,7 @@ FORMATS = {
     "level": lambda v: f"{v:.2f}",
     "score": lambda v: f"{v:.0f}",
     "int": lambda v: f"{int(v):,}",
+    "num1": lambda v: f"{v:.1f}",
 }
 
 

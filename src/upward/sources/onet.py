@@ -606,3 +606,45 @@ def read_ete_categories(path: Path | str) -> pd.DataFrame:
     }
     require_unique(pd.DataFrame(out), ["element_id", "scale_id", "category"], path, field="Element ID")
     return _finish(out, ["element_id", "scale_id", "category"])
+
+
+#: O*NET's related-occupation tiers, closest first (O*NET 30 "Related Occupations": each
+#: occupation lists 20, ranked: 5 Primary-Short, 5 Primary-Long and 10 Supplemental).
+RELATED_TIERS = ("Primary-Short", "Primary-Long", "Supplemental")
+
+
+def read_related_occupations(relationships_path: Path | str) -> pd.DataFrame:
+    """O*NET 30 related occupations: onetsoc_code, related_code, tier, rank (O*NET's own order).
+
+    The `relatedTo` edges of the graph export, whose `data` is {"tier": ..., "index": n}. They
+    are O*NET analysts' lists of the occupations closest to each one; pathways use them as one
+    of the ways two occupations count as the same line of work (docs/pathways.md).
+    """
+    path, rel = _read_parquet(relationships_path, ["from", "predicate", "to", "data"])
+    positions = rel["predicate"].astype("string").eq("relatedTo").fillna(False).to_numpy(dtype=bool).nonzero()[0]
+    if len(positions) == 0:
+        raise SourceFormatError(path, "no relatedTo edges: not the O*NET 30 relationships export", field="predicate")
+    rows = []
+    for pos in positions:
+        source, target, cell = rel["from"].iloc[pos], rel["to"].iloc[pos], rel["data"].iloc[pos]
+        for field, value in (("from", source), ("to", target)):
+            if not isinstance(value, str) or not re.fullmatch("occupation/" + ONET_SOC_CODE, value):
+                raise _graph_error(path, int(pos), field, f"relatedTo edge {field} {value!r} is not of the form occupation/XX-XXXX.XX")
+        try:
+            data = json.loads(cell) if isinstance(cell, str) else None
+        except json.JSONDecodeError as exc:
+            raise _graph_error(path, int(pos), "data", f"not valid JSON ({exc.msg}): {cell!r}") from exc
+        tier = data.get("tier") if isinstance(data, dict) else None
+        index = data.get("index") if isinstance(data, dict) else None
+        if tier not in RELATED_TIERS:
+            raise _graph_error(path, int(pos), "data", f"tier must be one of {', '.join(RELATED_TIERS)}, got {tier!r}")
+        if isinstance(index, bool) or not isinstance(index, int) or index < 1:
+            raise _graph_error(path, int(pos), "data", f"index must be a positive integer, got {index!r}")
+        rows.append((source[len("occupation/"):], target[len("occupation/"):], tier, index))
+    out = pd.DataFrame(rows, columns=["onetsoc_code", "related_code", "tier", "rank"])
+    # The export repeats some edges (an occupation listed twice in one tier): keep the closest.
+    out["tier_order"] = out.tier.map({t: i for i, t in enumerate(RELATED_TIERS)})
+    out = out[out.onetsoc_code != out.related_code]
+    out = out.sort_values(["onetsoc_code", "related_code", "tier_order", "rank"]).drop_duplicates(["onetsoc_code", "related_code"])
+    out = out.sort_values(["onetsoc_code", "tier_order", "rank", "related_code"]).drop(columns="tier_order")
+    return out.astype({"rank": "int64"}).reset_index(drop=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path as FilePath
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -18,9 +18,10 @@ def router() -> APIRouter:
     r = APIRouter(tags=[TAG])
 
     @r.get("/regions/{area:path}/paths", summary="Career pathways from a job", responses=ok("paths", 400, 404, 409, 422),
-           description="The best pathways from the job a person holds to the area's Jobs That Mobilize (or a named target): steps, pay, "
-           "skills to gain and the area's training for each step. The JSON is the stable schema `upward.pathways/1` "
-           "(docs/pathways.md; CLI: `upward paths --json`).")
+           description="The best pathways from the job a person holds to the area's Jobs That Mobilize (or a named target): steps people "
+           "take, with the years, credential, training and related experience each asks, pay before and after (median, 25th–75th "
+           "percentile), how often CPS observes the move, skills to gain and the area's training. The JSON is the stable schema "
+           "`upward.pathways/2` (docs/pathways.md §6; CLI: `upward paths --json`).")
     def paths(
         ctx: Annotated[Ctx, Depends(context)],
         area: AreaPath,
@@ -29,6 +30,7 @@ def router() -> APIRouter:
         to: Annotated[str | None, Query(description="A named target (default: the area's Jobs That Mobilize). " + SOC_DESCRIPTION, max_length=200, examples=["29-1141"])] = None,
         max_steps: Annotated[int | None, Query(ge=1, le=6, description="At most this many steps (default: the profile's, 3).")] = None,
         top: Annotated[int | None, Query(ge=1, le=50, description="How many pathways (default: the profile's, 5).")] = None,
+        rank: Annotated[Literal["balanced", "fastest", "gain", "common"] | None, Query(description="Ranking (default: the profile's, balanced).")] = None,
     ):
         from upward.analysis.pathways import pathways
 
@@ -37,14 +39,14 @@ def router() -> APIRouter:
 
         def compute():
             ctx.warm_region(a.code)
-            return pathways(ctx.cur, a.code, origin.code, ctx.profile, target.code if target else None, max_steps, top, hub)
+            return pathways(ctx.cur, a.code, origin.code, ctx.profile, target.code if target else None, max_steps, top, hub, rank=rank)
 
-        params = {"area": a.code, "from": origin.code, "to": target and target.code, "max_steps": max_steps, "top": top}
+        params = {"area": a.code, "from": origin.code, "to": target and target.code, "max_steps": max_steps, "top": top, "rank": rank}
         return ctx.respond("paths", params, compute, hub=hub)
 
     @r.get("/regions/{area:path}/next", summary="Likeliest next jobs", responses=ok("next", 400, 404, 409, 422),
-           description="The likeliest viable next jobs from an occupation in the area, by the transition model checked on observed CPS "
-           "moves (CLI: `upward next SOC --region AREA --json`).")
+           description="The likeliest next jobs from an occupation in the area among the steps the pathway rules allow, by the transition "
+           "model checked on observed CPS moves, each with what it asks and how often CPS sees it (CLI: `upward next SOC --region AREA --json`).")
     def next_(
         ctx: Annotated[Ctx, Depends(context)],
         area: AreaPath,
@@ -62,7 +64,8 @@ def router() -> APIRouter:
         return ctx.respond("next", {"area": a.code, "from": occ.code, "top": top}, compute)
 
     @r.get("/regions/{area:path}/feeders/{soc:path}", summary="Who can reach a job (untapped talent)", responses=ok("feeders", 400, 404, 409, 422),
-           description="The area's workers in occupations one or two viable steps from the occupation (CLI: `upward feeders SOC --region AREA --json`).")
+           description="The area's workers in occupations one or two allowed steps from the occupation, under the same step rules as pathways "
+           "(CLI: `upward feeders SOC --region AREA --json`).")
     def feeders(
         ctx: Annotated[Ctx, Depends(context)],
         area: AreaPath,

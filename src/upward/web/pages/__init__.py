@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from markupsafe import Markup
 
 from upward.errors import AmbiguousError, NotFoundError, UpwardError
+from upward.profiles import PATHWAY_RANKINGS as RANKINGS
 from upward.web import deps
 from upward.web.deps import Settings, cursor, profile
 
@@ -193,7 +194,10 @@ def router(settings: Settings) -> APIRouter:
             a = views.area_of(con, area)
             max_steps = _int(p.get("max_steps"), "max_steps", 1, 6)
             top = _int(p.get("top"), "top", 1, 20)
-            ctx = views.pathway_explorer(con, prof, a.code, hub, p.get("from") or None, p.get("to") or None, max_steps, top, p.get("step"))
+            rank = p.get("rank") or None
+            if rank is not None and rank not in RANKINGS:
+                raise UpwardError(f"Unknown ranking '{rank[:40]}'.", hint=f"Use one of: {', '.join(RANKINGS)}.")
+            ctx = views.pathway_explorer(con, prof, a.code, hub, p.get("from") or None, p.get("to") or None, max_steps, top, p.get("step"), rank)
             return ctx
 
         return render(request, "pathways.html", build, csv)

@@ -399,19 +399,19 @@ def _node_rows(con, prof: Profile, code: str) -> dict:
 
 
 def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: str | None, to_soc: str | None,
-                     max_steps: int | None, top: int | None, step: str | None) -> dict:
+                     max_steps: int | None, top: int | None, step: str | None, rank: str | None = None) -> dict:
     summary = memo(con, regions.region_summary, code, prof.household, 10)
     area = summary["area"]
     ctx = _base(con, prof, f"Pathways in {area['area_name']}", "pathways", area)
     occs = memo(con, _occupation_titles)
-    ctx.update(occupations=occs, form={"from": from_soc or "", "to": to_soc or "", "max_steps": max_steps, "top": top}, result=None)
+    ctx.update(occupations=occs, form={"from": from_soc or "", "to": to_soc or "", "max_steps": max_steps, "top": top, "rank": rank or ""}, result=None)
     q = memo(con, quality.quality_report, code, prof, 15)
     ctx["picks"] = q["largest_low_quality"][:8]
     if not from_soc:
         return ctx
     origin = occupation_of(con, from_soc, code)
     target = occupation_of(con, to_soc, code) if to_soc else None
-    r = memo(con, pathways_mod.pathways, code, origin.code, prof, target.code if target else None, max_steps, top, hub)
+    r = memo(con, pathways_mod.pathways, code, origin.code, prof, target.code if target else None, max_steps, top, hub, rank=rank)
     ctx["result"] = r
     ctx["title"] = f"From {r['from']['title']} in {area['area_name']}"
     ctx["notes"] = _notes(r)
@@ -438,7 +438,7 @@ def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: 
             a, b = str(s["from"]), str(s["to"])
             node(b, s["to_title"])
             key = f"{a}>{b}"
-            edges[key] = {"id": key, "source": a, "target": b, "change": s["median_wage"]["change"]}
+            edges[key] = {"id": key, "source": a, "target": b, "change": s["pay"]["change_pct"]}
             if key not in steps:
                 bench = memo(con, skills.benchmark, b, prof, code, hub)
                 steps[key] = {
@@ -452,18 +452,19 @@ def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: 
     ctx["steps"] = steps
     ctx["selected"] = step if step in steps else None
     ctx["charts"] = {}
-    ctx["share_url"] = pathways_url(code, **{"from": origin.code, "to": target.code if target else None, "max_steps": max_steps, "top": top})
+    ctx["share_url"] = pathways_url(code, **{"from": origin.code, "to": target.code if target else None, "max_steps": max_steps, "top": top, "rank": rank})
     ctx["tables"]["steps"] = Table(
         "steps", "Every step of every pathway",
         [
             Col("path_rank", "path", "int"), Col("step", "step", "int"), Col("from", "from", "code"), Col("to", "to", "code"),
-            Col("to_title", "occupation", link=_occ_link(code, "to")), Col("wage_to", "median", "money"), Col("wage_change", "pay", "change"),
-            Col("similarity", "similarity", "num2"), Col("viability", "viability"), Col("skill_gap", "skill gap", "num2"),
+            Col("to_title", "occupation", link=_occ_link(code, "to")), Col("wage_to", "median", "money"), Col("wage_change_pct", "pay", "change"),
+            Col("requires", "requires"), Col("step_years", "years", "num1"), Col("evidence", "evidence"),
             Col("training_count", "programs", "int"),
         ],
         pathways_mod.step_rows(r),
-        empty="No viable pathway from this job to the targets within the step limit.",
-        extra_csv=["path_cost", "desirable", "wage_from", "skills_to_gain", "training", "step_cost"],
+        empty="No pathway from this job to the targets within the step limit.",
+        extra_csv=["path_years", "path_gain_per_year", "path_evidence", "study_years", "on_the_job_training", "related_experience",
+                   "movers_share", "wage_from", "wage_to_p25", "wage_to_p75", "similarity", "skill_gap", "skills_to_gain", "training"],
     )
     return ctx
 
