@@ -190,14 +190,15 @@ def _dominates(a: dict, b: dict) -> bool:
     return a["years"] <= b["years"] and a["_weight"] >= b["_weight"] and (a["years"] < b["years"] or a["_weight"] > b["_weight"])
 
 
-def _inventory(con, reg: Region, hub_path) -> tuple[pd.DataFrame, dict]:
+def _inventory(con, reg: Region, hub_path) -> tuple[pd.DataFrame, dict, object]:
     """The area's programs (kept by analysis.programs) and their rows per occupation, kept here."""
     from upward.analysis.programs import _hub_state, inventory, programs_by_occupation
 
-    key = ("inventory", _hub_state(hub_path))
+    state = _hub_state(hub_path)
+    key = ("inventory", state)
     if key not in reg.extras:
         inv = inventory(con, reg.area_code, hub_path)
-        reg.extras[key] = (inv, programs_by_occupation(inv))
+        reg.extras[key] = (inv, programs_by_occupation(inv), state)
     return reg.extras[key]
 
 
@@ -238,14 +239,17 @@ def _step(con, reg: Region, a: int, b: int, titles: dict, proxies: dict, profile
     pay_a, src_a = reg.pay(a)
     pay_b = float(reg.wage[b])
     sim = float(m.sim.matrix[a, b])
-    training = []
-    count = 0
+    training, count = [], 0
     if programs is not None and len(programs[0]):
-        from upward.analysis.programs import rank_bridges
+        key = ("bridges", programs[2], ca, cb)  # the same step recurs across pathways and queries (per hub state)
+        if key not in reg.extras:
+            from upward.analysis.programs import bridge_count, rank_bridges, stated_targets
 
-        ranked = rank_bridges(con, programs[0], ca, cb, programs[1])
-        count = len(ranked)
-        training = ranked[:3]
+            if "stated" not in reg.extras:
+                reg.extras["stated"] = stated_targets(con)
+            reg.extras[key] = (bridge_count(programs[1], ca, cb),
+                               rank_bridges(con, programs[0], ca, cb, programs[1], top=3, stated=reg.extras["stated"]))
+        count, training = reg.extras[key]
     share = m.ev.share[a, b]
     return {
         "from": ca,

@@ -267,20 +267,35 @@ def programs_by_occupation(inv: pd.DataFrame) -> dict[str, set[int]]:
     return out
 
 
-def rank_bridges(con, inv: pd.DataFrame, from_occ: str, to_occ: str, by_occ: dict[str, set[int]] | None = None) -> list[dict]:
+def stated_targets(con) -> dict[str, set[str]]:
+    """Programme ids whose provider names each occupation as its target (for repeated bridge lookups)."""
+    out: dict[str, set[str]] = {}
+    for pid, occ in con.execute("select program_id, occ_code from program_occupations where method = 'stated'").fetchall():
+        out.setdefault(occ, set()).add(pid)
+    return out
+
+
+def rank_bridges(con, inv: pd.DataFrame, from_occ: str, to_occ: str, by_occ: dict[str, set[int]] | None = None,
+                 top: int | None = None, stated: dict[str, set[str]] | None = None) -> list[dict]:
     """Of an area's inventory, the programs that lead to `to_occ` and not already to `from_occ`,
     best bridge first: stated targets (the provider says the program is for this job), then the
-    shortest award, then completions."""
+    shortest award, then completions. `top` keeps the best few (all by default)."""
     by_occ = programs_by_occupation(inv) if by_occ is None else by_occ
     rows = sorted(by_occ.get(to_occ, set()) - by_occ.get(from_occ, set()))
     cand = inv.iloc[rows].copy()
     if cand.empty:
         return []
-    stated = {r[0] for r in con.execute("select program_id from program_occupations where occ_code = ? and method = 'stated'", [to_occ]).fetchall()}
-    cand["stated_target"] = cand.program_id.isin(stated) | cand.source.eq("imported")
+    named = stated.get(to_occ, set()) if stated is not None else {
+        r[0] for r in con.execute("select program_id from program_occupations where occ_code = ? and method = 'stated'", [to_occ]).fetchall()}
+    cand["stated_target"] = cand.program_id.isin(named) | cand.source.eq("imported")
     cand["award_rank"] = cand.award_level.map(lambda v: _AWARD_ORDER.get(v, 2) if isinstance(v, (int, np.integer)) else 2)
     cand = cand.sort_values(["stated_target", "award_rank", "completions", "program_id"], ascending=[False, True, False, True])
-    return [plain_record(r) for r in cand[_BRIDGE_COLUMNS].to_dict("records")]
+    return [plain_record(r) for r in cand[_BRIDGE_COLUMNS].head(top).to_dict("records")]
+
+
+def bridge_count(inv_by_occ: dict[str, set[int]], from_occ: str, to_occ: str) -> int:
+    """How many of the area's programs lead to `to_occ` and not already to `from_occ`."""
+    return len(inv_by_occ.get(to_occ, set()) - inv_by_occ.get(from_occ, set()))
 
 
 def bridges(con, area_code: str, from_occ: str, to_occ: str, hub_path=None, top: int = 10) -> dict:
