@@ -296,6 +296,22 @@ def test_search_finds_the_best_pathways_brute_force_finds(n, max_steps, k, data)
         assert all(steps[a, b] for a, b in zip(f.nodes, f.nodes[1:]))
 
 
+def test_variety_caps_each_target_and_drops_dominated_detours():
+    from upward.analysis.pathways import choose
+
+    def c(nodes, years, weight):
+        return {"_nodes": nodes, "years": years, "_weight": weight}
+
+    ranked = [c((0, 5), 1.0, 1.0), c((0, 2, 5), 2.0, 1.0),   # a slower, no better observed detour to 5: dropped
+              c((0, 3, 5), 1.5, 1.0), c((0, 6), 1.0, 0.6),    # dominated as well; another target
+              c((0, 4, 6), 1.5, 1.0),                          # slower but better observed: kept
+              c((0, 7, 6), 1.0, 1.0),                          # a third to 6: over the cap
+              c((0, 8), 3.0, 0.3), c((0, 9), 3.0, 0.3)]
+    got = [x["_nodes"] for x in choose(ranked, top=4, per_target=2)]
+    assert got == [(0, 5), (0, 6), (0, 4, 6), (0, 8)]
+    assert [x["_nodes"] for x in choose(ranked, top=3, per_target=None)] == [(0, 5), (0, 2, 5), (0, 3, 5)]  # --to: no cap
+
+
 # --- the transition model on the atlas ----------------------------------------------------------------
 
 

@@ -185,6 +185,24 @@ def _rank_key(rank: str):
     return key
 
 
+def choose(ranked: list[dict], top: int, per_target: int | None) -> list[dict]:
+    """The first `top` of ranked pathways, with variety: at most `per_target` ending at one target,
+    and a later one to a target only if no earlier one to it dominates it (as quick and as well
+    observed, better on one) — a slower, no better observed detour to the same job adds nothing."""
+    chosen, kept = [], {}
+    for c in ranked:
+        t = c["_nodes"][-1]
+        if per_target is not None:
+            before = kept.get(t, [])
+            if len(before) >= per_target or any(_dominates(b, c) for b in before):
+                continue
+            kept[t] = before + [c]
+        chosen.append(c)
+        if len(chosen) == top:
+            break
+    return chosen
+
+
 def _dominates(a: dict, b: dict) -> bool:
     """Pathway a is at least as quick and as well observed as b, and better on one of them."""
     return a["years"] <= b["years"] and a["_weight"] >= b["_weight"] and (a["years"] < b["years"] or a["_weight"] > b["_weight"])
@@ -331,19 +349,7 @@ def pathways(con, area_code: str, from_occ: str, profile: Profile, to_occ: str |
                            "years": round(f.years, 2), "pay": {"change": gain}, "score": per_year * f.weight, "gain_per_year": per_year})
     candidates.sort(key=_rank_key(rank))
     per_target = None if to_occ else int(profile.get("pathways.max_per_target"))
-    chosen, kept = [], {}
-    for c in candidates:
-        t = c["_nodes"][-1]
-        if per_target is not None:
-            # variety: a few pathways per target, and a second one only if it is not just a slower,
-            # no better observed detour to the same job
-            before = kept.get(t, [])
-            if len(before) >= per_target or any(_dominates(b, c) for b in before):
-                continue
-            kept[t] = before + [c]
-        chosen.append(c)
-        if len(chosen) == top:
-            break
+    chosen = choose(candidates, top, per_target)
     programs = _inventory(con, reg, hub_path) if with_training else None
     paths = []
     for k, c in enumerate(chosen, 1):

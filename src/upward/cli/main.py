@@ -214,6 +214,8 @@ def _print_occupation(p: dict) -> None:
             title += " — O*NET 29.3 does not rate this occupation; O*NET 30 gives its ten basic skills only"
         if any(m.startswith("all_other") for _, m in sources):
             title += " — proxy: mean of the named occupations in the same SOC group"
+        if any(m == "related_occupations" for _, m in sources):
+            title += " — proxy: O*NET has not rated it yet; mean of O*NET's closest related occupations"
         if not p[key]:
             c.print(f"{title}: O*NET rates none for this occupation (see `upward atlas info` for coverage).")
         if p[key]:
@@ -287,7 +289,8 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOpti
     c.print(render.table("Data releases", ["source", "title", "release", "license"], [[s["key"], s["title"], s["release"], s["license"]] for s in sources]))
     c.print(
         f"O*NET rates the occupations holding {cov['national_share']:.1%} of all US employment "
-        f"({cov['national_share_with_all_other_proxies']:.1%} with the labelled 'All Other' proxies)."
+        f"({cov['national_share_with_all_other_proxies']:.1%} with the labelled proxies: 'All Other' codes, and occupations "
+        "O*NET has not rated yet, which take the mean of their closest related occupations)."
     )
     c.print(
         render.table(
