@@ -269,7 +269,7 @@ def test_malformed_import_names_every_bad_row_and_changes_nothing(con, tmp_path,
     by = {(p.row, p.field): p.reason for p in err.problems}
     assert "99.9999 is not a code in CIP 2020" in by[(3, "cip_code")]
     assert "99999" in by[(4, "county_fips")]
-    assert "≥ 0" in by[(5, "completions")] and "'-5'" in by[(5, "completions")]
+    assert "from 0 to 1,000,000" in by[(5, "completions")] and "'-5'" in by[(5, "completions")]
     assert "expected a number, got 'twelve'" in by[(6, "hours")]
     assert "repeats row 2" in by[(7, "program_id")]
     assert "29-9999 is not a SOC 2018 occupation" in by[(8, "target_socs")]

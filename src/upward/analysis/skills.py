@@ -37,8 +37,8 @@ anchors (`level_meaning`): "level 4.25: between 'Understand an apartment lease' 
 **Regional adjustment by employers** (`adjust`). Ratings imported into the hub
 (upward.hub.benchmarks) adjust the benchmark for their region:
 
-1. Each rater (rater name and organisation, compared without case or surrounding spaces) has one
-   voice per element: their latest rating (latest import, then latest file row). Earlier ratings
+1. Each rater (rater name and organisation, compared by `upward.text.identity`: without case,
+   spaces, invisible characters or look-alike letters from another script) has one voice per element: their latest rating (latest import, then latest file row). Earlier ratings
    stay in the hub and in the output, marked superseded.
 2. Membership: `agree`, `raise`, `lower` and `add` vote to keep the element, `remove` to drop it.
    More keep than drop votes: the element is in the regional benchmark; more drop votes: it is
@@ -239,7 +239,10 @@ def _landscape_coverage(con, area: dict, area_code: str) -> dict:
 
 
 def _voice_key(rating: dict) -> tuple[str, str]:
-    return (" ".join(str(rating["rater"]).split()).casefold(), " ".join(str(rating.get("organisation") or "").split()).casefold())
+    """Who is speaking: rater and organisation as `upward.text.identity` compares them, so look-alike spellings are one voice."""
+    from upward.text import identity
+
+    return identity(str(rating["rater"])), identity(str(rating.get("organisation") or ""))
 
 
 def adjust(element: dict, ratings: list[dict], onet_counts_as_voice: bool) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterable
@@ -29,13 +28,13 @@ def emit_json(data) -> None:
 
 
 def emit_csv(rows: Iterable[dict]) -> None:
+    """Rows as CSV on stdout, through the one CSV writer (formula-like text cells escaped)."""
+    from upward import csvout
+
     rows = list(rows)
     if not rows:
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0].keys()), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    csvout.write_rows(sys.stdout, rows)
 
 
 def money(value, hourly: bool = False, at_least: float | None = None) -> str:

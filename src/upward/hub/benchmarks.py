@@ -17,22 +17,21 @@ changed (see upward.analysis.skills for how the latest rating of each rater coun
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import math
-import os
 import re
-import secrets
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from upward import codes as code_rules
+from upward import csvout, sheets
+from upward import text as upward_text
 from upward.analysis import skills
 from upward.errors import SourceFormatError, UpwardError
+from upward.files import FileAppeared, write_atomically
 from upward.hub._db import has_table, open_hub, upgrade
 from upward.hub._db import path as hub_file
 from upward.hub.validate import Problem
@@ -228,25 +227,18 @@ def export(con, occ_code: str, area_code: str, path: Path | str, profile=None, h
         raise UpwardError(f"{path.parent} is not a folder.", hint="Create the folder first, or write the sheet elsewhere.")
     profile = profile or profiles.load()
     rows, b = sheet_rows(con, occ_code, area_code, profile, hub_path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
+
+    def write(tmp: Path) -> None:
         if suffix == ".csv":
             with tmp.open("w", newline="", encoding="utf-8") as f:
-                w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
-                w.writeheader()
-                for r in rows:
-                    w.writerow({k: "" if v is None else v for k, v in r.items()})
+                csvout.write_rows(f, rows, COLUMNS)
         else:
             _write_xlsx(tmp, rows, b)
-        try:
-            os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrite
-        except FileExistsError as exc:
-            raise UpwardError(f"{path} appeared while the sheet was written; it was left as it is.", hint="Choose another file name.") from exc
-        except OSError:
-            os.replace(tmp, path)
-    finally:
-        with suppress(FileNotFoundError):
-            tmp.unlink()
+
+    try:
+        write_atomically(path, write, overwrite=False)  # never over a file that appeared meanwhile
+    except FileAppeared as exc:
+        raise UpwardError(f"{path} appeared while the sheet was written; it was left as it is.", hint="Choose another file name.") from exc
     return {"file": str(path.resolve()), "rows": len(rows), "occ_code": occ_code, "area_code": area_code, "format": suffix[1:], "profile": profile.record(), "data": b["data"]}
 
 
@@ -260,7 +252,7 @@ def _write_xlsx(path: Path, rows: list[dict], b: dict) -> None:
     ws.title = "Ratings"
     ws.append(list(COLUMNS))
     for r in rows:
-        ws.append([r[c] for c in COLUMNS])
+        csvout.append_xlsx_row(ws, [r[c] for c in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -284,7 +276,7 @@ def _write_xlsx(path: Path, rows: list[dict], b: dict) -> None:
             f"Essential: O*NET importance at least {b['essential_importance']:g} of 5; domains: {', '.join(b['domains'])}.",
             f"O*NET 29.3/30; bundle {b['data']['bundle']}; profile {b['profile']['name']} ({b['profile']['hash']}).", ""]  # fmt: skip
     for line in head + list(INSTRUCTIONS):
-        info.append([line])
+        csvout.append_xlsx_row(info, [line])
     info["A1"].font = Font(bold=True)
     info.column_dimensions["A"].width = 110
 
@@ -292,7 +284,7 @@ def _write_xlsx(path: Path, rows: list[dict], b: dict) -> None:
     cols = ("domain", "element_id", "element_name", "importance", "level", "level_meaning")
     other.append(["domain", "element_id", "element_name", "onet_importance", "onet_level", "level_meaning"])
     for e in b["other_elements"]:
-        other.append([e[c] for c in cols])
+        csvout.append_xlsx_row(other, [e[c] for c in cols])
     for cell in other[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEF", (12, 12, 32, 16, 12, 80)):
@@ -304,8 +296,7 @@ def _write_xlsx(path: Path, rows: list[dict], b: dict) -> None:
 # Reading a sheet
 
 
-def _present(v) -> bool:
-    return v is not None and not (isinstance(v, str) and not v.strip()) and not (isinstance(v, float) and math.isnan(v))
+_present = sheets.present
 
 
 def _text(v) -> str:
@@ -321,53 +312,17 @@ def _header_name(h) -> str:
     return ALIASES.get(name, name)
 
 
-def read_sheet(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, list]]]:
-    """Header names (normalised) and the non-empty rows as (1-based row number, cells); header = row 1."""
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise UpwardError(f"{path.name}: cannot import a '{path.suffix or '(no suffix)'}' file; a rating sheet is .csv (UTF-8) or .xlsx.", hint=_HINT)
-    if suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise _sheet_error(path, f"not UTF-8 text (byte {exc.start}); in Excel use Save As → 'CSV UTF-8 (Comma delimited)'") from exc
-        try:
-            table = list(csv.reader(io.StringIO(text, newline="")))
-        except csv.Error as exc:
-            raise _sheet_error(path, f"cannot be parsed as CSV ({exc})") from exc
-    else:
-        import openpyxl
-
-        try:
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # zipfile, KeyError, InvalidFileException … for a file that is not a workbook
-            raise _sheet_error(path, f"cannot be opened as an .xlsx workbook ({exc})") from exc
-        try:
-            ws = wb["Ratings"] if "Ratings" in wb.sheetnames else wb.worksheets[0]
-            table = [list(r) for r in ws.iter_rows(values_only=True)]
-        finally:
-            wb.close()
-    if not table or not any(_present(c) for c in table[0]):
-        raise _sheet_error(path, "no header: row 1 must name the columns", row=HEADER_ROW)
-    header = [_header_name(h) for h in table[0]]
-    while header and not header[-1]:
-        header.pop()
-    body = [(i + HEADER_ROW + 1, r) for i, r in enumerate(table[1:]) if any(_present(c) for c in r)]
-    return header, body
+def read_sheet(path: Path, data: bytes, limits: sheets.Limits | None = None) -> sheets.Sheet:
+    """The sheet as `upward.sheets` reads it ("Ratings" in a workbook, else its first sheet), header names normalised."""
+    sheet = sheets.read(path, data, limits=limits, suffixes=SUFFIXES, sheet="Ratings", hint=f"File: {path}. {_HINT}")
+    sheet.header = [_header_name(h) for h in sheet.header]
+    while sheet.header and not sheet.header[-1]:
+        sheet.header.pop()
+    return sheet
 
 
 # ---------------------------------------------------------------------------------------------
 # Checking every row
-
-
-def _soc(text: str) -> str | None:
-    m = re.fullmatch(r"(\d{2})-?(\d{4})(?:\.00)?", text)
-    return f"{m.group(1)}-{m.group(2)}" if m else None
-
-
-def _area(text: str) -> str:
-    # a spreadsheet drops leading zeros: 26420 is 0026420 (a CBSA written as its OEWS code), 0 is national
-    return text.zfill(7) if text.isdigit() and len(text) < 7 else text
 
 
 def _level(v) -> float | None:
@@ -387,11 +342,13 @@ class _Checked:
     ignored: list[str]
 
 
-def check(con, path: Path, header: list[str], body: list[tuple[int, list]], profile, hub_path=None,
+def check(con, path: Path, sheet: sheets.Sheet, profile, hub_path=None,
           soc: str | None = None, area_code: str | None = None) -> _Checked:  # fmt: skip
     """Every problem of every row (never stopping at the first) and the good ratings."""
     name = path.name
-    problems: list[Problem] = []
+    header, body = sheet.header, sheet.rows
+    # cells the reader refused (hidden control or bidi characters, formulas with no saved value)
+    problems: list[Problem] = [p._replace(field=_header_name(p.field) if p.field else None) for p in sheet.problems]
 
     def bad(row, fld, reason):
         problems.append(Problem(name, row, fld, reason))
@@ -405,7 +362,7 @@ def check(con, path: Path, header: list[str], body: list[tuple[int, list]], prof
     for c in missing:
         bad(HEADER_ROW, c, "required column missing from the header")
     ignored = [h for h in header if h and h not in COLUMNS]
-    if problems:
+    if len(problems) > len(sheet.problems):
         return _Checked([], problems, [], ignored)
 
     domains = list(profile.get("benchmarks.domains"))
@@ -447,10 +404,13 @@ def check(con, path: Path, header: list[str], body: list[tuple[int, list]], prof
             skipped.append(row)  # left unrated: says nothing
             continue
         n_before = len(problems)
-        code = _soc(_text(cell(cells, "soc")))
+        parsed = code_rules.parse_soc(cell(cells, "soc"))
+        code = parsed.soc if parsed else None
         occ = None
         if code is None:
             bad(row, "soc", f"'{_text(cell(cells, 'soc'))}' is not a SOC code like 29-1141")
+        elif parsed.key != code:
+            bad(row, "soc", f"{parsed.onet} is an O*NET-SOC detail code; a benchmark is for the SOC occupation: write {code}")
         elif soc is not None and code != soc:
             bad(row, "soc", f"{code} is not the occupation being imported ({soc})")
         else:
@@ -458,7 +418,7 @@ def check(con, path: Path, header: list[str], body: list[tuple[int, list]], prof
             if occ is None:
                 bad(row, "soc", f"{code} is not an occupation O*NET rates in {', '.join(domains)}")
         raw_area = _text(cell(cells, "area_code"))
-        area = _area(raw_area)
+        area = code_rules.oews_area(cell(cells, "area_code"))
         if area not in areas:
             bad(row, "area_code", f"'{raw_area}' is not an OEWS area code in the atlas (e.g. 0026420; see: upward regions)")
         elif area_code is not None and area != area_code:
@@ -521,7 +481,7 @@ def check(con, path: Path, header: list[str], body: list[tuple[int, list]], prof
             bad(row, "proposed_level", "'remove' takes no proposed level: leave it empty")
         elif rating == "add" and essential:
             bad(row, "rating", f"{onet['element_name']} is already essential (O*NET importance {onet['importance']:g} ≥ {threshold:g}): rate it agree, raise or lower")
-        key = (area, code, element, rater.casefold(), organisation.casefold())
+        key = (area, code, element, upward_text.identity(rater), upward_text.identity(organisation))
         if key in keys:
             bad(row, "rater", f"a second rating of {onet['element_name']} by {rater}{' (' + organisation + ')' if organisation else ''}: the first is row {keys[key]}")
         keys.setdefault(key, row)
@@ -569,7 +529,7 @@ def import_ratings(con, path: Path | str, hub_path: Path | str | None = None, wh
         raise UpwardError(f"{path}: file not found.", hint="Give the path of the rating sheet (.csv or .xlsx) exported by: upward benchmark SOC --region AREA --export FILE")
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    header, body = read_sheet(path, data)
+    sheet = read_sheet(path, data, sheets.Limits.of(profile))
     where = hub_file(hub_path)
 
     def refuse_if_imported(hub):
@@ -586,7 +546,7 @@ def import_ratings(con, path: Path | str, hub_path: Path | str | None = None, wh
     if where.exists():
         with open_hub(where, write=False) as hub:
             refuse_if_imported(hub)
-    checked = check(con, path, header, body, profile, where, soc, area_code)
+    checked = check(con, path, sheet, profile, where, soc, area_code)
     if checked.problems:
         raise RatingSheetError(path, checked.problems)
     if not checked.ratings:

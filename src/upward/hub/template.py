@@ -71,6 +71,26 @@ POPULATIONS = (
 )
 LIST_COLUMNS = ("target_socs", "populations_served", "supports", "employer_partners")
 
+#: The range of every number column: (lowest, highest, why). The one place an inventory's numbers
+#: are bounded, checked by `hub.validate.check` on a dry run and on an import alike, so a value
+#: the hub cannot store (completions are a 32-bit integer) or no program can have is a problem
+#: naming its row, never a failure at write time.
+RANGES = {
+    "hours": (0, 20_000, "clock hours; 20,000 is ten years of full-time study"),
+    "weeks": (0, 520, "ten years"),
+    "cost": (0, 1_000_000, "US dollars for the whole program"),
+    "completions_year": (1900, 2100, "a year like 2024"),
+    "completions": (0, 1_000_000, "completers in one year"),
+    "employment_rate": (0, 1, "a share"),
+    "median_earnings": (0, 1_000_000, "US dollars a year"),
+}
+#: Whole-number columns.
+WHOLE = ("completions_year", "completions")
+#: The longest text a cell may hold, in characters: ids are short; names and free text a paragraph.
+MAX_ID_LENGTH = 100
+MAX_TEXT_LENGTH = 2_000
+ID_COLUMNS = ("provider_id", "program_id")
+
 #: What each column holds, for the docs and the CLI's help.
 DESCRIPTIONS = {
     "provider_id": "your id for the provider (college, training vendor); the same on each of its programs",

@@ -10,10 +10,7 @@ import; they are in `check(...).warnings` and `ImportResult.warnings`.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -23,8 +20,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from upward import codes as code_rules
+from upward import sheets
 from upward import soc as soc_codes
+from upward import text as upward_text
 from upward.errors import UpwardError
+from upward.sheets import Problem
 from upward.hub.template import (
     AWARD_LEVELS,
     COLUMNS,
@@ -32,31 +33,18 @@ from upward.hub.template import (
     LIST_COLUMNS,
     MODALITIES,
     POPULATIONS,
+    ID_COLUMNS,
+    MAX_ID_LENGTH,
+    MAX_TEXT_LENGTH,
+    RANGES,
     REQUIRED,
     SUPPORTS,
+    WHOLE,
     normalize_header,
 )
 
 SUFFIXES = (".csv", ".xlsx", ".json")
-_ACCEPTED = "CSV (.csv, UTF-8), Excel workbook (.xlsx, first sheet) or JSON (.json, a list of records)"
 _HINT = "The columns, accepted values and an example are in docs/programs-import.md (upward.hub.template())."
-
-
-class Problem(NamedTuple):
-    """One bad cell (or header, or row): the file, its 1-based row (None: the whole file), the field, why."""
-
-    file: str
-    row: int | None
-    field: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.field:
-            where += f", {self.field}"
-        return f"{where}: {self.reason}"
 
 
 class InventoryError(UpwardError):
@@ -73,35 +61,20 @@ class InventoryError(UpwardError):
         self.problems = problems
 
 
-def _unreadable(path: Path, reason: str) -> UpwardError:
-    return UpwardError(f"{path.name}: {reason}", hint=f"File: {path}. {_HINT}")
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading
-
-
-def read_inventory(path: Path | str, data: bytes | None = None) -> pd.DataFrame:
+def read_inventory(path: Path | str, data: bytes | None = None, limits: sheets.Limits | None = None) -> pd.DataFrame:
     """The file's cells with its own headers, indexed by file row; the format comes from the suffix.
 
     `data` is the file's bytes when the caller already read them (so the hash and the rows
-    come from the same bytes).
+    come from the same bytes). Read by `upward.sheets` within `limits` (the profile's [limits]);
+    problems the reader found in cells (hidden characters, formulas with no saved value) travel
+    in `df.attrs["problems"]` and are reported by `check`.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise UpwardError(
-            f"{path.name}: cannot import a '{path.suffix or '(no suffix)'}' file; accepted: {_ACCEPTED}.",
-            hint="Save the inventory in one of those formats, with one row per program. " + _HINT,
-        )
-    if data is None:
-        if not path.is_file():
-            raise UpwardError(f"{path}: file not found.", hint=_HINT)
-        data = path.read_bytes()
-    reader = {".csv": _read_csv, ".xlsx": _read_xlsx, ".json": _read_json}[suffix]
-    df = reader(path, data)
+    sheet = sheets.read(path, data, limits=limits, suffixes=SUFFIXES, hint=_HINT)
+    df = _frame(sheet.header, [r for _, r in sheet.rows], [n for n, _ in sheet.rows])
     df.index.name = "row"
-    df.attrs["format"] = suffix[1:]
+    df.attrs["format"] = sheet.format
+    df.attrs["not_objects"] = sheet.not_objects
+    df.attrs["problems"] = sheet.problems
     return df
 
 
@@ -116,64 +89,7 @@ def _frame(header: list, body: list[list], rows: list[int]) -> pd.DataFrame:
     return df
 
 
-def _present(value) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _unreadable(
-            path, f"not UTF-8 text (byte {exc.start}); in Excel use Save As → 'CSV UTF-8 (Comma delimited)'"
-        ) from exc
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise _unreadable(path, f"cannot be parsed as CSV ({exc})") from exc
-    if not records or not any(_present(c) for c in records[0]):
-        raise _unreadable(path, "no header row; the first line must name the columns")
-    header, body = records[0], records[1:]
-    keep = [(i + 2, r) for i, r in enumerate(body) if any(_present(c) for c in r)]
-    return _frame(header, [r for _, r in keep], [n for n, _ in keep])
-
-
-def _read_xlsx(path: Path, data: bytes) -> pd.DataFrame:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zipfile, KeyError, InvalidFileException … for a file that is not a workbook
-        raise _unreadable(path, f"cannot be opened as an .xlsx workbook ({exc})") from exc
-    try:
-        rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    finally:
-        wb.close()
-    if not rows or not any(_present(c) for c in rows[0]):
-        raise _unreadable(path, "the first sheet has no header in row 1; row 1 must name the columns")
-    header = list(rows[0])
-    while header and header[-1] is None:
-        header.pop()
-    keep = [(i + 2, list(r)) for i, r in enumerate(rows[1:]) if any(_present(c) for c in r)]
-    return _frame(header, [r for _, r in keep], [n for n, _ in keep])
-
-
-def _read_json(path: Path, data: bytes) -> pd.DataFrame:
-    try:
-        records = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _unreadable(path, f"cannot be parsed as JSON ({exc})") from exc
-    if not isinstance(records, list):
-        raise _unreadable(path, f"expected a JSON list of records (objects, one per program), got a {type(records).__name__}")
-    header: dict[str, None] = {}
-    for r in records:
-        if isinstance(r, dict):
-            header.update(dict.fromkeys(r))
-    names = list(header)
-    body = [[r.get(k) for k in names] if isinstance(r, dict) else [r] + [None] * (len(names) - 1) for r in records]
-    df = _frame(names or ["_"], body if names else [[r] for r in records], list(range(1, len(records) + 1)))
-    df.attrs["not_objects"] = [i + 1 for i, r in enumerate(records) if not isinstance(r, dict)]
-    return df
+_present = sheets.present
 
 
 # ---------------------------------------------------------------------------------------------
@@ -329,24 +245,6 @@ def _atlas_codes(con) -> dict:
     return {"cips": cips, "counties": counties, "levels": levels, "soc_to_occ": soc_to_occ}
 
 
-def _norm_cip(text: str) -> str | None:
-    if re.fullmatch(r"\d{2}\.\d{4}", text):
-        return text
-    if re.fullmatch(r"\d{6}", text):
-        return f"{text[:2]}.{text[2:]}"
-    if re.fullmatch(r"\d\.\d{4}", text):  # a spreadsheet dropped the leading zero of 01.0101
-        return "0" + text
-    return None
-
-
-def _norm_soc(text: str) -> str | None:
-    if re.fullmatch(r"\d{2}-\d{4}(\.\d{2})?", text):
-        return text
-    if re.fullmatch(r"\d{6}", text):
-        return f"{text[:2]}-{text[2:]}"
-    return None
-
-
 def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
     """Validate and, when every row is good, return the typed provider, program, completion and outcome rows."""
     path = Path(path)
@@ -369,6 +267,12 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
     for col in missing:
         what = "no record has the field" if fmt == "json" else "required column missing"
         P.add(header_row, col, f"{what}; found: {', '.join(map(repr, df.columns)) or 'nothing'}")
+    # cells the reader refused (hidden control or bidi characters, formulas with no saved value)
+    refused = set()
+    for p in df.attrs.get("problems", []):
+        col = HEADER_TO_COLUMN.get(normalize_header(p.field), p.field) if p.field else None
+        P.add(p.row, col, p.reason)
+        refused.add((p.row, col))
     for r in df.attrs.get("not_objects", []):
         P.add(r, None, "expected a record (a JSON object with the template's fields)")
     for r, n in df.attrs.get("overflow", {}).items():
@@ -392,13 +296,26 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
         P.flag(wrong, col, lambda r, c=cells: f"wrong type: expected text or a number, got {c[r]}")
         text[col] = cells.mask(wrong, None).astype("string")
         wrong_type[col] = wrong.astype(bool)
+        longest = MAX_ID_LENGTH if col in ID_COLUMNS else MAX_TEXT_LENGTH
+        long_ = text[col].str.len().fillna(0) > longest
+        P.flag(long_, col, lambda r, c=col, n=longest: f"longer than {n:,} characters ({len(text[c][r]):,}); shorten it")
+        text[col] = text[col].mask(long_)
+        wrong_type[col] = wrong_type[col] | long_
+    # Ids: one spelling whatever dashes and spaces were typed; look-alike letters from another script refused.
+    for col in ID_COLUMNS:
+        ids = _apply(text[col], upward_text.identifier)
+        why = _apply(ids, lambda t: t[1])
+        flagged = why.notna() & pd.Series([(int(r), col) not in refused for r in rows], index=rows)
+        P.flag(flagged, col, lambda r, w=why: f"{w[r]}")
+        text[col] = _apply(ids, lambda t: t[0]).astype("string").mask(why.notna())
+        wrong_type[col] = wrong_type[col] | why.notna()
 
     def present(col):
         return text[col].notna()
 
     def shown(col):
         raw = df.iloc[:, positions[col]] if col in positions else None
-        return lambda r: repr(raw[r]) if isinstance(raw[r], str) else str(raw[r])
+        return lambda r: _shown(raw[r])
 
     def bad_ok(col, mask):  # a cell already reported as the wrong type is not reported again
         return mask & ~wrong_type[col]
@@ -410,7 +327,7 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
     codes = _atlas_codes(con)
 
     # CIP 2020 six-digit programs.
-    cip = _apply(text["cip_code"], _norm_cip)
+    cip = _apply(text["cip_code"], code_rules.cip6)
     shape_bad = present("cip_code") & cip.isna()
 
     def cip_shape(r):
@@ -432,9 +349,10 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
     )
 
     # County FIPS → county, state, OEWS area.
-    fips = text["county_fips"].str.replace(r"^(\d{4})$", r"0\1", regex=True)
-    county_ok = fips.isin(codes["counties"].index).fillna(False).astype(bool)
-    county_shape = fips.str.fullmatch(r"\d{5}").fillna(False).astype(bool)
+    parsed_fips = _apply(text["county_fips"], code_rules.county_fips)
+    county_shape = parsed_fips.notna()
+    fips = text["county_fips"].mask(county_shape, parsed_fips.astype("string"))
+    county_ok = fips.isin(codes["counties"].index).fillna(False).astype(bool) & county_shape
     P.flag(
         present("county_fips") & ~county_shape,
         "county_fips",
@@ -446,36 +364,29 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
         lambda r: f"{fips[r]} is not a county in the atlas's county-to-area table",
     )
 
-    # Numbers.
+    # Numbers, within the template's ranges.
     nums: dict[str, pd.Series] = {}
-    for col in ("hours", "weeks", "cost", "completions_year", "completions", "employment_rate", "median_earnings"):
+    for col, (lo, hi, why) in RANGES.items():
         values, bad = _numbers(text[col])
         P.flag(bad, col, lambda r, c=col: f"expected a number, got {shown(c)(r)}")
-        P.flag(values < 0, col, lambda r, c=col: f"expected a number ≥ 0, got {shown(c)(r)}")
-        nums[col] = values.where(values >= 0)
-    for col in ("completions_year", "completions"):
-        frac = nums[col].notna() & (nums[col] != nums[col].round())
-        P.flag(frac, col, lambda r, c=col: f"expected a whole number, got {shown(c)(r)}")
-        nums[col] = nums[col].where(~frac)
-    year = nums["completions_year"]
-    P.flag(
-        year.notna() & ((year < 1900) | (year > 2100)),
-        "completions_year",
-        lambda r: f"expected a year like 2024, got {shown('completions_year')(r)}",
-    )
+        if col in WHOLE:
+            frac = values.notna() & (values != values.round())
+            P.flag(frac, col, lambda r, c=col: f"expected a whole number, got {shown(c)(r)}")
+            values = values.where(~frac)
+        out = values.notna() & ((values < lo) | (values > hi))
+
+        def outside(r, c=col, lo=lo, hi=hi, why=why, v=values):
+            hint = f" (write {v[r] / 100:g} for {v[r]:g}%)" if c == "employment_rate" and 1 < v[r] <= 100 else ""
+            return f"expected a number from {lo:,} to {hi:,} ({why}), got {shown(c)(r)}{hint}"
+
+        P.flag(out, col, outside)
+        nums[col] = values.where(~out)
     P.flag(
         present("completions") & ~present("completions_year"),
         "completions_year",
         "required when completions is given: the year they were counted",
     )
     P.flag(present("completions_year") & ~present("completions"), "completions", "blank, but completions_year is given")
-    rate = nums["employment_rate"]
-    P.flag(
-        rate > 1,
-        "employment_rate",
-        lambda r: f"expected a share from 0 to 1, got {shown('employment_rate')(r)}"
-        + (f" (write {rate[r] / 100:g} for {rate[r]:g}%)" if rate[r] <= 100 else ""),
-    )
 
     # Closed vocabularies.
     modality = _apply(text["modality"], _token)
@@ -513,7 +424,8 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
     def soc_reasons(items):
         out = []
         for item in items:
-            code = _norm_soc(item)
+            parsed = code_rules.parse_soc(item)
+            code = parsed.key if parsed else None
             if code is None:
                 out.append(f"{item!r} is not a SOC code (expected like 29-1141)")
             elif code not in codes["soc_to_occ"]:
@@ -600,7 +512,7 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
             "cost": opt(nums["cost"]),
             "modality": opt(modality),
             "schedule": opt(text["schedule"]),
-            "target_socs": as_list(socs, lambda s: codes["soc_to_occ"][_norm_soc(s)]),
+            "target_socs": as_list(socs, lambda s: codes["soc_to_occ"][code_rules.parse_soc(s).key]),
             "populations_served": as_list(listed["populations_served"]),
             "supports": as_list(listed["supports"]),
             "employer_partners": as_list(_apply(text["employer_partners"], _split)),
@@ -636,6 +548,12 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
         )
     outcomes = pd.concat(outcome_parts, ignore_index=True)
     return Checked([], ignored, warnings, providers=providers, programs=programs, completions=completions, outcomes=outcomes)
+
+
+def _shown(value) -> str:
+    """A cell as a message quotes it: text quoted, and cut short when long (a message never carries a whole 5,000-digit cell)."""
+    out = repr(str(value)) if isinstance(value, str) else str(value)
+    return out if len(out) <= 60 else f"{out[:40]}… ({len(str(value)):,} characters)"
 
 
 def _order(p: Problem):

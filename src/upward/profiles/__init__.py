@@ -220,6 +220,10 @@ def validate(data: dict, source: str) -> None:
         raise ProfileError(source, "outcomes.min_cell", f"is {mc!r}", "a whole number of people, 1 or more")
     _number(data, "outcomes.mobility_percentile", source, 1, 99)
     _number(data, "outcomes.earnings_gain", source, 0, 10)
+    for key, lo in (("max_rows", 1), ("max_cells", 1), ("max_unpacked_mb", 1)):
+        v = data["limits"][key]
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= 10**9:
+            raise ProfileError(source, f"limits.{key}", f"is {v!r}", f"a whole number from {lo} to 1,000,000,000")
     for key in ("benefits", "safety"):
         value = data["inputs"][key]
         if not isinstance(value, str):

@@ -308,18 +308,20 @@ def _xlsx(target: Path, data: dict, lines: list[str], cols: list[dict]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from upward.csvout import append_xlsx_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "README"
     bold = Font(bold=True)
     for line in lines:
-        ws.append([line])
+        append_xlsx_row(ws, [line])
     ws.append([])
     ws.append(["table", "column", "description", "source", "rows"])
     for c in ws[ws.max_row]:
         c.font = bold
     for r in cols:
-        ws.append([r["table"], r["column"], r["description"], r["source"], r["rows"]])
+        append_xlsx_row(ws, [r["table"], r["column"], r["description"], r["source"], r["rows"]])
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 26
     ws.column_dimensions["C"].width = 90
@@ -327,11 +329,11 @@ def _xlsx(target: Path, data: dict, lines: list[str], cols: list[dict]) -> None:
     for name, rows in data.items():
         sheet = wb.create_sheet(name[:31])
         head = columns(name, rows)
-        sheet.append(head)
+        append_xlsx_row(sheet, head)
         for c in sheet[1]:
             c.font = bold
         for r in rows:
-            sheet.append([r.get(h) for h in head])
+            append_xlsx_row(sheet, [r.get(h) for h in head])
         sheet.freeze_panes = "A2"
     wb.save(target)
 
@@ -348,7 +350,7 @@ def _one_type_per_column(rows: list[dict], head: list[str]) -> list[dict]:
 
 
 def _write_folder(path: Path, fmt: str, data: dict, lines: list[str], cols: list[dict], force: bool) -> list[str]:
-    import csv
+    from upward import csvout
 
     if path.exists():
         if not path.is_dir():
@@ -362,16 +364,12 @@ def _write_folder(path: Path, fmt: str, data: dict, lines: list[str], cols: list
     try:
         (tmp / "README.md").write_text("\n".join(lines) + "\n\nTables and columns: README.csv\n", encoding="utf-8")
         with (tmp / "README.csv").open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=["table", "column", "description", "source", "rows"], lineterminator="\n")
-            w.writeheader()
-            w.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in cols)
+            csvout.write_rows(fh, cols, ["table", "column", "description", "source", "rows"])
         for name, rows in data.items():
             head = columns(name, rows)
             if fmt == "csv":
                 with (tmp / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
-                    w = csv.DictWriter(fh, fieldnames=head or ["empty"], lineterminator="\n")
-                    w.writeheader()
-                    w.writerows({h: ("" if r.get(h) is None else r.get(h)) for h in head} for r in rows)
+                    csvout.write_rows(fh, rows, head or ["empty"])
             else:
                 import pyarrow as pa
                 import pyarrow.parquet as pq

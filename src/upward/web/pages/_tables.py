@@ -8,7 +8,6 @@ with the profile and bundle like the CLI's `--csv`.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from dataclasses import dataclass, field
@@ -123,9 +122,8 @@ def _csv_value(v):
 
 def to_csv(table: Table, stamp: dict) -> str:
     keys = [c.key for c in table.cols if c.csv] + [k for k in table.extra_csv if k not in {c.key for c in table.cols}]
+    from upward import csvout
+
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow([*keys, *stamp])
-    for r in table.rows:
-        w.writerow([*(_csv_value(r.get(k)) for k in keys), *stamp.values()])
+    csvout.write_table(out, [*keys, *stamp], ([*(_csv_value(r.get(k)) for k in keys), *stamp.values()] for r in table.rows))
     return out.getvalue()
