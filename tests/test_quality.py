@@ -347,7 +347,7 @@ def test_quality_report_tiers_and_low_list(con, profile):
     assert np.isclose(by_tier["unknown"]["employment"], 660)  # 5 occupations without published wages
 
 
-@pytest.mark.parametrize("soc, field", [("29-1141.00", "soc"), ("26420", "soc")])
+@pytest.mark.parametrize("soc, field", [("29-9999", "soc"), ("26420", "soc"), ("29-11", "soc")])
 def test_benefits_rows_naming_nothing_are_rejected(tmp_path, con, soc, field):
     csv = tmp_path / "benefits.csv"
     csv.write_text(f"soc,value\n29-2061,0.7\n{soc},0.8\n")
@@ -357,9 +357,23 @@ def test_benefits_rows_naming_nothing_are_rejected(tmp_path, con, soc, field):
 
 def test_benefits_area_must_be_an_oews_code(tmp_path, con):
     csv = tmp_path / "benefits.csv"
-    csv.write_text("soc,area,value\n29-1141,26420,0.8\n")
+    csv.write_text("soc,area,value\n29-1141,9999999,0.8\n")
     with pytest.raises(UpwardError, match="row 2, field 'area'"):
         quality_table(con, _profile_with(tmp_path, benefits=csv), [HOUSTON])
+    csv.write_text("soc,area,value\n29-1141,Houston,0.8\n")
+    with pytest.raises(UpwardError, match="row 2, field 'area': 'Houston' is not an OEWS area code"):
+        quality_table(con, _profile_with(tmp_path, benefits=csv), [HOUSTON])
+
+
+def test_benefits_codes_are_read_as_every_other_file_reads_them(tmp_path, con):
+    """Issue 20: a benefits CSV accepts 29-1141.00 (O*NET's spelling of the SOC occupation), 291141 and an
+    OEWS area whose leading zeros a spreadsheet dropped (26420), as a rating sheet does."""
+    csv = tmp_path / "benefits.csv"
+    csv.write_text("soc,area,value\n29-1141.00,26420,0.8\n499021,0026420,0.3\n")
+    df = quality_table(con, _profile_with(tmp_path, benefits=csv), [HOUSTON])
+    assert row(df, HOUSTON, "29-1141").benefits == 0.8
+    assert row(df, HOUSTON, "49-9021").benefits == 0.3
+    assert df.benefits.notna().sum() == 2
 
 
 def test_price_adjustment_scales_the_living_wage(tmp_path, con, profile):

@@ -32,26 +32,55 @@ def tiers(df: pd.DataFrame, profile: Profile) -> pd.Series:
 
 
 def pluggable(profile: Profile, key: str) -> pd.DataFrame | None:
-    """A benefits or safety input: CSV with soc (and optional area) and a 0–1 value, or None."""
+    """A benefits or safety input: CSV with soc (and optional area) and a 0–1 value, or None.
+
+    Read by the one reader (`upward.sheets`, within the profile's limits) and the one code parser
+    (`upward.codes`), so `29-1141.00`, `291141` and an area written `26420` are accepted as in
+    every other file. `row` holds each value's file row (the header is row 1) for messages.
+    """
+    from upward import codes, sheets
     from upward.errors import UpwardError
 
     path = profile.get(f"inputs.{key}")
     if not path:
         return None
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if "soc" not in df.columns or "value" not in df.columns:
-        raise UpwardError(f"{path}: the {key} input needs columns 'soc' and 'value' (and optionally 'area').")
-    values = pd.to_numeric(df["value"], errors="coerce")
-    bad = values.isna() | (values < 0) | (values > 1)
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0]) + 2
-        raise UpwardError(f"{path}, row {row}, field 'value': {df['value'].iloc[row - 2]!r} is not a number from 0 to 1.")
-    df["value"] = values
+    hint = f"The {key} input is a CSV with columns soc, value (0 to 1) and optionally area (see docs/job-quality.md); profile key inputs.{key}."
+    sheet = sheets.read(path, limits=sheets.Limits.of(profile), suffixes=(".csv",), hint=hint)
+    if sheet.problems:
+        p = sheet.problems[0]
+        raise UpwardError(f"{p}", hint=hint)
+    header = [str(h).strip().lower() for h in sheet.header]
+    if "soc" not in header or "value" not in header:
+        raise UpwardError(f"{path}: the {key} input needs columns 'soc' and 'value' (and optionally 'area'); found: {', '.join(header)}.", hint=hint)
+    at = {h: header.index(h) for h in ("soc", "value", "area") if h in header}
+    records = []
+    for row, cells in sheet.rows:
+        def cell(name):
+            i = at[name]
+            return cells[i] if i < len(cells) else None
+
+        soc = codes.soc(cell("soc"))
+        if soc is None:
+            raise UpwardError(f"{path}, row {row}, field 'soc': {cell('soc')!r} is not a SOC code (write it like 29-1141).", hint=hint)
+        try:
+            value = float(str(cell("value")).strip())
+        except ValueError:
+            value = float("nan")
+        if not 0 <= value <= 1:
+            raise UpwardError(f"{path}, row {row}, field 'value': {cell('value')!r} is not a number from 0 to 1.", hint=hint)
+        rec = {"row": row, "soc": soc, "value": value}
+        if "area" in at:
+            area = codes.oews_area(cell("area"))
+            if area is None:
+                raise UpwardError(f"{path}, row {row}, field 'area': {cell('area')!r} is not an OEWS area code (seven digits, like 0026420).", hint=hint)
+            rec["area"] = area
+        records.append(rec)
+    df = pd.DataFrame(records, columns=["row", "soc", "value"] + (["area"] if "area" in at else []))
     key = ["soc", "area"] if "area" in df.columns else ["soc"]
     dup = df.duplicated(key)
     if dup.any():
-        row = int(dup.to_numpy().nonzero()[0][0]) + 2
-        raise UpwardError(f"{path}, row {row}, field '{key[-1]}': {' × '.join(df.loc[dup, key].iloc[0])} is listed twice.")
+        first = df.loc[dup].iloc[0]
+        raise UpwardError(f"{path}, row {int(first['row'])}, field '{key[-1]}': {' × '.join(first[key])} is listed twice.", hint=hint)
     return df
 
 
@@ -61,15 +90,15 @@ def _check_codes(con, data: pd.DataFrame, path: str) -> None:
 
     known = {r[0] for r in con.execute("select occ_code from occupations where level = 'detailed'").fetchall()}
     areas = {r[0] for r in con.execute("select area_code from areas").fetchall()}
-    for i, row in enumerate(data.itertuples(index=False), start=2):
+    for row in data.itertuples(index=False):
         if row.soc not in known:
             raise UpwardError(
-                f"{path}, row {i}, field 'soc': {row.soc!r} is not a detailed SOC occupation OEWS publishes.",
+                f"{path}, row {row.row}, field 'soc': {row.soc!r} is not a detailed SOC occupation OEWS publishes.",
                 hint="Use six-digit SOC codes written like 29-1141 (O*NET codes such as 29-1141.01 roll up to them).",
             )
         if "area" in data.columns and row.area not in areas:
             raise UpwardError(
-                f"{path}, row {i}, field 'area': {row.area!r} is not an OEWS area code.",
+                f"{path}, row {row.row}, field 'area': {row.area!r} is not an OEWS area code.",
                 hint="Use seven-digit OEWS codes such as 0026420 (list them with: upward regions).",
             )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from upward import codes
 from upward.errors import AmbiguousError, NotFoundError
 
 NATIONAL = "0000000"
@@ -45,11 +46,11 @@ def resolve_area(con, text: str) -> Resolved:
     q = text.strip()
     rows = con.execute("select area_code, area_name, area_type, state_abbr, cbsa_code from areas").fetchall()
     by_code = {r[0]: r for r in rows}
-    if re.fullmatch(r"\d{7}", q):
+    if re.fullmatch(codes.OEWS_AREA, q):
         if q in by_code:
             return Resolved(q, by_code[q][1], None)
         raise NotFoundError(f"No OEWS area has the code {q}.", hint="List areas with: upward regions --search NAME")
-    if re.fullmatch(r"\d{5}", q):
+    if re.fullmatch(codes.COUNTY_FIPS, q):  # or a CBSA: five digits too
         return _resolve_five_digits(con, q, rows, by_code)
     low = normalise(q)
     if low in _NATION_WORDS:
@@ -115,9 +116,9 @@ def resolve_occupation(con, text: str) -> Resolved:
     q = text.strip()
     occ = con.execute("select occ_code, occ_title, level from occupations").fetchall()
     by_code = {r[0]: r for r in occ}
-    m = re.fullmatch(r"(\d{2})-?(\d{4})(\.\d{2})?", q)
-    if m:
-        return _resolve_code(con, q, f"{m.group(1)}-{m.group(2)}", m.group(3), by_code)
+    parsed = codes.parse_soc(q)
+    if parsed:
+        return _resolve_code(con, q, parsed.soc, parsed.onet[7:] if parsed.onet else None, by_code)
     low = normalise(q)
     exact = [r for r in occ if normalise(r[1]) == low]
     if len(exact) > 1:  # 'Cashiers' is both a broad group and its one detailed occupation

@@ -10,19 +10,10 @@ import typer
 
 from upward.cli.common import DbOption, ProfileOption, app, connect_atlas, handles_errors
 from upward.errors import UpwardError
+from upward.files import write_atomically
 
 FORMATS = ("table", "json", "csv", "parquet")
 SYNTHETIC_NOTE = "SYNTHETIC DATA: these people do not exist (written by `upward synth`); the numbers illustrate the method only."
-
-
-def _atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _flat(records: list[dict], dims: list[str], run: dict) -> list[dict]:
@@ -91,25 +82,23 @@ def outcomes(
         render.err_console.print(f"Quarantined {q['rows']:,} bad rows to {q['file']} ({counts}).", highlight=False)
     if out is not None:
         if fmt in ("json", "table"):
-            _atomic(out, lambda p: p.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+            write_atomically(out, lambda p: p.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
         elif fmt == "csv":
-            import csv
+            from upward import csvout
 
             def write_csv(p):
                 rows = _flat(records, dims, rec)
                 with p.open("w", newline="", encoding="utf-8") as fh:
-                    w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["indicator"], lineterminator="\n")
-                    w.writeheader()
-                    w.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
+                    csvout.write_rows(fh, rows, list(rows[0]) if rows else ["indicator"])
 
-            _atomic(out, write_csv)
+            write_atomically(out, write_csv)
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            _atomic(out, lambda p: pq.write_table(pa.Table.from_pylist(_flat(records, dims, rec)), p))
+            write_atomically(out, lambda p: pq.write_table(pa.Table.from_pylist(_flat(records, dims, rec)), p))
         sidecar = out.with_name(out.name + ".run.json")
-        _atomic(sidecar, lambda p: p.write_text(json.dumps(rec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+        write_atomically(sidecar, lambda p: p.write_text(json.dumps(rec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
         render.err_console.print(f"Wrote {len(records)} records to {out} and the run record to {sidecar}.", highlight=False)
         if fmt != "table":
             return

@@ -194,18 +194,22 @@ def import_programs(
     file: Annotated[Path, typer.Argument(help="CSV, XLSX or JSON inventory (see: upward programs template).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     hub: HubOption = None,
+    profile: ProfileOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ):
     """Import the region's own program inventory: every bad row reported, nothing written unless all are good."""
     from upward import hub as hub_mod
+    from upward import profiles
     from upward.cli import render
+    from upward.sheets import Limits
 
     check_formats(as_json, as_csv)
+    limits = Limits.of(profiles.load(profile))  # the profile's [limits]: rows, cells, unpacked workbook size
     con = connect_atlas(db)
     try:
-        result = hub_mod.import_file(con, hub_mod.path(hub), file, dry_run=dry_run)
+        result = hub_mod.import_file(con, hub_mod.path(hub), file, dry_run=dry_run, limits=limits)
     except hub_mod.InventoryError as exc:
         if as_json or as_csv:
             problems = [p._asdict() if hasattr(p, "_asdict") else vars(p) for p in exc.problems]

@@ -236,9 +236,12 @@ def _refuse_if_active(con, digest: str, file: Path) -> None:
         )
 
 
-def import_file(con, hub_path: Path | str | None, path: Path | str, dry_run: bool = False, who: str | None = None) -> ImportResult:
+def import_file(con, hub_path: Path | str | None, path: Path | str, dry_run: bool = False, who: str | None = None,
+                limits=None) -> ImportResult:  # fmt: skip
     """Validate `path` against the atlas `con` and add it to the hub as one import (all or nothing).
 
+    `limits`: how much of the file to read (`upward.sheets.Limits`, the profile's [limits];
+    default: the default profile's).
     Any bad row: raises `InventoryError` listing every problem (file, row, field, reason) and
     writes nothing. `dry_run`: returns what would change and writes nothing (not even a new hub
     file). A byte-identical file that is already active is refused.
@@ -248,7 +251,7 @@ def import_file(con, hub_path: Path | str | None, path: Path | str, dry_run: boo
         raise UpwardError(f"{path}: file not found.", hint="Give the path of a CSV, XLSX or JSON inventory.")
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    df = read_inventory(path, data)
+    df = read_inventory(path, data, limits)
     where = hub_file(hub_path)
     if where.exists():
         with open_hub(where, write=False) as hub:

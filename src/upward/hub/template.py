@@ -7,8 +7,6 @@ and `PROGRAM_NAME` are all `program_name`), plus the aliases in `ALIASES`.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
@@ -224,13 +222,12 @@ EXAMPLE_ROWS = (
 
 def template(dest: Path | str | None = None) -> str:
     """The import template as CSV text (header and two example rows); also written to `dest` if given."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(EXAMPLE_ROWS)
-    text = buf.getvalue()
+    from upward import csvout
+    from upward.files import write_atomically
+
+    text = csvout.text(EXAMPLE_ROWS, COLUMNS)
     if dest is not None:
-        Path(dest).write_text(text, encoding="utf-8")
+        write_atomically(dest, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return text
 
 

@@ -16,6 +16,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import pyarrow as pa
 
+from upward import codes
 from upward.errors import UpwardError
 from upward.outcomes.engines import Engine, display_name, files_of
 from upward.outcomes.schema import SCHEMAS, Field
@@ -124,24 +125,26 @@ def _code(v: ibis.Value | None, f: Field, default: str | None) -> tuple[ibis.Val
     return s, s.notnull() & ~s.isin(list(f.codes))
 
 
-def _soc_code(s: ibis.StringValue) -> ibis.StringValue:
-    """`29-1141`, `291141` or O*NET-SOC `29-1141.01` → `29-1141` by position (no regular expression: this
-    runs on every wage record); anything else → null. Digits are checked by the lookup of known codes."""
-    n = s.length()
-    return ibis.cases(
-        ((n == 7) & (s.substr(2, 1) == "-"), s),
-        ((n == 10) & (s.substr(2, 1) == "-") & (s.substr(7, 1) == "."), s.substr(0, 7)),
-        (n == 6, s.substr(0, 2) + "-" + s.substr(2, 4)),
-        else_=ibis.null(dt.string),
-    )
+def _parsed(engine: Engine, t: ibis.Table, text_col: str, out_col: str, parse) -> ibis.Table:
+    """Adds `out_col`: `parse` (an `upward.codes` parser) of each distinct text of `text_col`, computed once in
+    Python and joined back. A file of 10^8 records holds a few hundred distinct codes, so every code in
+    the engine is read by the same parser as everywhere else, at the cost of one distinct pass."""
+    import pyarrow as pa
+
+    texts = t.select(text_col).distinct().to_pyarrow().column(0).to_pylist()
+    pairs = [(x, parse(x)) for x in texts if x is not None]
+    pairs = [(x, v) for x, v in pairs if v is not None] + [("", "")]  # never empty, so Spark can type the table
+    key, value = f"_lk_{out_col}_in", f"_lk_{out_col}_out"
+    lookup = engine.put(pa.table({key: [x for x, _ in pairs], value: [v for _, v in pairs]}), "codes")
+    t = t.left_join(lookup, t[text_col] == lookup[key])
+    return t.mutate(**{out_col: t[value]}).drop(key, value)
 
 
-def _with_soc(t: ibis.Table, text_col: str, out_col: str, socs: ibis.Table) -> tuple[ibis.Table, ibis.BooleanValue]:
-    """Adds the normalised code as `out_col` when the atlas knows it (a join with the small code table)."""
-    t = t.mutate(**{f"{out_col}_code": _soc_code(t[text_col])})
-    known = socs.select(**{f"{out_col}_known": socs.occ_code})
-    t = t.left_join(known, t[f"{out_col}_code"] == known[f"{out_col}_known"])
-    t = t.mutate(**{out_col: t[f"{out_col}_known"]}).drop(f"{out_col}_code", f"{out_col}_known")
+def _with_soc(engine: Engine, t: ibis.Table, text_col: str, out_col: str, socs: ibis.Table) -> tuple[ibis.Table, ibis.BooleanValue]:
+    """Adds the SOC code (`upward.codes.soc`: 29-1141, 291141, 29-1141.00, O*NET-SOC 29-1141.01) as `out_col`
+    when the atlas knows it as a detailed occupation."""
+    known = set(socs.occ_code.to_pyarrow().to_pylist())
+    t = _parsed(engine, t, text_col, out_col, lambda x: code if (code := codes.soc(x)) in known else None)
     return t, t[text_col].notnull() & t[out_col].isnull()
 
 
@@ -177,9 +180,11 @@ def participants(engine: Engine, path, mapping: dict[str, str], lookups, numbere
     out["area_input"] = area_txt
     out["target_soc_text"] = _text(cols["target_soc"])
     t = raw.mutate(**out, **{f"_k{i}": c.expr for i, c in enumerate(checks)})
-    t, bad_soc = _with_soc(t, "target_soc_text", "target_soc", lookups.socs)
-    # areas: county FIPS or OEWS code → OEWS area, through the atlas (a small table shipped into the engine)
-    t = t.left_join(lookups.areas, t.area_input == lookups.areas.input_code).drop("input_code")
+    t, bad_soc = _with_soc(engine, t, "target_soc_text", "target_soc", lookups.socs)
+    # areas: county FIPS (4 digits when a spreadsheet dropped the leading zero) or OEWS code → OEWS area,
+    # through the atlas (a small table shipped into the engine)
+    t = _parsed(engine, t, "area_input", "area_parsed", codes.place)
+    t = t.left_join(lookups.areas, t.area_parsed == lookups.areas.input_code).drop("input_code", "area_parsed")
     checks = [Check(c.field, c.reason, t[f"_k{i}"]) for i, c in enumerate(checks)]
     checks.append(Check("target_soc", "not a detailed SOC 2018 occupation OEWS publishes", t.target_soc_text.notnull() & t.target_soc.isnull()))
     checks.append(Check("area", "missing", t.area_input.isnull()))
@@ -212,7 +217,7 @@ def wage_codes(engine: Engine, t: ibis.Table, lookups) -> WageCodes:
     ok = ((qs.length() == 6) & qs.substr(4, 1).isin(["Q", "q"]) & year.notnull() & (qn >= 1) & (qn <= 4)).fill_null(False)
     qd = engine.materialize(qd.mutate(q=ibis.ifelse(ok, year * 4 + qn - 1, ibis.null(dt.int32)), ok=ok))
     sd = pairs.select("soc_text").distinct()
-    sd, bad = _with_soc(sd, "soc_text", "soc", lookups.socs)
+    sd, bad = _with_soc(engine, sd, "soc_text", "soc", lookups.socs)
     sd = engine.materialize(sd.mutate(bad=bad))
     qrows = qd.to_pyarrow().to_pylist()
     srows = sd.filter(sd.bad).select("soc_text").to_pyarrow().to_pylist()
@@ -325,8 +330,10 @@ def quarantine_rows(t: ibis.Table, checks: list[Check], hashed_id: ibis.StringVa
 
 def write_quarantine(batches: list[tuple[str, ibis.Table]], path: Path) -> int:
     """The bad rows of each input in one CSV (or Parquet, by the extension) file, written atomically; returns the count."""
-    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
+
+    from upward import csvout
+    from upward.files import write_atomically
 
     frames = [expr.mutate(input=ibis.literal(kind), _file=expr._file.re_extract(r"([^/\\]+)$", 1)).order_by(["_file", "_row"]).to_pyarrow()
               for kind, expr in batches]
@@ -338,10 +345,8 @@ def write_quarantine(batches: list[tuple[str, ibis.Table]], path: Path) -> int:
         for f in frames
     ]
     table = pa.concat_tables(tables)
-    tmp = path.with_name(path.name + ".tmp")
     if path.suffix.lower() == ".parquet":
-        pq.write_table(table, tmp)
+        write_atomically(path, lambda tmp: pq.write_table(table, tmp))
     else:
-        pacsv.write_csv(table, tmp)
-    tmp.replace(path)
+        write_atomically(path, lambda tmp: csvout.write_arrow(tmp, table))
     return table.num_rows

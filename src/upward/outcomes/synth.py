@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from upward.errors import UpwardError
@@ -307,9 +306,10 @@ def generate(con, out: Path, participants: int, workers: int, seed: int = 0, sta
 
 
 def _write(tbl: pa.Table, path: Path, fmt: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    from upward import csvout
+    from upward.files import write_atomically
+
     if fmt == "parquet":
-        pq.write_table(tbl, tmp, compression="zstd", row_group_size=1 << 20)
+        write_atomically(path, lambda tmp: pq.write_table(tbl, tmp, compression="zstd", row_group_size=1 << 20))
     else:
-        pacsv.write_csv(tbl, tmp)
-    tmp.replace(path)
+        write_atomically(path, lambda tmp: csvout.write_arrow(tmp, tbl))

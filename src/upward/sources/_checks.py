@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from upward import codes
 from upward.errors import SourceFormatError
 
-SOC_CODE = r"\d{2}-\d{4}"
-ONET_SOC_CODE = r"\d{2}-\d{4}\.\d{2}"
-CIP_CODE = r"\d{2}(\.\d{2}(\d{2})?)?"
+# The canonical spellings an official file must use (defined once, in upward.codes).
+SOC_CODE = codes.SOC
+ONET_SOC_CODE = codes.ONET_SOC
+CIP_CODE = codes.CIP
 
 
 def require_file(path: Path) -> Path:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from upward import codes
 from upward.errors import SourceFormatError
 from upward.sources._checks import (
     SOC_CODE,
@@ -49,7 +50,7 @@ from upward.sources._checks import (
     whole_numbers,
 )
 
-_CIP6 = r"\d{2}\.\d{4}"
+_CIP6 = codes.CIP6
 NJ_SUPPRESSED = "-99999"
 
 

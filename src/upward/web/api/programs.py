@@ -141,6 +141,7 @@ def write_router() -> APIRouter:
         who: Annotated[str | None, Form(description="Who imports it (recorded in the hub's history).", max_length=200)] = None,
     ):
         from upward import hub as hub_mod
+        from upward.sheets import Limits
 
         suffix = suffix_of(file, (".csv", ".xlsx", ".json"), "a program inventory")
         name = safe_name(file.filename, "inventory" + suffix)
@@ -148,10 +149,10 @@ def write_router() -> APIRouter:
             path = save_upload(request, file, tmp, name)
             if dry_run:
                 with deps.hub_shared(request) as hub:
-                    result = _conflict_if_duplicate(lambda: hub_mod.import_file(ctx.cur, hub, path, dry_run=True, who=who or "api"))
+                    result = _conflict_if_duplicate(lambda: hub_mod.import_file(ctx.cur, hub, path, dry_run=True, who=who or "api", limits=Limits.of(ctx.profile)))
                 return json_response({**result.to_dict(), "file": file.filename}, status=200)
             with deps.hub_writing(request) as hub, kept_upload(path, hub, request) as kept:
-                result = _conflict_if_duplicate(lambda: hub_mod.import_file(ctx.cur, hub, kept, who=who or "api"))
+                result = _conflict_if_duplicate(lambda: hub_mod.import_file(ctx.cur, hub, kept, who=who or "api", limits=Limits.of(ctx.profile)))
         return json_response(result.to_dict(), status=201, headers={"Location": "/api/v1/programs/imports"})
 
     @r.post("/programs/imports/{import_id}/rollback", summary="Roll back an import (write)",
