@@ -136,6 +136,92 @@ def files_of(path: str | Path) -> list[str]:
     return found
 
 
+def csv_header(f: str) -> list[str]:
+    """A CSV file's column names, read by Python's csv module from its first record (UTF-8, BOM allowed)."""
+    import csv as csv_module
+    import io
+
+    with open(f, "rb") as fh:
+        head = fh.read(1 << 20)
+    first = head.split(b"\n", 1)[0] if b"\n" in head else head
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UpwardError(f"{Path(f).name}, header row: not UTF-8 text (the file's byte {exc.start + 1:,}).",
+                          hint="Save the file as UTF-8 (in Excel: Save As → 'CSV UTF-8 (Comma delimited)').") from None
+    names = next(csv_module.reader(io.StringIO(text)), [])
+    names = [n.strip() or f"column{i + 1}" for i, n in enumerate(names)]
+    if not names:
+        raise UpwardError(f"{Path(f).name}: no header row; the first line must name the columns.", hint="See docs/outcomes.md for the columns.")
+    seen = set()
+    for n in names:
+        if n.lower() in seen:
+            raise UpwardError(f"{Path(f).name}, header row, field '{n}': the column is named twice.", hint="Give each column one name.")
+        seen.add(n.lower())
+    return names
+
+
+def csv_options(f: str) -> str:
+    """DuckDB read_csv options for an input CSV: RFC 4180 dialect, every column text, named from the header."""
+    cols = ", ".join("'" + n.replace("'", "''") + "': 'VARCHAR'" for n in csv_header(f))
+    return f"header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, columns = {{{cols}}}"
+
+
+class ReadError(UpwardError):
+    """An input file the engine cannot read as CSV: names file, data row and field (422 in the API)."""
+
+    status = 422
+
+
+def read_error(exc: Exception) -> ReadError | None:
+    """A DuckDB CSV reading error as a message naming file, data row and field, quoting no value; None if it is another error.
+
+    DuckDB's own message quotes the offending line (identifiers included), so it is never shown.
+    """
+    import csv as csv_module
+    import io
+
+    msg = str(exc)
+    line = re.search(r"CSV Error on Line: (\d+)", msg)
+    where = re.search(r"^\s*file = (.+)$", msg, re.M)
+    if not line or not where:
+        return None
+    path, n = where.group(1).strip(), int(line.group(1))
+    name = Path(path).name
+    cols = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", msg)
+    if cols:
+        want, got = int(cols.group(1)), int(cols.group(2))
+        return ReadError(
+            f"{name}, row {n - 1:,}: the row has {got} cells but the header names {want} columns. Nothing was written.",
+            hint="Row = data row, header not counted. A cell holding a comma must be quoted (\"a, b\"); a missing or extra "
+            "separator shifts every cell after it. Fix the row, or set it aside by deleting it.",
+        )
+    if "Invalid unicode" in msg:
+        field_ = None
+        try:  # which column: the cells before the first byte that is not UTF-8 on that line
+            with open(path, "rb") as fh:
+                header = fh.readline()
+                for _ in range(n - 2):
+                    fh.readline()
+                raw = fh.readline()
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as bad:
+                before = raw[: bad.start].decode("utf-8", errors="replace")
+                cells = next(csv_module.reader(io.StringIO(before)), [""])
+                names = next(csv_module.reader(io.StringIO(header.decode("utf-8-sig", errors="replace"))), [])
+                field_ = names[len(cells) - 1].strip() if 0 < len(cells) <= len(names) else None
+        except OSError:
+            pass
+        return ReadError(
+            f"{name}, row {n - 1:,}" + (f", field '{field_}'" if field_ else "") + ": not UTF-8 text; the file looks saved in another "
+            "encoding. Nothing was written.",
+            hint="Row = data row, header not counted. Save the file as UTF-8 (in Excel: Save As → 'CSV UTF-8 (Comma delimited)'; "
+            "from a database export, choose UTF-8).",
+        )
+    return None
+
+
 def _sql_list(files: list[str]) -> str:
     return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
 
@@ -186,8 +272,16 @@ class DuckDBEngine(Engine):
         csv = files[0].lower().endswith(".csv")
         lst = _sql_list(files)
         if csv:
-            scan = f"read_csv({lst}, header = true, all_varchar = true, filename = '_file', union_by_name = true)"
-            body = f"select *, row_number() over (partition by _file) as _row from {scan}" if numbered else f"select * exclude (_file) from {scan}"
+            # One scan per file, each numbered by `row_number() over ()`, which DuckDB documents as keeping
+            # a single table's row order (a window partitioned by file does not: it numbered rows of a
+            # parallel scan in arrival order, differently on every run). The dialect is given, not sniffed,
+            # so a row with a cell too many is an error naming it, not a file read as one column.
+            scans = []
+            for f in files:
+                scan = f"read_csv({_sql_list([f])[1:-1]}, {csv_options(f)})"
+                quoted = f.replace("'", "''")
+                scans.append(f"select *, '{quoted}' as _file, row_number() over () as _row from {scan}" if numbered else f"select * from {scan}")
+            body = " union all by name ".join(f"({q})" for q in scans)
         else:
             if numbered:
                 body = f"select * exclude (file_row_number), file_row_number + 1 as _row from read_parquet({lst}, filename = '_file', file_row_number = true, union_by_name = true)"

@@ -21,7 +21,7 @@ import ibis.expr.datatypes as dt
 from upward.errors import UpwardError
 from upward.outcomes import indicators as ind
 from upward.outcomes import load
-from upward.outcomes.engines import Engine, connect, db_input, files_of
+from upward.outcomes.engines import Engine, connect, db_input, files_of, read_error
 from upward.outcomes.schema import DIMENSIONS, load_mapping, parse_by
 from upward.outcomes.suppress import suppress
 
@@ -357,6 +357,8 @@ def run(
         raise
     except Exception as exc:
         # an engine's own message may quote a value of the data (or the query, holding the padded key)
+        if (clear := read_error(exc)) is not None:  # a CSV the engine cannot read: file, row, field, no value
+            raise clear from None
         if os.environ.get("UPWARD_DEBUG"):
             raise
         raise UpwardError(
