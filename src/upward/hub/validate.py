@@ -170,13 +170,18 @@ _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse text as numbers ('$1,200.50' accepted); returns (values, bad) where bad = present but not a finite number."""
+    """Parse text as numbers ('$1,200.50' accepted); returns (values, bad) where bad = present but not a number.
+
+    A number too large for a float (1e400, or 5,000 digits) is ±inf, so the range check names it as out of range.
+    """
     s = text.str.replace(r"^\$\s*", "", regex=True)
     grouped = s.str.fullmatch(_THOUSANDS.pattern).fillna(False).astype(bool)
     s = s.mask(grouped, s.str.replace(",", "", regex=False))
     values = pd.to_numeric(s, errors="coerce").astype("float64")
-    bad = text.notna() & ~pd.Series(np.isfinite(values.to_numpy()), index=values.index)
-    return values.where(~bad), bad
+    digits = s.str.fullmatch(r"[+-]?\d+(\.\d*)?").fillna(False).astype(bool)
+    values = values.mask(digits & values.isna(), np.where(s.str.startswith("-").fillna(False), -np.inf, np.inf))
+    bad = text.notna() & values.isna()
+    return values, bad
 
 
 def _apply(series: pd.Series, f) -> pd.Series:
@@ -296,11 +301,13 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
         P.flag(wrong, col, lambda r, c=cells: f"wrong type: expected text or a number, got {c[r]}")
         text[col] = cells.mask(wrong, None).astype("string")
         wrong_type[col] = wrong.astype(bool)
-        longest = MAX_ID_LENGTH if col in ID_COLUMNS else MAX_TEXT_LENGTH
-        long_ = text[col].str.len().fillna(0) > longest
-        P.flag(long_, col, lambda r, c=col, n=longest: f"longer than {n:,} characters ({len(text[c][r]):,}); shorten it")
-        text[col] = text[col].mask(long_)
-        wrong_type[col] = wrong_type[col] | long_
+        if col not in RANGES:  # a number's size is its range, checked below
+            longest = MAX_ID_LENGTH if col in ID_COLUMNS else MAX_TEXT_LENGTH
+            long_ = text[col].str.len().fillna(0) > longest
+            P.flag(long_, col, lambda r, c=col, n=longest: f"longer than {n:,} characters ({len(text[c][r]):,}); shorten it")
+    for r, col in refused:  # a cell the reader refused is reported once, not again as blank or malformed
+        if col in wrong_type and r in wrong_type[col].index:
+            wrong_type[col].loc[r] = True
     # Ids: one spelling whatever dashes and spaces were typed; look-alike letters from another script refused.
     for col in ID_COLUMNS:
         ids = _apply(text[col], upward_text.identifier)
