@@ -136,10 +136,11 @@ def _accepted(suffixes) -> str:
     return ", ".join(names[s] for s in suffixes)
 
 
-def _too_many(path, what: str, limit_key: str, value: int, hint: str, row: int | None = None) -> SheetError:
+def _too_many(path, what: str, limit_key: str, value: int, hint: str, row: int | None = None, declared: bool = False) -> SheetError:
     noun = {"max_rows": "rows", "max_cells": "cells"}[limit_key]
+    where = "nothing was read" if declared else "reading stopped there"
     return SheetError(
-        path, f"{what} — above the limit of {value:,} {noun} (limits.{limit_key}); reading stopped there.", row=row,
+        path, f"{what} — above the limit of {value:,} {noun} (limits.{limit_key}); {where}.", row=row,
         limit=f"limits.{limit_key}",
         hint=(hint + " " if hint else "") + f"Split the file, or raise limits.{limit_key} in the profile ([limits] {limit_key} = …).",
     )
@@ -251,11 +252,11 @@ def _check_dimension(path: Path, ws, limits: Limits, hint: str) -> None:
 
     ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
     size = f"the sheet '{ws.title}' declares {ref} ({ws.max_row:,} rows × {ws.max_column:,} columns)"
-    todo = " Delete the empty rows and columns below and right of the data (or copy the data into a new workbook)."
+    todo = "If the data is smaller, delete the empty rows and columns below and right of it (or copy it into a new workbook). "
     if ws.max_row - 1 > limits.max_rows:
-        raise _too_many(path, size, "max_rows", limits.max_rows, todo.strip() + " " + hint)
+        raise _too_many(path, size, "max_rows", limits.max_rows, todo + hint, declared=True)
     if ws.max_row * ws.max_column > limits.max_cells:
-        raise _too_many(path, size, "max_cells", limits.max_cells, todo.strip() + " " + hint)
+        raise _too_many(path, size, "max_cells", limits.max_cells, todo + hint, declared=True)
 
 
 def _parser_class():
