@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -447,13 +448,25 @@ def test_the_hub_lock_lets_readers_share_and_a_writer_wait():
     from upward.web.deps import SharedExclusiveLock
 
     lock, log = SharedExclusiveLock(), []
-    with lock.shared(), lock.shared():
-        t = threading.Thread(target=lambda: (lock.exclusive().__enter__(), log.append("w")))
+
+    def writer():
+        with lock.exclusive():
+            log.append("w")
+
+    with lock.shared(), lock.shared():  # two readers hold it at once
+        t = threading.Thread(target=writer)
         t.start()
-        t.join(0.1)
-        assert log == []  # the writer waits for the readers
-    t.join(2)
-    assert log == ["w"]
+        # wait for a state, not a time: the writer has queued (bounded, so a broken lock fails instead of hanging)
+        deadline = time.monotonic() + 30
+        while lock._waiting_writers == 0:
+            assert time.monotonic() < deadline, "the writer never queued"
+            time.sleep(0.001)
+        assert log == []  # queued behind the readers, not in
+        assert lock.acquire_shared(blocking=False) is False  # and a new reader waits behind the queued writer
+    t.join(30)
+    assert not t.is_alive() and log == ["w"]  # the readers left, so the writer went in and out
+    assert lock.acquire_shared(blocking=False) is True  # and readers are welcome again
+    lock.release_shared()
 
 
 def test_cors_is_off_by_default_and_on_for_configured_origins(client, atlas_path, read_hub):

@@ -39,10 +39,9 @@ def cell(result, indicator, **group):
 
 @pytest.fixture(scope="module")
 def main(con):
-    import os
-
-    os.environ["UPWARD_HASH_KEY"] = KEY
-    return run(con, by="sex", program_year=2022)
+    with pytest.MonkeyPatch.context() as mp:  # module-scoped: undone when the run is computed
+        mp.setenv("UPWARD_HASH_KEY", KEY)
+        return run(con, by="sex", program_year=2022)
 
 
 def test_cohort_exits_and_exclusions(main):
@@ -100,10 +99,9 @@ def test_breakdown_rows_and_overall_group(main):
 
 @pytest.fixture(scope="module")
 def quality(con):
-    import os
-
-    os.environ["UPWARD_HASH_KEY"] = KEY
-    return run(con, "quality_participants.csv", "quality_wages.csv")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("UPWARD_HASH_KEY", KEY)
+        return run(con, "quality_participants.csv", "quality_wages.csv")
 
 
 def test_quality_job_rules(quality):
