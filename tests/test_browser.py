@@ -172,6 +172,25 @@ def test_pathway_explorer_answers_a_click(server, browser):
     page.close()
 
 
+def test_api_docs_work_offline(server, browser):
+    """/api/v1/docs is Swagger UI vendored from npm: it draws every route from the OpenAPI document
+    and asks nothing of any other server (no CDN, no online validator)."""
+    page, watch = _open(browser, server, "/api/v1/docs")
+    page.locator(".opblock").first.wait_for(state="visible", timeout=20000)
+    shown = page.locator(".opblock").count()
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(server + "/api/v1/openapi.json") as r:  # noqa: S310 - the local test server
+        spec = json.load(r)
+    assert shown == sum(len(item) for item in spec["paths"].values()) >= 28
+    assert "Upward" in page.locator(".info .title").inner_text()
+    page.screenshot(path=str(SHOTS / "api-docs.png"), full_page=False)
+    assert any("/static/vendor/swagger-ui/swagger-ui-bundle.js" in u for u in watch.requests)
+    assert not watch.problems, watch.problems  # includes any request leaving 127.0.0.1
+    page.close()
+
+
 def test_a_csv_downloads(server, browser):
     page, watch = _open(browser, server, PAGES["region"])
     with page.expect_download() as got:

@@ -38,22 +38,14 @@ def client(atlas_path, tmp_path_factory):
 @pytest.fixture(scope="module")
 def cli_json(atlas_path):
     """`upward … --json` in-process against the session atlas."""
-    import os
-
     from typer.testing import CliRunner
 
     from upward.cli.main import app
 
     def run(*args: str):
-        old = os.environ.get("UPWARD_DB")
-        os.environ["UPWARD_DB"] = str(atlas_path)
-        try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("UPWARD_DB", str(atlas_path))
             result = CliRunner().invoke(app, [*args, "--json"], catch_exceptions=False)
-        finally:
-            if old is None:
-                os.environ.pop("UPWARD_DB")
-            else:
-                os.environ["UPWARD_DB"] = old
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout)
 
@@ -147,7 +139,12 @@ def test_static_files_refer_to_nothing_outside(client):
     for p in files:
         text = p.read_text(encoding="utf-8", errors="replace")
         urls = set(re.findall(r"https?://[^\s\"'`)<>\\]+", text))
-        if p.parent.name == "vendor":
+        if p.parent.name == "swagger-ui":
+            # Swagger UI's bundle names hundreds of URLs (specifications, RFCs, examples) it never
+            # requests; that the docs page asks nothing of another server is checked in a real
+            # browser (tests/test_browser.py) and enforced by its Content-Security-Policy (below)
+            pass
+        elif p.parent.name == "vendor":
             if p.suffix == ".js":
                 assert urls <= VENDOR_URL_NAMES, (p.name, urls - VENDOR_URL_NAMES)
         else:
@@ -163,11 +160,31 @@ def test_vendored_versions_are_recorded(client):
     versions = (STATIC / "vendor" / "VERSIONS.txt").read_text().split("\n")
     import hashlib
 
+    files = {"echarts": "echarts.common.min.js", "cytoscape": "cytoscape.min.js", "swagger-ui-dist": "swagger-ui/swagger-ui-bundle.js"}
+    licenses = {"echarts": "echarts.LICENSE.txt", "cytoscape": "cytoscape.LICENSE.txt", "swagger-ui-dist": "swagger-ui/LICENSE.txt"}
+    names = set()
     for line in filter(None, versions):
         name, version, license_, digest = line.split()
-        file = STATIC / "vendor" / ("echarts.common.min.js" if name == "echarts" else "cytoscape.min.js")
-        assert hashlib.sha256(file.read_bytes()).hexdigest() == digest
+        names.add(name)
+        assert hashlib.sha256((STATIC / "vendor" / files[name]).read_bytes()).hexdigest() == digest
         assert version in (Path(__file__).resolve().parents[1] / "docs" / "dashboard.md").read_text()
+        assert license_ in (STATIC / "vendor" / licenses[name]).read_text(encoding="utf-8") or license_ == "Apache-2.0"
+    assert names == set(files)
+
+
+def test_api_docs_page_is_vendored_and_locked_down(client):
+    """The browsable API docs load Swagger UI from this server only; the CSP allows nothing else."""
+    r = client.get("/api/v1/docs")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert not re.search(r"https?://", r.text), re.findall(r"https?://\S{0,60}", r.text)
+    page = Page(r.text)
+    assert all(ref.startswith("/static/vendor/swagger-ui/") for ref in page.refs), page.refs
+    assert '"validatorUrl": null' in r.text  # no badge that sends the document to swagger.io
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "connect-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    for ref in page.refs:
+        assert client.get(ref).status_code == 200, ref
+    assert "/api/v1/docs" not in client.get("/api/v1/openapi.json").json()["paths"]
 
 
 def test_region_page_has_the_cli_numbers(pages, cli_json):
@@ -219,13 +236,32 @@ def test_every_table_of_every_page_downloads(client, pages):
             assert all(len(row) == len(rows[0]) for row in rows), href
 
 
-def test_home_page(pages, cli_json):
+def _living_wage_share(con, area_code: str, living_wage: float) -> float:
+    """The share of jobs in occupations whose median pays the living wage, straight from the OEWS cells
+    (detailed occupations with a published or top-coded median), independently of the analysis code."""
+    paid, known = con.execute(
+        """select sum(w.tot_emp) filter (where coalesce(w.a_median, case when w.a_median_top_coded then 1e12 end) >= ?),
+                  sum(w.tot_emp) filter (where w.a_median is not null or w.a_median_top_coded)
+           from wages w join occupations o using (occ_code)
+           where w.area_code = ? and o.level = 'detailed' and w.tot_emp is not null""",
+        [living_wage, area_code],
+    ).fetchone()
+    return paid / known
+
+
+def test_home_page(pages, cli_json, con):
     html = pages["/"].text
     assert '<form class="search" action="/find" method="get" role="search">' in html
     cmp = cli_json("compare", "national", "houston", "--top", "1")
     nation, houston = cmp["areas"]
     assert "New York-Newark-Jersey City, NY-NJ" in html and "Houston-Pasadena-The Woodlands, TX" in html
-    assert f"{nation['living_wage_median_share']:.0%}" in html
+    # BLS OEWS May 2025: 155,495,730 jobs in the nation (hand-checked in the official file, as in test_atlas)
+    assert "155,495,730" in html
+    # the nation's living-wage share, recomputed from the OEWS cells and the living wage the page shows
+    shown_lw = float(re.search(r"0000000</td>.*?<td[^>]*>[\d,]+</td>\s*<td[^>]*>\$([\d,]+)</td>", html, re.S).group(1).replace(",", ""))
+    assert shown_lw == round(nation["living_wage"])
+    expected = _living_wage_share(con, "0000000", nation["living_wage"])
+    assert f"{expected:.0%}" in html and nation["living_wage_median_share"] == pytest.approx(expected)
     assert escape(houston["top_jtms"][0]["occ_title"]) in html
 
 
@@ -254,6 +290,11 @@ def test_unknown_region_is_a_friendly_404_with_suggestions(client):
 
 def test_occupation_page(pages, cli_json):
     html = pages["/regions/houston/occupations/29-1141"].text
+    # BLS OEWS May 2025, Houston, registered nurses (hand-checked in the official file, as in test_atlas);
+    # BLS Employment Projections: a bachelor's degree is their typical entry education
+    for official in ("65,910", "$99,830", "$81,890"):
+        assert official in html, official
+    assert "Bachelor&#39;s degree" in html or "Bachelor's degree" in html
     p = cli_json("occupation", "29-1141", "--region", "houston")
     w = p["wages"]
     assert "Registered Nurses" in html
@@ -268,7 +309,7 @@ def test_occupation_page(pages, cli_json):
     assert "programs in Houston-Pasadena-The Woodlands, TX that lead to it" in html
 
 
-def test_pathway_explorer(client, pages, cli_json):
+def test_pathway_explorer(client, pages, cli_json, con):
     html = pages["/regions/houston/pathways"].text
     assert '<label for="from">' in html and 'list="occupations"' in html
     assert "Fast Food and Counter Workers" in html  # quick picks: the largest low-quality occupations
@@ -284,8 +325,13 @@ def test_pathway_explorer(client, pages, cli_json):
     edge = next(e for e in g["edges"] if e["id"] == f"{first['from']}>{first['to']}")
     assert edge["change"] == pytest.approx(first["pay"]["change_pct"])
     assert f"about {best['years']:.1f} years" in html and "nobody is promised it" in html
+    # the pay change of a step is the ratio of the two occupations' Houston medians in the OEWS cells
+    median = dict(con.execute("select occ_code, a_median from wages where area_code = '0026420' and occ_code in (?, ?)",
+                              [first["from"], first["to"]]).fetchall())
+    assert edge["change"] == pytest.approx(median[first["to"]] / median[first["from"]] - 1, abs=5e-5)  # rounded to four places
     origin = next(n for n in g["nodes"] if n["id"] == "31-1131")
-    assert origin["origin"] and origin["tier"] == "low" and origin["employment"] > 0
+    tot_emp = con.execute("select tot_emp from wages where area_code = '0026420' and occ_code = '31-1131'").fetchone()[0]
+    assert origin["origin"] and origin["tier"] == "low" and origin["employment"] == tot_emp
     # every step has its details (skill gaps, benchmark, programs), hidden until chosen
     assert html.count('<article class="step"') == len({f"{s['from']}>{s['to']}" for p in r["pathways"] for s in p["steps"]})
     # a shared URL opens with the step shown
@@ -302,10 +348,15 @@ def test_pathway_explorer(client, pages, cli_json):
     assert '<option value="fastest" selected>' in fast
 
 
-def test_programs_page_and_filters(client, pages, cli_json):
+def test_programs_page_and_filters(client, pages, cli_json, con):
     html = pages["/regions/houston/programs"].text
     a = cli_json("programs", "align", "--region", "houston")
     assert f"{a['programs']:,}" in html and f"{a['aligned_to_jtm']:,}" in html
+    # the scan is every open program of a provider placed in the area (the page's hub holds no import yet)
+    count, providers = con.execute(
+        """select count(*), count(distinct p.provider_id) from programs p join program_providers pr using (provider_id)
+           where pr.area_code = '0026420' and not coalesce(pr.closed, false)""").fetchone()
+    assert (a["programs"], a["providers"]) == (count, providers)
     assert escape(a["gaps"][0]["occ_title"]) in html
     rows = list(csv.DictReader(io.StringIO(client.get("/regions/houston/programs?csv=scan").text)))
     assert len(rows) == a["programs"]

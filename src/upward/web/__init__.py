@@ -29,9 +29,10 @@ def create_app(settings: Settings | None = None):
         version="1",
         description=_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served below from the vendored Swagger UI, never a CDN
         redoc_url=None,
     )
+    app.add_api_route("/api/v1/docs", api_docs, methods=["GET"], include_in_schema=False)
     app.state.settings = settings
     app.state.atlas = open_atlas(settings)
     app.state.atlas_fingerprint = atlas_id(app.state.atlas)
@@ -55,6 +56,37 @@ def create_app(settings: Settings | None = None):
             allow_headers=["Authorization", "Content-Type", "If-None-Match"], expose_headers=["ETag", "Location"],
         )  # fmt: skip
     return app
+
+
+def api_docs():
+    """The browsable API docs: Swagger UI from `static/vendor/swagger-ui/` (vendored from npm by
+    scripts/vendor_js.sh), so the page works offline and asks nothing of any other server. The
+    online validator badge is switched off (it would send the document to swagger.io), and the
+    Content-Security-Policy allows only this server plus the one inline script, by its hash."""
+    import base64
+    import hashlib
+
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    from upward.web.pages import static_url
+
+    page = get_swagger_ui_html(
+        openapi_url="/api/v1/openapi.json",
+        title="Upward API",
+        swagger_js_url=static_url("vendor/swagger-ui/swagger-ui-bundle.js"),
+        swagger_css_url=static_url("vendor/swagger-ui/swagger-ui.css"),
+        swagger_favicon_url=static_url("vendor/swagger-ui/favicon-32x32.png"),
+        swagger_ui_parameters={"validatorUrl": None},
+    )
+    inline = [m.group(1) for m in re.finditer(r"<script>(.*?)</script>", page.body.decode("utf-8"), re.S)]
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode('utf-8')).digest()).decode()}'" for s in inline)
+    page.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    page.headers["X-Content-Type-Options"] = "nosniff"
+    page.headers["Referrer-Policy"] = "no-referrer"
+    return page
 
 
 _DESCRIPTION = """Regional workforce pathways: quality jobs, career pathways, training and outcomes, on real public data.

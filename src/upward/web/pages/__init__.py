@@ -59,7 +59,7 @@ def _templates():
     t = Jinja2Templates(directory=str(TEMPLATES))
     env = t.env
     env.policies["json.dumps_kwargs"] = {"default": _json_default, "ensure_ascii": False}
-    env.globals.update(cell=_tables.cell, fmt=_tables.fmt, static=_static_url)
+    env.globals.update(cell=_tables.cell, fmt=_tables.fmt, static=static_url)
     env.filters["fmt"] = _tables.fmt
     return t
 
@@ -82,7 +82,8 @@ def _static_version() -> str:
 _VERSION = _static_version()
 
 
-def _static_url(path: str) -> str:
+def static_url(path: str) -> str:
+    """A static file's URL, versioned by the files' sizes and times so a browser never keeps a stale copy."""
     return f"/static/{path}?v={_VERSION}"
 
 
