@@ -1,20 +1,23 @@
-# Shared by start.sh and test.sh: create .venv with Python 3.11 and install Upward (and extras).
+# Shared by start.sh and test.sh: create .venv with Python 3.11 or 3.12 and install Upward from the
+# lock file, every package at its locked version and hash (scripts/lock.sh writes the lock files).
 upward_venv() {
   local extras="${1:-}"
+  local lock=requirements.lock
+  [ "$extras" = test ] && lock=requirements-test.lock
   local py="${PYTHON:-}"
   if [ -z "$py" ]; then
-    for c in python3.11 python3; do
-      if command -v "$c" >/dev/null && "$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then py="$c"; break; fi
+    for c in python3.11 python3.12 python3; do
+      if command -v "$c" >/dev/null && "$c" -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12)))'; then py="$c"; break; fi
     done
   fi
-  if [ -z "$py" ]; then echo "Upward needs Python 3.11 (set PYTHON=/path/to/python3.11)." >&2; return 1; fi
+  if [ -z "$py" ]; then echo "Upward needs Python 3.11 or 3.12 (set PYTHON=/path/to/python3.11)." >&2; return 1; fi
   if [ ! -x .venv/bin/python ]; then "$py" -m venv .venv; fi
-  local spec="."
-  [ -n "$extras" ] && spec=".[$extras]"
   local log
   log="$(mktemp)"
-  echo "Installing Upward${extras:+ with $extras extras} into .venv …" >&2
-  if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec" >"$log" 2>&1; then
+  echo "Installing Upward${extras:+ with its $extras tools} into .venv from $lock …" >&2
+  local pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+  # the locked packages (hashes checked), then Upward itself, built with the locked setuptools
+  if ! { "${pip[@]}" --require-hashes -r "$lock" && "${pip[@]}" --no-deps --no-build-isolation -e .; } >"$log" 2>&1; then
     grep -v "is ignored: it is neither" "$log" >&2
     echo "Installing Upward failed (see above)." >&2
     return 1
@@ -23,8 +26,9 @@ upward_venv() {
 }
 
 # Debian packages Upward needs beyond Python: pango for PDF reports (weasyprint), and for the test
-# suite Chromium (browser tests, driven by playwright with executable_path) and poppler-utils
-# (pdftoppm renders report pages). Installed only when missing; needs root or sudo.
+# suite Chromium (browser tests, driven by playwright with executable_path), poppler-utils
+# (pdftoppm and pdftotext read the report's pages) and a Java runtime for Spark. Installed only
+# when missing, with apt-get: needs root or sudo.
 upward_system_packages() {
   local missing=()
   for pkg in "$@"; do

@@ -106,11 +106,18 @@ def test_reading_runs_of_a_missing_or_older_hub_and_upgrading_a_version_3_hub(co
 def test_upward_runs_save_keeps_what_upward_outcomes_wrote(cli, tmp_path):
     out = tmp_path / "result.json"
     out.write_text(json.dumps(RECORDS))
-    (tmp_path / "result.json.run.json").write_text(json.dumps(RUN))
+    (tmp_path / "result.run.json").write_text(json.dumps(RUN))  # the run record's name beside result.json
     hub = tmp_path / "hub.duckdb"
     rc, stdout, _ = cli("runs", "save", str(out), "--hub", str(hub), "--who", "ana", "--json")
     assert rc == 0 and json.loads(stdout)["run_id"] == 1
+    # a run written by an earlier version, its record named FILE.run.json, is still found
+    old = tmp_path / "old" / "result.json"
+    old.parent.mkdir()
+    old.write_text(json.dumps(RECORDS))
+    (old.parent / "result.json.run.json").write_text(json.dumps(RUN))
+    rc, stdout, _ = cli("runs", "save", str(old), "--hub", str(hub), "--who", "bo", "--json")
+    assert rc == 0 and json.loads(stdout)["run_id"] == 2
     rc, stdout, _ = cli("runs", "list", "--hub", str(hub), "--json")
-    assert rc == 0 and [r["who"] for r in json.loads(stdout)] == ["ana"]
+    assert rc == 0 and sorted(r["who"] for r in json.loads(stdout)) == ["ana", "bo"]
     rc, _, stderr = cli("runs", "save", str(tmp_path / "missing.json"), "--hub", str(hub))
     assert rc == 1 and "file not found" in stderr

@@ -155,10 +155,15 @@ def test_top_coded_wage_shown_as_lower_bound(cli):
 def test_occupation_csv_is_long_and_tidy(cli):
     rc, out, _ = cli("occupation", "15-1252", "--region", "4800000", "--csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert rc == 0 and set(rows[0]) == {"occ_code", "area_code", "section", "item", "measure", "value"}
+    assert rc == 0 and set(rows[0]) == {"occ_code", "area_code", "section", "item", "measure", "value", "unit"}
     wages = {r["item"]: r["value"] for r in rows if r["section"] == "wages"}
     assert float(wages["tot_emp"]) == 163_880 and float(wages["a_median"]) == 132_150
     assert {r["section"] for r in rows} >= {"wages", "wages_national", "projections_national", "education", "skills", "knowledge"}
+    # BLS projections are in thousands, OEWS counts are jobs: each row says which
+    unit = {(r["section"], r["item"]): r["unit"] for r in rows}
+    assert unit[("wages", "tot_emp")] == "jobs" and unit[("wages", "a_median")] == "US dollars a year"
+    assert unit[("projections_national", "emp_2024")].startswith("thousands of jobs")
+    assert unit[("projections_national", "emp_change_pct")] == "percent"
 
 
 def test_unknown_occupation_and_format_conflict(cli):
@@ -256,7 +261,7 @@ def test_every_top_coded_cell_is_shown_as_a_bound(cli):
 
 def test_state_filter_and_case(cli):
     rc, _, err = cli("regions", "--state", "ZZ")
-    assert rc == 1 and "Unknown state 'ZZ'" in err
+    assert rc == 2 and "Unknown state 'ZZ'" in err  # an unknown name, like an unknown area
     rc, out, _ = cli("regions", "--type", "Metro", "--state", "texas", "--json")
     assert rc == 0 and {r["area_type"] for r in json.loads(out)} == {"metro"}
     rc, out, _ = cli("region", "0026420", "--household", "2a2w2c", "--json")

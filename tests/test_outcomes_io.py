@@ -248,10 +248,10 @@ def test_cli_round_trip_on_synthetic(cli, synthetic, tmp_path, monkeypatch):
         elif r["denominator"] is not None:
             assert r["denominator"] >= 10
     no_single_suppressed(records, ["sex", "age_group"])
-    run_record = json.loads((tmp_path / "o.json.run.json").read_text())
+    run_record = json.loads((tmp_path / "o.run.json").read_text())
     assert run_record["synthetic"] is True and run_record["engine"] == "duckdb"
     assert run_record["profile"]["name"] == "default" and len(run_record["inputs"]["wages"]["files"]) >= 2
-    for text in (out.read_text(), (tmp_path / "o.json.run.json").read_text(), stderr):
+    for text in (out.read_text(), (tmp_path / "o.run.json").read_text(), stderr):
         assert "P00000" not in text and "W00000" not in text  # no identifier anywhere
     rc, stdout, stderr = cli(*args, "--format", "csv")
     assert rc == 0
@@ -277,7 +277,7 @@ def test_cli_synth_and_parquet_output(cli, tmp_path, monkeypatch):
     t = pq.read_table(res)
     assert {"indicator", "program", "numerator", "denominator", "value", "suppressed", "synthetic"} <= set(t.column_names)
     assert all(t.column("synthetic").to_pylist())
-    assert json.loads((tmp_path / "r.parquet.run.json").read_text())["by"] == [[], ["program"]]
+    assert json.loads((tmp_path / "r.run.json").read_text())["by"] == [[], ["program"]]
     rc, _, stderr = cli("outcomes", "--participants", str(out / "participants.parquet"), "--wages", str(out / "wages"),
                         "--exit-from", "2022Q3", "--exit-to", "2023Q2", "--format", "parquet")
     assert rc == 1 and "needs --out" in stderr

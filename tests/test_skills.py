@@ -318,7 +318,7 @@ def test_a_bad_row_rejects_the_whole_file_with_row_and_field(con, profile, tmp_p
 
 def test_sheet_level_problems(con, profile, tmp_path, hub_path):
     rows = sheet(con, profile, tmp_path)
-    with pytest.raises(SourceFormatError, match="no row is rated"):
+    with pytest.raises(SourceFormatError, match=r"no row is rated yet\. Fill in .* rater and organisation\. Nothing was imported\.\n"):
         benchmarks.import_ratings(con, tmp_path / "sheet.csv", hub_path, profile=profile)
     no_rater = [{k: v for k, v in r.items() if k != "rater"} for r in rated(rows)]
     with pytest.raises(benchmarks.RatingSheetError) as caught:

@@ -227,8 +227,11 @@ def align(inv: pd.DataFrame, jobs: pd.DataFrame, cfg: dict) -> dict:
         completions = float(g.completions.fillna(0).sum())
         # unknown demand (no scored occupation behind the CIP) is never read as oversupply
         if openings > 0 and completions > openings:
+            # the award in words: IPEDS's label, which the seed programs carry as their credential
+            named = g.loc[g.source == "nces_ipeds", "credential"].dropna()
             dup_rows.append(
                 {"cip_code": cip, "award_level": None if level == "" else (int(level) if level.isdigit() else level),
+                 "award": named.iloc[0] if len(named) else (level or None),
                  "program_name": g.program_name.iloc[0],
                  "providers": providers, "completions": completions, "openings": openings,
                  "provider_names": sorted(g.provider_name.dropna().unique().tolist())[:10]}

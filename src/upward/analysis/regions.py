@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from upward.analysis._rows import record, records, releases, top_code_bounds
-from upward.errors import UpwardError
+from upward.errors import NotFoundError, UpwardError
 
 #: MIT household types, in MIT's order. The default until profiles exist: one adult, no children,
 #: the smallest household, so a wage below it is below living wage for any household type.
@@ -23,7 +23,12 @@ def list_areas(con, search: str | None = None, state: str | None = None, area_ty
     if state and not con.execute(
         "select 1 from states where lower(state_abbr) = ? or lower(state_name) = ?", [state.lower(), state.lower()]
     ).fetchone():
-        raise UpwardError(f"Unknown state '{state}'.", hint="Use a USPS abbreviation such as TX, or a name such as Texas.")
+        from upward.atlas.lookup import _closest
+
+        states = con.execute("select state_abbr || ' (' || state_name || ')' from states order by 1").fetchall()
+        close = _closest(state, [s for (s,) in states])
+        raise NotFoundError(f"Unknown state '{state}'.", hint="Use a USPS abbreviation such as TX, or a name such as Texas. "
+                            + (f"Closest: {'; '.join(close)}." if close else ""))
     where, params = [], []
     if search:
         where.append("lower(area_name) like ?")

@@ -41,6 +41,15 @@ def _word_matches(q: str, rows: list[tuple], name_at: int = 1) -> list[tuple]:
     return [r for r in rows if pattern.search(normalise(r[name_at]))]
 
 
+#: What `resolve_area` and `resolve_occupation` accept, said once for the CLI's help, the API's
+#: documentation and the README.
+AREA_ACCEPTS = (
+    "a seven-digit OEWS area code (0026420), a CBSA code (26420), a county FIPS code (48201), a state abbreviation (TX), "
+    "'national', or a name or part of one (houston)"
+)
+SOC_ACCEPTS = "a SOC code (29-1141 or 291141), an O*NET-SOC code (29-1141.01, rolled up), or a title or O*NET alternate title (registered nurses)"
+
+
 def resolve_area(con, text: str) -> Resolved:
     """Accepts an OEWS area code, a CBSA or county FIPS code, a state abbreviation or a name."""
     q = text.strip()

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from upward.atlas.lookup import AREA_ACCEPTS
 from upward.errors import UpwardError
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ DbOption = Annotated[Path | None, typer.Option("--db", help="Atlas database file
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print the main table as CSV.")]
 ProfileOption = Annotated[Path | None, typer.Option("--profile", help="TOML profile of thresholds and weights (default: the shipped one).")]
+RegionOption = Annotated[str, typer.Option("--region", "-r", help="The area: " + AREA_ACCEPTS + ".")]
 def fail(exc: UpwardError) -> None:
     from upward.cli.render import err_console
 

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from upward.atlas.lookup import AREA_ACCEPTS
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, ProfileOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
+    CsvOption, DbOption, JsonOption, ProfileOption, RegionOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
 )
 
 
@@ -35,7 +36,7 @@ def _value(v) -> str:
 @app.command()
 @handles_errors
 def jobs(
-    region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")],
+    region: RegionOption,
     profile: ProfileOption = None,
     lens: Annotated[str, typer.Option("--lens", help="jtm, good-promising or opportunity.")] = "jtm",
     top: Annotated[int, typer.Option("--top", min=1, help="How many to list.")] = 25,
@@ -88,10 +89,11 @@ def _print_jobs(r: dict) -> None:
     )
     for n in r["notes"]:
         c.print(f"[yellow]{escape(n)}[/]", highlight=False)
-    show_lens = r["lens"] != "jtm" or any(j["category"] != "jtm" for j in r["jobs"])
+    # the lens column only when it tells rows apart (with --all, or a lens that mixes categories)
+    show_lens = len({j["category"] for j in r["jobs"]}) > 1
     rows = [
         [
-            str(i + 1), j["occ_code"], j["occ_title"], *([j["category"]] if show_lens else []), render.number(j["employment"]),
+            str(i + 1), j["occ_code"], escape(j["occ_title"]), *([j["category"]] if show_lens else []), render.number(j["employment"]),
             ("≥ " if j["top_coded"] else "") + render.money(j["a_median"]),
             f"{j['median_living_wage_ratio']:.2f}" if j["median_living_wage_ratio"] is not None else "—",
             render.number(j["openings"]), _score(j["pillar_workers"]), _score(j["pillar_employers"]),
@@ -99,13 +101,13 @@ def _print_jobs(r: dict) -> None:
         ]
         for i, j in enumerate(r["jobs"])
     ]
-    head = ["#", "SOC", "occupation", *(["lens"] if show_lens else []), "jobs", "median", "÷LW", "open/yr", "W", "E", "S", "A", "score"]
-    if c.width < 110:  # a narrow terminal keeps the occupation readable and drops jobs and openings
-        drop = {head.index("jobs"), head.index("open/yr")}
-        head = [h for i, h in enumerate(head) if i not in drop]
-        rows = [[v for i, v in enumerate(row) if i not in drop] for row in rows]
-    right = {i for i, h in enumerate(head) if h not in ("SOC", "occupation", "lens")}
-    c.print(render.table("Pillars (percentile ranks within the region, 0–100): W workers, E employers, S strategic value, A accessibility", head, rows, right))
+    Col = render.Column
+    cols = [Col("#", "code"), Col("SOC", "code"), Col("occupation"), *([Col("lens", drop=3)] if show_lens else []),
+            Col("jobs", "num", drop=1), Col("median", "num"), Col("÷LW", "num"), Col("open/yr", "num", drop=2),
+            Col("W", "num"), Col("E", "num"), Col("S", "num"), Col("A", "num"), Col("score", "num")]
+    lens = "" if show_lens or r["lens"] == "jtm" else f", {r['lens']} lens"
+    c.print(render.table(f"Ranked by score{lens}. Pillars are percentile ranks in the region (0–100): W workers, E employers, S strategic value, "
+                         "A accessibility; ÷LW is the median ÷ the living wage", cols, rows))
     c.print("[dim]Explain one: upward jobs --region AREA --explain SOC. Method: docs/job-quality.md.[/]", highlight=False)
 
 
@@ -127,24 +129,34 @@ def _print_explain(e: dict) -> None:
             f"{lw['ratio']:.2f} — needs ≥ {lw['required']:.2f}: {'met' if lw['met'] else 'missed'}.",
             highlight=False,
         )
+    # the long texts (what each measure is, its source) go under the tables, numbered, so the
+    # tables keep their numbers readable at 80 columns
+    sources: list[str] = []
+    whats: list[str] = []
+    Col = render.Column
     for p in e["pillars"]:
-        rows = [
-            [
-                m["measure"],
-                m["shown_as"] or _value(m["value"]),
-                _score(m["percentile"]),
-                f"{m['weight']:g}",
-                m["direction"],
-                f"{m['what']} ({m['source']})",
-            ]
-            for m in p["measures"]
-        ]
+        rows = []
+        for m in p["measures"]:
+            if m["source"] not in sources:
+                sources.append(m["source"])
+            whats.append((m["measure"], f"{m['what']} [{sources.index(m['source']) + 1}]"))
+            rows.append([
+                escape(m["measure"]), escape(m["shown_as"] or _value(m["value"])), _score(m["percentile"]), f"{m['weight']:g}",
+                "higher" if m["direction"].startswith("higher") else "lower", str(sources.index(m["source"]) + 1),
+            ])
         mark = "meets" if p["meets_bar"] else "misses"
-        c.print(render.table(f"{p['pillar']}: {_score(p['score'])} — {mark} the bar of {p['bar']:g}", ["measure", "value", "percentile", "weight", "direction", "source"], rows, {2, 3}))
+        c.print(render.table(
+            f"{p['pillar']}: {_score(p['score'])} — {mark} the bar of {p['bar']:g}",
+            [Col("measure"), Col("value"), Col("percentile", "num"), Col("weight", "num"), Col("ranks higher", "code"), Col("source", "num")],
+            rows,
+        ))
+    c.print(render.notes("What each measure is, and its source (percentile: its rank among the region's scored occupations)", whats))
+    c.print(render.notes("Sources", sources))
     q = e["quality"]
     c.print(
         f"Quality tier: {q['tier']}. Benefits: {q['benefits']}; safety: {q['safety']}. "
-        f"Lenses: good {e['lenses']['good']}, promising {e['lenses']['promising']}, opportunity {e['lenses']['opportunity']}.",
+        "Also " + (", ".join(k for k in ("good", "promising", "opportunity") if e["lenses"][k]) or "in no other lens")
+        + " (upward jobs --lens good-promising, --lens opportunity).",
         highlight=False,
     )
 
@@ -152,7 +164,7 @@ def _print_explain(e: dict) -> None:
 @app.command()
 @handles_errors
 def quality(
-    region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")],
+    region: RegionOption,
     profile: ProfileOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many low-quality occupations to list.")] = 10,
     db: DbOption = None,
@@ -179,12 +191,14 @@ def quality(
     c.print(f"Living wage: {render.money(i['living_wage'])} a year{lw_note}. Share of jobs whose median pays it: {_pct(i['living_wage_median_share'])}; whose 25th percentile pays it: {_pct(i['living_wage_p25_share'])}.", highlight=False)
     c.print(f"Opportunity occupations (no bachelor's needed, median ≥ {render.money(i['opportunity_wage_bar'])}): {_pct(i['opportunity_share'])} of jobs.", highlight=False)
     c.print(render.table("Employment by quality tier", ["tier", "jobs", "share"], [[t["tier"], render.number(t["employment"]), _pct(t["share"])] for t in r["employment_by_tier"]], {1, 2}))
+    Col = render.Column
     c.print(
         render.table(
-            "Largest low-quality occupations",
-            ["SOC", "occupation", "jobs", "median", "25th pct", "median ÷ LW", "typical education"],
-            [[o["occ_code"], o["occ_title"], render.number(o["employment"]), render.money(o["a_median"]), render.money(o["a_pct25"]), f"{o['median_living_wage_ratio']:.2f}", o["typical_education"] or "—"] for o in r["largest_low_quality"]],
-            {2, 3, 4, 5},
+            "Largest low-quality occupations (÷LW: the median ÷ the living wage)",
+            [Col("SOC", "code"), Col("occupation"), Col("jobs", "num"), Col("median", "num"), Col("25th pct", "num", drop=1), Col("÷LW", "num"),
+             Col("typical education", drop=2, below=True, min_width=20)],
+            [[o["occ_code"], escape(o["occ_title"]), render.number(o["employment"]), render.money(o["a_median"]), render.money(o["a_pct25"]),
+              f"{o['median_living_wage_ratio']:.2f}", escape(o["typical_education"] or "—")] for o in r["largest_low_quality"]],
         )
     )
     for n in r["notes"]:
@@ -196,7 +210,7 @@ def quality(
 @app.command()
 @handles_errors
 def compare(
-    areas: Annotated[list[str], typer.Argument(help="Two or more areas: OEWS codes, CBSAs, states or names.")],
+    areas: Annotated[list[str], typer.Argument(help="Two or more areas, each " + AREA_ACCEPTS + ".")],
     profile: ProfileOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many JTMs to show per area.")] = 5,
     db: DbOption = None,
@@ -242,10 +256,14 @@ def compare(
     ]
     for k in range(top):
         rows.append((f"JTM #{k + 1}", lambda a, k=k: f"{a['top_jtms'][k]['occ_title']} ({render.money(a['top_jtms'][k]['real_median'])} real)" if k < len(a["top_jtms"]) else ""))
+    # columns headed by the first place in each area's name (OMB names lead with the principal city), the full names above
+    short = [a["area_name"].split(",")[0].split("-")[0] for a in result["areas"]]
+    names = "; ".join(f"{s} = {a['area_name']} ({a['area_code']})" for s, a in zip(short, result["areas"]) if s != a["area_name"])
     t = render.table(
-        f"Compared with profile {result['profile']['name']} ({result['profile']['hash']}), household {result['household']}; real = ÷ price parity × 100",
-        ["", *(a["area_name"] for a in result["areas"])],
-        [[label, *(f(a) for a in result["areas"])] for label, f in rows],
+        f"Compared with profile {escape(result['profile']['name'])} ({result['profile']['hash']}), household {result['household']}; "
+        f"real = ÷ price parity × 100" + (f". {escape(names)}" if names else ""),
+        [render.Column("", "code"), *(render.Column(escape(s)) for s in short)],
+        [[label, *(escape(f(a)) for a in result["areas"])] for label, f in rows],
     )
     render.console.print(t)
 
@@ -276,7 +294,8 @@ def indicators(
         return render.emit_csv(stamp(rows, {"profile": prof.record()}))
     render.console.print(
         render.table(
-            f"System indicators, profile {prof.name} ({prof.hash}), household {prof.household}",
+            f"System indicators, profile {escape(prof.name)} ({prof.hash}), household {prof.household}: shares of jobs whose median (or 25th "
+            "percentile) pays the living wage (LW), and in opportunity occupations",
             ["code", "area", "jobs", "living wage", "median pays LW", "25th pays LW", "opportunity"],
             [
                 [r["area_code"], r["area_name"], render.number(r["total_employment"]), render.money(r["living_wage"]),
@@ -307,10 +326,12 @@ def profile_show(profile: ProfileOption = None, as_json: JsonOption = False):
 
 @profile_app.command("check")
 @handles_errors
-def profile_check(path: Annotated[str, typer.Argument(help="TOML profile to validate.")]):
+def profile_check(path: Annotated[str, typer.Argument(help="TOML profile to validate.")], as_json: JsonOption = False):
     """Validate a profile: say the first bad key and what is allowed, or its name and hash."""
     from upward import profiles
     from upward.cli import render
 
     prof = profiles.load(path)
-    render.console.print(f"Profile '{prof.name}' is valid (hash {prof.hash}).")
+    if as_json:
+        return render.emit_json({"valid": True, "profile": prof.record()})
+    render.console.print(f"Profile '{escape(prof.name)}' is valid (hash {prof.hash}).")

@@ -6,9 +6,10 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from upward.analysis.regions import DEFAULT_HOUSEHOLD
-from upward.atlas.lookup import NATIONAL
+from upward.atlas.lookup import AREA_ACCEPTS, NATIONAL
 from upward.cli.common import CsvOption, DbOption, JsonOption, check_formats, connect_atlas, say_note, app, handles_errors
 
 @app.command()
@@ -47,7 +48,7 @@ def regions(
 @app.command()
 @handles_errors
 def region(
-    area: Annotated[str, typer.Argument(help="OEWS area code, CBSA code, state abbreviation or name.")],
+    area: Annotated[str, typer.Argument(help="The area: " + AREA_ACCEPTS + ".")],
     household: Annotated[str, typer.Option("--household", help="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C.")] = DEFAULT_HOUSEHOLD,
     top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many occupations to list.")] = 10,
     db: DbOption = None,
@@ -153,21 +154,47 @@ def occupation(
     _print_occupation(p)
 
 
+def _unit(section: str, item: str) -> str:
+    """What a number in the long table counts: BLS projections are in thousands, OEWS in jobs."""
+    if item.endswith("_fn"):
+        return "BLS footnote code"
+    if item.endswith("_top_coded") or section == "technology":
+        return "flag"
+    if section in ("wages", "wages_national"):
+        if item.startswith("a_"):
+            return "US dollars a year"
+        if item.startswith("h_"):
+            return "US dollars an hour"
+        return {"tot_emp": "jobs", "emp_prse": "percent (relative standard error)", "mean_prse": "percent (relative standard error)",
+                "jobs_1000": "jobs per 1,000 in the area", "loc_quotient": "ratio to the national share"}.get(item, "")
+    if section == "projections_national":
+        if item.endswith(("_pct", "_rate")):
+            return "percent"
+        if item in ("emp_2024", "emp_2034", "emp_change", "labor_force_exits", "occupational_transfers", "separations", "openings_annual"):
+            return "thousands of jobs (as BLS publishes projections)"
+        return "US dollars a year" if item == "median_wage_2024" else ""
+    if section in ("skills", "knowledge", "abilities", "work_activities"):
+        return "O*NET importance, 1 to 5" if item == "importance" else "O*NET level, 0 to 7"
+    return "tasks" if section == "detailed_work_activities" else ""
+
+
 def _occupation_rows(p: dict) -> list[dict]:
-    """The profile as one long table: section, item, measure, value."""
+    """The profile as one long table: section, item, measure, value and its unit."""
     base = {"occ_code": p["occupation"]["occ_code"], "area_code": p["area"]["area_code"]}
     rows = []
     for section in ("wages", "wages_national", "projections_national", "education"):
         for k, v in (p[section] or {}).items():
-            rows.append({**base, "section": section, "item": k, "measure": "", "value": v})
+            rows.append({**base, "section": section, "item": k, "measure": "", "value": v, "unit": _unit(section, k)})
     for section in ("skills", "knowledge", "abilities", "work_activities"):
         for d in p[section]:
             for m in ("importance", "level"):
-                rows.append({**base, "section": section, "item": d["element"], "measure": m, "value": d[m]})
+                rows.append({**base, "section": section, "item": d["element"], "measure": m, "value": d[m], "unit": _unit(section, m)})
     for d in p["detailed_work_activities"]:
-        rows.append({**base, "section": "detailed_work_activities", "item": d["dwa_title"], "measure": "tasks", "value": d["tasks"]})
+        rows.append({**base, "section": "detailed_work_activities", "item": d["dwa_title"], "measure": "tasks", "value": d["tasks"],
+                     "unit": _unit("detailed_work_activities", "tasks")})
     for d in p["technology"]:
-        rows.append({**base, "section": "technology", "item": d["example"], "measure": "hot_technology", "value": d["hot_technology"]})
+        rows.append({**base, "section": "technology", "item": d["example"], "measure": "hot_technology", "value": d["hot_technology"],
+                     "unit": _unit("technology", "hot_technology")})
     return rows
 
 
@@ -286,7 +313,9 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOpti
     c = render.console
     c.print(f"Atlas: {db or atlas.default_path()}")
     c.print(f"Atlas {meta['atlas_fingerprint']} from bundle {meta['bundle_fingerprint']}, built {meta['built_at']}, Upward {meta['upward_version']}")
-    c.print(render.table("Data releases", ["source", "title", "release", "license"], [[s["key"], s["title"], s["release"], s["license"]] for s in sources]))
+    Col = render.Column
+    c.print(render.table("Data releases", [Col("source", "code"), Col("title"), Col("release"), Col("license", drop=1, below=True, min_width=30)],
+                         [[s["key"], escape(s["title"]), escape(s["release"]), escape(s["license"])] for s in sources], label=0))
     c.print(
         f"O*NET rates the occupations holding {cov['national_share']:.1%} of all US employment "
         f"({cov['national_share_with_all_other_proxies']:.1%} with the labelled proxies: 'All Other' codes, and occupations "

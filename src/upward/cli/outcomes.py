@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from upward.cli.common import DbOption, ProfileOption, app, connect_atlas, handles_errors
+from upward.cli.common import DbOption, JsonOption, ProfileOption, app, connect_atlas, handles_errors
 from upward.errors import UpwardError
 from upward.files import write_atomically
+from upward.outcomes import run_record_path
 
 FORMATS = ("table", "json", "csv", "parquet")
 SYNTHETIC_NOTE = "SYNTHETIC DATA: these people do not exist (written by `upward synth`); the numbers illustrate the method only."
@@ -49,7 +51,7 @@ def outcomes(
     engine: Annotated[str, typer.Option("--engine", help="duckdb (default, embedded) or spark.")] = "duckdb",
     spark_master: Annotated[str | None, typer.Option("--spark-master", help="Spark master URL for a cluster (default: local[2]).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet (parquet needs --out).")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", help="Write the result to this file (atomically) and the run record beside it (FILE.run.json).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the result to this file (atomically) and the run record beside it (outcomes.json → outcomes.run.json).")] = None,
     quarantine: Annotated[Path | None, typer.Option("--quarantine", help="Set bad rows aside in this CSV/Parquet file (identifiers hashed) and go on.")] = None,
     mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML or CSV file naming your columns (see docs/outcomes.md).")] = None,
     mobility_threshold: Annotated[float | None, typer.Option("--mobility-threshold", help="Quarterly earnings that mark the 4th quintile, instead of the wage file's percentile.")] = None,
@@ -81,6 +83,9 @@ def outcomes(
         counts = ", ".join(f"{k}: {v['bad_rows']:,} of {v['rows']:,} rows" for k, v in rec["inputs"].items())
         render.err_console.print(f"Quarantined {q['rows']:,} bad rows to {q['file']} ({counts}).", highlight=False)
     if out is not None:
+        sidecar = run_record_path(out)
+        if sidecar == out:
+            raise UpwardError(f"--out {out}: that is where the run record goes.", hint="Name the output something else, e.g. --out outcomes.json.")
         if fmt in ("json", "table"):
             write_atomically(out, lambda p: p.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
         elif fmt == "csv":
@@ -97,7 +102,6 @@ def outcomes(
             import pyarrow.parquet as pq
 
             write_atomically(out, lambda p: pq.write_table(pa.Table.from_pylist(_flat(records, dims, rec)), p))
-        sidecar = out.with_name(out.name + ".run.json")
         write_atomically(sidecar, lambda p: p.write_text(json.dumps(rec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
         render.err_console.print(f"Wrote {len(records)} records to {out} and the run record to {sidecar}.", highlight=False)
         if fmt != "table":
@@ -106,17 +110,26 @@ def outcomes(
         return render.emit_json(records)
     if fmt == "csv":
         return render.emit_csv(_flat(records, dims, rec))
+    from upward.outcomes.indicators import INDICATORS
+
     c = render.console
+    Col = render.Column
     title = f"Outcomes of exiters {rec['exit_from']}–{rec['exit_to']}" + (f", program year {rec['program_year']}" if rec["program_year"] else "")
-    c.print(
-        render.table(
-            title + f" (cells under {rec['min_cell']} people suppressed)",
-            ["indicator", *dims, "numerator", "denominator", "value"],
-            [[r["indicator"], *(r["group"].get(d, "all") if r["group"] else "all" for d in dims),
-              render.number(r["numerator"]), render.number(r["denominator"]), _value(r)] for r in records],
-            set(range(1 + len(dims), 4 + len(dims))),
-        )
-    )
+    c.print(f"[bold]{title}[/] (cells under {rec['min_cell']} people suppressed, with the cells that would reveal them)", highlight=False)
+    numbers = [Col("numerator", "num"), Col("denominator", "num"), Col("value", "num")]
+    what = {i.name: i.what for i in INDICATORS}
+    if not dims:  # one row per indicator: one table
+        c.print(render.table("", [Col("indicator"), *numbers],
+                             [[r["indicator"], render.number(r["numerator"]), render.number(r["denominator"]), _value(r)] for r in records]))
+    else:  # a breakdown: one table per indicator, its groups as rows
+        for name in dict.fromkeys(r["indicator"] for r in records):
+            rows = [r for r in records if r["indicator"] == name]
+            c.print(render.table(
+                f"\n{name}: {what.get(name, '')}",
+                [*(Col(d.replace("_", " ")) for d in dims), *numbers],
+                [[*(escape(str(r["group"].get(d, "all"))) for d in dims), render.number(r["numerator"]), render.number(r["denominator"]),
+                  _value(r)] for r in rows],
+            ))
     ex = rec["cohort"]
     c.print(
         f"[dim]Exiters in the cohort: {render.number(ex['exiters']) if ex['exiters'] is not None else 'fewer than ' + str(rec['min_cell'])}; "
@@ -139,6 +152,7 @@ def synth(
     state: Annotated[str, typer.Option("--state", help="State whose OEWS wages and areas the data follows.")] = "TX",
     fmt: Annotated[str, typer.Option("--format", help="parquet (default) or csv.")] = "parquet",
     db: DbOption = None,
+    as_json: JsonOption = False,
 ):
     """Write a SYNTHETIC cohort and state-like wage file (labelled synthetic everywhere) for trying and testing `upward outcomes`."""
     from upward.cli import render
@@ -148,6 +162,8 @@ def synth(
     with render.err_console.status("Synthetic data: starting…") as status:
         m = generate(con, out, participants, workers, seed=seed, state=state, fmt=fmt, progress=lambda s: status.update(s + "…"))
     render.err_console.print(f"[bold yellow]{SYNTHETIC_NOTE}[/]", highlight=False)
+    if as_json:
+        return render.emit_json({**m, "folder": str(out), "manifest": str(Path(out) / "SYNTHETIC.json")})
     render.console.print(
         f"Wrote {m['participants']:,} synthetic participants and {m['wage_rows']:,} synthetic wage records "
         f"({m['participants'] + m['workers']:,} people, {m['quarters'][0]}–{m['quarters'][1]}, {m['state']}) to {out}; "

@@ -8,15 +8,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from upward.errors import UpwardError
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, ProfileOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
+    CsvOption, DbOption, JsonOption, ProfileOption, RegionOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
 )
 
 programs_app = typer.Typer(help="Training programs: the scan, alignment, gaps, and the region's own imports.", no_args_is_help=True)
 app.add_typer(programs_app, name="programs")
 
 HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database of imported programs (default: user data dir, or $UPWARD_HUB).")]
-RegionOption = Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")]
 
 
 def _hub(hub: Path | None):
@@ -71,16 +71,17 @@ def list_programs(
         return render.emit_json(result)
     if as_csv:
         return render.emit_csv(stamp(({**r, "occupations": ";".join(r["occupations"])} for r in rows), result))
+    Col = render.Column
     render.console.print(
         render.table(
-            f"{len(rows)} programs in {area.name} (showing {min(top, len(rows))}, most completions first)",
-            ["program", "provider", "CIP", "credential", "completions", "earnings", "source"],
+            f"{len(rows)} programs in {escape(area.name)} (showing {min(top, len(rows))}, most completions first)",
+            [Col("program"), Col("provider"), Col("CIP", "code", drop=2), Col("credential", drop=3), Col("completions", "num"),
+             Col("earnings", "num", drop=1), Col("source", "code", drop=4)],
             [
-                [r["program_name"] or "—", r["provider_name"] or "—", r["cip_code"] or "—", r["credential"] or "—",
+                [escape(r["program_name"] or "—"), escape(r["provider_name"] or "—"), r["cip_code"] or "—", escape(r["credential"] or "—"),
                  render.number(r["completions"]), _money(r["published_earnings"]), r["source"]]
                 for r in sorted(rows, key=lambda r: -(r["completions"] or 0))[:top]
             ],
-            {4, 5},
         )
     )
 
@@ -121,23 +122,26 @@ def align_programs(
         highlight=False,
     )
     occ = a["occupations"]
+    Col = render.Column
     c.print(
         render.table(
-            "Supply against demand (related completions ÷ annual openings)",
-            ["SOC", "occupation", "tier", "JTM", "openings", "completions", "ratio", "flag"],
-            [[o["occ_code"], o["occ_title"], o["tier"], "yes" if o["jtm"] else "", render.number(o["openings"]),
+            "Supply against demand: related completions ÷ annual openings (* a Job That Mobilizes)",
+            [Col("SOC", "code"), Col("occupation"), Col("tier", drop=1), Col("openings", "num"), Col("completions", "num"),
+             Col("ratio", "num"), Col("supply", "code")],
+            [[o["occ_code"], escape(o["occ_title"]) + (" *" if o["jtm"] else ""), o["tier"], render.number(o["openings"]),
               render.number(o["related_completions"]), render.number(o["supply_ratio"], 2), o["supply_flag"]] for o in occ[:top]],
-            {4, 5, 6},
         )
     )
     _print_duplicates(a, top)
+    phase = sorted(a["phase_out_candidates"], key=lambda p: -(p["completions"] or 0))[:top]
     c.print(
         render.table(
             "Phase-out candidates — for review, with the evidence; never a verdict",
-            ["program", "provider", "credential", "completions", "evidence"],
-            [[p["program_name"] or "—", p["provider_name"] or "—", p["credential"] or "—", render.number(p["completions"]), p["phase_out_evidence"]]
-             for p in sorted(a["phase_out_candidates"], key=lambda p: -(p["completions"] or 0))[:top]],
-            {3},
+            [Col("#", "code"), Col("program"), Col("provider"), Col("credential", drop=1), Col("completions", "num"),
+             Col("evidence", drop=2, below=True, min_width=30)],
+            [[str(k), escape(p["program_name"] or "—"), escape(p["provider_name"] or "—"), escape(p["credential"] or "—"),
+              render.number(p["completions"]), escape(p["phase_out_evidence"])] for k, p in enumerate(phase, start=1)],
+            label=0,
         )
     )
 
@@ -145,13 +149,14 @@ def align_programs(
 def _print_duplicates(a: dict, top: int) -> None:
     from upward.cli import render
 
+    Col = render.Column
     render.console.print(
         render.table(
-            "Possible duplicates: one CIP and award level from many providers, more completions than openings",
-            ["CIP", "program", "award level", "providers", "completions", "openings"],
-            [[d["cip_code"], d["program_name"], str(d["award_level"] or "—"), str(d["providers"]), render.number(d["completions"]), render.number(d["openings"])]
+            "Possible duplicates: one CIP and award from many providers, more completions than openings",
+            [Col("CIP", "code"), Col("program"), Col("award"), Col("providers", "num"), Col("completions", "num"), Col("openings", "num")],
+            [[d["cip_code"], escape(d["program_name"]), escape(str(d.get("award") or d["award_level"] or "—")), str(d["providers"]),
+              render.number(d["completions"]), render.number(d["openings"])]
              for d in a["duplicates"][:top]],
-            {3, 4, 5},
         )
     )
 
@@ -176,13 +181,14 @@ def gaps(
         return render.emit_json(result)
     if as_csv:
         return render.emit_csv(stamp(a["gaps"], a))
+    Col = render.Column
     render.console.print(
         render.table(
-            f"Gaps in {a['area']['area_name']}: Jobs That Mobilize with no program or related completions below the profile's share of openings",
-            ["SOC", "occupation", "openings", "completions", "programs", "median", "typical education"],
-            [[g["occ_code"], g["occ_title"], render.number(g["openings"]), render.number(g["related_completions"], 1), str(g["programs"]),
-              _money(g["a_median"]), g["typical_education"] or "—"] for g in a["gaps"][:top]],
-            {2, 3, 4, 5},
+            f"Gaps in {escape(a['area']['area_name'])}: Jobs That Mobilize with no program or related completions below the profile's share of openings",
+            [Col("SOC", "code"), Col("occupation"), Col("openings", "num"), Col("completions", "num"), Col("programs", "num"),
+             Col("median", "num", drop=1), Col("typical education", drop=2, below=True, min_width=20)],
+            [[g["occ_code"], escape(g["occ_title"]), render.number(g["openings"]), render.number(g["related_completions"]), str(g["programs"]),
+              _money(g["a_median"]), escape(g["typical_education"] or "—")] for g in a["gaps"][:top]],
         )
     )
     _print_duplicates(a, top)
@@ -237,12 +243,14 @@ def import_history(hub: HubOption = None, as_json: JsonOption = False, as_csv: C
         return render.emit_json(rows)
     if as_csv:
         return render.emit_csv(rows)
+    Col = render.Column
     render.console.print(
         render.table(
-            f"Imports into {hub_mod.path(hub)}",
-            ["id", "when (UTC)", "who", "file", "rows", "status", "sha256"],
-            [[str(r["import_id"]), str(r["at"])[:19], r["who"], Path(r["file"]).name, str(r["rows"]), r["status"], r["sha256"][:12]] for r in rows],
-            {0, 4},
+            f"Imports into {escape(str(hub_mod.path(hub)))}" + ("" if rows else ": none yet (upward programs import FILE)"),
+            [Col("id", "num"), Col("when (UTC)", "code"), Col("who"), Col("file"), Col("rows", "num"), Col("status", "code"),
+             Col("sha256", "code", drop=1)],
+            [[str(r["import_id"]), str(r["at"])[:16], escape(r["who"]), escape(Path(r["file"]).name), str(r["rows"]), r["status"], r["sha256"][:12]]
+             for r in rows],
         )
     )
 
@@ -266,10 +274,19 @@ def rollback_import(
 
 @programs_app.command("template")
 @handles_errors
-def import_template(out: Annotated[Path | None, typer.Option("-o", "--output", help="Write the template here (default: print it).")] = None):
-    """A CSV template for `programs import`, with two example rows built from real codes."""
+def import_template(
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="Write the template here (default: print it).")] = None,
+    as_json: JsonOption = False,
+):
+    """A CSV template for `programs import`, with two example rows built from real codes (--json: its columns described)."""
     from upward import hub as hub_mod
+    from upward.cli import render
+    from upward.hub.template import spec
 
+    if as_json:
+        if out:
+            raise UpwardError("--json prints the template's description; -o writes the CSV template. Choose one.")
+        return render.emit_json(spec())
     text = hub_mod.template(out) if out else hub_mod.template()
     if out:
         typer.echo(f"Template written to {out}", err=True)
@@ -306,10 +323,11 @@ def bridge_programs(
         return render.emit_csv(stamp(r["bridges"], r))
     render.console.print(
         render.table(
-            f"{r['programs']} programs in {escape(area.name)} lead from {a.name} ({a.code}) to {b.name} ({b.code}); stated targets and shortest awards first",
-            ["program", "provider", "credential", "hours", "cost", "completions", "stated"],
-            [[p["program_name"] or "—", p["provider_name"] or "—", p["credential"] or "—", render.number(p["hours"]),
+            f"{r['programs']} programs in {escape(area.name)} lead from {escape(a.name)} ({a.code}) to {escape(b.name)} ({b.code}); "
+            "stated targets (the provider names the occupation) and shortest awards first",
+            [render.Column("program"), render.Column("provider"), render.Column("credential", drop=3), render.Column("hours", "num", drop=1),
+             render.Column("cost", "num", drop=2), render.Column("completions", "num"), render.Column("stated", "code")],
+            [[escape(p["program_name"] or "—"), escape(p["provider_name"] or "—"), escape(p["credential"] or "—"), render.number(p["hours"]),
               render.money(p["cost"]), render.number(p["completions"]), "yes" if p["stated_target"] else ""] for p in r["bridges"]],
-            {3, 4, 5},
         )
     )

@@ -7,11 +7,10 @@ from typing import Annotated
 
 import typer
 
-from upward.cli.common import DbOption, JsonOption, ProfileOption, app, atlas_and_area, handles_errors, say_note
+from upward.cli.common import DbOption, JsonOption, ProfileOption, RegionOption, app, atlas_and_area, handles_errors, say_note
 from upward.cli.programs import HubOption
 from upward.errors import UpwardError
 
-RegionOption = Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")]
 OutcomesOption = Annotated[str | None, typer.Option(
     "--outcomes", help="An outcomes run: the JSON file `upward outcomes … --format json --out FILE` wrote, or a run id kept in the hub.")]
 CompareOption = Annotated[list[str] | None, typer.Option(

@@ -112,7 +112,7 @@ app.add_typer(runs_app, name="runs")
 @handles_errors
 def runs_save(
     records: Annotated[Path, typer.Argument(help="The records `upward outcomes … --format json --out FILE` wrote (FILE).")],
-    run: Annotated[Path | None, typer.Option("--run", help="Its run record (default: FILE.run.json beside it).")] = None,
+    run: Annotated[Path | None, typer.Option("--run", help="Its run record (default: the one `upward outcomes` wrote beside it, FILE.run.json for FILE.json).")] = None,
     who: Annotated[str | None, typer.Option("--who", help="Who saves it (default: your login name).")] = None,
     hub: HubOption = None,
     as_json: JsonOption = False,
@@ -121,12 +121,13 @@ def runs_save(
     from upward import hub as hub_mod
     from upward.cli import render
     from upward.hub.runs import save_run
+    from upward.outcomes import find_run_record, run_record_path
 
-    run = run or records.with_name(records.name + ".run.json")
+    run = run or find_run_record(records) or run_record_path(records)
     data = {}
     for key, path in (("records", records), ("run", run)):
         if not path.is_file():
-            raise UpwardError(f"{path}: file not found.", hint="Write both with: upward outcomes … --format json --out FILE (FILE and FILE.run.json).")
+            raise UpwardError(f"{path}: file not found.", hint="Write both with: upward outcomes … --format json --out outcomes.json (outcomes.json and outcomes.run.json).")
         try:
             data[key] = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, app, check_formats, connect_atlas, handles_errors, say_note
 
@@ -45,13 +46,15 @@ def similar(
         return render.emit_json(result)
     if as_csv:
         return render.emit_csv(near)
+    Col = render.Column
     render.console.print(
         render.table(
-            f"Occupations most similar to {occ.name} ({occ.code}): the weighted mean of seven facet cosines (docs/pathways.md)",
-            ["SOC", "occupation", "similarity", "skills", "knowl.", "abil.", "activ.", "DWAs", "tech", "industries"],
-            [[n["soc"], n["title"] or "—", f"{n['similarity']:.3f}",
+            f"Occupations most similar to {escape(occ.name)} ({occ.code}): sim is the weighted mean of seven facet cosines — skill, "
+            "know(ledge), abil(ities), act(ivities), DWA (detailed work activities), tech(nology), ind(ustries) (docs/pathways.md)",
+            [Col("SOC", "code"), Col("occupation"), Col("sim", "num"),
+             *(Col(h, "num") for h in ("skill", "know", "abil", "act", "DWA", "tech", "ind"))],
+            [[n["soc"], escape(n["title"] or "—"), f"{n['similarity']:.3f}",
               *("—" if n[f"facet_{d}"] is None else f"{n[f'facet_{d}']:.2f}" for d in FACETS)]
              for n in near],
-            set(range(2, 10)),
         )
     )

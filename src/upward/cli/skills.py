@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, ProfileOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
+    CsvOption, DbOption, JsonOption, ProfileOption, RegionOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
 )  # fmt: skip
 
 HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database holding employer ratings (default: user data dir, or $UPWARD_HUB).")]
@@ -24,7 +24,7 @@ def _number(v, digits: int = 2) -> str:
 @app.command()
 @handles_errors
 def skills(
-    region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")],
+    region: RegionOption,
     top: Annotated[int, typer.Option("--top", min=1, help="How many elements to print, biggest gaps first (JSON and CSV give all).")] = 20,
     profile: ProfileOption = None,
     db: DbOption = None,
@@ -53,14 +53,15 @@ def skills(
         f"{cov['knowledge']['share_of_employment']:.0%} for knowledge.",
         highlight=False,
     )
+    Col = render.Column
     c.print(
         render.table(
             (f"Biggest gaps (showing {min(top, len(r['elements']))} of {len(r['elements'])}): JTM demand − supply of O*NET level × (importance − 1)/4"
              if r["jtm_count"] else f"Supply (showing {min(top, len(r['elements']))} of {len(r['elements'])}): no Jobs That Mobilize here, so no demand"),
-            ["element", "domain", "supply", "demand", "gap", "ratio", "JTM level needed"],
-            [[e["element_name"], e["domain"], _number(e["supply"]), _number(e["demand"]), _number(e["gap"]), _number(e["gap_ratio"]),
-              e["demand_level_meaning"] or "—"] for e in r["elements"][:top]],
-            {2, 3, 4, 5},
+            [Col("element"), Col("domain"), Col("supply", "num"), Col("demand", "num"), Col("gap", "num"), Col("ratio", "num"),
+             Col("the level JTMs need, in O*NET's words", drop=1, below=True, min_width=40)],
+            [[escape(e["element_name"]), "skill" if e["domain"] == "skills" else e["domain"], _number(e["supply"]), _number(e["demand"]),
+              _number(e["gap"]), _number(e["gap_ratio"]), escape(e["demand_level_meaning"] or "—")] for e in r["elements"][:top]],
         )
     )
     for note in r["notes"]:
@@ -176,20 +177,27 @@ def _print_benchmark(b: dict) -> None:
         for e in b["elements"]:
             current = [r for r in e["ratings"] if r["current"]]
             who = ", ".join(f"{r['rater']} ({r['organisation']}) {r['rating']} {str(r['imported_at'])[:10]}" if r["organisation"] else f"{r['rater']} {r['rating']} {str(r['imported_at'])[:10]}" for r in current)
-            rows.append([e["element_name"], e["domain"], _number(e["importance"]), _number(e["level"]), _number(e["region_level"]), e["status"],
-                         e["region_level_meaning"] or e["level_meaning"], who or "—"])  # fmt: skip
-        cols = ["element", "domain", "importance", "O*NET level", "region level", "status", "what the level means", "employer ratings (latest per rater)"]
-        c.print(render.table(f"{len(b['elements'])} elements; {b['ratings']} employer ratings", cols, rows, {2, 3, 4}))
+            rows.append([escape(e["element_name"]), e["domain"], _number(e["importance"]), _number(e["level"]), _number(e["region_level"]), e["status"],
+                         escape(e["region_level_meaning"] or e["level_meaning"]), escape(who or "—")])  # fmt: skip
+        Col = render.Column
+        cols = [Col("element"), Col("domain", "code"), Col("importance", "num"), Col("O*NET level", "num"), Col("region level", "num"),
+                Col("status", "code"), Col("what the region's level means", drop=2, below=True, min_width=40),
+                Col("employer ratings (latest per rater)", drop=1, below=True, min_width=24)]
+        if not b["ratings"]:  # nothing to show in it: the line below says how to get ratings
+            cols, rows = cols[:-1], [r[:-1] for r in rows]
+        c.print(render.table(f"{len(b['elements'])} elements; {b['ratings']} employer ratings", cols, rows))
         if not b["ratings"]:
             c.print("[dim]No employer ratings for this region yet: export a sheet with --export FILE.xlsx, then --import it.[/]", highlight=False)
     else:
+        Col = render.Column
         c.print(
             render.table(
                 f"{len(b['elements'])} essential elements",
-                ["element", "domain", "importance", "level", "what the level means"],
-                [[e["element_name"], e["domain"], _number(e["importance"]), _number(e["level"]), e["level_meaning"] + (" (O*NET: low precision)" if e["recommend_suppress"] else "")]
+                [Col("element"), Col("domain", "code"), Col("importance", "num"), Col("level", "num"),
+                 Col("what the level means", drop=1, below=True, min_width=40)],
+                [[escape(e["element_name"]), e["domain"], _number(e["importance"]), _number(e["level"]),
+                  escape(e["level_meaning"] + (" (O*NET: low precision)" if e["recommend_suppress"] else ""))]
                  for e in b["elements"]],
-                {2, 3},
             )
         )
     for note in b["notes"]:

@@ -96,7 +96,7 @@ class RatingSheetError(SourceFormatError):
 def _sheet_error(path: Path, reason: str, row: int | None = None, field: str | None = None) -> SourceFormatError:
     """A whole-file problem (unreadable, no header, nothing rated), with a hint about the sheet, not an official release."""
     exc = SourceFormatError(path, reason, row=row, field=field)
-    exc.message += " Nothing was imported."
+    exc.message = exc.message.rstrip(". ") + ". Nothing was imported."
     exc.hint = f"File: {path}. {_HINT}"
     return exc
 
@@ -550,7 +550,8 @@ def import_ratings(con, path: Path | str, hub_path: Path | str | None = None, wh
     if checked.problems:
         raise RatingSheetError(path, checked.problems)
     if not checked.ratings:
-        raise _sheet_error(path, "no row is rated: fill the rating column (agree, raise, lower, add or remove) of at least one row", field="rating")
+        raise _sheet_error(path, "no row is rated yet. Fill in at least one row of the Ratings sheet: rating (agree, raise, lower, add "
+                                 "or remove), proposed_level (0–7, for raise, lower and add), rater and organisation", field="rating")
     result = RatingImport(
         file=str(path.resolve()), sha256=digest, rows=len(checked.ratings), dry_run=dry_run, skipped_rows=checked.skipped,
         by_rating={r: sum(g["rating"] == r for g in checked.ratings) for r in skills.RATINGS},

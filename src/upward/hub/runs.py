@@ -49,7 +49,7 @@ def _check(result: dict) -> tuple[list[dict], dict]:
 
     if not isinstance(result, dict) or not isinstance(result.get("records"), list) or not isinstance(result.get("run"), dict):
         raise RunError("Not an outcomes result: expected {'records': [...], 'run': {...}} as upward.outcomes.run.run() returns.",
-                       hint="Run `upward outcomes … --format json --out FILE`: FILE holds the records and FILE.run.json the run.")
+                       hint="Run `upward outcomes … --format json --out outcomes.json`: outcomes.json holds the records and outcomes.run.json the run.")
     run = result["run"]
     for key in ("exit_from", "exit_to", "engine", "profile", "min_cell", "synthetic"):
         if key not in run:

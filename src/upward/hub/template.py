@@ -220,6 +220,16 @@ EXAMPLE_ROWS = (
 )
 
 
+def spec() -> dict:
+    """The template for machines: each column (required or not, what it holds, the other header
+    names accepted for it) and the two example rows, as `upward programs template --json` prints it."""
+    return {
+        "columns": [{"name": c, "required": c in REQUIRED, "list": c in LIST_COLUMNS, "description": DESCRIPTIONS[c],
+                     "aliases": list(ALIASES.get(c, ()))} for c in COLUMNS],
+        "example_rows": [dict(r) for r in EXAMPLE_ROWS],
+    }
+
+
 def template(dest: Path | str | None = None) -> str:
     """The import template as CSV text (header and two example rows); also written to `dest` if given."""
     from upward import csvout

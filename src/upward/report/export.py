@@ -144,7 +144,7 @@ TABLE_COLUMNS = {
     "program_supply": {"related_completions": "Completions of related programs, each program's completers split evenly over its occupations",
                        "programs": "Programs in the area leading to the occupation", "supply_ratio": "related completions ÷ openings",
                        "supply_flag": "under-supplied, balanced or over-supplied (profile [programs] ratios)"},
-    "duplicates": {"award_level": "IPEDS award level code", "providers": "Providers offering it", "completions": "Their completions in the latest year",
+    "duplicates": {"award_level": "IPEDS award level code", "award": "The award in words (IPEDS's label for the award level)", "providers": "Providers offering it", "completions": "Their completions in the latest year",
                    "openings": "Annual openings of the occupations it leads to", "provider_names": "Up to ten of the providers"},
     "phase_out": {"program_id": "Program id (seed or imported)", "completions_year": "Year of the latest completions",
                   "published_earnings": "College Scorecard median earnings (or imported)", "occupation_employment": "Employment here in the occupations it leads to",

@@ -1,5 +1,5 @@
 """Read an outcomes run for the report: a JSON file written by `upward outcomes … --format json --out FILE`
-(a list of records, with the run record beside it as FILE.run.json), an envelope `{"records": […],
+(a list of records, with the run record beside it: outcomes.json → outcomes.run.json), an envelope `{"records": […],
 "run": {…}}` as `upward.outcomes.run.run()` returns it, or a run id kept in the hub
 (`upward.hub.runs.get_run`, when the hub has runs).
 
@@ -17,8 +17,8 @@ from pathlib import Path
 from upward.errors import UpwardError
 
 FIELDS = ("indicator", "group", "numerator", "denominator", "value", "suppressed")
-HINT = ("Pass the JSON file written by: upward outcomes --participants … --wages … --exit-from … --exit-to … --format json --out run.json "
-        "(the run record run.json.run.json beside it says whether the data are synthetic), or a run id kept in the hub.")
+HINT = ("Pass the JSON file written by: upward outcomes --participants … --wages … --exit-from … --exit-to … --format json --out outcomes.json "
+        "(the run record outcomes.run.json beside it says whether the data are synthetic), or a run id kept in the hub.")
 
 
 def load(spec: str | Path, hub_path: Path | None = None) -> dict:
@@ -34,8 +34,10 @@ def load(spec: str | Path, hub_path: Path | None = None) -> dict:
             synthetic = data.get("synthetic", (run or {}).get("synthetic"))
         elif isinstance(data, list):
             records = data
-            sidecar = path.with_name(path.name + ".run.json")
-            if sidecar.is_file():
+            from upward.outcomes import find_run_record
+
+            sidecar = find_run_record(path)
+            if sidecar is not None:
                 try:
                     run = json.loads(sidecar.read_text(encoding="utf-8"))
                 except (OSError, json.JSONDecodeError) as exc:

@@ -35,17 +35,13 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from upward.errors import AmbiguousError, NotFoundError
+from upward.atlas.lookup import AREA_ACCEPTS, SOC_ACCEPTS
 from upward.web import deps
 from upward.web.api._examples import EXAMPLES
 
 JSON = "application/json"
 
-AREA_ACCEPTS = (
-    "a seven-digit OEWS area code (0026420), a CBSA code (26420), a county FIPS code (48201), a state abbreviation (TX), "
-    "'national', or a name or part of one (houston); URL-encode spaces and commas"
-)
-SOC_ACCEPTS = "a SOC code (29-1141 or 291141), an O*NET-SOC code (29-1141.01, rolled up), or a title or O*NET alternate title (registered nurses)"
-AREA_DESCRIPTION = f"The area: {AREA_ACCEPTS}. A name is resolved as the CLI resolves it."
+AREA_DESCRIPTION = f"The area: {AREA_ACCEPTS}; URL-encode spaces and commas. A name is resolved as the CLI resolves it."
 SOC_DESCRIPTION = f"The occupation: {SOC_ACCEPTS}."
 
 
