@@ -285,7 +285,9 @@ def test_renders_without_comparison_areas(nonmetro):
     report["glance"]["comparison"] = []
     report["glance"]["facts"] = [f for f in report["glance"]["facts"] if f["id"] != "real_wage"]
     page = render.html(report)
-    assert ">At a glance</h2>" in page and "<code>upward compare" not in page.split('id="jtm"')[0]
+    glance = page.split('id="jtm"')[0]
+    assert ">At a glance</h2>" in page and '<span class="w">upward</span> <span class="w">quality</span>' in glance
+    assert '<span class="w">compare</span>' not in glance
 
 
 def test_area_without_living_wage_still_reports(run, tmp_path):
@@ -449,7 +451,9 @@ def test_charts_draw_the_values_given():
     assert svg.count("<rect") == 2 and "+38%" in svg and "$40,380" in svg and "0.1 yr" in svg and 'marker-end="url(#ah-x1)"' in svg
     oc = charts.outcome_rates([{"indicator": "employment_rate_q2", "kind": "rate", "overall": {"suppressed": True, "value": None}}], "t")
     assert "suppressed" in oc and oc.count("<rect") == 1  # the track only, no bar
-    assert charts.wrap("First-Line Supervisors of Transportation and Material Moving Workers", 10, 100, 3)[-1].endswith("…")
+    name = "First-Line Supervisors of Transportation and Material Moving Workers"
+    lines = charts.wrap(name, 10, 100)  # a printed label is never cut: all of it, on as many lines as it needs
+    assert " ".join(lines) == name and all(len(line) <= 100 / (10 * charts.CHAR_W) for line in lines) and "…" not in "".join(lines)
 
 
 def test_household_words():

@@ -125,9 +125,10 @@ def vintage_note(profile: Profile) -> str | None:
     """Said wherever living-wage shares are shown, until the profile adjusts MIT's 2021 values."""
     if profile.get("living_wage.price_adjustment") != 1.0:
         return None
+    # said to a board as much as to an analyst: the setting's name is in the report's Method section and docs/job-quality.md
     return (
-        "MIT living wages are 2021 values and OEWS wages are May 2025; with no price adjustment in the profile "
-        "(living_wage.price_adjustment) the share of jobs paying a living wage is overstated."
+        "MIT's living wages are 2021 values while the wages are from May 2025, and they are not raised here for the "
+        "price increases since, so the share of jobs paying a living wage is overstated."
     )
 
 

@@ -22,10 +22,11 @@ Changes
                   workforce's supply (`upward skills`, elements[0]);
   C4 review       the phase-out candidate with the most completions, with its evidence;
   C5 duplicates   the CIP offered by the most providers while completions exceed openings.
-Expected outcomes (what the changes are for, in the analysis's own numbers — not forecasts)
-  O1 pay          for C2: the pay at the end of the pathway against the start, and its ratio to
-                  the living wage;
-  O2 supply       for C1: the openings a year an added completer competes for, and their pay;
+Outcomes to track (what the changes are for, in the analysis's own numbers — never a forecast or
+a promise: each says what the jobs pay today and what to measure)
+  O1 pay          for C2: what the job at the end of the pathway pays today against the start, and
+                  its ratio to the living wage — the mark to track for the people who make the moves;
+  O2 supply       for C1: the openings a year an added completer would compete for, and their pay;
   O3 measure      the baseline to track: the share of jobs paying a living wage and the low tier's
                   share (`upward quality`), and with an outcomes run its quality-job rate (or
                   employment rate) overall, labelled synthetic when the run is.
@@ -80,14 +81,14 @@ def assets(src: Sources) -> list[dict]:
         if not rows:
             return None
         i, o = max(rows, key=lambda t: (t[1]["related_completions"], t[0]))
-        nums = {"completions": src.num("programs", f"occupations[{i}].related_completions", "count", "related completions (latest year)"),
+        nums = {"completions": src.num("programs", f"occupations[{i}].related_completions", "estimate", "related completions, estimated (latest year)"),
                 "openings": src.num("programs", f"occupations[{i}].openings", "count", "annual openings"),
                 "programs": src.num("programs", f"occupations[{i}].programs", "int", "programs leading there"),
                 "ratio": src.num("programs", f"occupations[{i}].supply_ratio", "ratio", "completions ÷ openings")}
         return o, _action("asset", "A2 pipeline: the JTM whose local completions already meet its openings, most completions first",
                           f"A training pipeline that works: {o['occ_title']}",
-                          sentence("{programs} programs in the area already lead to {occ}: {completions} completers a year against {openings} openings "
-                                   "(ratio {ratio}). Pathway cohorts can build on them.", {"occ": o["occ_title"]}, nums, "asset_pipeline"),
+                          sentence("{programs} programs in the area already lead to {occ}: an estimated {completions} completers a year against "
+                                   "{openings} openings (ratio {ratio}). Pathway cohorts can build on them.", {"occ": o["occ_title"]}, nums, "asset_pipeline"),
                           [command_text(src.command("programs"))])
 
     def specialism():
@@ -149,12 +150,13 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
             return None
         g = align["gaps"][0]
         nums = {"openings": src.num("programs", "gaps[0].openings", "count", "annual openings"),
-                "completions": src.num("programs", "gaps[0].related_completions", "count", "related completions (latest year)")}
+                "completions": src.num("programs", "gaps[0].related_completions", "estimate", "related completions, estimated (latest year)")}
         if g["programs"]:
             nums["programs"] = src.num("programs", "gaps[0].programs", "int", "programs leading there")
-            template = "Expand training for {occ}: {openings} openings a year, but the area's {programs} related programs produce {completions} completers."
+            template = ("Expand training for {occ}: {openings} openings a year, but the area's {programs} related programs produce an estimated "
+                        "{completions} completers for it.")
         else:
-            template = "Start training for {occ}: {openings} openings a year and no program in the area leads there ({completions} related completions)."
+            template = "Start training for {occ}: {openings} openings a year and no program in the area leads there."
         picked["gap"] = g
         return _action("change", "C1 training gap: the JTM gap with the most openings", f"Close the training gap: {g['occ_title']}",
                        sentence(template, {"occ": g["occ_title"]}, nums, "change_gap"), [prog_cmd])
@@ -251,7 +253,7 @@ def expected(src: Sources, picked: dict, outcomes: dict | None) -> list[dict]:
         if j is not None and src.get("jobs")["jobs"][j]["median_living_wage_ratio"] is not None:
             nums["ratio"] = src.num("jobs", f"jobs[{j}].median_living_wage_ratio", "ratio", "target median ÷ living wage")
             template += ", {ratio} times the living wage"
-        out.append(_action("outcome", "O1 pay: the pay at the end of the C2 pathway against its start", "Pay that sustains a family",
+        out.append(_action("outcome", "O1 pay: the pay at the end of the C2 pathway against its start", f"The pay at the end of the pathway: {p['target_title']}",
                            sentence(template + ". It is what people in that job earn, not a promise to each person who takes the path.",
                                     {"origin": o["title"], "target": p["target_title"], "evidence": p["evidence"]}, nums, "outcome_pay"),
                            [o["command"]]))
@@ -259,11 +261,13 @@ def expected(src: Sources, picked: dict, outcomes: dict | None) -> list[dict]:
         g = picked["gap"]
         nums = {"openings": src.num("programs", "gaps[0].openings", "count", "annual openings"),
                 "median": src.num("programs", "gaps[0].a_median", "money", "median wage")}
-        template = "Each added completer for {occ} competes for {openings} openings a year that pay a median of {median}"
+        template = "An added completer for {occ} would compete for {openings} openings a year that pay a median of {median}"
         if g["median_living_wage_ratio"] is not None:
             nums["ratio"] = src.num("programs", "gaps[0].median_living_wage_ratio", "ratio", "median ÷ living wage")
-            template += " ({ratio} times the living wage)"
-        out.append(_action("outcome", "O2 supply: the openings and pay the C1 training gap leaves unmet", "More local hires into a Job That Mobilizes",
+            template += " ({ratio} times the living wage); how many of them local completers fill is the number to track"
+        else:
+            template += "; how many of them local completers fill is the number to track"
+        out.append(_action("outcome", "O2 supply: the openings and pay the C1 training gap leaves unmet", f"Openings for local completers: {g['occ_title']}",
                            sentence(template + ".", {"occ": g["occ_title"]}, nums, "outcome_supply"), [command_text(src.command("programs"))]))
     q = src.get("quality")
     if q["indicators"]["living_wage_median_share"] is not None:

@@ -469,6 +469,32 @@ def _training_section(a: dict, src: Sources, opts: dict, thresholds: dict) -> di
 # ---------------------------------------------------------------------------------------------
 # method and sources
 
+#: The profile settings behind the thresholds the report's prose quotes in plain words. The body
+#: says "the living wage", "the bar of 50", "under-supplied below 0.5"; the Method section names
+#: the setting each comes from, so an analyst can change it and a board member never meets a key.
+SETTINGS = (
+    ("living_wage.household", "the household whose MIT living wage is the bar"),
+    ("living_wage.price_adjustment", "the factor MIT's 2021 living wages are multiplied by to compare with current wages"),
+    ("quality.near_quality_median_ratio", "a median under this multiple of the living wage puts an occupation in the low (low-wage) tier"),
+    ("opportunity.national_median_ratio", "the multiple of the national median wage, at local prices, an opportunity occupation pays"),
+    ("jtm.bar", "the percentile every pillar of a Job That Mobilizes reaches"),
+    ("jtm.min_median_living_wage_ratio", "the multiple of the living wage a Job That Mobilizes' median pays"),
+    ("benchmarks.essential_importance", "the O*NET importance (of 5) from which a skill is essential"),
+    ("programs.under_supply_ratio", "related completions ÷ openings under this: under-supplied"),
+    ("programs.over_supply_ratio", "related completions ÷ openings over this: over-supplied"),
+    ("programs.gap_ratio", "a Job That Mobilizes under this ratio (or with no program) is a training gap"),
+    ("programs.duplicate_min_providers", "providers offering one program and award before it can be a duplicate"),
+    ("programs.low_quality_share", "share of a program's jobs in the low tier that puts it up for review"),
+    ("outcomes.min_cell", "outcome cells with fewer people than this are suppressed"),
+)
+
+
+def _setting(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 
 def _method(con, profile: Profile, src: Sources, q: dict, land: dict, outcomes: dict | None) -> dict:
     from upward.analysis.quality import vintage_note
@@ -478,10 +504,10 @@ def _method(con, profile: Profile, src: Sources, q: dict, land: dict, outcomes: 
     limits = []
     note = vintage_note(profile)
     if note:
-        limits.append(note + " The BEA price parities are for 2024.")
+        limits.append(note + " (A profile can set living_wage.price_adjustment to raise them.) The BEA price parities are for 2024.")
     else:
-        limits.append(f"MIT living wages (2021 values) are multiplied by the profile's living_wage.price_adjustment "
-                      f"({profile.get('living_wage.price_adjustment'):g}) to compare with OEWS May 2025 wages.")
+        limits.append(f"MIT living wages (2021 values) are multiplied by {profile.get('living_wage.price_adjustment'):g} "
+                      "(the profile's living_wage.price_adjustment) to compare with OEWS May 2025 wages.")
     if not q["benefits_measured"] or not q["safety_measured"]:
         missing = [k for k, m in (("benefits", q["benefits_measured"]), ("safety", q["safety_measured"])) if not m]
         limits.append(f"Not measured: {' and '.join(missing)} (no public occupation-level data is bundled; a region can supply a CSV "
@@ -509,6 +535,7 @@ def _method(con, profile: Profile, src: Sources, q: dict, land: dict, outcomes: 
                                                         else "indicators follow docs/outcomes.md."))
     return {
         "sources": sources,
+        "settings": [{"key": k, "value": _setting(profile.get(k)), "what": what} for k, what in SETTINGS],
         "atlas": {k: meta.get(k) for k in ("atlas_fingerprint", "bundle_fingerprint", "built_at", "upward_version", "rpp_year")},
         "profile": {**profile.record(), "household": profile.household, "description": profile.data.get("description")},
         "attributions": [s["attribution"] for s in sources if s["attribution"]],

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from html import escape
 
+from upward.report.refs import show
+
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 INK = "#1f2933"
 MUTED = "#616e7c"
@@ -21,16 +23,18 @@ def _t(s) -> str:
     return escape(str(s), quote=True)
 
 
-def _fit(text: str, size: float, width: float) -> str:
-    """Cut a label to the width it has (with an ellipsis)."""
-    n = max(3, int(width / (size * CHAR_W)))
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
-def wrap(text: str, size: float, width: float, lines: int = 3) -> list[str]:
+def wrap(text: str, size: float, width: float) -> list[str]:
+    """A label broken at spaces into the lines it needs to fit `width` — never cut: on paper there is
+    no tooltip to read the rest in. A single word wider than the line is split with a hyphen."""
     n = max(4, int(width / (size * CHAR_W)))
     out, cur = [], ""
     for word in str(text).split():
+        while len(word) > n:  # a word longer than a whole line
+            if cur:
+                out.append(cur)
+                cur = ""
+            out.append(word[: n - 1] + "-")
+            word = word[n - 1:]
         if len(cur) + len(word) + (1 if cur else 0) <= n:
             cur = f"{cur} {word}".strip()
         else:
@@ -39,10 +43,16 @@ def wrap(text: str, size: float, width: float, lines: int = 3) -> list[str]:
             cur = word
     if cur:
         out.append(cur)
-    if len(out) > lines:
-        out = out[:lines]
-        out[-1] = _fit(out[-1] + " …", size, width) if not out[-1].endswith("…") else out[-1]
-    return [_fit(line, size, width) for line in out]
+    return out or [""]
+
+
+LINE = 1.2  # line height, in font sizes
+
+
+def _label(x: float, y_mid: float, lines: list[str], size: float, anchor: str = "end", fill: str = INK, weight: str = "normal") -> list[str]:
+    """Lines of a wrapped label, centred vertically on y_mid."""
+    top = y_mid - (len(lines) - 1) * size * LINE / 2
+    return [_text(x, top + k * size * LINE + size * 0.35, line, size, anchor, fill, weight) for k, line in enumerate(lines)]
 
 
 def _svg(width: float, height: float, body: list[str], title: str) -> str:
@@ -72,14 +82,21 @@ def comparison(rows: list[dict], metrics: list[tuple[str, str]], title: str) -> 
             v = r[key]["value"]
             w = max(0.0, min(1.0, v)) * bar_w
             colour = ROLE_COLOURS.get(r["role"], ROLE_COLOURS["peer"])
-            body.append(_text(label_w - 6, y + bh - 3, _fit(r["area_name"], 10, label_w - 10), 10, "end", INK if r["role"] == "region" else MUTED,
-                              "bold" if r["role"] == "region" else "normal"))
-            body.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="{bh}" fill="{GRID}" opacity="0.45"/>')
-            body.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bh}" fill="{colour}"/>')
-            body.append(_text(label_w + w + 5, y + bh - 3, r[key]["display"], 10, fill=INK))
-            y += bh + gap
+            lines = wrap(r["area_name"], 10, label_w - 10)
+            rh = max(bh, len(lines) * 10 * LINE)
+            mid = y + rh / 2
+            body += _label(label_w - 6, mid, lines, 10, "end", INK if r["role"] == "region" else MUTED, "bold" if r["role"] == "region" else "normal")
+            body.append(f'<rect x="{label_w}" y="{mid - bh / 2:.1f}" width="{bar_w}" height="{bh}" fill="{GRID}" opacity="0.45"/>')
+            body.append(f'<rect x="{label_w}" y="{mid - bh / 2:.1f}" width="{w:.1f}" height="{bh}" fill="{colour}"/>')
+            body.append(_text(label_w + w + 5, mid + 3.5, r[key]["display"], 10, fill=INK))
+            y += rh + gap
         y += 10
     return _svg(width, y, body, title)
+
+
+def _share(v: float) -> str:
+    """A share as a whole percentage; one that is not nothing never reads 0%."""
+    return "under 1%" if 0 < v < 0.005 else show(v, "pct")
 
 
 def tiers(rows: list[dict], title: str) -> str:
@@ -93,11 +110,13 @@ def tiers(rows: list[dict], title: str) -> str:
             continue
         body.append(f'<rect x="{x:.1f}" y="4" width="{w:.1f}" height="{bh}" fill="{TIER_COLOURS.get(t["tier"], "#999")}"/>')
         if w > 40:
-            body.append(_text(x + w / 2, 4 + bh - 7, f"{share:.0%}", 10.5, "middle", "#ffffff" if t["tier"] in ("quality", "low") else INK, "bold"))
+            body.append(_text(x + w / 2, 4 + bh - 7, _share(share), 10.5, "middle", "#ffffff" if t["tier"] in ("quality", "low") else INK, "bold"))
         x += w
     lx = 0.0
     for t in rows:
-        label = f"{t['tier']} {t['share']:.0%}" if t["share"] is not None else t["tier"]
+        if not t["share"]:  # a tier with no jobs here has nothing to name
+            continue
+        label = f"{t['tier']} {_share(t['share'])}"
         body.append(f'<rect x="{lx:.1f}" y="{bh + 14}" width="10" height="10" fill="{TIER_COLOURS.get(t["tier"], "#999")}"/>')
         body.append(_text(lx + 14, bh + 23, label, 10))
         lx += 14 + len(label) * 10 * CHAR_W + 18
@@ -116,18 +135,22 @@ def jtm_pillars(rows: list[dict], title: str, limit: int = 15) -> str:
     body.append(_text(name_w + 4 * cell + 10, 12, "Composite (0–100)", 9, fill=MUTED))
     y = 18
     for r in rows:
-        body.append(_text(name_w - 8, y + rh - 6, _fit(f"{r['rank']}. {r['occ_title']}", 10, name_w - 10), 10, "end"))
+        # the whole name, wrapped: a printed chart has no tooltip to finish a name cut with '…'
+        lines = wrap(f"{r['rank']}. {r['occ_title']}", 10, name_w - 10)
+        h = max(rh, len(lines) * 10 * LINE + 5)
+        mid = y + h / 2
+        body += _label(name_w - 8, mid, lines, 10, "end")
         for k, p in enumerate(("workers", "employers", "strategic", "accessibility")):
             v = r[f"pillar_{p}"]
             shade = PILLAR_COLOURS[min(4, int((v or 0) // 20))]
-            body.append(f'<rect x="{name_w + k * cell + 1}" y="{y + 1}" width="{cell - 2}" height="{rh - 2}" fill="{shade}"/>')
-            body.append(_text(name_w + k * cell + cell / 2, y + rh - 6, f"{v:.0f}" if v is not None else "—", 9.5, "middle",
+            body.append(f'<rect x="{name_w + k * cell + 1}" y="{y + 1}" width="{cell - 2}" height="{h - 2:.1f}" fill="{shade}"/>')
+            body.append(_text(name_w + k * cell + cell / 2, mid + 3.3, f"{v:.0f}" if v is not None else "—", 9.5, "middle",
                               "#ffffff" if (v or 0) >= 60 else INK))
         x0 = name_w + 4 * cell + 10
         w = (r["composite"] or 0) / 100 * comp_w
-        body.append(f'<rect x="{x0}" y="{y + 3}" width="{w:.1f}" height="{rh - 6}" fill="{ROLE_COLOURS["region"]}"/>')
-        body.append(_text(x0 + w + 4, y + rh - 6, f"{r['composite']:.0f}", 9.5))
-        y += rh
+        body.append(f'<rect x="{x0}" y="{mid - (rh - 6) / 2:.1f}" width="{w:.1f}" height="{rh - 6}" fill="{ROLE_COLOURS["region"]}"/>')
+        body.append(_text(x0 + w + 4, mid + 3.3, f"{r['composite']:.0f}", 9.5))
+        y += h
     return _svg(width, y + 4, body, title)
 
 
@@ -141,7 +164,8 @@ def pathway(path: dict, title: str, key: str) -> str:
     width = 680
     arrow = 58
     box_w = (width - arrow * (n - 1)) / n
-    box_h = 96
+    titles = [wrap(node["title"] or node["soc"], 10, box_w - 12) for node in nodes]
+    box_h = max(96, 16 + max(len(t) for t in titles) * 12.5 + 30)
     body = [
         f'<defs><marker id="{mid}" markerWidth="9" markerHeight="9" refX="8" refY="4.5" orient="auto">'
         f'<path d="M0,0 L9,4.5 L0,9 z" fill="{INK}"/></marker></defs>'
@@ -153,8 +177,7 @@ def pathway(path: dict, title: str, key: str) -> str:
         fill = "#e7f0f8" if k == 0 else ("#1b5e94" if last else "#ffffff")
         ink = "#ffffff" if last else INK
         body.append(f'<rect x="{x:.1f}" y="{top}" width="{box_w:.1f}" height="{box_h}" rx="6" fill="{fill}" stroke="{ROLE_COLOURS["region"]}" stroke-width="1.4"/>')
-        lines = wrap(node["title"] or node["soc"], 10, box_w - 12, 4)
-        for i, line in enumerate(lines):
+        for i, line in enumerate(titles[k]):
             body.append(_text(x + box_w / 2, top + 16 + i * 12.5, line, 10, "middle", ink, "bold"))
         wage = f"${node['wage']:,.0f}" + (" (US)" if node.get("wage_source") == "national" else "")
         body.append(_text(x + box_w / 2, top + box_h - 20, node["soc"], 8.5, "middle", "#dbe7f3" if last else MUTED))
@@ -181,13 +204,16 @@ def skill_gaps(gaps: list[dict], title: str) -> str:
         f'<rect x="{name_w + 130}" y="4" width="10" height="8" fill="{ROLE_COLOURS["region"]}"/>', _text(name_w + 144, 12, "demand (JTM openings)", 9, fill=MUTED),
     ]
     for g in gaps:
-        body.append(_text(name_w - 8, y + bh + 3, _fit(g["element_name"], 10, name_w - 10), 10, "end"))
+        lines = wrap(g["element_name"], 10, name_w - 10)
+        h = max(2 * bh + 1, len(lines) * 10 * LINE)
+        y0 = y + (h - 2 * bh - 1) / 2
+        body += _label(name_w - 8, y + h / 2, lines, 10, "end")
         ws = (g["supply"] or 0) / top * bar_w
         wd = (g["demand"] or 0) / top * bar_w
-        body.append(f'<rect x="{name_w}" y="{y}" width="{ws:.1f}" height="{bh}" fill="{ROLE_COLOURS["nation"]}"/>')
-        body.append(f'<rect x="{name_w}" y="{y + bh + 1}" width="{wd:.1f}" height="{bh}" fill="{ROLE_COLOURS["region"]}"/>')
-        body.append(_text(name_w + max(ws, wd) + 5, y + bh + 4, f"gap {g['gap']:+.2f}", 9, fill=MUTED))
-        y += 2 * bh + 9
+        body.append(f'<rect x="{name_w}" y="{y0:.1f}" width="{ws:.1f}" height="{bh}" fill="{ROLE_COLOURS["nation"]}"/>')
+        body.append(f'<rect x="{name_w}" y="{y0 + bh + 1:.1f}" width="{wd:.1f}" height="{bh}" fill="{ROLE_COLOURS["region"]}"/>')
+        body.append(_text(name_w + max(ws, wd) + 5, y0 + bh + 4, f"gap {g['gap']:+.2f}", 9, fill=MUTED))
+        y += h + 8
     return _svg(width, y, body, title)
 
 
@@ -201,17 +227,21 @@ def supply(rows: list[dict], title: str) -> str:
     bh, y = 8, 22
     body = [
         f'<rect x="{name_w}" y="4" width="10" height="8" fill="{ROLE_COLOURS["region"]}"/>', _text(name_w + 14, 12, "openings a year", 9, fill=MUTED),
-        f'<rect x="{name_w + 120}" y="4" width="10" height="8" fill="{ROLE_COLOURS["peer"]}"/>', _text(name_w + 134, 12, "related completions", 9, fill=MUTED),
+        f'<rect x="{name_w + 120}" y="4" width="10" height="8" fill="{ROLE_COLOURS["peer"]}"/>', _text(name_w + 134, 12, "related completions (estimated)", 9, fill=MUTED),
     ]
     for r in rows:
-        body.append(_text(name_w - 8, y + bh + 3, _fit(r["occ_title"], 10, name_w - 10), 10, "end"))
+        lines = wrap(r["occ_title"], 10, name_w - 10)
+        h = max(2 * bh + 1, len(lines) * 10 * LINE)
+        y0 = y + (h - 2 * bh - 1) / 2
+        body += _label(name_w - 8, y + h / 2, lines, 10, "end")
         wo = (r["openings"] or 0) / top * bar_w
         wc = (r["related_completions"] or 0) / top * bar_w
-        body.append(f'<rect x="{name_w}" y="{y}" width="{wo:.1f}" height="{bh}" fill="{ROLE_COLOURS["region"]}"/>')
-        body.append(f'<rect x="{name_w}" y="{y + bh + 1}" width="{wc:.1f}" height="{bh}" fill="{ROLE_COLOURS["peer"]}"/>')
+        body.append(f'<rect x="{name_w}" y="{y0:.1f}" width="{wo:.1f}" height="{bh}" fill="{ROLE_COLOURS["region"]}"/>')
+        body.append(f'<rect x="{name_w}" y="{y0 + bh + 1:.1f}" width="{wc:.1f}" height="{bh}" fill="{ROLE_COLOURS["peer"]}"/>')
         ratio = r.get("supply_ratio")
-        body.append(_text(name_w + max(wo, wc) + 5, y + bh + 4, f"{r['openings']:,.0f} / {r['related_completions']:,.0f}" + (f" ({ratio:.2f})" if ratio is not None else ""), 9, fill=MUTED))
-        y += 2 * bh + 9
+        label = f"{show(r['openings'], 'count')} / {show(r['related_completions'], 'estimate')}" + (f" ({show(ratio, 'ratio')})" if ratio is not None else "")
+        body.append(_text(name_w + max(wo, wc) + 5, y0 + bh + 4, label, 9, fill=MUTED))
+        y += h + 8
     return _svg(width, y, body, title)
 
 

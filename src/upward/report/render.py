@@ -53,7 +53,14 @@ def _env():
                 parts.append(escape(fact["names"][field]))
         return Markup("".join(str(p) for p in parts))
 
+    def cmd(text):
+        """A command in <code>, each argument unbreakable: a line may break between arguments, never
+        inside a flag ("--re|gion"), which a hyphen would otherwise allow."""
+        words = str(text).split(" ")
+        return Markup("<code>{}</code>").format(Markup(" ").join(Markup('<span class="w">{}</span>').format(w) for w in words))
+
     env.filters.update(
+        cmd=cmd,
         ref=ref,
         sentence=sentence,
         money=lambda v: show(v, "money"),
@@ -63,6 +70,7 @@ def _env():
         score=lambda v: show(v, "score"),
         level=lambda v: show(v, "level"),
         signed=lambda v: show(v, "signed_pct"),
+        estimate=lambda v: show(v, "estimate"),
         svg=lambda s: Markup(s or ""),
     )
     return env
