@@ -142,6 +142,22 @@ def test_pages_are_usable_on_a_narrow_screen_and_by_keyboard(server, browser):
         page.close()
 
 
+@pytest.mark.parametrize("origin", ["31-1131", "35-3023"])  # one step to each target; pathways of three steps
+def test_the_pathway_graph_fits_a_phone(server, browser, origin):
+    """At 375 px every job of the graph, and its name, is inside the graph's box (nothing clipped)."""
+    page, watch = _open(browser, server, f"/regions/houston/pathways?from={origin}", width=375)
+    page.wait_for_function("window.upwardGraph && window.upwardGraph.nodes().length > 1")
+    fit = page.evaluate("""(() => {
+        const cy = window.upwardGraph, box = document.getElementById('graph');
+        const bb = cy.elements().renderedBoundingBox({includeLabels: true});
+        return {x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2, w: box.clientWidth, h: box.clientHeight, nodes: cy.nodes().length};
+    })()""")
+    assert fit["x1"] >= 0 and fit["y1"] >= 0 and fit["x2"] <= fit["w"] and fit["y2"] <= fit["h"], fit
+    page.locator("#graph").screenshot(path=str(SHOTS / f"pathways-graph-375-{origin}.png"))
+    assert not watch.problems, watch.problems
+    page.close()
+
+
 def test_pathway_explorer_answers_a_click(server, browser):
     page, watch = _open(browser, server, PAGES["pathways"])
     page.wait_for_function("window.upwardGraph && window.upwardGraph.edges().length > 0")

@@ -30,7 +30,7 @@
   var cy = cytoscape({
     container: box,
     elements: elements,
-    minZoom: 0.3, maxZoom: 3,
+    minZoom: 0.1, maxZoom: 3,  /* low enough that a long pathway fits a phone's screen whole */
     boxSelectionEnabled: false, autoungrabify: true,
     layout: { name: "preset" },
     style: [
@@ -53,7 +53,13 @@
     name: "breadthfirst", directed: true, roots: cy.nodes("[origin = 1]"), spacingFactor: 1.25, padding: 30, avoidOverlap: true,
     transform: function (n, pos) { return { x: pos.y * 2.2, y: pos.x }; }
   }).run();
+  /* fit the nodes and their names (the layout fits the nodes only, so the last job's name could
+     run past the edge of a narrow screen), never magnified past 1 */
+  cy.fit(cy.elements(), 12);
   if (cy.zoom() > 1) { cy.zoom(1); cy.center(); }
+  var bb = cy.elements().boundingBox({ includeLabels: true });
+  var room = Math.min((box.clientWidth - 24) / bb.w, (box.clientHeight - 24) / bb.h);
+  if (room < cy.zoom()) { cy.zoom(Math.max(cy.minZoom(), room)); cy.center(); }
 
   function show(key, push) {
     var found = false;
