@@ -204,7 +204,8 @@ def test_bad_parameters_are_422_or_400_problems(client):
     problem(client.get("/api/v1/regions", params={"type": "galaxy"}), 422)
     p = problem(client.get("/api/v1/regions/houston", params={"household": "9A9C"}), 400)
     assert "1A2C" in p["hint"]
-    problem(client.get("/api/v1/regions", params={"state": "Atlantis"}), 400)
+    p = problem(client.get("/api/v1/regions", params={"state": "Atlantis"}), 404)  # an unknown name, as for areas: with the closest
+    assert "Closest:" in p["hint"]
     problem(client.get("/api/v1/compare", params={"areas": "houston"}), 400)
     problem(client.get("/api/v1/outcomes/runs/1", params={"by": "shoe_size"}), 400)
     problem(client.get("/api/v1/outcomes/runs/1"), 404)

@@ -37,15 +37,24 @@ def _needs_poppler():
         pytest.fail("poppler-utils is missing: scripts/test.sh installs it (pdftoppm and pdftotext read the report's pages).")
 
 
-@pytest.fixture(scope="module", params=sorted(REGIONS))
-def printed(request, atlas_path, tmp_path_factory):
-    """(name, report JSON, html text, per-page text, per-page fill) for one region."""
+@pytest.fixture(scope="module")
+def rendered(atlas_path, tmp_path_factory) -> dict:
+    """Each region's (name, report JSON, html text, per-page text, per-page fill), rendered once for
+    the module (one fixture, not a parametrized one, so a random test order renders each PDF once)."""
+    _needs_poppler()
+    return {name: _render(name, atlas_path, tmp_path_factory) for name in sorted(REGIONS)}
+
+
+@pytest.fixture(params=sorted(REGIONS))
+def printed(request, rendered):
+    return rendered[request.param]
+
+
+def _render(name: str, atlas_path, tmp_path_factory):
     from typer.testing import CliRunner
 
     from upward.cli.main import app
 
-    _needs_poppler()
-    name = request.param
     d = tmp_path_factory.mktemp(f"layout-{name}")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("UPWARD_DB", str(atlas_path))
