@@ -13,8 +13,8 @@ upward_venv
 port="${UPWARD_PORT:-8000}"
 .venv/bin/upward atlas build
 # the setting may be a name ('fresno'): resolve it once (an unknown one stops here, with suggestions)
-read -r code name < <(.venv/bin/upward region "${UPWARD_REGION:-Houston-Pasadena-The Woodlands, TX}" --top 1 --json \
-  | .venv/bin/python -c 'import json, sys; a = json.load(sys.stdin)["area"]; print(a["area_code"], a["area_name"])')
+summary="$(.venv/bin/upward region "${UPWARD_REGION:-Houston-Pasadena-The Woodlands, TX}" --top 1 --json)"
+read -r code name < <(printf '%s' "$summary" | .venv/bin/python -c 'import json, sys; a = json.load(sys.stdin)["area"]; print(a["area_code"], a["area_name"])')
 echo "Region: $name ($code)."
 .venv/bin/upward jobs --region "$code" --top 15
 slug="$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//')"
