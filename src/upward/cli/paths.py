@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, app, atlas_and_area, check_formats, handles_errors, say_note, stamp
+from upward.cli.common import (CsvOption, DbOption, JsonOption, ProfileOption, RegionOption, app, atlas_and_area, check_formats,
+                               handles_errors, say_note, stamp)
 from upward.cli.programs import HubOption, _hub
 
-RegionOption = Annotated[str, typer.Option("--region", "-r", help="Area: name, CBSA, county FIPS, state abbreviation or OEWS code.")]
 
 
 def _setup(profile, db, region: str, soc: str, quiet: bool):
@@ -63,19 +62,6 @@ def _requires(q: dict) -> str:
     if q["related_experience"] and q["related_experience"] != "None":
         parts.append(f"{q['related_experience'].lower()} of related experience ({q['line_of_work'] or 'related'})")
     return "; ".join(parts) or "no credential or training beyond the job itself"
-
-
-def _table(columns: list[str], rows: list[list[str]], right: set[int], wrap: int = 1):
-    """A table that fits 80 columns: only column `wrap` (the occupation) wraps; the rest are short."""
-    from rich.table import Table
-
-    t = Table(header_style="bold", pad_edge=False)
-    for i, c in enumerate(columns):
-        t.add_column(c, justify="right" if i in right else "left", no_wrap=i != wrap, min_width=14 if i == wrap else None,
-                     ratio=1 if i == wrap else None)
-    for r in rows:
-        t.add_row(*r)
-    return t
 
 
 def _say(text: str, indent: int = 0, style: str | None = None) -> None:
@@ -202,12 +188,13 @@ def feeders(
     _say(f"Who can reach {o['title']} ({o['soc']}, {render.money(o['median_wage'])}) in {area.name}: "
          f"{r['one_step']['workers']:,} workers in {r['one_step']['occupations']} occupations one step away, "
          f"{r['two_steps']['workers']:,} in {r['two_steps']['occupations']} more two steps away", style="bold")
-    render.console.print(_table(
-        ["SOC", "occupation", "workers", "pay", "years", "evidence"],
-        [[f["soc"], escape(f["title"] or "—") + (f" [dim](via {escape(f['via_title'] or '—')})[/]" if f["steps"] == 2 else ""),
+    render.console.print(render.table(
+        "",
+        [render.Column("SOC", "code"), render.Column("occupation", min_width=14), render.Column("workers", "num"),
+         render.Column("pay", "num"), render.Column("years", "num"), render.Column("evidence", "code")],
+        [[f["soc"], (f["title"] or "—") + (f" (via {f['via_title'] or '—'})" if f["steps"] == 2 else ""),
           render.number(f["employment"]), _pct(f["wage_gain"]), _years(f["years"]), EVIDENCE_SHORT[f["evidence"]]]
          for f in r["feeders"]],
-        {2, 3, 4},
     ))
     req = o["requires"]
     _say(f"Entry (BLS): {req['education'] or 'unknown'}; related experience: {(req['related_experience'] or 'unknown').lower()}; "
@@ -240,12 +227,13 @@ def next_(
         return render.emit_csv(stamp(r["next_steps"], r))
     f = r["from"]
     _say(f"Next steps from {f['title']} ({f['soc']}, {render.money(f['median_wage'])}) in {area.name}, likeliest first", style="bold")
-    render.console.print(_table(
-        ["SOC", "occupation", "pay", "years", "needs", "evidence"],
-        [[s["soc"], escape(s["title"] or "—") + (" *" if s["is_jtm"] else ""),
-          f"{render.money(s['median_wage'])} {_pct(s['wage_change'])}", _years(s["years"]), _needs(s["requires"]), EVIDENCE_SHORT[s["evidence"]]]
+    render.console.print(render.table(
+        "",
+        [render.Column("SOC", "code"), render.Column("occupation", min_width=14), render.Column("median", "num"),
+         render.Column("pay", "num"), render.Column("years", "num"), render.Column("needs", "code"), render.Column("evidence", "code")],
+        [[s["soc"], (s["title"] or "—") + (" *" if s["is_jtm"] else ""), render.money(s["median_wage"]), _pct(s["wage_change"]),
+          _years(s["years"]), _needs(s["requires"]), EVIDENCE_SHORT[s["evidence"]]]
          for s in r["next_steps"]],
-        {2, 3},
     ))
     _say("* a Job That Mobilizes here. Pay: regional median and change; needs: the credential the step asks; "
          "evidence: how often people in CPS make the move. Likeliest = the transition model checked against CPS moves.", style="dim")
