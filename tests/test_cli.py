@@ -50,9 +50,14 @@ def test_region_json_for_each_area_type(cli, con, area, code, area_type, employm
 def test_region_living_wage_household(cli):
     rc, out, _ = cli("region", "0026420", "--household", "2A2W2C", "--json")
     lw = json.loads(out)["living_wage"]
-    # Every Houston county has MIT's metro figure for two working adults with two children: $22.56.
-    assert rc == 0 and lw["household"] == "2A2W2C" and lw["hourly_wage"] == pytest.approx(22.56)
-    assert lw["annual_wage"] == round(22.56 * 2080)
+    # Every Houston county has MIT's metro figure for two working adults with two children: $22.56 (2021),
+    # × CPI-U Houston 2025/2021 (277.742 / 238.975) = $26.22.
+    assert rc == 0 and lw["household"] == "2A2W2C" and lw["mit_hourly_wage"] == pytest.approx(22.56)
+    assert lw["hourly_wage"] == pytest.approx(26.22) and lw["annual_wage"] == round(26.22 * 2080)
+    assert lw["prices"]["factor"] == round(277.742 / 238.975, 4) and lw["prices"]["index"] == "Houston-The Woodlands-Sugar Land, TX"
+    # without --household, the profile's (as quality, jobs, the pages and the report use)
+    rc, out, _ = cli("region", "0026420", "--json")
+    assert json.loads(out)["living_wage"] == lw
     rc, _, err = cli("region", "0026420", "--household", "3A")
     assert rc == 1 and "Unknown household type '3A'" in err and "2A2W2C" in err
 
@@ -279,4 +284,5 @@ def test_region_csv_carries_the_area_figures(cli):
     _, out, _ = cli("region", "0026420", "--csv")
     row = next(csv.DictReader(io.StringIO(out)))
     assert float(row["area_employment"]) == 3_289_720 and float(row["price_parity"]) == pytest.approx(98.629)
-    assert row["living_wage_household"] == "1A0C" and float(row["living_wage_annual"]) == round(16.95 * 2080)
+    assert row["living_wage_household"] == "2A2W2C" and float(row["living_wage_annual"]) == round(26.22 * 2080)
+    assert float(row["living_wage_mit_annual"]) == round(22.56 * 2080) and float(row["living_wage_cpi_factor"]) == round(277.742 / 238.975, 4)

@@ -36,6 +36,9 @@ def check_releases(data: dict) -> None:
     assert len(data["data"]["bundle"]) == 16
 
 
+HOUSTON_LW = 54_538  # MIT $22.56/h × CPI-U Houston 2025/2021 (277.742 / 238.975) = $26.22/h × 2,080
+
+
 def test_jobs_houston_json(cli, con):
     rc, out, err = cli("jobs", "--region", "houston", "--json")
     assert rc == 0, err
@@ -60,7 +63,7 @@ def test_jobs_houston_json(cli, con):
     for r in rows:
         assert min(r[f"pillar_{p}"] for p in PILLARS) >= 50
         assert r["median_living_wage_ratio"] >= 1
-        assert r["median_living_wage_ratio"] == pytest.approx(r["a_median"] / 46_925)
+        assert r["median_living_wage_ratio"] == pytest.approx(r["a_median"] / HOUSTON_LW)
         assert r["composite"] == pytest.approx(sum(r[f"pillar_{p}"] for p in PILLARS) / 4)
 
 
@@ -143,7 +146,7 @@ def test_jobs_all_csv(cli, con):
     assert comps == sorted(comps, reverse=True)
     nurse = next(r for r in rows if r["occ_code"] == "29-1141")
     assert float(nurse["a_median"]) == 99_830 and nurse["tier"] == "quality"
-    assert float(nurse["median_living_wage_ratio"]) == pytest.approx(99_830 / 46_925)
+    assert float(nurse["median_living_wage_ratio"]) == pytest.approx(99_830 / HOUSTON_LW)
 
 
 def test_jobs_json_and_csv_together_fail(cli):
@@ -162,8 +165,10 @@ def test_explain_json(cli):
     assert all(p["meets_bar"] and p["score"] >= 50 for p in e["pillars"])
     weights = {p["pillar"]: p["score"] for p in e["pillars"]}
     assert e["composite"] == pytest.approx(sum(weights.values()) / 4)
-    assert e["quality"]["a_median"] == 63_180 and e["quality"]["tier"] == "quality"
-    assert e["living_wage_floor"]["living_wage"] == 46_925 and e["living_wage_floor"]["met"] is True
+    # median 63,180 ≥ 54,538 > 25th percentile 49,960: near-quality, and the JTM floor is met
+    assert e["quality"]["a_median"] == 63_180 and e["quality"]["tier"] == "near-quality"
+    assert e["living_wage_floor"]["living_wage"] == HOUSTON_LW and e["living_wage_floor"]["met"] is True
+    assert e["living_wage_floor"]["cpi_factor"] == pytest.approx(277.742 / 238.975)
     assert e["quality"]["benefits"] == "not measured"
     check_releases(e)
 
@@ -175,11 +180,11 @@ def test_explain_text(cli):
     assert rc == 0, err
     assert "Industrial Machinery Mechanics (49-9041) in Houston-Pasadena-The Woodlands, TX is a Job That Mobilizes." in text
     assert f"Composite {e['composite']:.0f} of 100." in text
-    assert "$46,925" in text and f"{63_180 / 46_925:.2f}" in text and "met" in text
+    assert "$54,538" in text and f"{63_180 / HOUSTON_LW:.2f}" in text and "met" in text and "CPI-U × 1.1622" in text
     for p in e["pillars"]:
         assert f"{p['pillar']}: {p['score']:.0f} — meets the bar of 50" in text
     assert "High school diploma or equivalent" in text
-    assert "Quality tier: quality. Benefits: not measured; safety: not measured." in text
+    assert "Quality tier: near-quality. Benefits: not measured; safety: not measured." in text
 
 
 def test_explain_csv_has_one_row_per_measure(cli):
@@ -211,10 +216,10 @@ def test_quality_nonmetro_json(cli, con):
     tiers = {t["tier"]: t["employment"] for t in q["employment_by_tier"]}
     assert list(tiers) == ["quality", "near-quality", "low", "unknown"]
     assert sum(tiers.values()) == total
-    # and each tier by hand, against MIT's 42,796 for 2A2W2C
+    # and each tier by hand, against MIT's $20.575 for 2A2W2C × CPI-U East South Central 130.749 / 109.135 = $24.65 → 51,272
     by_hand = dict(
         con.execute(
-            """select case when w.a_pct25 >= 42796 then 'quality' when w.a_median >= 42796 then 'near-quality'
+            """select case when w.a_pct25 >= 51272 then 'quality' when w.a_median >= 51272 then 'near-quality'
                            when w.a_median is not null then 'low' else 'unknown' end, sum(w.tot_emp)
                from wages w join occupations o on o.occ_code = w.occ_code and o.level = 'detailed'
                where w.area_code = ? and w.tot_emp is not null group by 1""",
@@ -222,11 +227,11 @@ def test_quality_nonmetro_json(cli, con):
         ).fetchall()
     )
     assert tiers == by_hand
-    assert tiers == {"quality": 17_650, "near-quality": 9_500, "low": 34_390, "unknown": 660}
+    assert tiers == {"quality": 4_760, "near-quality": 12_460, "low": 44_320, "unknown": 660}
     i = q["indicators"]
-    assert i["living_wage"] == 42_796 and i["living_wage_source"] == "area"
+    assert i["living_wage"] == 51_272 == q["living_wage"]["annual_wage"] and i["computed_from"] == "its own occupations"
     assert i["opportunity_wage_bar"] == pytest.approx(NATIONAL_MEDIAN * 83.231 / 100)
-    assert i["living_wage_median_share"] == pytest.approx((17_650 + 9_500) / (total - 660))
+    assert i["living_wage_median_share"] == pytest.approx((4_760 + 12_460) / (total - 660))
     assert q["largest_low_quality"][0]["occ_code"] == "51-2090"
     assert q["benefits_measured"] is False
 
@@ -234,13 +239,13 @@ def test_quality_nonmetro_json(cli, con):
 def test_quality_text_and_csv(cli):
     rc, text, _ = cli("quality", "--region", NW_AL)
     assert rc == 0
-    assert "Northwest Alabama nonmetropolitan area" in text and "$42,796" in text
+    assert "Northwest Alabama nonmetropolitan area" in text and "$51,272" in text and "CPI-U" in text
     assert "Miscellaneous Assemblers and Fabricators" in text
     assert "Benefits and safety: not measured" in text
     rc, out, _ = cli("quality", "--region", NW_AL, "--csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["tier"] for r in rows] == ["quality", "near-quality", "low", "unknown"]
-    assert float(rows[0]["employment"]) == 17_650 and all(r["area_code"] == NW_AL for r in rows)
+    assert float(rows[0]["employment"]) == 4_760 and all(r["area_code"] == NW_AL for r in rows)
 
 
 def test_compare_three_areas(cli, con):
@@ -311,8 +316,8 @@ def test_custom_profile_is_recorded_and_used(cli, con, tmp_path):
     assert d["profile"] == {"name": "single adult", "hash": p.hash, "source": str(path)}
     assert d["household"] == "1A0C"
     assert d["profile"]["hash"] != profiles.load().hash
-    lw = con.execute("select annual_wage from living_wage where area_code = ? and household = '1A0C'", [HOUSTON]).fetchone()[0]
-    assert lw < 46_925
+    lw = round(round(16.95 * 277.742 / 238.975, 2) * 2080)  # MIT $16.95 for one adult × CPI-U Houston = $19.70
+    assert lw == 40_976 < HOUSTON_LW
     assert all(r["living_wage"] == lw and r["median_living_wage_ratio"] == pytest.approx(r["a_median"] / lw) for r in d["jobs"])
     # ratios to a lower living wage keep their order, so the ranks hold and only the pay floor is easier
     _, base, _ = cli("jobs", "--region", HOUSTON, "--all", "--json")

@@ -303,15 +303,15 @@ def test_explain_matches_score_row(con, profile, houston_scored):
             assert m["weight"] == profile.get(f"jtm.{p['pillar']}")[m["measure"]]
             assert m["missing"] is False and m["source"]
     measures = {m["measure"]: m for p in e["pillars"] for m in p["measures"]}
-    assert measures["median_living_wage_ratio"]["value"] == pytest.approx(63_180 / 46_925)
+    assert measures["median_living_wage_ratio"]["value"] == pytest.approx(63_180 / 54_538)  # MIT $22.56 × CPI-U Houston, × 2,080
     assert measures["employment"]["value"] == 18_360
     assert measures["location_quotient"]["value"] == 1.97
     assert measures["education"]["shown_as"] == "High school diploma or equivalent"
     assert measures["education"]["direction"] == "lower ranks higher"
     floor = e["living_wage_floor"]
-    assert floor["living_wage"] == 46_925 and floor["met"] is True and floor["ratio"] == pytest.approx(63_180 / 46_925)
+    assert floor["living_wage"] == 54_538 and floor["met"] is True and floor["ratio"] == pytest.approx(63_180 / 54_538)
     q = e["quality"]
-    assert q["a_median"] == 63_180 and q["a_pct25"] == 49_960 and q["tier"] == "quality"
+    assert q["a_median"] == 63_180 and q["a_pct25"] == 49_960 and q["tier"] == "near-quality"
     assert q["benefits"] == "not measured" and q["safety"] == "not measured"
     assert e["lenses"]["opportunity"] is True and e["lenses"]["cost_adjusted_bar"] == pytest.approx(NATIONAL_MEDIAN * 98.629 / 100)
     assert e["profile"] == profile.record()

@@ -16,7 +16,7 @@ import pytest
 HERE = Path(__file__).resolve().parent / "outcomes"
 KEY = "test-key-0123456789abcdef"
 RULES = HERE / "min_cell_1.toml"
-LW_QUARTER = 22.56 * 520  # Houston, 2A2W2C, MIT hourly × 520
+LW_YEAR = 54_538  # Houston, 2A2W2C: MIT $22.56/h × CPI-U Houston 2025/2021 (277.742 / 238.975) = $26.22/h × 2,080
 
 
 @pytest.fixture(autouse=True)
@@ -105,29 +105,31 @@ def quality(con):
 
 
 def test_quality_job_rules(quality):
-    # Q-1 above the living wage with no SOC; Q-2 above it in 29-1141 (quality tier in Houston); Q-5 above it in
+    # a quarter's bar is a quarter of the annual living wage: 54,538 / 4 = 13,634.50.
+    # Q-1 above it with no SOC; Q-2 above it in 29-1141 (quality tier in Houston); Q-5 above it in
     # total over two jobs, the larger in 29-1141; Q-6 given as Harris County (48201) → Houston.
-    # Not: Q-3 (35-3023, low tier), Q-4 one dollar short of 22.56 × 520.
+    # Not: Q-3 (35-3023, low tier), Q-4 one dollar short (13,633.50).
     c = cell(quality, "quality_job_rate_q2")
     assert (c["numerator"], c["denominator"]) == (4, 6)
     assert cell(quality, "quality_job_rate_q4")["numerator"] == 1
 
 
-def test_economic_security(quality):
-    # only Q-1 earns in quarters 1–4 after exit: 4 × 11,831.20 ≥ 2,080 × 22.56
-    assert cell(quality, "economic_security_rate")["numerator"] == 1
+def test_living_wage_earnings(quality):
+    # E-W 63's proxy. Only Q-1 earns in quarters 1–4 after exit: 4 × 13,734.50 = 54,938 ≥ 54,538
+    assert cell(quality, "living_wage_earnings_rate")["numerator"] == 1
 
 
 def test_economic_mobility_percentile(quality):
-    # 2024Q1 positive earnings per person: 1,000 2,000 3,000 4,000 (W-4: two jobs) and Q-1's 11,831.20;
-    # 60th percentile = 3,000 + 0.4 × 1,000 = 3,400 → Q-1 reaches it
-    c = cell(quality, "economic_mobility_rate")
-    assert (c["numerator"], c["denominator"]) == (1, 6)
+    # year 1 after a 2023Q1 exit = 2023Q2–2024Q1; positive earnings per person over the whole file:
+    # W 1,000 2,000 3,000 4,000 (W-4: two jobs) 50,000; Q-4 13,633.50; Q-2 Q-3 Q-5 Q-6 13,734.50; Q-1 54,938.
+    # 60th percentile of 11 values: position 0.6 × 10 = 6 → 13,734.50, so all but Q-4 reach it
+    c = cell(quality, "economic_mobility_rate_1y")
+    assert (c["numerator"], c["denominator"]) == (5, 6)
 
 
 def test_economic_mobility_supplied_threshold(con):
-    r = run(con, "quality_participants.csv", "quality_wages.csv", mobility_threshold=20_000)
-    assert cell(r, "economic_mobility_rate")["numerator"] == 0
+    r = run(con, "quality_participants.csv", "quality_wages.csv", mobility_threshold=20_000)  # annual earnings
+    assert cell(r, "economic_mobility_rate_1y")["numerator"] == 1  # Q-1's 54,938
     assert r["run"]["mobility"]["supplied_threshold"] == 20_000
 
 

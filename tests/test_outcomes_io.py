@@ -238,8 +238,9 @@ def test_cli_round_trip_on_synthetic(cli, synthetic, tmp_path, monkeypatch):
     assert set(records[0]) == {"indicator", "group", "numerator", "denominator", "value", "suppressed"}
     overall = [r for r in records if r["group"] == {}]
     assert {r["indicator"] for r in overall} == {
-        "employment_rate_q2", "employment_rate_q4", "median_earnings_q2", "credential_rate", "msg_rate", "earnings_change_median",
-        "earnings_gain_rate", "quality_job_rate_q2", "quality_job_rate_q4", "economic_mobility_rate", "economic_security_rate"}
+        "employment_rate_q2", "employment_rate_q4", "median_earnings_q2", "credential_rate", "msg_rate", "employment_placement_rate",
+        "initial_earnings_median", "credit_attainment_rate", "earnings_change_median", "earnings_gain_rate", "quality_job_rate_q2",
+        "quality_job_rate_q4", "economic_mobility_rate_1y", "living_wage_earnings_rate", "minimum_economic_return_rate_1y"}
     assert all(not r["suppressed"] for r in overall)
     assert any(r["suppressed"] for r in records) and any(len(r["group"]) == 2 for r in records)
     for r in records:

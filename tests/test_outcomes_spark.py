@@ -54,3 +54,18 @@ def test_spark_rules_and_validation(con, monkeypatch):
         run(HERE / "participants_bad.csv", HERE / "wages.csv", "2023Q1", "2023Q1", **kw)
     assert "participants_bad.csv, row 4, field 'exit_date': exit before entry" in str(e.value)
     assert "SECRET" not in str(e.value)
+
+
+def test_spark_frameworks_identical(con, monkeypatch):
+    """The E-W and AQCP indicators (mobility at 1 and 3 years, minimum economic return, credits, placement,
+    initial earnings) and the PIRL disaggregates, record for record (tests/test_outcomes_frameworks.py)."""
+    pytest.importorskip("pyspark")
+    from upward.outcomes.run import run
+
+    monkeypatch.setenv("UPWARD_HASH_KEY", "test-key-0123456789abcdef")
+    args = (HERE / "frameworks_participants.csv", HERE / "frameworks_wages.csv", "2021Q1", "2021Q1")
+    kw = dict(atlas_con=con, profile=HERE / "min_cell_1.toml", by="disability")
+    duck = run(*args, engine="duckdb", **kw)
+    spark = run(*args, engine="spark", **kw)
+    assert {r["indicator"] for r in duck["records"]} >= {"economic_mobility_rate_3y", "minimum_economic_return_rate_3y", "credit_attainment_rate"}
+    assert duck["records"] == spark["records"]

@@ -3,7 +3,8 @@
 Two areas: Houston-Pasadena-The Woodlands (metro, 0026420) and the Northwest Alabama nonmetropolitan
 area (0100001). Every expectation is recomputed here with plain SQL on the raw tables (wages,
 living_wage, projections, areas), never with the functions under test, and a few are pinned as
-literal numbers from the published files.
+literal numbers from the published files. The living wage is MIT's hourly figure × the area's CPI-U
+factor, to the cent, × 2,080 (tests/test_living_wage.py checks the factors against the CPI file).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 
 from upward import profiles
-from upward.analysis.quality import national_median, quality_report, quality_table, system_indicators
+from upward.analysis.quality import indicators, national_median, quality_report, quality_table
 from upward.errors import UpwardError
 
 HOUSTON, NW_AL = "0026420", "0100001"
@@ -23,12 +24,20 @@ HOUSEHOLD = "2A2W2C"
 NATIONAL_MEDIAN = 50_980.0  # OEWS May 2025, all occupations, national annual median
 
 
+def living_wage_of(hourly: float, factor: float = 1.0) -> float:
+    """MIT's hourly figure × the CPI factor, to the cent (half up, as written), × 2,080, to the dollar."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    cents = Decimal(repr(round(hourly * factor, 6))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return float((cents * 2080).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
 def raw(con, area: str, soc: str) -> dict:
     """One occupation's raw inputs, straight from the atlas tables."""
     cur = con.execute(
         """
         select w.tot_emp, w.a_median, w.a_pct25, w.a_pct10, w.a_pct90, w.loc_quotient,
-               l.annual_wage as living_wage, am.a_median as area_median, a.price_parity,
+               l.hourly_wage, l.cpi_factor, am.a_median as area_median, a.price_parity,
                p.openings_annual, p.emp_2024, p.emp_change_pct, p.separations_rate, p.typical_education
         from wages w
         join areas a on a.area_code = w.area_code
@@ -40,7 +49,9 @@ def raw(con, area: str, soc: str) -> dict:
         [HOUSEHOLD, area, soc],
     )
     cols = [d[0] for d in cur.description]
-    return dict(zip(cols, cur.fetchone()))
+    out = dict(zip(cols, cur.fetchone()))
+    out["living_wage"] = living_wage_of(out.pop("hourly_wage"), out.pop("cpi_factor"))
+    return out
 
 
 def hand_tier(r: dict) -> str:
@@ -81,11 +92,12 @@ def test_houston_registered_nurses_literal(qt):
     assert r.occ_title == "Registered Nurses"
     assert r.employment == 65_910
     assert r.a_median == 99_830 and r.a_pct25 == 81_890 and r.a_pct10 == 74_860 and r.a_pct90 == 130_440
-    assert r.living_wage == 46_925 and r.living_wage_source == "area"  # MIT $22.56/h × 2,080
-    assert r.median_living_wage_ratio == pytest.approx(2.1274, abs=5e-5)
-    assert r.median_living_wage_ratio == pytest.approx(99_830 / 46_925)
-    assert r.entry_living_wage_ratio == pytest.approx(81_890 / 46_925)
-    assert r.entry_living_wage_ratio == pytest.approx(1.7451, abs=5e-5)
+    # MIT $22.56/h (median of Houston's 10 counties, 2021) × CPI-U Houston 2025/2021 277.742/238.975 = $26.22/h × 2,080
+    assert r.living_wage == 54_538 and r.cpi_factor == pytest.approx(277.742 / 238.975)
+    assert r.living_wage == living_wage_of(22.56, 277.742 / 238.975)
+    assert r.median_living_wage_ratio == pytest.approx(99_830 / 54_538)
+    assert r.entry_living_wage_ratio == pytest.approx(81_890 / 54_538)
+    assert r.entry_living_wage_ratio == pytest.approx(1.5015, abs=5e-5)
     assert r.median_vs_area_median == pytest.approx(99_830 / 49_410)
     assert r.wage_ladder == pytest.approx(130_440 / 74_860)
     # national projections: 189.1 thousand openings a year on 3,391.0 thousand jobs in 2024
@@ -100,26 +112,28 @@ def test_houston_registered_nurses_literal(qt):
 def test_northwest_alabama_industrial_machinery_mechanics_literal(qt):
     r = row(qt, NW_AL, "49-9041")
     assert r.employment == 830 and r.a_median == 55_060 and r.a_pct25 == 49_060
-    assert r.living_wage == 42_796  # MIT 2A2W2C, median of the area's counties ($20.575/h)
-    assert r.median_living_wage_ratio == pytest.approx(55_060 / 42_796)
-    assert r.entry_living_wage_ratio == pytest.approx(49_060 / 42_796)
+    # MIT 2A2W2C, median of the area's counties ($20.575/h) × CPI-U East South Central 130.749/109.135 = $24.65/h
+    assert r.living_wage == living_wage_of(20.575, 130.749 / 109.135) == 51_272
+    assert r.median_living_wage_ratio == pytest.approx(55_060 / 51_272)
+    assert r.entry_living_wage_ratio == pytest.approx(49_060 / 51_272)
     assert r.median_vs_area_median == pytest.approx(55_060 / 41_000)
     assert r.wage_ladder == pytest.approx(80_190 / 41_390)
     assert r.openings_per_100 == pytest.approx(45.7 / 439.6 * 100)
     assert r.growth == 16.1
     assert r.loc_quotient == 4.36 and r.price_parity == 83.231
     assert r.typical_education == "High school diploma or equivalent" and r.accessible
-    assert r.tier == "quality"
+    assert r.tier == "near-quality"  # median 55,060 ≥ 51,272 > 25th percentile 49,060
 
 
 TIER_CASES = [
-    (HOUSTON, "29-1141", "quality"),  # Registered Nurses: 25th pct 81,890 ≥ 46,925
-    (HOUSTON, "53-3032", "near-quality"),  # Truck drivers: median 56,840 ≥ 46,925 > 25th pct 46,830
+    (HOUSTON, "29-1141", "quality"),  # Registered Nurses: 25th pct 81,890 ≥ 54,538
+    (HOUSTON, "53-3032", "near-quality"),  # Truck drivers: median 56,840 ≥ 54,538 > 25th pct 46,830
     (HOUSTON, "35-3023", "low"),  # Fast food: median 27,570
     (HOUSTON, "27-2011", "unknown"),  # Actors: wages not published
-    (NW_AL, "49-9041", "quality"),
-    (NW_AL, "53-3032", "quality"),  # same occupation, cheaper area: 25th pct 45,370 ≥ 42,796
-    (NW_AL, "51-4121", "near-quality"),  # Welders: median 46,750, 25th pct 41,130
+    (NW_AL, "11-1021", "quality"),  # General and operations managers: 25th pct 64,780 ≥ 51,272
+    (NW_AL, "49-9041", "near-quality"),  # Industrial machinery mechanics: median 55,060 ≥ 51,272 > 25th pct 49,060
+    (NW_AL, "53-3032", "near-quality"),  # same occupation as in Houston, cheaper area: 25th pct 45,370 < 51,272 ≤ median 56,840
+    (NW_AL, "51-4121", "low"),  # Welders: median 46,750
     (NW_AL, "41-2011", "low"),  # Cashiers: median 26,390
     (NW_AL, "53-7063", "unknown"),  # Machine feeders: wages not published
 ]
@@ -150,14 +164,14 @@ def test_measures_and_tier_by_hand(con, qt, area, soc, tier):
 def test_tier_rule_holds_for_every_occupation_in_both_areas(con, qt):
     rows = con.execute(
         """
-        select w.area_code, w.occ_code, w.a_median, w.a_pct25, l.annual_wage as living_wage
+        select w.area_code, w.occ_code, w.a_median, w.a_pct25
         from wages w join occupations o using (occ_code)
-        left join living_wage l on l.area_code = w.area_code and l.household = ?
         where w.area_code in (?, ?) and o.level = 'detailed' and w.tot_emp is not null
         """,
-        [HOUSEHOLD, *AREAS],
+        AREAS,
     ).fetchall()
-    expected = {(a, s): hand_tier({"a_median": m, "a_pct25": p, "living_wage": lw}) for a, s, m, p, lw in rows}
+    lw = {a: area_living_wage(con, a) for a in AREAS}
+    expected = {(a, s): hand_tier({"a_median": m, "a_pct25": p, "living_wage": lw[a]}) for a, s, m, p in rows}
     got = {(r.area_code, r.occ_code): r.tier for r in qt.itertuples()}
     assert got == expected
     assert set(got.values()) == {"quality", "near-quality", "low", "unknown"}
@@ -179,11 +193,11 @@ def test_tier_boundaries_are_inclusive(profile):
 
 def test_tiers_follow_the_profile(tmp_path, con):
     path = tmp_path / "strict.toml"
-    path.write_text("[quality]\nquality_p25_ratio = 1.8\nnear_quality_median_ratio = 2.0\n")
+    path.write_text("[quality]\nquality_p25_ratio = 1.6\nnear_quality_median_ratio = 1.8\n")
     df = quality_table(con, profiles.load(path), [HOUSTON])
-    # Registered nurses: 25th pct ratio 1.745 < 1.8, median ratio 2.127 ≥ 2.0
+    # Registered nurses: 25th pct ratio 81,890 / 54,538 = 1.50 < 1.6, median ratio 99,830 / 54,538 = 1.83 ≥ 1.8
     assert row(df, HOUSTON, "29-1141").tier == "near-quality"
-    # Truck drivers: median ratio 1.21 < 2.0 → low
+    # Truck drivers: median ratio 56,840 / 54,538 = 1.04 < 1.8 → low
     assert row(df, HOUSTON, "53-3032").tier == "low"
 
 
@@ -191,75 +205,78 @@ def test_national_median(con):
     assert national_median(con) == NATIONAL_MEDIAN
 
 
-def hand_indicators(con, area: str) -> dict:
+def area_living_wage(con, area: str, household: str = HOUSEHOLD) -> float:
+    hourly, factor = con.execute("select hourly_wage, cpi_factor from living_wage where area_code = ? and household = ?", [area, household]).fetchone()
+    return living_wage_of(hourly, factor)
+
+
+def hand_counts(con, area: str, national_ratio: float = 1.0) -> dict:
+    """The job counts behind one local area's indicators, by plain SQL on the raw tables."""
     accessible = list(profiles.load().get("education.accessible"))
+    lw = area_living_wage(con, area)
     q = """
-    select sum(w.tot_emp) as known,
-           sum(w.tot_emp) filter (where w.a_median >= l.annual_wage) as lw_median,
-           sum(w.tot_emp) filter (where w.a_pct25 >= l.annual_wage) as lw_p25,
-           sum(w.tot_emp) filter (where p.typical_education in (select unnest(?::varchar[]))
-                                   and w.a_median >= ? * a.price_parity / 100) as opportunity,
-           any_value(a.price_parity) as parity, any_value(l.annual_wage) as living_wage
+    select sum(w.tot_emp) filter (where w.a_median is not null) as known,
+           sum(w.tot_emp) filter (where w.a_median >= $lw) as lw_median,
+           sum(w.tot_emp) filter (where w.a_median is not null and w.a_pct25 >= $lw) as lw_p25,
+           sum(w.tot_emp) filter (where w.a_mean is not null) as mean_known,
+           sum(w.tot_emp) filter (where w.a_mean > $lw) as lw_mean,
+           sum(w.tot_emp) filter (where p.typical_education in (select unnest($acc::varchar[]))
+                                   and w.a_median >= $ratio * $nat * a.price_parity / 100) as opportunity,
+           any_value(a.price_parity) as parity, sum(w.tot_emp) as published
     from wages w
     join occupations o on o.occ_code = w.occ_code and o.level = 'detailed'
     join areas a on a.area_code = w.area_code
-    left join living_wage l on l.area_code = w.area_code and l.household = ?
     left join projections p on p.occ_code = w.occ_code
-    where w.area_code = ? and w.tot_emp is not null and w.a_median is not null
+    where w.area_code = $area and w.tot_emp is not null
     """
-    known, lw_med, lw_p25, opp, parity, lw = con.execute(q, [accessible, NATIONAL_MEDIAN, HOUSEHOLD, area]).fetchone()
-    published = con.execute(
-        "select sum(tot_emp) from wages w join occupations o on o.occ_code = w.occ_code and o.level = 'detailed' where area_code = ? and tot_emp is not null",
-        [area],
-    ).fetchone()[0]
+    cur = con.execute(q, {"lw": lw, "acc": accessible, "ratio": national_ratio, "nat": NATIONAL_MEDIAN, "area": area})
+    out = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+    out["living_wage"] = lw
+    return out
+
+
+def hand_indicators(con, area: str) -> dict:
+    c = hand_counts(con, area)
     return {
-        "living_wage_median_share": lw_med / known,
-        "living_wage_p25_share": lw_p25 / known,
-        "opportunity_share": opp / known,
-        "opportunity_wage_bar": NATIONAL_MEDIAN * parity / 100,
-        "living_wage": lw,
-        "wage_coverage": known / published,
+        "living_wage_median_share": c["lw_median"] / c["known"],
+        "living_wage_p25_share": c["lw_p25"] / c["known"],
+        "living_wage_mean_share": c["lw_mean"] / c["mean_known"],
+        "opportunity_share": c["opportunity"] / c["known"],
+        "opportunity_wage_bar": NATIONAL_MEDIAN * c["parity"] / 100,
+        "living_wage": c["living_wage"],
+        "wage_coverage": c["known"] / c["published"],
+        "jobs_counted": c["known"],
     }
 
 
 @pytest.mark.parametrize(
     "area, pinned",
     [
-        (HOUSTON, {"living_wage_median_share": 0.5262, "living_wage_p25_share": 0.4272, "opportunity_share": 0.1940, "opportunity_wage_bar": 50_281.06}),
-        (NW_AL, {"living_wage_median_share": 0.4412, "living_wage_p25_share": 0.2868, "opportunity_share": 0.2889, "opportunity_wage_bar": 42_431.16}),
+        (HOUSTON, {"living_wage_median_share": 0.4600, "living_wage_p25_share": 0.3183, "living_wage_mean_share": 0.4870, "opportunity_share": 0.1940, "opportunity_wage_bar": 50_281.06}),
+        (NW_AL, {"living_wage_median_share": 0.2798, "living_wage_p25_share": 0.0773, "living_wage_mean_share": 0.3074, "opportunity_share": 0.2889, "opportunity_wage_bar": 42_431.16}),
     ],
 )
-def test_system_indicators_by_hand(con, qt, profile, area, pinned):
+def test_system_indicators_by_hand(con, profile, area, pinned):
     expected = hand_indicators(con, area)
-    ind = system_indicators(qt, national_median(con), profile).set_index("area_code")
-    assert list(ind.index) == sorted(AREAS)
-    got = ind.loc[area]
+    got = indicators(con, profile, AREAS).set_index("area_code").loc[area]
     for k, v in expected.items():
         assert got[k] == pytest.approx(v, rel=1e-9), k
     for k, v in pinned.items():
         assert got[k] == pytest.approx(v, abs=1e-4 if "share" in k else 0.01), k
-    assert got.living_wage_source == "area"
+    assert got.computed_from == "its own occupations" and got.areas_counted is None
     # the same numbers come out of the one-area report
     rep = quality_report(con, area, profile)["indicators"]
     for k, v in expected.items():
         assert rep[k] == pytest.approx(v, rel=1e-9), k
 
 
-def test_opportunity_share_follows_the_profile_ratio(con, qt, tmp_path):
+def test_opportunity_share_follows_the_profile_ratio(con, tmp_path):
     path = tmp_path / "fed_plus.toml"
     path.write_text("[opportunity]\nnational_median_ratio = 1.2\n")
     higher = profiles.load(path)
-    ind = system_indicators(qt, national_median(con), higher).set_index("area_code").loc[HOUSTON]
-    accessible = list(higher.get("education.accessible"))
-    known, opp = con.execute(
-        """select sum(w.tot_emp), sum(w.tot_emp) filter (where p.typical_education in (select unnest(?::varchar[]))
-                                                          and w.a_median >= 1.2 * ? * a.price_parity / 100)
-           from wages w join occupations o on o.occ_code = w.occ_code and o.level = 'detailed'
-           join areas a on a.area_code = w.area_code left join projections p on p.occ_code = w.occ_code
-           where w.area_code = ? and w.tot_emp is not null and w.a_median is not null""",
-        [accessible, NATIONAL_MEDIAN, HOUSTON],
-    ).fetchone()
-    assert ind.opportunity_share == pytest.approx(opp / known)
+    ind = indicators(con, higher, [HOUSTON]).set_index("area_code").loc[HOUSTON]
+    c = hand_counts(con, HOUSTON, 1.2)
+    assert ind.opportunity_share == pytest.approx(c["opportunity"] / c["known"])
     assert ind.opportunity_wage_bar == pytest.approx(1.2 * NATIONAL_MEDIAN * 98.629 / 100)
     assert ind.opportunity_share < hand_indicators(con, HOUSTON)["opportunity_share"]
 
@@ -376,11 +393,13 @@ def test_benefits_codes_are_read_as_every_other_file_reads_them(tmp_path, con):
     assert df.benefits.notna().sum() == 2
 
 
-def test_price_adjustment_scales_the_living_wage(tmp_path, con, profile):
-    path = tmp_path / "adj.toml"
-    path.write_text("[living_wage]\nprice_adjustment = 1.2\n")
-    adjusted = quality_table(con, profiles.load(path), [HOUSTON]).set_index("occ_code")
-    base = quality_table(con, profile, [HOUSTON]).set_index("occ_code")
-    assert adjusted.loc["29-1141", "living_wage"] == pytest.approx(46925 * 1.2)
-    assert adjusted.loc["29-1141", "median_living_wage_ratio"] == pytest.approx(99830 / (46925 * 1.2))
-    assert (adjusted.tier == "quality").sum() <= (base.tier == "quality").sum()
+def test_cpi_adjustment_off_uses_mit_figures(tmp_path, con, profile):
+    path = tmp_path / "mit2021.toml"
+    path.write_text("[living_wage]\ncpi_adjustment = false\n")
+    off = quality_table(con, profiles.load(path), [HOUSTON]).set_index("occ_code")
+    on = quality_table(con, profile, [HOUSTON]).set_index("occ_code")
+    assert off.loc["29-1141", "living_wage"] == 46_925 == living_wage_of(22.56)  # MIT $22.56/h × 2,080
+    assert off.loc["29-1141", "cpi_factor"] == 1.0
+    assert off.loc["29-1141", "median_living_wage_ratio"] == pytest.approx(99830 / 46_925)
+    assert on.loc["29-1141", "living_wage"] == 54_538
+    assert (off.tier == "quality").sum() > (on.tier == "quality").sum()

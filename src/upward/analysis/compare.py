@@ -2,20 +2,24 @@
 
 Wages are compared in real terms by dividing by the area's price parity (BEA, US = 100): a
 $50,000 median where prices are 90% of the national level buys what $55,556 buys on average.
+The system indicators are measured alike for every kind of area (`quality.indicators`): a state
+or the nation from its areas, each against its own living wage, so a metro is compared with its
+state and the nation like for like.
 """
 
 from __future__ import annotations
 
 from upward.analysis._rows import area_record, plain_record, releases
+from upward.analysis.living_wage import price_note, years
 from upward.analysis.mobilize import scored_table
-from upward.analysis.quality import national_median, system_indicators
+from upward.analysis.quality import indicators as system_indicators
 from upward.profiles import Profile
 
 
 def compare_areas(con, area_codes: list[str], profile: Profile, top: int = 5) -> dict:
     area_codes = list(dict.fromkeys(area_codes))  # the same area typed twice is compared once
     df = scored_table(con, profile, area_codes)
-    indicators = {r["area_code"]: r for r in system_indicators(df, national_median(con), profile).to_dict("records")}
+    indicators = {r["area_code"]: r for r in system_indicators(con, profile, area_codes).drop(columns="employment_by_tier").to_dict("records")}
     areas = []
     for code in area_codes:
         area = area_record(con, code)
@@ -44,4 +48,5 @@ def compare_areas(con, area_codes: list[str], profile: Profile, top: int = 5) ->
                 ],
             }
         )
-    return {"profile": profile.record(), "household": profile.household, "areas": areas, "data": releases(con)}
+    return {"profile": profile.record(), "household": profile.household, "areas": areas,
+            "notes": [price_note(profile, *years(con))], "data": releases(con)}

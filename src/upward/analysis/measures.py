@@ -1,7 +1,8 @@
 """The raw measures behind job quality and Jobs That Mobilize, for every occupation in one or more areas.
 
 One row per area × detailed occupation with published employment, every value from a named
-atlas table: OEWS wages (May 2025), MIT living wage for the profile's household (2021 values),
+atlas table: OEWS wages (May 2025), MIT living wage for the profile's household (brought to 2025
+prices with CPI-U unless the profile says not to),
 BLS projections 2024–34 (national rates applied to the area), BLS typical education, O*NET job
 zone, OEWS national staffing patterns (industry breadth), O*NET similarity (centrality,
 untapped talent). Scoring (percentile ranks, tiers, pillars) is done elsewhere on this table.
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import top_code_bounds
+from upward.analysis.living_wage import pay_frame
 from upward.analysis.transitions import transitions
 from upward.profiles import EDUCATION_LEVELS, Profile
 
@@ -35,8 +36,8 @@ MEASURES: dict[str, Measure] = {
     # Ranked on the wage itself: within a region the living wage is one number, so the ratio
     # orders occupations exactly as the wage does, and the ranking still works where MIT has no
     # figure. The ratio is what --explain shows and what the JTM floor and the tiers test.
-    "median_living_wage_ratio": Measure("a_median", True, ("bls_oews", "mit_living_wage"), "OEWS annual median wage (shown ÷ the MIT living wage)"),
-    "entry_living_wage_ratio": Measure("a_pct25", True, ("bls_oews", "mit_living_wage"), "OEWS annual 25th percentile wage (shown ÷ the MIT living wage)"),
+    "median_living_wage_ratio": Measure("a_median", True, ("bls_oews", "mit_living_wage", "bls_cpi"), "OEWS annual median wage (shown ÷ the MIT living wage)"),
+    "entry_living_wage_ratio": Measure("a_pct25", True, ("bls_oews", "mit_living_wage", "bls_cpi"), "OEWS annual 25th percentile wage (shown ÷ the MIT living wage)"),
     "wage_ladder": Measure("wage_ladder", True, ("bls_oews",), "OEWS 90th ÷ 10th percentile wage"),
     "openings": Measure("openings", True, ("bls_projections", "bls_oews"), "annual openings: national openings per 100 jobs × the area's OEWS employment"),
     "growth": Measure("growth", True, ("bls_projections",), "projected employment change 2024–34, percent (national)"),
@@ -52,58 +53,32 @@ MEASURES: dict[str, Measure] = {
 
 
 def area_measures(con, profile: Profile, area_codes: list[str] | None = None) -> pd.DataFrame:
-    """Measures for every detailed occupation with published employment in the given areas (all if None)."""
-    cap = top_code_bounds(con)["annual"]
-    where = "" if area_codes is None else "and w.area_code in (select unnest(?::varchar[]))"
-    params = [profile.household] + ([] if area_codes is None else [list(area_codes)])
-    sql = f"""
-    with staffing as (
-        select s.occ_code, s.tot_emp / sum(s.tot_emp) over (partition by s.occ_code) as share
-        from oews_industry_staffing s join oews_industries i using (industry_code)
-        where i.display_level = 3 and s.tot_emp > 0
-    ),
-    breadth as (select occ_code, 1 / sum(share * share) as industry_breadth from staffing group by occ_code),
-    lw as (
-        -- an area MIT does not cover (Connecticut's metros) falls back to its state's figure
-        select a.area_code, coalesce(l.annual_wage, s.annual_wage) as living_wage,
-               case when l.annual_wage is not null then 'area' when s.annual_wage is not null then 'state' end as living_wage_source
-        from areas a
-        left join living_wage l on l.area_code = a.area_code and l.household = $1
-        left join living_wage s on s.area_code = a.state_code || '00000' and s.household = $1
-    )
-    select w.area_code, a.area_type, w.occ_code, o.occ_title, w.tot_emp as employment, w.emp_prse,
-           coalesce(w.a_median, case when w.a_median_top_coded then {cap} end) as a_median,
-           coalesce(w.a_pct25, case when w.a_pct25_top_coded then {cap} end) as a_pct25,
-           coalesce(w.a_pct75, case when w.a_pct75_top_coded then {cap} end) as a_pct75,
-           coalesce(w.a_pct10, case when w.a_pct10_top_coded then {cap} end) as a_pct10,
-           coalesce(w.a_pct90, case when w.a_pct90_top_coded then {cap} end) as a_pct90,
-           w.a_median_top_coded or w.a_pct25_top_coded or w.a_pct90_top_coded as top_coded,
-           w.loc_quotient, am.a_median as area_median, a.price_parity,
-           lw.living_wage, lw.living_wage_source,
-           p.emp_change_pct as growth, p.openings_annual / p.emp_2024 * 100 as openings_per_100,
-           p.separations_rate, p.typical_education, p.work_experience, e.job_zone,
-           b.industry_breadth
-    from wages w
-    join occupations o using (occ_code)
-    join areas a using (area_code)
-    left join wages am on am.area_code = w.area_code and am.occ_code = '00-0000'
-    left join lw on lw.area_code = w.area_code
-    left join projections p on p.occ_code = w.occ_code
-    left join occupation_education e on e.occ_code = w.occ_code
-    left join breadth b on b.occ_code = w.occ_code
-    where o.level = 'detailed' and w.tot_emp is not null {where}
-    order by w.area_code, w.occ_code
-    """
-    df = con.execute(sql, params).df()
-    df["living_wage"] = df.living_wage * profile.get("living_wage.price_adjustment")
-    df["median_living_wage_ratio"] = df.a_median / df.living_wage
-    df["entry_living_wage_ratio"] = df.a_pct25 / df.living_wage
+    """Measures for every detailed occupation with published employment in the given areas (all if None):
+    the pay rows (`living_wage.pay_frame`) with the occupation's projections, education and breadth."""
+    df = pay_frame(con, profile, area_codes)
+    per_occupation = con.execute(
+        """
+        with staffing as (
+            select s.occ_code, s.tot_emp / sum(s.tot_emp) over (partition by s.occ_code) as share
+            from oews_industry_staffing s join oews_industries i using (industry_code)
+            where i.display_level = 3 and s.tot_emp > 0
+        ),
+        breadth as (select occ_code, 1 / sum(share * share) as industry_breadth from staffing group by occ_code)
+        select o.occ_code, p.emp_change_pct as growth, p.openings_annual / p.emp_2024 * 100 as openings_per_100,
+               p.separations_rate, p.work_experience, e.job_zone::double as job_zone, b.industry_breadth
+        from occupations o
+        left join projections p using (occ_code)
+        left join occupation_education e using (occ_code)
+        left join breadth b using (occ_code)
+        where o.level = 'detailed'
+        """
+    ).df()
+    df = df.merge(per_occupation, on="occ_code", how="left")
     df["median_vs_area_median"] = df.a_median / df.area_median
     df["wage_ladder"] = df.a_pct90 / df.a_pct10
     df["openings"] = df.employment * df.openings_per_100 / 100
     df["education_rank"] = df.typical_education.map({e: i for i, e in enumerate(EDUCATION_LEVELS)})
     df["experience_rank"] = df.work_experience.map(EXPERIENCE_ORDER)
-    df["accessible"] = df.typical_education.isin(profile.get("education.accessible"))
     _add_similarity_measures(con, df, profile)
     return df
 

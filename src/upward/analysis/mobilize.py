@@ -22,7 +22,7 @@ import pandas as pd
 
 from upward.analysis._rows import area_record, plain, plain_record, releases, source_text
 from upward.analysis.measures import MEASURES
-from upward.analysis.quality import national_median, quality_table, vintage_note
+from upward.analysis.quality import national_median, quality_table
 from upward.errors import UpwardError
 from upward.profiles import PILLARS, Profile
 
@@ -97,7 +97,7 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
     if top is not None and not include_all:
         chosen = chosen.head(top)
     rows = [plain_record(r) for r in chosen[[*_ROW_COLUMNS, "category"]].to_dict("records")]
-    notes = [n for n in (vintage_note(profile),) if n]
+    notes = []
     if len(scored) and scored.living_wage.isna().all():
         notes.append(
             "No living wage for this area (MIT covers the 50 states and DC, not Puerto Rico or the territories): "
@@ -189,7 +189,7 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
         ),
         "jtm": bool(r["jtm"]),
         "composite": plain(r["composite"]),
-        "living_wage_floor": plain_record({"ratio": lw_ratio, "required": floor, "met": bool(lw_ratio >= floor) if not pd.isna(lw_ratio) else False, "living_wage": r["living_wage"], "source": r["living_wage_source"]}),
+        "living_wage_floor": plain_record({"ratio": lw_ratio, "required": floor, "met": bool(lw_ratio >= floor) if not pd.isna(lw_ratio) else False, "living_wage": r["living_wage"], "cpi_factor": r["cpi_factor"]}),
         "pillars": pillars,
         "quality": plain_record(
             {

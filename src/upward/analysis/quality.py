@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from upward.analysis._rows import atlas_id, area_record, plain_record, records, releases
+from upward.analysis.living_wage import living_wage, living_wage_sql, pay_frame
 from upward.analysis.measures import area_measures
 from upward.profiles import Profile
 
@@ -121,17 +122,6 @@ def _attach_pluggable(con, df: pd.DataFrame, profile: Profile) -> None:
         df[key] = merged["value"].to_numpy()
 
 
-def vintage_note(profile: Profile) -> str | None:
-    """Said wherever living-wage shares are shown, until the profile adjusts MIT's 2021 values."""
-    if profile.get("living_wage.price_adjustment") != 1.0:
-        return None
-    # said to a board as much as to an analyst: the setting's name is in the report's Method section and docs/job-quality.md
-    return (
-        "MIT's living wages are 2021 values while the wages are from May 2025, and they are not raised here for the "
-        "price increases since, so the share of jobs paying a living wage is overstated."
-    )
-
-
 _TABLES: dict[tuple, pd.DataFrame] = {}
 _TABLES_KEPT = 64
 
@@ -156,39 +146,140 @@ def quality_table(con, profile: Profile, area_codes: list[str] | None = None) ->
     return df
 
 
-def system_indicators(df: pd.DataFrame, national_median: float, profile: Profile) -> pd.DataFrame:
-    """Per area: shares of employment paying a living wage, and in opportunity occupations.
-
-    Shares are of the employment in detailed occupations with a published median wage (BLS
-    withholds some cells); `wage_coverage` says how much of the area's published detailed
-    employment that is.
-    """
+def _area_counts(pay: pd.DataFrame, nat_median: float, profile: Profile) -> pd.DataFrame:
+    """Per area, from its own occupations: jobs, jobs with a published median (`known`), and those paying
+    the living wage by median, by 25th percentile and by mean (E-W 69), in opportunity occupations, and
+    by quality tier; the area's living wage and its opportunity bar (national median × ratio × parity)."""
     ratio = profile.get("opportunity.national_median_ratio")
-    d = df.assign(
-        known=df.a_median.notna(),
-        lw_median=df.median_living_wage_ratio >= 1,
-        lw_p25=df.entry_living_wage_ratio >= 1,
-        opportunity=df.accessible & (df.a_median >= national_median * ratio * df.price_parity / 100),
+    d = pay.assign(
+        known=pay.a_median.notna(),
+        bar=nat_median * ratio * pay.price_parity / 100,
+        tier=tiers(pay, profile),
     )
-    out = []
-    for area, g in d.groupby("area_code", sort=True):
-        known = g[g.known]
-        emp = known.employment.sum()
-        has_lw = g.living_wage.notna().any()
-        has_rpp = g.price_parity.notna().any()
-        out.append(
+    emp = d.employment
+    known = d.known
+    cols = {
+        "jobs": emp,
+        "known": emp.where(known, 0),
+        "lw_median": emp.where(known & (d.median_living_wage_ratio >= 1), 0),
+        "lw_p25": emp.where(known & (d.entry_living_wage_ratio >= 1), 0),
+        "mean_known": emp.where(d.a_mean.notna(), 0),
+        # E-W 69: "the ratio of average pay to the location-adjusted cost of living is greater than one"
+        "lw_mean": emp.where(d.mean_living_wage_ratio > 1, 0),
+        "opportunity": emp.where(known & d.accessible & (d.a_median >= d.bar), 0),
+        **{f"tier_{t}": emp.where(d.tier == t, 0) for t in TIERS},
+    }
+    counts = pd.DataFrame(cols).assign(area_code=d.area_code).groupby("area_code", sort=True).sum()
+    first = d.groupby("area_code", sort=True)[["living_wage", "cpi_factor", "bar"]].first()
+    counts = counts.join(first)
+    counts["has_lw"] = counts.living_wage.notna()
+    counts["has_rpp"] = counts.bar.notna()
+    counts["bar_weight"] = counts.known.where(counts.has_rpp, 0)
+    return counts
+
+
+def _shares(c: pd.DataFrame) -> pd.DataFrame:
+    """Indicator shares from summed counts (areas with no living wage or no parity leave those shares out)."""
+    def ratio(num, den):
+        return (num / den).where(den > 0)
+
+    lw_known = c.known_lw
+    return pd.DataFrame(
+        {
+            "living_wage_median_share": ratio(c.lw_median, lw_known),
+            "living_wage_p25_share": ratio(c.lw_p25, lw_known),
+            "living_wage_mean_share": ratio(c.lw_mean, c.mean_known_lw),
+            "opportunity_share": ratio(c.opportunity, c.known_rpp),
+            "opportunity_wage_bar": ratio(c.bar_sum, c.bar_weight),
+            "wage_coverage": ratio(c.known, c.jobs),
+            "jobs_counted": c.known_lw.where(c.known_lw > 0),
+        },
+        index=c.index,
+    )
+
+
+def _with_masks(c: pd.DataFrame) -> pd.DataFrame:
+    """Counts restricted to the areas that have a living wage (or a parity), ready to be summed."""
+    lw = c.has_lw
+    rpp = c.has_rpp
+    out = pd.DataFrame(index=c.index)
+    out["jobs"] = c.jobs
+    out["known"] = c.known
+    out["known_lw"] = c.known.where(lw, 0)
+    out["mean_known_lw"] = c.mean_known.where(lw, 0)
+    for k in ("lw_median", "lw_p25", "lw_mean"):
+        out[k] = c[k].where(lw, 0)
+    out["known_rpp"] = c.known.where(rpp, 0)
+    out["opportunity"] = c.opportunity.where(rpp, 0)
+    out["bar_weight"] = c.bar_weight
+    out["bar_sum"] = (c.bar * c.bar_weight).fillna(0)
+    for t in TIERS:
+        out[f"tier_{t}"] = c[f"tier_{t}"]
+    out["areas"] = lw.astype(int)
+    return out
+
+
+_COUNT_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
+def area_counts(con, profile: Profile) -> pd.DataFrame:
+    """`_area_counts` of every metro and nonmetropolitan area (kept per atlas and profile: every state's
+    and the nation's indicators are sums of them)."""
+    key = (atlas_id(con), profile.hash)
+    if key not in _COUNT_CACHE:
+        if len(_COUNT_CACHE) >= 4:
+            _COUNT_CACHE.pop(next(iter(_COUNT_CACHE)))
+        local = records(con, "select area_code from areas where area_type in ('metro', 'nonmetro')")
+        pay = pay_frame(con, profile, [r["area_code"] for r in local])
+        _COUNT_CACHE[key] = _area_counts(pay, national_median(con), profile)
+    return _COUNT_CACHE[key].copy()
+
+
+def indicators(con, profile: Profile, area_codes: list[str] | None = None) -> pd.DataFrame:
+    """The system indicators of the given areas (every area if None), each measured the same way.
+
+    A metro or nonmetropolitan area: the share of its jobs (in occupations with a published median)
+    whose median, 25th percentile or mean pays its own living wage, and the share in opportunity
+    occupations. A state or the nation: the same counts summed over its areas, each area's jobs
+    against that area's own living wage and bar, weighted by the share of the area's jobs in the
+    state (`area_parents`), so the state's share equals its areas' employment-weighted share. Its
+    living wage is the atlas's job-weighted mean of its areas' figures.
+    """
+    local = _with_masks(area_counts(con, profile))
+    parents = con.execute("select area_code, parent_code, weight from area_parents").df()
+    members = parents.merge(local, left_on="area_code", right_index=True)
+    summed = members[local.columns].mul(members.weight, axis=0).assign(parent_code=members.parent_code).groupby("parent_code").sum()
+    summed["areas"] = members[members.areas > 0].groupby("parent_code").size().reindex(summed.index, fill_value=0)
+    types = dict(con.execute("select area_code, area_type from areas").fetchall())
+    codes = list(types) if area_codes is None else list(area_codes)
+    table = pd.concat([local.reindex([c for c in codes if types.get(c) not in ("state", "national")]),
+                       summed.reindex([c for c in codes if types.get(c) in ("state", "national")])]).fillna(0).reindex(codes)
+    shares = _shares(table)
+    lw_sql, params = living_wage_sql(profile)
+    lw = con.execute(f"select area_code, living_wage, cpi_factor from ({lw_sql})", params).df().set_index("area_code")
+    rows = []
+    for code in codes:
+        t = table.loc[code]
+        aggregated = types.get(code) in ("state", "national")
+        total = sum(t[f"tier_{x}"] for x in TIERS)
+        rows.append(
             {
-                "area_code": area,
-                "living_wage_median_share": known.employment[known.lw_median].sum() / emp if has_lw and emp else None,
-                "living_wage_p25_share": known.employment[known.lw_p25].sum() / emp if has_lw and emp else None,
-                "opportunity_share": known.employment[known.opportunity].sum() / emp if has_rpp and emp else None,
-                "opportunity_wage_bar": national_median * ratio * g.price_parity.iloc[0] / 100 if has_rpp else None,
-                "living_wage": g.living_wage.iloc[0] if has_lw else None,
-                "living_wage_source": g.living_wage_source.iloc[0] if has_lw else None,
-                "wage_coverage": emp / g.employment.sum() if g.employment.sum() else None,
+                "area_code": code,
+                "living_wage": lw.living_wage.get(code),
+                "cpi_factor": lw.cpi_factor.get(code),
+                **shares.loc[code].to_dict(),
+                "areas_counted": int(t.areas) if aggregated else None,
+                "computed_from": (f"its {int(t.areas)} areas, each against its own living wage, weighted by the jobs they hold in it"
+                                  if aggregated else "its own occupations"),
+                "employment_by_tier": [
+                    {"tier": x, "employment": float(t[f"tier_{x}"]), "share": float(t[f"tier_{x}"] / total) if total else None}
+                    for x in TIERS
+                ],
             }
         )
-    return pd.DataFrame(out)
+    out = pd.DataFrame(rows)
+    out["areas_counted"] = pd.Series([r["areas_counted"] for r in rows], dtype=object)  # whole numbers, None for a local area
+    return out
 
 
 def national_median(con) -> float:
@@ -198,20 +289,27 @@ def national_median(con) -> float:
 def quality_report(con, area_code: str, profile: Profile, top: int = 10) -> dict:
     """Employment by tier, the system indicators, and the biggest low-quality occupations of one area."""
     df = quality_table(con, profile, [area_code])
-    indicators = system_indicators(df, national_median(con), profile).iloc[0].to_dict()
-    by_tier = df.groupby("tier").employment.sum()
-    total = df.employment.sum()
-    tiers_out = [{"tier": t, "employment": float(by_tier.get(t, 0)), "share": float(by_tier.get(t, 0) / total) if total else None} for t in TIERS]
+    ind = indicators(con, profile, [area_code]).iloc[0].to_dict()
+    tiers_out = ind.pop("employment_by_tier")
     cols = ["occ_code", "occ_title", "employment", "a_median", "a_pct25", "median_living_wage_ratio", "entry_living_wage_ratio", "typical_education"]
     low = df[df.tier == "low"].sort_values(["employment", "occ_code"], ascending=[False, True]).head(top)[cols]
+    area = area_record(con, area_code)
+    lw = living_wage(con, area_code, profile)
+    notes = []
+    if area["area_type"] in ("state", "national") and ind["areas_counted"]:
+        notes.append(
+            f"The shares and the tiers are summed over {ind['computed_from']} (docs/job-quality.md); the occupations "
+            f"listed use {area['area_name']}'s own OEWS wages against its job-weighted living wage."
+        )
     return {
-        "area": area_record(con, area_code),
+        "area": area,
         "profile": profile.record(),
         "household": profile.household,
-        "indicators": plain_record(indicators),
-        "employment_by_tier": tiers_out,
+        "living_wage": lw,
+        "indicators": plain_record(ind),
+        "employment_by_tier": [plain_record(t) for t in tiers_out],
         "largest_low_quality": [plain_record(r) for r in low.to_dict("records")],
-        "notes": [n for n in (vintage_note(profile),) if n],
+        "notes": notes,
         "benefits_measured": bool(df.benefits.notna().any()),
         "safety_measured": bool(df.safety.notna().any()),
         "data": releases(con),
@@ -220,8 +318,7 @@ def quality_report(con, area_code: str, profile: Profile, top: int = 10) -> dict
 
 def all_indicators(con, profile: Profile, area_type: str | None = None) -> list[dict]:
     """The system indicators of every area (or every area of one type), comparable across areas."""
-    df = quality_table(con, profile)
-    ind = system_indicators(df, national_median(con), profile)
+    ind = indicators(con, profile).drop(columns="employment_by_tier")
     areas = pd.DataFrame(records(con, "select area_code, area_name, area_type, state_abbr, price_parity, total_employment from areas"))
     out = areas.merge(ind, on="area_code", how="left")
     if area_type:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from upward.analysis._rows import record, records, releases, top_code_bounds
+from upward.analysis.living_wage import living_wage
 from upward.errors import NotFoundError, UpwardError
+from upward.profiles import Profile
 
-#: MIT household types, in MIT's order. The default until profiles exist: one adult, no children,
-#: the smallest household, so a wage below it is below living wage for any household type.
-DEFAULT_HOUSEHOLD = "1A0C"
 AREA_TYPES = ("national", "state", "metro", "nonmetro")
 #: A location quotient of a tiny occupation is mostly sampling noise (its employment RSE is
 #: large), so "most concentrated" lists only occupations holding at least 2 in 10,000 of the
@@ -46,26 +45,9 @@ def list_areas(con, search: str | None = None, state: str | None = None, area_ty
     return records(con, sql, params)
 
 
-def households(con) -> list[str]:
-    return [r[0] for r in con.execute("select distinct household from living_wage_county order by household").fetchall()]
-
-
-def living_wage(con, area_code: str, household: str = DEFAULT_HOUSEHOLD) -> dict | None:
-    household = household.upper()
-    if household not in households(con):
-        raise UpwardError(f"Unknown household type '{household}'.", hint=f"Use one of: {', '.join(households(con))}.")
-    row = record(
-        con,
-        "select household, hourly_wage, annual_wage, hourly_min, hourly_max, n_counties_with_data "
-        "from living_wage where area_code = ? and household = ?",
-        [area_code, household],
-    )
-    if row:
-        row["method"] = f"median of {row['n_counties_with_data']} county living wages (MIT); annual = hourly × 2,080"
-    return row
-
-
-def region_summary(con, area_code: str, household: str = DEFAULT_HOUSEHOLD, top: int = 10) -> dict:
+def region_summary(con, area_code: str, profile: Profile, household: str | None = None, top: int = 10) -> dict:
+    """Jobs, wages, price parity, the living wage (the profile's household unless `household` is given),
+    and the largest and most concentrated occupations."""
     area = record(con, "select * from areas where area_code = ?", [area_code])
     if area is None:
         raise UpwardError(f"No area {area_code} in the atlas.")
@@ -104,7 +86,7 @@ def region_summary(con, area_code: str, household: str = DEFAULT_HOUSEHOLD, top:
         "employment": all_occ["tot_emp"] if all_occ else None,
         "wages_all_occupations": all_occ,
         "price_parity": {"value": area["price_parity"], "year": int(rpp_year), "source": area["price_parity_source"]},
-        "living_wage": living_wage(con, area_code, household),
+        "living_wage": living_wage(con, area_code, profile, household),
         "largest_occupations": largest,
         "most_concentrated_occupations": concentrated,
         "concentration_min_employment": min_emp if concentrated else None,

@@ -17,7 +17,7 @@ from upward.errors import UpwardError
 
 _HERE = Path(__file__).resolve().parent
 #: The code whose change changes the atlas's content.
-_DERIVATION = (_HERE / "build.py", _HERE / "programs.py", _HERE.parent / "soc.py")
+_DERIVATION = (_HERE / "build.py", _HERE / "programs.py", _HERE / "living_wage.py", _HERE.parent / "soc.py", _HERE.parent / "sources" / "cpi.py")
 
 
 @cache

@@ -2,7 +2,7 @@
 
 Derived here, each in one statement below: areas (type, state, counties, price parity),
 occupations (SOC hierarchy), the SOC reconciliation, O*NET descriptors rolled up to atlas
-occupations, living wage by area, projections keyed by occupation.
+occupations, projections keyed by occupation; the living wage by area in `living_wage.py`.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
                 if progress:
                     progress(name)
                 con.execute(sql)
+            _living_wage(con, progress)
             _reconcile_soc(con)
             for name, sql in AFTER_SOC + PROGRAMS:
                 if progress:
@@ -65,6 +66,20 @@ def _load_bundle(con: duckdb.DuckDBPyConnection, progress) -> None:
         if progress:
             progress(name)
         con.execute(f"create table {name} as select * from read_parquet('{bundle.path(name).as_posix()}')")
+
+
+def _living_wage(con: duckdb.DuckDBPyConnection, progress) -> None:
+    """CPI factors per area (Python: matching BLS's CPI areas to OEWS's), then the living-wage tables."""
+    from upward.atlas import living_wage
+
+    if progress:
+        progress("area_prices")
+    area_prices = living_wage.cpi_factors(con)  # noqa: F841  (read by the SQL below)
+    con.execute("create table area_prices as select * from area_prices order by area_code")
+    for name, sql in living_wage.STATEMENTS:
+        if progress:
+            progress(name)
+        con.execute(sql)
 
 
 def _reconcile_soc(con: duckdb.DuckDBPyConnection) -> None:
@@ -208,34 +223,6 @@ DERIVED: list[tuple[str, str]] = [
         "create view wages as select w.*, "
         + ", ".join(f"coalesce(w.{c}_fn = '5', false) as {c}_top_coded" for c in _WAGE_COLUMNS)
         + " from oews_wages w",
-    ),
-    (
-        "living_wage",
-        # Counties combined into an area by the median across the area's counties: MIT publishes
-        # county figures and no population weights are bundled; the min and max show the spread.
-        """
-        create table living_wage as
-        with members as (
-            select c.area_code, c.county_fips from area_counties c join areas a using (area_code)
-            where a.area_type in ('metro', 'nonmetro')
-            union all
-            -- States take every MIT county of the state: MIT still lists Connecticut's eight
-            -- legacy counties, which OEWS replaced with planning regions.
-            select a.area_code, l.county_fips from areas a
-            join (select distinct county_fips from living_wage_county) l on substr(l.county_fips, 1, 2) = a.state_code
-            where a.area_type = 'state'
-            union all
-            select '0000000', county_fips from (select distinct county_fips from living_wage_county)
-        )
-        select m.area_code, l.household,
-               median(l.hourly_wage) as hourly_wage,
-               round(median(l.hourly_wage) * 2080) as annual_wage,
-               min(l.hourly_wage) as hourly_min, max(l.hourly_wage) as hourly_max,
-               count(*) as n_counties_with_data
-        from members m join living_wage_county l using (county_fips)
-        group by m.area_code, l.household
-        order by m.area_code, l.household
-        """,
     ),
 ]
 

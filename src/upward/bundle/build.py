@@ -56,6 +56,8 @@ COUNTY_AREAS = "geo/county_to_oews_area_may2025.csv"
 CBSA = "geo/cbsa2fipsxw_2023.csv"
 RPP_MSA = "prices/MARPP_MSA_2008_2024.csv"
 RPP_PORT = "prices/PARPP_PORT_2008_2024.csv"
+CPI = "prices/cpi/cpi_u_all_items_annual_avg_by_area_2000_2025.csv"
+CT_TOWNS = "geo/ct_planning_regions/ct-town-to-planning-region.csv"
 IPEDS_C2023 = "programs/ipeds/c2023_a.parquet"
 IPEDS_C2024 = "programs/ipeds/c2024_a.parquet"
 IPEDS_HD = "programs/ipeds/hd2024.csv"
@@ -145,6 +147,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("living_wage_county", "mit_living_wage", (LIVING_WAGE,), _reader("living_wage", "read_living_wage", LIVING_WAGE), "Hourly living wage by county × 12 household types."),
     Entry("geo_county_areas", "omb_bls_geography", (COUNTY_AREAS,), _reader("geography", "read_county_areas", COUNTY_AREAS), "Every county's OEWS May 2025 area."),
     Entry("geo_cbsa_delineation", "omb_bls_geography", (CBSA,), _reader("geography", "read_cbsa_delineation", CBSA), "OMB 2023 county → CBSA, metropolitan division and CSA."),
+    Entry("geo_ct_towns", "ct_planning_regions", (CT_TOWNS,), _reader("geography", "read_ct_towns", CT_TOWNS), "Connecticut's 169 towns: legacy county and 2022 planning region (the bridge from MIT's counties to OEWS's)."),
+    Entry("prices_cpi", "bls_cpi", (CPI,), _reader("cpi", "read_cpi_annual", CPI), "CPI-U all items, annual averages 2000–2025, for every published CPI area (US, regions, divisions, metros)."),
     Entry("prices_rpp", "bea_rpp", (RPP_MSA, RPP_PORT), _rpp, "BEA regional price parities (index, US = 100), metros and state metro/nonmetro portions, 2008–2024."),
     Entry("ipeds_completions", "nces_ipeds", (IPEDS_C2023, IPEDS_C2024), _ipeds_completions, "IPEDS completions (first majors): institution × 6-digit CIP × award level, 2022-23 and 2023-24."),
     Entry("ipeds_institutions", "nces_ipeds", (IPEDS_HD,), _reader("ipeds", "read_institutions", IPEDS_HD), "IPEDS HD 2024 institutional directory: address, county, CBSA, sector."),

@@ -125,7 +125,7 @@ def _print_explain(e: dict) -> None:
         c.print(f"Composite {_score(e['composite'])} of 100. No living wage for this area: the JTM floor cannot be checked.", highlight=False)
     else:
         c.print(
-            f"Composite {_score(e['composite'])} of 100. Median ÷ living wage ({e['household']}, {render.money(lw['living_wage'])}, {lw['source']} figure): "
+            f"Composite {_score(e['composite'])} of 100. Median ÷ living wage ({e['household']}, {render.money(lw['living_wage'])}, CPI-U × {lw['cpi_factor']:.4f}): "
             f"{lw['ratio']:.2f} — needs ≥ {lw['required']:.2f}: {'met' if lw['met'] else 'missed'}.",
             highlight=False,
         )
@@ -183,13 +183,21 @@ def quality(
         return render.emit_json(r)
     if as_csv:
         ind = {k: v for k, v in r["indicators"].items() if k != "area_code"}
+        ind["living_wage_mit"] = (r["living_wage"] or {}).get("mit_annual_wage")
         return render.emit_csv(stamp(({"area_code": area.code, **t, **ind} for t in r["employment_by_tier"]), r))
     c = render.console
     i = r["indicators"]
     c.print(f"[bold]{r['area']['area_name']}[/] ({area.code}) — profile {r['profile']['name']} ({r['profile']['hash']}), household {r['household']}", highlight=False)
-    lw_note = f" ({i['living_wage_source']} figure)" if i["living_wage_source"] == "state" else ""
-    c.print(f"Living wage: {render.money(i['living_wage'])} a year{lw_note}. Share of jobs whose median pays it: {_pct(i['living_wage_median_share'])}; whose 25th percentile pays it: {_pct(i['living_wage_p25_share'])}.", highlight=False)
+    for line in render.living_wage_lines(r["living_wage"]):
+        c.print(line, highlight=False)
+    c.print(
+        f"Share of jobs whose median pays it: {_pct(i['living_wage_median_share'])}; whose 25th percentile pays it: {_pct(i['living_wage_p25_share'])}; "
+        f"whose mean exceeds it (E-W indicator 69): {_pct(i['living_wage_mean_share'])}.",
+        highlight=False,
+    )
     c.print(f"Opportunity occupations (no bachelor's needed, median ≥ {render.money(i['opportunity_wage_bar'])}): {_pct(i['opportunity_share'])} of jobs.", highlight=False)
+    if i.get("areas_counted"):
+        c.print(f"[dim]Measured over {i['computed_from']}.[/]", highlight=False)
     c.print(render.table("Employment by quality tier", ["tier", "jobs", "share"], [[t["tier"], render.number(t["employment"]), _pct(t["share"])] for t in r["employment_by_tier"]], {1, 2}))
     Col = render.Column
     c.print(
@@ -203,6 +211,8 @@ def quality(
     )
     for n in r["notes"]:
         c.print(f"[yellow]{escape(n)}[/]", highlight=False)
+    if r["living_wage"]:
+        c.print(f"[dim]{escape(r['living_wage']['note'])}[/]", highlight=False)
     if not (r["benefits_measured"] or r["safety_measured"]):
         c.print("[dim]Benefits and safety: not measured (no public occupation-level data is bundled; supply CSVs via the profile's \\[inputs]).[/]", highlight=False)
 
@@ -249,8 +259,11 @@ def compare(
         ("median wage", lambda a: render.money(a["median_wage"])),
         ("real median wage", lambda a: render.money(a["real_median_wage"])),
         ("living wage", lambda a: render.money(a.get("living_wage"))),
+        ("CPI-U factor", lambda a: render.number(a.get("cpi_factor"), 3)),
         ("median pays LW", lambda a: _pct(a.get("living_wage_median_share"))),
         ("25th pct pays LW", lambda a: _pct(a.get("living_wage_p25_share"))),
+        ("mean > LW (E-W 69)", lambda a: _pct(a.get("living_wage_mean_share"))),
+        ("measured over", lambda a: f"{a['areas_counted']} areas" if a.get("areas_counted") else "its occupations"),
         ("opportunity occ.", lambda a: _pct(a.get("opportunity_share"))),
         ("JTMs", lambda a: f"{a['jtm_count']} of {a['scored_occupations']}"),
     ]
@@ -261,11 +274,14 @@ def compare(
     names = "; ".join(f"{s} = {a['area_name']} ({a['area_code']})" for s, a in zip(short, result["areas"]) if s != a["area_name"])
     t = render.table(
         f"Compared with profile {escape(result['profile']['name'])} ({result['profile']['hash']}), household {result['household']}; "
-        f"real = ÷ price parity × 100" + (f". {escape(names)}" if names else ""),
+        f"real = ÷ price parity × 100; a state or the nation is measured over its areas, each against its own living wage"
+        + (f". {escape(names)}" if names else ""),
         [render.Column("", "code"), *(render.Column(escape(s)) for s in short)],
         [[label, *(escape(f(a)) for a in result["areas"])] for label, f in rows],
     )
     render.console.print(t)
+    for n in result["notes"]:
+        render.console.print(f"[dim]{escape(n)}[/]", highlight=False)
 
 
 @app.command()
@@ -305,6 +321,9 @@ def indicators(
             {2, 3, 4, 5, 6},
         )
     )
+    from upward.analysis.living_wage import price_note, years
+
+    render.console.print(f"[dim]{escape(price_note(prof, *years(connect_atlas(db))))} States and the nation: over their areas, each against its own living wage.[/]", highlight=False)
 
 
 profile_app = typer.Typer(help="Show or check a profile of thresholds and weights.", no_args_is_help=True)

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from upward.analysis.regions import DEFAULT_HOUSEHOLD
 from upward.atlas.lookup import AREA_ACCEPTS, NATIONAL
-from upward.cli.common import CsvOption, DbOption, JsonOption, check_formats, connect_atlas, say_note, app, handles_errors
+from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, check_formats, connect_atlas, say_note, app, handles_errors
 
 @app.command()
 @handles_errors
@@ -49,22 +48,25 @@ def regions(
 @handles_errors
 def region(
     area: Annotated[str, typer.Argument(help="The area: " + AREA_ACCEPTS + ".")],
-    household: Annotated[str, typer.Option("--household", help="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C.")] = DEFAULT_HOUSEHOLD,
+    profile: ProfileOption = None,
+    household: Annotated[str | None, typer.Option("--household", help="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C (default: the profile's).")] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many occupations to list.")] = 10,
     db: DbOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ):
     """Summarise an area: jobs, wages, price parity, living wage, its largest and most concentrated occupations."""
+    from upward import profiles
     from upward.analysis.regions import region_summary
     from upward.atlas.lookup import resolve_area
     from upward.cli import render
 
     check_formats(as_json, as_csv)
+    prof = profiles.load(profile)
     con = connect_atlas(db)
     resolved = resolve_area(con, area)
     say_note(resolved.note, as_json or as_csv)
-    s = region_summary(con, resolved.code, household, top)
+    s = region_summary(con, resolved.code, prof, household, top)
     if as_json:
         return render.emit_json({"resolved": resolved.note, **s})
     if as_csv:
@@ -77,6 +79,9 @@ def region(
             "price_parity": s["price_parity"]["value"],
             "living_wage_household": lw.get("household"),
             "living_wage_annual": lw.get("annual_wage"),
+            "living_wage_mit_annual": lw.get("mit_annual_wage"),
+            "living_wage_cpi_factor": (lw.get("prices") or {}).get("applied"),
+            "living_wage_cpi_index": (lw.get("prices") or {}).get("index"),
         }
         rows = [
             {**area, "list": name, "rank": i + 1, **o}
@@ -100,14 +105,8 @@ def _print_region(s: dict) -> None:
         + (f"  [dim]{pp['source']}[/]" if pp["source"] else ""),
         highlight=False,
     )
-    if lw:
-        c.print(
-            f"Living wage ({lw['household']}): {render.money(lw['hourly_wage'], hourly=True)}/hour = {render.money(lw['annual_wage'])}/year"
-            f"  [dim]{lw['method']}[/]",
-            highlight=False,
-        )
-    else:
-        c.print("Living wage: not available (the MIT file has no county of this area: Puerto Rico and the territories are not covered; Connecticut's metros use planning regions MIT does not list)")
+    for line in render.living_wage_lines(lw):
+        c.print(line, highlight=False)
     cols = ["SOC", "occupation", "employment", "median wage", "25th pct", "LQ"]
     for key, title in (("largest_occupations", "Largest occupations"), ("most_concentrated_occupations", "Most concentrated (location quotient)")):
         if s[key]:
@@ -122,7 +121,9 @@ def _print_region(s: dict) -> None:
                     {2, 3, 4, 5},
                 )
             )
-    c.print(f"[dim]Data: BLS OEWS {s['data']['releases']['bls_oews']}; MIT living wage; BEA RPP. Bundle {s['data']['bundle']}.[/]", highlight=False)
+    if lw:
+        c.print(f"[dim]{lw['note']}[/]", highlight=False)
+    c.print(f"[dim]Data: BLS OEWS {s['data']['releases']['bls_oews']}; MIT living wage; BLS CPI-U; BEA RPP. Bundle {s['data']['bundle']}.[/]", highlight=False)
 
 
 @app.command()

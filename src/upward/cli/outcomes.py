@@ -46,7 +46,7 @@ def outcomes(
     exit_from: Annotated[str, typer.Option("--exit-from", help="First exit quarter of the cohort, YYYYQn.")],
     exit_to: Annotated[str, typer.Option("--exit-to", help="Last exit quarter of the cohort, YYYYQn.")],
     program_year: Annotated[int | None, typer.Option("--program-year", help="Program year (July–June) for measurable skill gains, e.g. 2023.")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Breakdown: one or two of program, area, age_group, sex, race_ethnicity, dislocated_worker, occupation_group, exit_quarter (e.g. sex,age_group), or 'all'.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Breakdown: one or two of program, area, age_group, sex, race_ethnicity, dislocated_worker, occupation_group, exit_quarter, disability, english_learner, low_income, homeless (e.g. sex,age_group), or 'all'.")] = None,
     profile: ProfileOption = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb (default, embedded) or spark.")] = "duckdb",
     spark_master: Annotated[str | None, typer.Option("--spark-master", help="Spark master URL for a cluster (default: local[2]).")] = None,
@@ -54,11 +54,11 @@ def outcomes(
     out: Annotated[Path | None, typer.Option("--out", help="Write the result to this file (atomically) and the run record beside it (outcomes.json → outcomes.run.json).")] = None,
     quarantine: Annotated[Path | None, typer.Option("--quarantine", help="Set bad rows aside in this CSV/Parquet file (identifiers hashed) and go on.")] = None,
     mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML or CSV file naming your columns (see docs/outcomes.md).")] = None,
-    mobility_threshold: Annotated[float | None, typer.Option("--mobility-threshold", help="Quarterly earnings that mark the 4th quintile, instead of the wage file's percentile.")] = None,
-    indicators: Annotated[str | None, typer.Option("--indicators", help="Compute only these indicators (comma-separated names, 'headline' for employment q2/q4 and median earnings, default all).")] = None,
+    mobility_threshold: Annotated[float | None, typer.Option("--mobility-threshold", help="Annual earnings that mark the state's 4th quintile (E-W economic mobility), instead of the wage file's percentile.")] = None,
+    indicators: Annotated[str | None, typer.Option("--indicators", help="Compute only these indicators (comma-separated names, 'headline' for employment q2/q4 and median earnings, default all those the inputs allow).")] = None,
     db: DbOption = None,
 ):
-    """Outcome indicators (WIOA, Education-to-Workforce, career pathways) over participant and wage records, small cells suppressed."""
+    """Outcome indicators (WIOA, Education-to-Workforce, CLASP career pathways) over participant and wage records, small cells suppressed."""
     from upward.cli import render
     from upward.outcomes.run import run
     from upward.outcomes.schema import DIMENSIONS
@@ -140,6 +140,9 @@ def outcomes(
     )
     if not program_year and "msg_rate" in rec["indicators"]:
         c.print("[dim]msg_rate needs --program-year.[/]", highlight=False)
+    for s in rec["not_computed"]:
+        c.print(f"[dim]Not computed: {s['indicator']} ({s['reason']}).[/]", highlight=False)
+    c.print("[dim]Each indicator's source (WIOA, E-W, CLASP AQCP) and how Upward measures it: docs/outcomes.md (API: /api/v1/outcomes/indicators).[/]", highlight=False)
 
 
 @app.command()

@@ -237,3 +237,17 @@ def notes(title: str | None, items: Iterable[str | tuple[str, str]]):
     if title is None:
         return grid
     return Group(Text(title, style="bold"), grid)
+
+
+def living_wage_lines(lw: dict | None) -> list[str]:
+    """The living wage as every command prints it: the figure, MIT's own and the CPI factor with its index."""
+    if not lw:
+        return ["Living wage: not available (MIT covers the 50 states and DC, not Puerto Rico or the territories)"]
+    p = lw["prices"]
+    head = f"Living wage ({lw['household']}): {money(lw['hourly_wage'], hourly=True)}/hour = {money(lw['annual_wage'])}/year"
+    if p["adjusted"]:
+        how = (f"MIT {lw['mit_year']} {money(lw['mit_annual_wage'])} × CPI-U {p['to_year']}/{p['from_year']} "
+               f"{p['factor']:.4f} ({p['index']}: {p['basis']})")
+    else:
+        how = f"MIT {lw['mit_year']} figure, not adjusted to {p['to_year']} prices (CPI-U factor {p['factor']:.4f} unused)"
+    return [head, f"[dim]{how}; {lw['method']}.[/]"]

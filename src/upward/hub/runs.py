@@ -30,7 +30,7 @@ from upward.hub._db import path as hub_file
 RECORD_KEYS = ("indicator", "group", "numerator", "denominator", "value", "suppressed")
 #: The run record's keys kept in the hub (every other key is dropped).
 RUN_KEYS = (
-    "started", "seconds", "engine", "spark_master", "synthetic", "hash", "profile", "household", "price_adjustment", "min_cell",
+    "started", "seconds", "engine", "spark_master", "synthetic", "hash", "profile", "household", "cpi_adjustment", "min_cell",
     "exit_from", "exit_to", "program_year", "by", "mobility", "earnings_gain", "cohort", "inputs", "suppression_rounds", "data",
 )  # fmt: skip
 #: The columns of a run's row listed by `list_runs` (its metadata without the full record).

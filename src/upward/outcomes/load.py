@@ -23,7 +23,7 @@ from upward.outcomes.schema import SCHEMAS, Field
 
 #: how many bad rows an error lists
 FIRST_BAD = 10
-_NUMERIC_CODES = ("sex", "dislocated_worker", "other_exit_reason", "credential_type")
+_NUMERIC_CODES = ("sex", "dislocated_worker", "other_exit_reason", "credential_type", "disability", "english_learner", "low_income", "homeless")
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,13 @@ def participants(engine: Engine, path, mapping: dict[str, str], lookups, numbere
             if f.required:
                 checks.append(Check(f.name, "missing", out[f.name].isnull()))
     checks.append(Check("credential_date", "missing for a credential", (out["credential_type"] != "0") & out["credential_date"].isnull()))
+    for f in SCHEMAS["participants"]:
+        if f.kind == "amount":  # optional non-negative numbers: credits, net price
+            v = cols[f.name]
+            given = _text(v).notnull() if v is not None and not v.type().is_numeric() else (v.notnull() if v is not None else ibis.literal(False))
+            out[f.name] = v.cast(dt.float64) if v is not None and v.type().is_numeric() else _text(v).try_cast(dt.float64)
+            checks.append(Check(f.name, "not a number", given & (out[f.name].isnull() | out[f.name].isnan() | out[f.name].isinf())))
+            checks.append(Check(f.name, "negative", (out[f.name] < 0).fill_null(False)))
     area_txt = _text(cols["area"])
     out["area_input"] = area_txt
     out["target_soc_text"] = _text(cols["target_soc"])
@@ -324,7 +331,8 @@ def quarantine_rows(t: ibis.Table, checks: list[Check], hashed_id: ibis.StringVa
     typed = {c for c in flagged.columns if c in {"program", "entry_date", "exit_date", "birth_date", "credential_date", "msg_date",
                                                   "postexit_enrollment_date", "sex", "race_ethnicity", "dislocated_worker", "area_input",
                                                   "other_exit_reason", "training_type", "credential_type", "target_soc", "area_code",
-                                                  "wages", "employer_id", "quarter_text", "soc_text", "target_soc_text"}}
+                                                  "wages", "employer_id", "quarter_text", "soc_text", "target_soc_text",
+                                                  "disability", "english_learner", "low_income", "homeless", "college_credits", "net_price"}}
     return flagged.select(*keep, *(flagged[c].cast(dt.string).name(c) for c in sorted(typed - skip)))
 
 

@@ -22,7 +22,7 @@ from upward.errors import UpwardError
 from upward.outcomes import indicators as ind
 from upward.outcomes import load
 from upward.outcomes.engines import Engine, connect, db_input, files_of, read_error
-from upward.outcomes.schema import DIMENSIONS, load_mapping, parse_by
+from upward.outcomes.schema import DIMENSIONS, SCHEMAS, load_mapping, parse_by
 from upward.outcomes.suppress import suppress
 
 KEY_ENV = "UPWARD_HASH_KEY"
@@ -96,8 +96,9 @@ def fingerprint(files: list[str]) -> list[dict]:
 class Lookups:
     areas: ibis.Table  # input_code → area_code
     socs: ibis.Table  # occ_code (detailed)
-    living_wage: ibis.Table  # lw_area, lw_hourly (× price adjustment; state figure where MIT has none)
+    living_wage: ibis.Table  # lw_area, lw_annual (the profile's household, CPI-adjusted unless the profile says not)
     tiers: ibis.Table  # t_area, t_soc, tier ('quality' rows only)
+    hs_earnings: ibis.Table  # hs_area, hs_earnings (the state's median high-school graduate's earnings, College Scorecard)
 
 
 _LOOKUP_CACHE: dict[tuple, tuple] = {}
@@ -118,27 +119,13 @@ def lookups(atlas_con, profile, engine: Engine) -> Lookups:
 
 
 def quality_tiers(atlas_con, profile):
-    """Tier of every area × detailed occupation, by `upward.analysis.quality.tiers` on the same pay ratios
-    `quality_table` computes (25th percentile and median ÷ the living wage, top-coded wages at the BLS
-    bound, the state's living wage where MIT has none), without the similarity measures tiers do not use.
-    tests/test_outcomes.py checks it equals `quality_table`'s tiers."""
-    from upward.analysis._rows import top_code_bounds
+    """Tier of every area × detailed occupation: `upward.analysis.quality.tiers` on the same pay rows the
+    job-quality tables start from (`upward.analysis.living_wage.pay_frame`), without the measures tiers do
+    not use. tests/test_outcomes.py checks it equals `quality_table`'s tiers."""
+    from upward.analysis.living_wage import pay_frame
     from upward.analysis.quality import tiers
 
-    cap = top_code_bounds(atlas_con)["annual"]
-    df = atlas_con.execute(
-        f"""with lw as (
-                select a.area_code, coalesce(l.annual_wage, s.annual_wage) * $2 as living_wage
-                from areas a
-                left join living_wage l on l.area_code = a.area_code and l.household = $1
-                left join living_wage s on s.area_code = a.state_code || '00000' and s.household = $1)
-            select w.area_code, w.occ_code,
-                   coalesce(w.a_median, case when w.a_median_top_coded then {cap} end) / lw.living_wage as median_living_wage_ratio,
-                   coalesce(w.a_pct25, case when w.a_pct25_top_coded then {cap} end) / lw.living_wage as entry_living_wage_ratio
-            from wages w join occupations o using (occ_code) left join lw using (area_code)
-            where o.level = 'detailed' and w.tot_emp is not null""",
-        [profile.household, profile.get("living_wage.price_adjustment")],
-    ).df()
+    df = pay_frame(atlas_con, profile)
     df["tier"] = tiers(df, profile)
     return df
 
@@ -146,22 +133,24 @@ def quality_tiers(atlas_con, profile):
 def _lookup_tables(atlas_con, profile) -> tuple:
     import pyarrow as pa
 
+    from upward.analysis.living_wage import living_wage_sql
+
     areas = atlas_con.execute(
         "select area_code as input_code, area_code from areas "
         "union all select county_fips, area_code from geo_county_areas where area_code is not null"
     ).arrow().read_all()
     socs = atlas_con.execute("select occ_code from occupations where level = 'detailed'").arrow().read_all()
-    lw = atlas_con.execute(
-        """select a.area_code as lw_area, coalesce(l.hourly_wage, s.hourly_wage) * ? as lw_hourly
-           from areas a
-           left join living_wage l on l.area_code = a.area_code and l.household = ?
-           left join living_wage s on s.area_code = a.state_code || '00000' and s.household = ?
-           where coalesce(l.hourly_wage, s.hourly_wage) is not null""",
-        [profile.get("living_wage.price_adjustment"), profile.household, profile.household],
-    ).arrow().read_all()
+    sql, params = living_wage_sql(profile)
+    lw = atlas_con.execute(f"select area_code as lw_area, living_wage::double as lw_annual from ({sql})", params).arrow().read_all()
     q = quality_tiers(atlas_con, profile)
     q = q.loc[q.tier == "quality", ["area_code", "occ_code", "tier"]].rename(columns={"area_code": "t_area", "occ_code": "t_soc"})
-    return areas, socs, lw, pa.Table.from_pandas(q.reset_index(drop=True), preserve_index=False)
+    # the participant's state is its area's (a metro crossing state lines: the state OMB names first)
+    hs = atlas_con.execute(
+        """select a.area_code as hs_area, s.earnings_threshold_state::double as hs_earnings
+           from areas a join (select state_abbr, any_value(earnings_threshold_state) as earnings_threshold_state
+                              from scorecard_institutions where earnings_threshold_state is not null group by state_abbr) s using (state_abbr)"""
+    ).arrow().read_all()
+    return areas, socs, lw, pa.Table.from_pandas(q.reset_index(drop=True), preserve_index=False), hs
 
 
 def _with_checks(engine: Engine, kind: str, path, mapping, lk: Lookups, key: bytes, numbered: bool, codes=None):
@@ -207,8 +196,12 @@ def cells(eng: Engine, p: ibis.Table, w: ibis.Table, lk: Lookups | None, thresho
         fields.add("area_code")
     if "soc" in need:
         fields.add("target_soc")
+    if "hs" in need:
+        fields |= {"area_code", "net_price"}
     if "credential_rate" in names:
         fields |= {"training_type", "credential_type", "credential_date", "entry_date", "exit_date", "postexit_enrollment_date"}
+    if "credit_attainment_rate" in names:
+        fields |= {"training_type", "college_credits"}
     ex = eng.materialize(ind.exiters(p.select(*(c for c in p.columns if c in fields)), w, thresholds, lk, params, need))
     ms = ind.measures(ex, params, names)
     parts = ind.aggregate(ex, ms, groupings, dims, eng.materialize) if ms else []
@@ -263,11 +256,13 @@ def run(
         earnings_gain=prof.get("outcomes.earnings_gain"),
         mobility_percentile=prof.get("outcomes.mobility_percentile"),
         mobility_threshold=mobility_threshold,
+        credit_threshold=prof.get("outcomes.credit_threshold"),
+        interest_rate=prof.get("outcomes.mer_interest_rate"),
     )
     if params.exit_to < params.exit_from:
         raise UpwardError(f"--exit-to {exit_to} is before --exit-from {exit_from}.")
     if mobility_threshold is not None and not mobility_threshold > 0:
-        raise UpwardError("--mobility-threshold must be a positive amount of quarterly earnings.")
+        raise UpwardError("--mobility-threshold must be a positive amount of annual earnings.")
     groupings = parse_by(by)
     names = ind.chosen(indicators)
     if names == ("msg_rate",) and program_year is None:
@@ -275,10 +270,8 @@ def run(
     dims = [d for d in DIMENSIONS if any(d in g for g in groupings)]
     min_cell = int(prof.get("outcomes.min_cell"))
     maps = load_mapping(mapping)
-    mobility_quarters = list(range(params.exit_from + 4, params.exit_to + 5))
-    need = ind.needs(names, dims)
-    # the percentile's scan of the whole wage file only when economic_mobility_rate is asked for
-    scan_mobility = "threshold" in need and mobility_threshold is None
+    explicit = indicators is not None and indicators != "all"
+    skipped: list[dict] = []
     mobility_rows = None
     p_files, w_files = files_of(participants), files_of(wages)
     key, key_label, synthetic = hash_key(p_files + w_files)
@@ -297,7 +290,15 @@ def run(
             if kind == "participants":
                 t = eng.materialize(t)  # the keyed hash is computed once
                 rows = None
+                given = set(eng.source(files_of(path)).columns)
+                fields_given = {f.name for f in SCHEMAS["participants"] if maps["participants"].get(f.name, f.name) in given}
             else:
+                # which indicators the wage file follows long enough (and the inputs carry the fields of)
+                names, skipped = ind.coverage(names, params, codes.q_of.values(), fields_given, explicit)
+                need = ind.needs(names, dims)
+                years = ind.horizons(need)
+                mobility_quarters = ind.mobility_quarters(params, years)
+                last_q = params.exit_to + max([k for k in need if isinstance(k, int)], default=4)
                 # One pass over the wage file keeps, inside the engine, every row that fails a check (so the
                 # counts below are complete) and the rows of the cohort's people in the quarters their
                 # outcomes use; a second pass sums the mobility quarters per person for the state-wide
@@ -308,11 +309,11 @@ def run(
                 first_q = coh.entry_q.min().to_pyarrow().as_py()
                 first_q = params.exit_from if first_q is None else min(first_q - 2, params.exit_from)
                 # the quarters are compared as the texts the file writes them in (parsed once each)
-                window = [txt for txt, q in codes.q_of.items() if first_q <= q <= params.exit_to + 4]
+                window = [txt for txt, q in codes.q_of.items() if first_q <= q <= last_q]
                 mobility = {txt: q for txt, q in codes.q_of.items() if q in mobility_quarters}
                 keep = bad | (load._in(t.quarter_key, window) & t.person_id.isin(coh.person_id).fill_null(False))
                 rows = eng.source(files_of(path)).count().to_pyarrow().as_py()  # Parquet: from the metadata
-                if scan_mobility:
+                if years and mobility_threshold is None:
                     in_mobility = t.filter(load._in(t.quarter_key, list(mobility))).filter(~bad)
                     mobility_rows = in_mobility.select("person_id", "wages", q=in_mobility.quarter_text.substitute(mobility, else_=ibis.null(dt.int32)).cast(dt.int32))
                 kept = t.filter(keep).select("person_id", "quarter_text", "soc_text", "wages", *(c.expr.get_name() for c in checks))
@@ -339,10 +340,13 @@ def run(
         p = eng.materialize(ind.prepare(clean["participants"]))  # the raw identifier stays inside the engine
 
         thresholds = None
-        if "threshold" in need:
-            progress("Computing the mobility threshold over the whole wage file")
-            thresholds = ind.mobility_thresholds(mobility_rows, params)
-            thresholds = eng.put(thresholds) if mobility_threshold is not None else eng.materialize(thresholds)
+        if years:
+            progress("Computing the state-wide earnings percentiles over the whole wage file")
+            if mobility_threshold is None:
+                row = ind.mobility_thresholds(mobility_rows, params, years).to_pyarrow().to_pylist()[0]
+            else:
+                row = {f"t_{e}_{n}": mobility_threshold for e in range(params.exit_from, params.exit_to + 1) for n in years}
+            thresholds = eng.put(ind.threshold_table(row, params, years))
         progress("Computing each exiter's outcomes and aggregating the indicators and their breakdowns")
         ex, parts = cells(eng, p, clean["wages"], lk, thresholds, params, names, groupings, dims)
         cohort = ind.cohort(p, params)
@@ -394,14 +398,17 @@ def run(
         "hash": {"algorithm": "HMAC-SHA256", "key": key_label},
         "profile": prof.record(),
         "household": prof.household,
-        "price_adjustment": prof.get("living_wage.price_adjustment"),
+        "cpi_adjustment": prof.get("living_wage.cpi_adjustment"),
+        "credit_threshold": params.credit_threshold,
+        "mer_interest_rate": params.interest_rate,
         "min_cell": min_cell,
         "exit_from": ind.quarter_label(params.exit_from),
         "exit_to": ind.quarter_label(params.exit_to),
         "program_year": program_year,
         "by": [list(g) for g in groupings],
         "indicators": list(names),
-        "mobility": {"percentile": params.mobility_percentile, "supplied_threshold": mobility_threshold},
+        "not_computed": skipped,
+        "mobility": {"percentile": params.mobility_percentile, "supplied_threshold": mobility_threshold, "years": years},
         "earnings_gain": params.earnings_gain,
         "cohort": {"exiters": small(counts["exiters"]), "excluded_exits": small(int(counts["excluded"] or 0))},
         "inputs": inputs,

@@ -4,7 +4,8 @@ Every code list here is the Department of Labor's Participant Individual Record 
 ETA-9172) value list for the element named beside it, read from the PIRL element table
 (`PIRL_public_daspUtilities.csv`), except `race_ethnicity` and `training_type`, which PIRL splits
 over several elements: their values and the PIRL elements they summarise are listed below and in
-docs/outcomes.md.
+docs/outcomes.md. `college_credits` and `net_price` have no PIRL element: they are what the
+career-pathways credit metric and E-W's minimum economic return need, and are optional.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from upward.errors import UpwardError
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # id, text, date, code, area, soc, quarter, money
+    kind: str  # id, text, date, code, area, soc, quarter, money, amount (a non-negative number)
     required: bool
     pirl: str | None
     what: str
@@ -61,6 +62,11 @@ CREDENTIAL_TYPE = {
     "7": "other recognized diploma, degree or certificate",
 }
 SECONDARY_DIPLOMA = "1"
+#: PIRL 202 Individual with a Disability: 1 = Yes, 0 = No, 9 = Participant did not self-identify.
+DISABILITY = {"1": "yes", "0": "no", "9": "not self-identified"}
+#: PIRL 803 English Language Learner at Program Entry, 802 Low Income Status at Program Entry, 800 Homeless
+#: participant … at Program Entry: 1 = Yes, 0 = No.
+YES_NO = {"1": "yes", "0": "no"}
 #: Summary of PIRL 1303/1310/1315 Type of Training Service (and 1332 postsecondary education).
 TRAINING_TYPE = {
     "none": "no training service (PIRL 1303 = 00)",
@@ -93,6 +99,13 @@ PARTICIPANT_FIELDS = (
     Field("msg_date", "date", False, "1806–1810", "date of the latest measurable skill gain"),
     Field("postexit_enrollment_date", "date", False, "1406", "enrolled after exit in education leading to a recognized postsecondary credential"),
     Field("target_soc", "soc", False, None, "the occupation the training aims at (SOC 2018, 29-1141)"),
+    Field("disability", "code", False, "202", "individual with a disability (empty = unknown)", tuple(DISABILITY)),
+    Field("english_learner", "code", False, "803", "English language learner at program entry (empty = unknown)", tuple(YES_NO)),
+    Field("low_income", "code", False, "802", "low income at program entry (empty = unknown)", tuple(YES_NO)),
+    Field("homeless", "code", False, "800", "homeless (or runaway youth) at program entry (empty = unknown)", tuple(YES_NO)),
+    Field("college_credits", "amount", False, None, "college-level credits earned during participation (semester hours); empty = not recorded"),
+    Field("net_price", "amount", False, None, "the participant's total net price of the education or training, dollars (tuition, fees, "
+          "books and supplies less grants and scholarships); empty = not recorded"),
 )
 WAGE_FIELDS = (
     Field("person_id", "id", True, None, "the person's identifier; replaced on load by HMAC-SHA256"),
@@ -107,7 +120,10 @@ SCHEMAS = {"participants": PARTICIPANT_FIELDS, "wages": WAGE_FIELDS}
 #: Age at entry (completed years) → group, as the issue and WIOA reporting band it.
 AGE_GROUPS = ((None, 16, "<16"), (16, 19, "16-18"), (19, 25, "19-24"), (25, 45, "25-44"), (45, 55, "45-54"), (55, 60, "55-59"), (60, None, "60+"))
 
-DIMENSIONS = ("program", "area", "age_group", "sex", "race_ethnicity", "dislocated_worker", "occupation_group", "exit_quarter")
+DIMENSIONS = (
+    "program", "area", "age_group", "sex", "race_ethnicity", "dislocated_worker", "occupation_group", "exit_quarter",
+    "disability", "english_learner", "low_income", "homeless",
+)
 
 
 def parse_by(text: str | None) -> list[tuple[str, ...]]:

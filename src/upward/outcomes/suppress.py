@@ -9,6 +9,11 @@ is suppressed the next smallest published part (by denominator; ties by group) i
 or the total when every part is already suppressed. The rule is applied to every sum, rows and
 columns, again and again until nothing changes (a fixed point). Suppression hides the
 numerator, the denominator and the value of a cell together.
+
+Each round suppresses at least one more cell, so the fixed point is reached in at most as many
+rounds as there are cells; `max_rounds` bounds the work. A run that reaches it without a fixed point
+never publishes what it has (a sum could still give a suppressed cell away): it fails with
+`SuppressionError`, and nothing is written.
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ from __future__ import annotations
 import ibis
 import ibis.expr.datatypes as dt
 
+from upward.errors import UpwardError
+
 SEP = "\x1f"
+MAX_ROUNDS = 100
+
+
+class SuppressionError(UpwardError):
+    """Complementary suppression did not reach a fixed point: no table is safe to publish."""
 
 
 def _cell(t: ibis.Table, dims: list[str]) -> ibis.StringValue:
@@ -53,18 +65,25 @@ def memberships(r: ibis.Table, groupings: list[tuple[str, ...]], dims: list[str]
     return ibis.union(*parts)
 
 
-def suppress(r: ibis.Table, groupings: list[tuple[str, ...]], dims: list[str], min_cell: int, max_rounds: int = 100,
+def suppress(r: ibis.Table, groupings: list[tuple[str, ...]], dims: list[str], min_cell: int, max_rounds: int = MAX_ROUNDS,
              materialize=lambda t: t.cache()) -> tuple[ibis.Table, int]:
     """The long result table with `suppressed` set and the numbers of suppressed cells nulled; and the rounds taken.
 
-    `materialize` keeps an intermediate table inside the engine (the engine's own method)."""
+    `materialize` keeps an intermediate table inside the engine (the engine's own method). Raises
+    `SuppressionError` when `max_rounds` rounds end with a sum still exposing a lone suppressed cell."""
     r = materialize(r.mutate(cell=_cell(r, dims)))
     state = materialize(r.select("indicator", "cell", "denominator", sup=(r.denominator < min_cell).fill_null(True)))
     m = memberships(r, groupings, dims)
     rounds = 0
     if m is not None:
         m = materialize(m)
-        while rounds < max_rounds:
+        while True:
+            if rounds == max_rounds:
+                raise SuppressionError(
+                    f"Complementary suppression did not settle in {max_rounds} rounds: some sum of published cells would still give "
+                    "a suppressed cell away, so no result is published and nothing was written.",
+                    hint="Ask for fewer or coarser breakdowns (--by), or a longer exit window so fewer cells fall under the minimum.",
+                )
             rounds += 1
             j = m.join(state, ["indicator", "cell"])
             counts = j.group_by(["indicator", "con"]).aggregate(n_sup=j.sup.cast(dt.int64).sum())

@@ -50,6 +50,15 @@ EMPLOYER_CHANGE = 0.06  # chance per quarter of a new main employer
 PARTIAL_QUARTER_SHARE = 0.15  # quarters worked only in part: earnings × U(0.25, 1)
 SOC_ON_RECORD_SHARE = 0.7  # wage records that carry an occupation (states that collect SOC)
 WAGE_GROWTH_PER_QUARTER = 0.007  # about 2.8% a year nominal
+#: The E-W disaggregates PIRL records (202, 803, 802, 800) and the two optional amounts, drawn from their own
+#: generator so the fields above draw exactly what they drew before. Illustrative shares, not measured ones.
+DISABILITY = {"0": 0.85, "1": 0.11, "9": 0.04}
+ENGLISH_LEARNER_SHARE = 0.08
+LOW_INCOME_SHARE = 0.55
+HOMELESS_SHARE = 0.03
+CREDITS_RECORDED = 0.85  # of those in education: college credits on record, uniform 0–30
+NET_PRICE_RECORDED = 0.80  # of those in credential-bearing training: net price lognormal, median $3,500, sigma 0.8
+NET_PRICE_MEDIAN = 3_500
 FIRST_QUARTER, LAST_QUARTER = "2020Q1", "2025Q4"
 ENTRY_FROM, ENTRY_TO = date(2021, 7, 1), date(2023, 12, 31)
 N_EMPLOYERS_PER_1000 = 40
@@ -176,6 +185,12 @@ def generate(con, out: Path, participants: int, workers: int, seed: int = 0, sta
     reason = np.where(active, "0", _choice(rng, EXIT_REASON, n))
     target = np.where(training != "none", occ.codes[rng.choice(len(occ.codes), n, p=occ.weights)], None)
     dwc = np.where(dw, _choice(rng, {"1": 0.7, "2": 0.2, "3": 0.1}, n), np.where(rng.random(n) < 0.03, "4", "0"))
+    more = np.random.default_rng([seed, 15])
+    yes_no = lambda share: np.where(more.random(n) < share, "1", "0")  # noqa: E731
+    disability, english, low_income, homeless = _choice(more, DISABILITY, n), yes_no(ENGLISH_LEARNER_SHARE), yes_no(LOW_INCOME_SHARE), yes_no(HOMELESS_SHARE)
+    credits = np.where((training == "education") & (more.random(n) < CREDITS_RECORDED), more.integers(0, 31, n).astype(float), np.nan)
+    priced = trained_for_cred & (more.random(n) < NET_PRICE_RECORDED)
+    net_price = np.where(priced, np.round(more.lognormal(np.log(NET_PRICE_MEDIAN), 0.8, n)), np.nan)
     pid = pc.binary_join_element_wise("P", pa.array(np.char.zfill(np.arange(1, n + 1).astype(str), 9)), "")
     ptable = pa.table({
         "person_id": pid,
@@ -194,6 +209,12 @@ def generate(con, out: Path, participants: int, workers: int, seed: int = 0, sta
         "msg_date": pa.array(np.where(msg, msg_date.astype("datetime64[D]"), None), type=pa.date32()),
         "postexit_enrollment_date": pa.array(np.where(post & ~active, post_date.astype("datetime64[D]"), None), type=pa.date32()),
         "target_soc": pa.array(target, type=pa.string()),
+        "disability": pa.array(disability),
+        "english_learner": pa.array(english),
+        "low_income": pa.array(low_income),
+        "homeless": pa.array(homeless),
+        "college_credits": pa.array(credits, from_pandas=True),
+        "net_price": pa.array(net_price, from_pandas=True),
         "synthetic": pa.array(np.ones(n, dtype=bool)),
     })
     _write(ptable, out / f"participants{ext}", fmt)

@@ -161,7 +161,8 @@ def validate(data: dict, source: str) -> None:
     hh = data["living_wage"]["household"]
     if hh not in HOUSEHOLDS:
         raise ProfileError(source, "living_wage.household", f"is {hh!r}", ", ".join(HOUSEHOLDS))
-    _number(data, "living_wage.price_adjustment", source, 0.5, 3)
+    if not isinstance(data["living_wage"]["cpi_adjustment"], bool):
+        raise ProfileError(source, "living_wage.cpi_adjustment", f"is {data['living_wage']['cpi_adjustment']!r}", "true or false")
     mn = data["scoring"]["min_employment"]
     if isinstance(mn, bool) or not isinstance(mn, int) or mn < 0:
         raise ProfileError(source, "scoring.min_employment", f"is {mn!r}", "a whole number of jobs, 0 or more")
@@ -220,6 +221,8 @@ def validate(data: dict, source: str) -> None:
         raise ProfileError(source, "outcomes.min_cell", f"is {mc!r}", "a whole number of people, 1 or more")
     _number(data, "outcomes.mobility_percentile", source, 1, 99)
     _number(data, "outcomes.earnings_gain", source, 0, 10)
+    _number(data, "outcomes.credit_threshold", source, 0, 200)
+    _number(data, "outcomes.mer_interest_rate", source, 0, 0.5)
     for key, lo in (("max_rows", 1), ("max_cells", 1), ("max_unpacked_mb", 1)):
         v = data["limits"][key]
         if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= 10**9:

@@ -7,7 +7,7 @@ recommended actions (`actions.py`) phrase those values; the charts (`charts.py`)
 
 | section | analysis function | command |
 |---|---|---|
-| area | `regions.region_summary` | `upward region AREA --household H --json` |
+| area | `regions.region_summary` | `upward region AREA --json` |
 | at a glance | `quality.quality_report`, `compare.compare_areas`, `mobilize.jobs` | `upward quality`, `upward compare`, `upward jobs --all` |
 | Jobs That Mobilize | `mobilize.jobs` (three lenses) | `upward jobs --region AREA --all [--lens …] --json` |
 | pathways | `pathways.pathways` per origin | `upward paths --from SOC --region AREA --json` |
@@ -110,8 +110,8 @@ def gather(
         timings[name] = round(time.perf_counter() - t0, 3)
         return out
 
-    summary = timed("region", lambda: region_summary(con, area_code, profile.household, 10))
-    src.add("region", ["region", area_code, "--household", profile.household, "--json"], summary)
+    summary = timed("region", lambda: region_summary(con, area_code, profile, None, 10))
+    src.add("region", ["region", area_code, "--json", *prof], summary)
     q = timed("quality", lambda: quality.quality_report(con, area_code, profile, 10))
     src.add("quality", ["quality", "--region", area_code, "--json", *prof], q)
     codes = comparison_codes(con, area, list(peers))
@@ -162,7 +162,7 @@ def gather(
         "area": {**area, "state_name": summary["area"].get("state_name"), "n_counties": summary["area"].get("n_counties")},
         "profile": {**profile.record(), "description": profile.data.get("description"), "household": profile.household,
                     "household_words": household_words(profile.household),
-                    "price_adjustment": profile.get("living_wage.price_adjustment")},
+                    "cpi_adjustment": profile.get("living_wage.cpi_adjustment")},
         "summary": _area_summary(summary, src),
         "glance": {"facts": facts, "comparison": _comparison(src, codes) if len(codes) > 1 else [],
                    "tiers": q["employment_by_tier"], "notes": [*q["notes"], *sentences.missing_notes(src)], "command": command_text(src.command("quality"))},
@@ -202,7 +202,11 @@ def _area_summary(s: dict, src: Sources) -> dict:
         "price_parity_year": s["price_parity"]["year"],
         "price_parity_source": s["price_parity"]["source"],
         "living_wage": src.num("region", "living_wage.annual_wage", "money") if lw else None,
+        "living_wage_mit": src.num("region", "living_wage.mit_annual_wage", "money") if lw else None,
+        "living_wage_factor": src.num("region", "living_wage.prices.applied", "factor") if lw else None,
+        "living_wage_index": (lw.get("prices") or {}).get("index"),
         "living_wage_method": lw.get("method"),
+        "living_wage_note": lw.get("note"),
         "largest": s["largest_occupations"][:5],
         "concentrated": s["most_concentrated_occupations"][:5],
     }
@@ -214,8 +218,9 @@ def _comparison(src: Sources, codes: list[tuple[str, str]]) -> list[dict]:
         a = src.get("compare")["areas"][i]
         assert a["area_code"] == code
         row = {"area_code": code, "area_name": a["area_name"], "role": role, "area_type": a["area_type"]}
-        for key, fmt in (("living_wage_median_share", "pct"), ("living_wage_p25_share", "pct"), ("opportunity_share", "pct1"),
-                         ("median_wage", "money"), ("real_median_wage", "money"), ("price_parity", "parity"), ("living_wage", "money"),
+        for key, fmt in (("living_wage_median_share", "pct"), ("living_wage_p25_share", "pct"), ("living_wage_mean_share", "pct"),
+                         ("opportunity_share", "pct1"), ("median_wage", "money"), ("real_median_wage", "money"), ("price_parity", "parity"),
+                         ("living_wage", "money"), ("cpi_factor", "factor"),
                          ("jtm_count", "int"), ("scored_occupations", "int")):
             row[key] = src.num("compare", f"areas[{i}].{key}", fmt) if a.get(key) is not None else None
         out.append(row)
@@ -474,7 +479,7 @@ def _training_section(a: dict, src: Sources, opts: dict, thresholds: dict) -> di
 #: the setting each comes from, so an analyst can change it and a board member never meets a key.
 SETTINGS = (
     ("living_wage.household", "the household whose MIT living wage is the bar"),
-    ("living_wage.price_adjustment", "the factor MIT's 2021 living wages are multiplied by to compare with current wages"),
+    ("living_wage.cpi_adjustment", "whether MIT's 2021 living wages are brought to the wage year's prices with each area's CPI-U"),
     ("quality.near_quality_median_ratio", "a median under this multiple of the living wage puts an occupation in the low (low-wage) tier"),
     ("opportunity.national_median_ratio", "the multiple of the national median wage, at local prices, an opportunity occupation pays"),
     ("jtm.bar", "the percentile every pillar of a Job That Mobilizes reaches"),
@@ -495,19 +500,12 @@ def _setting(value) -> str:
     return str(value)
 
 
-
 def _method(con, profile: Profile, src: Sources, q: dict, land: dict, outcomes: dict | None) -> dict:
-    from upward.analysis.quality import vintage_note
+    from upward.analysis.living_wage import price_note, years
 
     sources = records(con, "select key, title, publisher, release, license, attribution, obtained_from from sources order by key")
     meta = dict(con.execute("select key, value from meta").fetchall())
-    limits = []
-    note = vintage_note(profile)
-    if note:
-        limits.append(note + " (A profile can set living_wage.price_adjustment to raise them.) The BEA price parities are for 2024.")
-    else:
-        limits.append(f"MIT living wages (2021 values) are multiplied by {profile.get('living_wage.price_adjustment'):g} "
-                      "(the profile's living_wage.price_adjustment) to compare with OEWS May 2025 wages.")
+    limits = [price_note(profile, *years(con)) + " The BEA price parities are for 2024."]
     if not q["benefits_measured"] or not q["safety_measured"]:
         missing = [k for k, m in (("benefits", q["benefits_measured"]), ("safety", q["safety_measured"])) if not m]
         limits.append(f"Not measured: {' and '.join(missing)} (no public occupation-level data is bundled; a region can supply a CSV "
@@ -517,8 +515,9 @@ def _method(con, profile: Profile, src: Sources, q: dict, land: dict, outcomes: 
         "and the moves workers in this region actually make (pathways rest on O*NET skill similarity checked against national CPS moves).",
         "Demand: BLS projections are national (growth and openings rates applied to local OEWS employment); no sub-national projections are bundled.",
         "Opportunity occupations use BLS's typical entry education alone (not job postings), so shares differ from the Federal Reserve's published figures.",
-        "States and the nation take the unweighted median of their counties' MIT living wages (no population weights are bundled), "
-        "below the figure of their big metros.",
+        "A state's and the nation's living-wage shares are summed over their areas, each area's jobs against its own living wage; "
+        "a metro crossing state lines is split between its states by its counties there (no county population is bundled). "
+        "Their single living wage is the job-weighted mean of their areas' figures.",
         "Wages BLS top-codes (at least $239,200 a year) enter as that lower bound and are marked ≥.",
         "Training supply counts IPEDS first majors of the latest year; College Scorecard earnings are per 4-digit CIP family and credential "
         "level; Texas ETPL programs state SOC 2010 codes, some of which cannot be mapped without a crosswalk.",

@@ -83,14 +83,15 @@ def _check(records, source: str) -> None:
 
 def summarise(records: list[dict], run: dict | None, synthetic, source: str) -> dict:
     """The run as the report shows it: per indicator, the overall cell and each breakdown."""
-    from upward.outcomes.indicators import INDICATORS
+    from upward.outcomes.indicators import INDICATORS, frameworks_text
 
     meta = {i.name: i for i in INDICATORS}
     by: dict[str, dict] = {}
     for i, r in enumerate(records):
         m = meta.get(r["indicator"])
         entry = by.setdefault(r["indicator"], {"indicator": r["indicator"], "kind": m.kind if m else "rate",
-                                               "what": m.what if m else "", "overall": None, "rows": []})
+                                               "what": m.what if m else "", "frameworks": frameworks_text(r["indicator"]),
+                                               "overall": None, "rows": []})
         row = {**r, "index": i, "group_text": ", ".join(f"{k}: {v}" for k, v in r["group"].items()) or "all"}
         if not r["group"]:
             entry["overall"] = row
@@ -113,4 +114,5 @@ def summarise(records: list[dict], run: dict | None, synthetic, source: str) -> 
         "profile": run.get("profile"),
         "cohort": run.get("cohort"),
         "started": run.get("started"),
+        "not_computed": run.get("not_computed") or [],
     }

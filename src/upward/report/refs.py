@@ -25,6 +25,7 @@ FORMATS = {
     "money": lambda v: f"${v:,.0f}",
     "count": lambda v: f"{v:,.0f}",
     "ratio": lambda v: f"{v:.2f}",
+    "factor": lambda v: f"{v:.3f}",
     "parity": lambda v: f"{v:.1f}",
     "parity_pct": lambda v: f"{v:.1f}%",  # a price parity read as a percentage of the national price level
     "level": lambda v: f"{v:.2f}",

@@ -56,11 +56,17 @@ def glance(src: Sources, ctx: dict) -> list[dict]:
 
     if ind["living_wage_median_share"] is not None:
         tail, names, nums = _against(src, ctx, "living_wage_median_share", "pct", "lw")
+        lw = q["living_wage"] or {}
+        prices = lw.get("prices") or {}
+        priced = ("at {year} prices: MIT's {mit_year} budget × {factor}, the CPI-U of {index}" if prices.get("adjusted")
+                  else "MIT's {mit_year} figure, not brought to {year} prices")
         facts.append(sentence(
-            "{lw} of jobs in {area} are in occupations whose median wage pays a living wage for {household} ({lwage} a year)" + tail + ".",
-            {**base, **names},
+            "{lw} of jobs in {area} are in occupations whose median wage pays a living wage for {household} ({lwage} a year "
+            + priced + ")" + tail + ".",
+            {**base, **names, "index": prices.get("index") or "", "year": str(prices.get("to_year") or ""), "mit_year": str(lw.get("mit_year") or "")},
             {"lw": src.num("quality", "indicators.living_wage_median_share", "pct"),
-             "lwage": src.num("quality", "indicators.living_wage", "money"), **nums},
+             "lwage": src.num("quality", "indicators.living_wage", "money"),
+             **({"factor": src.num("quality", "living_wage.prices.applied", "factor")} if prices.get("adjusted") else {}), **nums},
             "living_wage",
         ))
         low = next(i for i, t in enumerate(q["employment_by_tier"]) if t["tier"] == "low")

@@ -1,9 +1,12 @@
-"""Counties → OEWS areas, and the OMB county → CBSA delineation (Bulletin 23-01).
+"""Counties → OEWS areas, the OMB county → CBSA delineation (Bulletin 23-01), Connecticut's towns.
 
 OEWS publishes wages for metropolitan areas (area code '00' + CBSA) and for BLS-defined
 nonmetropolitan areas (state + '000' + number); every county belongs to exactly one. The
 county file says which, so a region given as counties can be matched to the wages for it.
 The OMB file is the official delineation behind the metro codes, kept to check that link.
+Connecticut replaced its eight counties with nine planning regions in 2022 (OEWS and Census use
+the regions; MIT's living wages still use the counties); its 169 towns nest in both, so the town
+list is the bridge between them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ COUNTY_AREA_COLUMNS = [
     "county_fips", "state_abbr", "county_name", "area_code", "area_name", "area_type",
     "cbsa_code", "cbsa_title", "cbsa_type",
 ]
+CT_TOWN_COLUMNS = ["town_fips", "town_name", "legacy_county_fips", "planning_region_fips", "planning_region_name"]
 DELINEATION_COLUMNS = [
     "cbsa_code", "metro_division_code", "csa_code", "cbsa_title", "cbsa_type", "metro_division_title",
     "csa_title", "county_name", "state_name", "county_fips", "central_outlying",
@@ -128,3 +132,33 @@ def read_cbsa_delineation(path: Path | str) -> pd.DataFrame:
     )
     require_unique(out, ["county_fips"], path, field="fipscountycode")
     return out[DELINEATION_COLUMNS].sort_values("county_fips", kind="stable").reset_index(drop=True)
+
+
+def read_ct_towns(path: Path | str) -> pd.DataFrame:
+    """town_fips (2022, ten digits), town_name, legacy_county_fips ('09003'), planning_region_fips
+    ('09110'), planning_region_name: Connecticut's towns with the county each lay in until 2022 and
+    the planning region it lies in now.
+
+    The 2020 town code is the legacy county + county subdivision, the 2022 one the planning
+    region + the same subdivision; a town whose two codes disagree on the subdivision, or whose
+    planning region code differs from its 2022 town code, fails.
+    """
+    path = Path(path)
+    df = read_csv_text(path, encoding="utf-8-sig")
+    require_columns(df, ["town_name", "town_fips_2020", "town_fips_2022", "ce_name_2022", "ce_fips_2022"], path)
+    old = matching(df, "town_fips_2020", r"9\d{8}", path).str.zfill(10)
+    new = matching(df, "town_fips_2022", r"9\d{8}", path).str.zfill(10)
+    region = matching(df, "ce_fips_2022", r"9\d{3}", path).str.zfill(5)
+    first_bad(old.str[5:] != new.str[5:], path, "town_fips_2022", "the 2020 and 2022 town codes name different county subdivisions")
+    first_bad(new.str[:5] != region, path, "ce_fips_2022", "the planning region is not the one the 2022 town code names")
+    out = pd.DataFrame(
+        {
+            "town_fips": new.astype("string"),
+            "town_name": text_column(df, "town_name", path),
+            "legacy_county_fips": old.str[:5].astype("string"),
+            "planning_region_fips": region.astype("string"),
+            "planning_region_name": text_column(df, "ce_name_2022", path),
+        }
+    )
+    require_unique(out, ["town_fips"], path, field="town_fips_2022")
+    return out[CT_TOWN_COLUMNS].sort_values("town_fips", kind="stable").reset_index(drop=True)

@@ -33,6 +33,7 @@ _READS = {
     "next": "/api/v1/regions/houston/next?from=41-2011&top=2", "feeders": "/api/v1/regions/houston/feeders/29-2034?top=2",
     "programs": "/api/v1/regions/houston/programs?soc=29-1141", "alignment": "/api/v1/regions/houston/programs/alignment",
     "gaps": "/api/v1/regions/houston/programs/gaps", "bridges": "/api/v1/regions/houston/programs/bridges?from=31-1131&to=29-2061&top=2",
+    "outcome_indicators": "/api/v1/outcomes/indicators",
 }  # fmt: skip
 
 

@@ -25,6 +25,16 @@ QUARTER = r"^\d{4}Q[1-4]$"
 def router() -> APIRouter:
     r = APIRouter(tags=[TAG])
 
+    @r.get("/outcomes/indicators", summary="The outcome indicators and the frameworks they answer",
+           responses=ok("outcome_indicators", description="Every indicator `upward outcomes` computes, with its rule and, for each "
+                        "framework indicator it answers (WIOA, E-W, CLASP AQCP), the published wording and how Upward measures it."),
+           description="The catalog behind docs/outcomes.md: name, kind (rate or median), population, rule, the horizon in years for "
+           "the per-horizon indicators, the optional input field it needs, and the framework references.")
+    def indicators(ctx: Annotated[Ctx, Depends(context)]):
+        from upward.outcomes.indicators import catalog
+
+        return ctx.respond("outcome_indicators", {}, catalog)
+
     @r.get("/outcomes/runs", summary="Outcome runs kept in the hub", responses=ok("runs", description="Every run, oldest first, without its records."),
            description="Each run's metadata: who saved it and when, engine, exit window, breakdowns, minimum cell, profile (name and "
            "hash), the inputs' sha256 digest and whether the data were synthetic. Never a participant identifier.")
@@ -76,7 +86,7 @@ def write_router() -> APIRouter:
         exit_to: Annotated[str, Form(pattern=QUARTER, description="Last exit quarter of the cohort, YYYYQn.", examples=["2022Q4"])],
         program_year: Annotated[int | None, Form(ge=1990, le=2100, description="Program year (July–June) for measurable skill gains.")] = None,
         by: Annotated[str | None, Form(max_length=200, description="Breakdowns to compute: one or two of " + ", ".join(DIMENSIONS) + " (e.g. sex,age_group), or 'all'.")] = None,
-        mobility_threshold: Annotated[float | None, Form(gt=0, description="Quarterly earnings marking the 4th quintile, instead of the wage file's percentile.")] = None,
+        mobility_threshold: Annotated[float | None, Form(gt=0, description="Annual earnings marking the state's 4th quintile (E-W economic mobility), instead of the wage file's percentile.")] = None,
         manifest: Annotated[UploadFile | None, File(description="The SYNTHETIC.json manifest `upward synth` wrote beside the files, for synthetic data.")] = None,
         mapping: Annotated[UploadFile | None, File(description="A .toml or .csv file naming your columns (docs/outcomes.md).")] = None,
         who: Annotated[str | None, Form(max_length=200, description="Who runs it (recorded in the hub).")] = None,

@@ -156,20 +156,22 @@ def summary_router() -> APIRouter:
     r = APIRouter(tags=[TAG])
 
     @r.get("/regions/{area:path}", summary="Summarise an area", responses=ok("region", 400, 404, 409, 422),
-           description="Jobs, wages, price parity, living wage, and the largest and most concentrated occupations "
-           "(CLI: `upward region AREA --json`).")
+           description="Jobs, wages, price parity, the living wage (the server profile's household unless `household` is given; "
+           "MIT's figure brought to the wage year with CPI-U, with the factor, the index and MIT's own figure), and the largest "
+           "and most concentrated occupations (CLI: `upward region AREA --json`).")
     def region(
         ctx: Annotated[Ctx, Depends(context)],
         area: AreaPath,
-        household: Annotated[str, Query(description="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C.", max_length=10, examples=["1A2C"])] = "1A0C",
+        household: Annotated[str | None, Query(description="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C (default: the server profile's).",
+                                               max_length=10, examples=["1A2C"])] = None,
         top: Annotated[int, Query(ge=1, le=100, description="How many occupations to list.")] = 10,
     ):
         from upward.analysis.regions import region_summary
 
         def compute():
             a = ctx.area(area)
-            return {"resolved": a.note, **region_summary(ctx.cur, a.code, household, top)}
+            return {"resolved": a.note, **region_summary(ctx.cur, a.code, ctx.profile, household, top)}
 
-        return ctx.respond("region", {"area": area, "household": household, "top": top}, compute)
+        return ctx.respond("region", {"area": area, "household": household or ctx.profile.household, "top": top}, compute)
 
     return r

@@ -142,9 +142,10 @@ def home(con, prof: Profile) -> dict:
             Col("top_jtm", "top JTM", link=lambda r: occupation_url(r["area_code"], r["top_jtm_code"]) if r.get("top_jtm_code") else None),
         ],
         rows,
-        note="Shares of the area's jobs (in occupations with a published median wage). LW: the MIT living wage for the profile's household.",
-        extra_csv=["area_type", "price_parity", "median_wage", "real_median_wage", "opportunity_wage_bar", "living_wage_source",
-                   "wage_coverage", "scored_occupations", "top_jtm_code"],
+        note="Shares of the area's jobs (in occupations with a published median wage); the nation's over its areas, each against its own "
+             "living wage. LW: the MIT living wage for the profile's household, brought to the wage year with CPI-U.",
+        extra_csv=["area_type", "price_parity", "median_wage", "real_median_wage", "opportunity_wage_bar", "cpi_factor",
+                   "living_wage_mean_share", "wage_coverage", "jobs_counted", "areas_counted", "scored_occupations", "top_jtm_code"],
     )
     ctx["charts"]["c-home"] = _bar_chart(
         [r["area_name"] for r in rows],
@@ -175,7 +176,7 @@ def _peer_indicators(con, prof: Profile, codes: list[str]) -> list[dict]:
 
     Every area's indicators at once (`all_indicators`, computed in the background when the
     server starts) when they are ready; until then each area's own (`compare_areas`, the same
-    `system_indicators` over the same rows), cached per area.
+    `quality.indicators` over the same rows), cached per area.
     """
     every = peek(con, quality.all_indicators, prof, None)
     if every is not None:
@@ -185,7 +186,7 @@ def _peer_indicators(con, prof: Profile, codes: list[str]) -> list[dict]:
 
 
 def region(con, prof: Profile, code: str) -> dict:
-    summary = memo(con, regions.region_summary, code, prof.household, 10)
+    summary = memo(con, regions.region_summary, code, prof, None, 10)
     area = summary["area"]
     q = memo(con, quality.quality_report, code, prof, 15)
     jobs = memo(con, mobilize.jobs, code, prof, "jtm", None, False)
@@ -194,7 +195,7 @@ def region(con, prof: Profile, code: str) -> dict:
     rows = [{**q["area"], **{k: v for k, v in q["indicators"].items() if k != "area_code"}}]
     rows += _peer_indicators(con, prof, [p for p in (state, None if code == NATIONAL else NATIONAL) if p])
     for r in rows:
-        r["median_wage"] = (memo(con, regions.region_summary, r["area_code"], prof.household, 10)["wages_all_occupations"] or {}).get("a_median")
+        r["median_wage"] = (memo(con, regions.region_summary, r["area_code"], prof, None, 10)["wages_all_occupations"] or {}).get("a_median")
 
     ctx = _base(con, prof, area["area_name"], "region", area)
     ctx.update(summary=summary, jobs_result=jobs, quality=q, landscape=land, peers=rows, indicators=q["indicators"])
@@ -210,15 +211,17 @@ def region(con, prof: Profile, code: str) -> dict:
         [
             Col("area_name", "area", link=lambda r: region_url(r["area_code"])),
             Col("living_wage", "living wage", "money"),
+            Col("cpi_factor", "CPI-U factor", "num3"),
             Col("living_wage_median_share", "median pays LW", "pct"),
             Col("living_wage_p25_share", "25th pct pays LW", "pct"),
+            Col("living_wage_mean_share", "mean > LW (E-W 69)", "pct"),
             Col("opportunity_share", "opportunity occ.", "pct"),
             Col("opportunity_wage_bar", "opportunity bar", "money"),
             Col("median_wage", "median wage", "money"),
-            Col("price_parity", "price parity", "num1"),
+            Col("computed_from", "measured over"),
         ],
         rows,
-        extra_csv=["area_code", "area_type", "total_employment", "living_wage_source", "wage_coverage"],
+        extra_csv=["area_code", "area_type", "total_employment", "price_parity", "wage_coverage", "jobs_counted", "areas_counted"],
     )
     tiers = q["employment_by_tier"]
     ctx["charts"]["c-tiers"] = _bar_chart(
@@ -314,7 +317,7 @@ def _programs_for(con, area: str, soc: str, hub: Path | None) -> list[dict]:
 
 def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dict:
     p = memo(con, occupations.occupation_profile, soc, code, 10)
-    o, area = p["occupation"], memo(con, regions.region_summary, code, prof.household, 10)["area"]
+    o, area = p["occupation"], memo(con, regions.region_summary, code, prof, None, 10)["area"]
     ctx = _base(con, prof, f"{o['occ_title']} in {area['area_name']}", "region", area)
     try:
         ex = memo(con, mobilize.explain, code, soc, prof)
@@ -400,7 +403,7 @@ def _node_rows(con, prof: Profile, code: str) -> dict:
 
 def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: str | None, to_soc: str | None,
                      max_steps: int | None, top: int | None, step: str | None, rank: str | None = None) -> dict:
-    summary = memo(con, regions.region_summary, code, prof.household, 10)
+    summary = memo(con, regions.region_summary, code, prof, None, 10)
     area = summary["area"]
     ctx = _base(con, prof, f"Pathways in {area['area_name']}", "pathways", area)
     occs = memo(con, _occupation_titles)
@@ -606,12 +609,13 @@ def compare(con, prof: Profile, texts: list[str]) -> dict:
         "areas", "Side by side",
         [Col("area_name", "area", link=lambda r: region_url(r["area_code"])), Col("area_type", "type"), Col("total_employment", "jobs", "int"),
          Col("price_parity", "price parity", "num1"), Col("median_wage", "median wage", "money"), Col("real_median_wage", "real median", "money"),
-         Col("living_wage", "living wage", "money"), Col("living_wage_median_share", "median pays LW", "pct"),
-         Col("living_wage_p25_share", "25th pays LW", "pct"), Col("opportunity_share", "opportunity occ.", "pct"), Col("jtm_count", "JTMs", "int"),
-         Col("jtm_1", "top JTM")],
+         Col("living_wage", "living wage", "money"), Col("cpi_factor", "CPI-U factor", "num3"), Col("living_wage_median_share", "median pays LW", "pct"),
+         Col("living_wage_p25_share", "25th pays LW", "pct"), Col("living_wage_mean_share", "mean > LW (E-W 69)", "pct"),
+         Col("opportunity_share", "opportunity occ.", "pct"), Col("jtm_count", "JTMs", "int"), Col("jtm_1", "top JTM")],
         rows,
-        extra_csv=["area_code", "state_abbr", "opportunity_wage_bar", "living_wage_source", "wage_coverage", "scored_occupations",
-                   *(f"jtm_{i}" for i in range(2, 6))],
+        note="A state or the nation is measured over its areas, each area's jobs against its own living wage; " + " ".join(result["notes"]),
+        extra_csv=["area_code", "state_abbr", "opportunity_wage_bar", "wage_coverage", "jobs_counted", "areas_counted", "computed_from",
+                   "scored_occupations", *(f"jtm_{i}" for i in range(2, 6))],
     )
     return ctx
 
@@ -621,9 +625,9 @@ def compare(con, prof: Profile, texts: list[str]) -> dict:
 
 
 def _indicator_info() -> dict:
-    from upward.outcomes.indicators import INDICATORS
+    from upward.outcomes.indicators import INDICATORS, frameworks_text
 
-    return {i.name: {"kind": i.kind, "what": i.what, "population": i.population} for i in INDICATORS}
+    return {i.name: {"kind": i.kind, "what": i.what, "population": i.population, "frameworks": frameworks_text(i.name)} for i in INDICATORS}
 
 
 def _group_label(group: dict) -> str:
