@@ -198,7 +198,8 @@ def test_method_lists_releases_profile_attributions_and_limits(houston, cli_json
                    "Bureau of Economic Analysis", "College Scorecard"):
         assert needle in text
     limits = " ".join(m["limits"])
-    assert "2021 values" in limits and "Not measured: benefits and safety" in limits
+    assert "2021 household budgets brought to 2025 prices with BLS CPI-U" in limits and "Not measured: benefits and safety" in limits
+    assert "overstated" not in limits and "summed over their areas" in limits
     page = path.read_text(encoding="utf-8")
     assert report["profile"]["hash"] in page and "This product includes information from the O*NET 29.3 Database" in page
 

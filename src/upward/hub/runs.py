@@ -31,7 +31,8 @@ RECORD_KEYS = ("indicator", "group", "numerator", "denominator", "value", "suppr
 #: The run record's keys kept in the hub (every other key is dropped).
 RUN_KEYS = (
     "started", "seconds", "engine", "spark_master", "synthetic", "hash", "profile", "household", "cpi_adjustment", "min_cell",
-    "exit_from", "exit_to", "program_year", "by", "mobility", "earnings_gain", "cohort", "inputs", "suppression_rounds", "data",
+    "exit_from", "exit_to", "program_year", "by", "indicators", "not_computed", "mobility", "earnings_gain", "credit_threshold",
+    "mer_interest_rate", "cohort", "inputs", "suppression_rounds", "data",
 )  # fmt: skip
 #: The columns of a run's row listed by `list_runs` (its metadata without the full record).
 SUMMARY = ("run_id", "who", "at", "started", "engine", "synthetic", "exit_from", "exit_to", "program_year", "groupings", "min_cell",
