@@ -516,9 +516,10 @@ def main() -> None:
               f"(medians to the cent; largest difference {worst:.4f})")
     if "pandas_suite" in results:
         ps = results["pandas_suite"]
-        diff = {k: (s["overall"][k], v) for k, v in ps["overall"].items() if abs(s["overall"][k] - v) > 1e-6}
+        # medians to the cent: a median can fall on a half cent, which Python settles on the binary value and DuckDB away from zero
+        diff = {k: (s["overall"][k], v) for k, v in ps["overall"].items() if abs(s["overall"][k] - v) > (0.0100001 if "median" in k else 1e-6)}
         print(f"  pandas whole suite ÷ ibis whole suite (both from the raw files, with checks and HMAC): {ps['seconds'] / s['seconds']:.1f}×  "
-              f"(target ≥ 10×); all {len(ps['overall'])} overall values equal: {not diff}" + (f" differing: {diff}" if diff else ""))
+              f"(target ≥ 10×); all {len(ps['overall'])} overall values equal (medians to the cent): {not diff}" + (f" differing: {diff}" if diff else ""))
     print("Not like for like (for reference; the hand-written SQL does no checks, no hashing of the wage side, no suppression):")
     print(f"  whole suite ÷ hand-written headline SQL, raw files: {s['seconds'] / results['sql']['seconds']:.2f}")
     print(f"  headline-only run ÷ hand-written headline SQL, raw files: {results['headline_run']['seconds'] / results['sql']['seconds']:.2f}")
