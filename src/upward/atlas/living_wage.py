@@ -102,10 +102,10 @@ def cpi_factors(con) -> pd.DataFrame:
         if r.area_code in chosen:
             code, basis = chosen[r.area_code]
         elif r.state_abbr in urban:
-            code, basis = urban[r.state_abbr], f"{r.state_name}'s urban index (BLS prices no metro here)"
+            code, basis = urban[r.state_abbr], f"{r.state_name}'s urban index; BLS prices no metro here"
         elif division.get(r.state_abbr) in series:
             code = division[r.state_abbr]
-            basis = f"the Census division of {r.state_abbr} (BLS prices no metro here)"
+            basis = f"the Census division of {r.state_abbr}; BLS prices no metro here"
         else:
             code, basis = US_CITY_AVERAGE, "the U.S. city average (no regional index covers this area)"
         s = series[code]

@@ -58,12 +58,14 @@ def glance(src: Sources, ctx: dict) -> list[dict]:
         tail, names, nums = _against(src, ctx, "living_wage_median_share", "pct", "lw")
         lw = q["living_wage"] or {}
         prices = lw.get("prices") or {}
-        priced = ("at {year} prices: MIT's {mit_year} budget × {factor}, the CPI-U of {index}" if prices.get("adjusted")
+        priced = ("at {year} prices: MIT's {mit_year} budget × {factor}, {index}" if prices.get("adjusted")
                   else "MIT's {mit_year} figure, not brought to {year} prices")
+        index = ("the job-weighted CPI-U factor of its areas" if lw.get("n_areas")
+                 else f"the CPI-U {prices.get('index') or ''} index".replace("  ", " "))
         facts.append(sentence(
             "{lw} of jobs in {area} are in occupations whose median wage pays a living wage for {household} ({lwage} a year "
             + priced + ")" + tail + ".",
-            {**base, **names, "index": prices.get("index") or "", "year": str(prices.get("to_year") or ""), "mit_year": str(lw.get("mit_year") or "")},
+            {**base, **names, "index": index, "year": str(prices.get("to_year") or ""), "mit_year": str(lw.get("mit_year") or "")},
             {"lw": src.num("quality", "indicators.living_wage_median_share", "pct"),
              "lwage": src.num("quality", "indicators.living_wage", "money"),
              **({"factor": src.num("quality", "living_wage.prices.applied", "factor")} if prices.get("adjusted") else {}), **nums},
