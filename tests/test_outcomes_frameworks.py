@@ -241,10 +241,13 @@ def test_the_catalog_lists_every_indicator_with_its_sources(con):
 # --- suppression never gives up silently --------------------------------------------------------------
 
 
-def _crafted():
-    """A two-way table whose complementary suppression needs several rounds: a lone small cell in each
-    row and column of sex × age, so every round's pick exposes a new lone cell in another sum."""
-    import ibis
+GROUPINGS, DIMS = [(), ("sex",), ("age",), ("sex", "age")], ["sex", "age"]
+
+
+def _crafted(eng):
+    """A two-way table whose complementary suppression needs several rounds: a lone small cell in two
+    rows and columns of sex × age, so each round's pick exposes a new lone cell in another sum."""
+    import pyarrow as pa
 
     rows = []
 
@@ -259,17 +262,24 @@ def _crafted():
     for a in ("a", "b", "c"):
         add("age", None, a, sum(n for (_, y), n in two.items() if y == a))
     add("", None, None, sum(two.values()))
-    return ibis.memtable(rows)
+    schema = pa.schema([("indicator", pa.string()), ("grouping", pa.string()), ("sex", pa.string()), ("age", pa.string()),
+                        ("numerator", pa.int64()), ("denominator", pa.int64()), ("value", pa.float64())])
+    return eng.put(pa.Table.from_pylist(rows, schema=schema))
 
 
-def test_suppression_converges_on_the_crafted_table():
-    import duckdb
-    import ibis
+@pytest.fixture
+def engine():
+    from upward.outcomes.engines import connect
 
+    eng = connect("duckdb")
+    yield eng
+    eng.close()
+
+
+def test_suppression_converges_on_the_crafted_table(engine):
     from upward.outcomes.suppress import suppress
 
-    ibis.set_backend(ibis.duckdb.from_connection(duckdb.connect()))
-    out, rounds = suppress(_crafted(), [(), ("sex",), ("age",), ("sex", "age")], ["sex", "age"], min_cell=10)
+    out, rounds = suppress(_crafted(engine), GROUPINGS, DIMS, min_cell=10, materialize=engine.materialize)
     got = {(r["grouping"], r["sex"], r["age"]) for r in out.to_pyarrow().to_pylist() if r["suppressed"]}
     assert rounds >= 3
     assert ("sex,age", "f", "a") in got and ("sex,age", "m", "c") in got
@@ -280,16 +290,12 @@ def test_suppression_converges_on_the_crafted_table():
         assert sum(1 for g in got if g[0] == "sex,age" and g[2] == a) != 1
 
 
-def test_suppression_that_does_not_converge_fails():
-    import duckdb
-    import ibis
-
+def test_suppression_that_does_not_converge_fails(engine):
     from upward.outcomes.suppress import SuppressionError, suppress
 
-    ibis.set_backend(ibis.duckdb.from_connection(duckdb.connect()))
-    _, rounds = suppress(_crafted(), [(), ("sex",), ("age",), ("sex", "age")], ["sex", "age"], min_cell=10)
+    _, rounds = suppress(_crafted(engine), GROUPINGS, DIMS, min_cell=10, materialize=engine.materialize)
     with pytest.raises(SuppressionError, match=f"did not settle in {rounds - 1} rounds"):
-        suppress(_crafted(), [(), ("sex",), ("age",), ("sex", "age")], ["sex", "age"], min_cell=10, max_rounds=rounds - 1)
+        suppress(_crafted(engine), GROUPINGS, DIMS, min_cell=10, max_rounds=rounds - 1, materialize=engine.materialize)
 
 
 def test_a_run_whose_suppression_does_not_converge_writes_nothing(cli, monkeypatch, tmp_path):
