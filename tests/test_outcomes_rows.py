@@ -34,9 +34,11 @@ def _wages(path: Path, n: int, bad: dict[int, str], fmt: str) -> Path:
     wages = [str(1000 + (k & 1023) * 7) for k in range(n)]
     for row, text in bad.items():
         wages[row - 1] = text
+    # 2023Q1–2024Q4, so the file covers the quarters the cohort's indicators read (exits in 2023: up to 2024Q4)
+    quarters = [f"{2023 + i // 4}Q{i % 4 + 1}" for i in range(8)]
     table = pa.table({
         "person_id": [f"W-{k}" for k in range(n)],
-        "quarter": pa.array(["2023Q1"] * n),
+        "quarter": pa.array([quarters[k % 8] for k in range(n)]),
         "employer_id": pa.array(["E1"] * n),
         "wages": wages,
         "soc": pa.array([""] * n),

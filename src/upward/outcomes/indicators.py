@@ -356,14 +356,14 @@ def horizons(need) -> list[int]:
     return sorted(int(k[len("mobility"):]) for k in need if isinstance(k, str) and k.startswith("mobility"))
 
 
-def coverage(names, params: Params, file_quarters, fields_given, explicit: bool) -> tuple[tuple[str, ...], list[dict]]:
-    """The indicators that can be computed, and why each other one cannot.
+def coverage(names, params: Params, file_quarters, fields_given) -> tuple[tuple[str, ...], list[dict]]:
+    """The indicators that can be computed, and why each other one cannot (`refuse` says whether that stops
+    the run).
 
     An exiter indicator needs every calendar quarter it reads for the whole cohort to be in the wage
     file (an exiter whose later quarter is not in the file would count as not employed), and an
     indicator built on an optional participant field (net price, college credits) needs that column in
-    the input. Asked for by name (`explicit`), an indicator that cannot be computed is an error; in the
-    default set it is left out and the run record says why."""
+    the input."""
     have = set(file_quarters)
     last = max(have) if have else None
     keep, skipped = [], []
@@ -384,13 +384,18 @@ def coverage(names, params: Params, file_quarters, fields_given, explicit: bool)
             keep.append(n)
         else:
             skipped.append({"indicator": n, "reason": reason})
+    return tuple(keep), skipped
+
+
+def refuse(keep, skipped: list[dict], explicit: bool) -> None:
+    """An indicator asked for by name (`explicit`) that cannot be computed is an error, and so is a run left
+    with nothing to compute; in the default set the others are left out and the run record says why."""
     if explicit and skipped:
         s = skipped[0]
         raise UpwardError(f"{s['indicator']} cannot be computed: {s['reason']}.",
                           hint="Choose a cohort the wage file follows long enough, or leave the indicator out of --indicators.")
     if not keep:
         raise UpwardError("None of the chosen indicators can be computed: " + "; ".join(f"{s['indicator']}: {s['reason']}" for s in skipped) + ".")
-    return tuple(keep), skipped
 
 
 def wage_quarters(w: ibis.Table, c: ibis.Table, need=ALL_NEEDS) -> ibis.Table:

@@ -294,7 +294,7 @@ def run(
                 fields_given = {f.name for f in SCHEMAS["participants"] if maps["participants"].get(f.name, f.name) in given}
             else:
                 # which indicators the wage file follows long enough (and the inputs carry the fields of)
-                names, skipped = ind.coverage(names, params, codes.q_of.values(), fields_given, explicit)
+                names, skipped = ind.coverage(names, params, codes.q_of.values(), fields_given)
                 need = ind.needs(names, dims)
                 years = ind.horizons(need)
                 mobility_quarters = ind.mobility_quarters(params, years)
@@ -329,6 +329,7 @@ def run(
                 hashed = nt.pid if kind == "participants" else eng.hmac(nt.person_id, key)
                 bad_parts.append((kind, load.quarantine_rows(nt, nchecks, hashed)))
             clean[kind] = _clean(t, checks)
+        ind.refuse(names, skipped, explicit)  # after the checks: a bad file is said first, and nothing is written yet
         if bad_parts:
             progress("Writing the quarantined rows")
             n = load.write_quarantine(bad_parts, Path(quarantine))
