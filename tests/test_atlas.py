@@ -106,12 +106,13 @@ def test_projections_row(con):
     # BLS Employment Projections 2024–34, tables 1.2 and 1.10: Registered nurses.
     row = one(
         con,
-        "select emp_2024, emp_2034, openings_annual, separations, typical_education, median_wage_2024 "
+        "select emp_base, emp_projected, openings_annual, separations, typical_education, median_wage, projections_period, base_year, projected_year "
         "from projections where occ_code = '29-1141'",
     )
     assert row[0] == pytest.approx(3391.0) and row[1] == pytest.approx(3557.1)
     assert row[2] == pytest.approx(189.1) and row[3] == pytest.approx(172.4)
     assert row[4] == "Bachelor's degree" and row[5] == pytest.approx(93600)
+    assert row[6:] == ("2024–34", 2024, 2034)  # the release's years are data, not column names
     # Projections codes that OEWS does not publish keep their own code.
     assert one(con, "select count(*) from projections where occ_code in ('11-1031', '45-3031')")[0] == 2
 
@@ -191,7 +192,7 @@ def test_atlas_rebuilds_when_bundle_changes_and_is_opened_read_only(tmp_path, mo
     mtime = path.stat().st_mtime_ns
     atlas.ensure(path)
     assert path.stat().st_mtime_ns == mtime  # current: not rebuilt
-    monkeypatch.setattr("upward.atlas.fingerprint", lambda: "another-derivation")
+    monkeypatch.setattr("upward.atlas.fingerprint", lambda added="": "another-derivation")
     atlas.ensure(path)
     assert atlas.fingerprint_of(path) == "another-derivation"
     c = atlas.connect(path)

@@ -54,7 +54,7 @@ def test_provenance_lists_exactly_the_parquet_files_present(prov, records):
     assert sorted(f"{name}.parquet" for name in records) == present
     assert {name: r["file"] for name, r in records.items()} == {name: f"data/{name}.parquet" for name in records}
     assert sorted(records) == sorted(e.name for e in build.ENTRIES)
-    assert len(records) == 44
+    assert len(records) == 45
 
 
 def test_every_record_names_its_source_license_and_inputs(records):
@@ -70,15 +70,37 @@ def test_every_record_names_its_source_license_and_inputs(records):
         assert len({i["path"] for i in r["inputs"]}) == len(r["inputs"]), name
 
 
-def test_oews_records_are_the_may_2025_release(records):
+def test_oews_records_hold_every_bundled_release(records):
     oews = {n: r for n, r in records.items() if n.startswith("oews_")}
-    assert sorted(oews) == ["oews_areas", "oews_footnotes", "oews_industries", "oews_industry_staffing", "oews_occupations", "oews_wages"]
-    for r in oews.values():
+    assert sorted(oews) == ["oews_areas_by_release", "oews_footnotes_by_release", "oews_industries", "oews_industry_staffing",
+                            "oews_occupations_by_release", "oews_wages_by_release"]
+    current = {"path": "oews/oews-2025.sqlite.gz", "sha256": "3966d23d97176509ecbbcac23d7db0f3fd0c4c566a8f169fcb2f8ee543e9e99c"}
+    for name, r in oews.items():
         assert r["source"]["publisher"] == "U.S. Bureau of Labor Statistics"
-        assert r["source"]["release"].startswith("May 2025")
-        assert r["inputs"] == [
-            {"path": "oews/oews-2025.sqlite.gz", "sha256": "3966d23d97176509ecbbcac23d7db0f3fd0c4c566a8f169fcb2f8ee543e9e99c"}
-        ]
+        if name in ("oews_industries", "oews_industry_staffing"):  # the industry tables come from the time-series release only
+            assert r["inputs"] == [current]
+        else:
+            assert [i["path"] for i in r["inputs"]] == [
+                "oews/oews-2025.sqlite.gz", "oews/previous/national_M2024_dl.xlsx", "oews/previous/national_M2023_dl.xlsx"]
+            assert r["columns"][0] == "release"
+
+
+def test_release_records_name_period_publication_and_inputs():
+    df = pd.read_parquet(DATA_DIR / "releases.parquet")
+    got = {(r.source, r.release): (r.period, r.published, r.origin) for r in df.itertuples()}
+    assert got == {
+        ("bls_oews", "2025"): ("May 2025", "2026-05-15", "bundle"),
+        ("bls_oews", "2024"): ("May 2024", "2025-04-02", "bundle"),
+        ("bls_oews", "2023"): ("May 2023", "2024-04-03", "bundle"),
+        ("bls_projections", "2024-34"): ("2024–34", "2025-08-28", "bundle"),
+        ("bls_projections", "2022-32"): ("2022–32", "2023-09-06", "bundle"),
+    }
+    sums = sha256sums() if SHA256SUMS.is_file() else {}
+    for r in df.itertuples():
+        for f in json.loads(r.files):
+            assert HEX64.fullmatch(f["sha256"]) and (not sums or sums[f["path"]] == f["sha256"]), f
+    wages = pd.read_parquet(DATA_DIR / "oews_wages_by_release.parquet", columns=["release", "area_code"])
+    assert wages.groupby("release").area_code.nunique().to_dict() == {"2023": 1, "2024": 1, "2025": 583}
 
 
 def sha256sums() -> dict[str, str]:
@@ -100,7 +122,7 @@ def test_input_checksums_match_the_official_sha256sums(records):
             assert inp["sha256"] == sums[inp["path"]], f"{name}: {inp['path']}"
             checked.add(inp["path"])
     assert checked == {f for e in build.ENTRIES for f in e.inputs}
-    assert len(checked) == 46  # every distinct official file the bundle reads
+    assert len(checked) == 48  # every distinct official file the bundle reads
 
 
 def test_row_counts_and_columns_match_the_parquet_files(records):
@@ -109,10 +131,12 @@ def test_row_counts_and_columns_match_the_parquet_files(records):
         assert meta.metadata.num_rows == r["rows"], name
         assert meta.schema_arrow.names == r["columns"], name
         assert r["rows"] > 0, name
-    assert records["oews_wages"]["rows"] == 236_799
+    # May 2025 (every area) and the national May 2024 and May 2023 workbooks (1,396 occupations each)
+    assert records["oews_wages_by_release"]["rows"] == 236_799 + 2 * 1_396
     assert records["oews_industry_staffing"]["rows"] == 133_373
-    assert records["oews_areas"]["rows"] == 583
-    assert records["oews_occupations"]["rows"] == 1_104
+    assert records["oews_areas_by_release"]["rows"] == 583 + 2
+    assert records["oews_occupations_by_release"]["rows"] == 1_104 + 2 * 1_396
+    assert records["projections_by_release"]["rows"] == 2 * 1_113
 
 
 def test_onet_records_carry_the_cc_by_attribution(records):

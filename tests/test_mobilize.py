@@ -76,7 +76,7 @@ def houston_raw(con):
     return con.execute(
         """
         select w.occ_code, w.tot_emp, w.a_median, w.a_pct25, w.a_pct10, w.a_pct90, l.annual_wage as lw,
-               p.openings_annual, p.emp_2024, p.emp_change_pct
+               p.openings_annual, p.emp_base, p.emp_change_pct
         from wages w join occupations o on o.occ_code = w.occ_code and o.level = 'detailed'
         join living_wage l on l.area_code = w.area_code and l.household = '2A2W2C'
         left join projections p on p.occ_code = w.occ_code
@@ -119,7 +119,7 @@ def test_houston_workers_pillar_by_hand(houston_raw, houston_scored):
 
 def test_houston_employers_pillar_by_hand(houston_raw, houston_scored):
     d = houston_raw
-    openings = pct(d.tot_emp * d.openings_annual / d.emp_2024)
+    openings = pct(d.tot_emp * d.openings_annual / d.emp_base)
     growth = pct(d.emp_change_pct)
     employment = pct(d.tot_emp)
     soc = "49-9041"

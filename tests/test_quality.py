@@ -38,7 +38,7 @@ def raw(con, area: str, soc: str) -> dict:
         """
         select w.tot_emp, w.a_median, w.a_pct25, w.a_pct10, w.a_pct90, w.loc_quotient,
                l.hourly_wage, l.cpi_factor, am.a_median as area_median, a.price_parity,
-               p.openings_annual, p.emp_2024, p.emp_change_pct, p.separations_rate, p.typical_education
+               p.openings_annual, p.emp_base, p.emp_change_pct, p.separations_rate, p.typical_education
         from wages w
         join areas a on a.area_code = w.area_code
         left join living_wage l on l.area_code = w.area_code and l.household = ?
@@ -154,8 +154,8 @@ def test_measures_and_tier_by_hand(con, qt, area, soc, tier):
         assert r.entry_living_wage_ratio == pytest.approx(h["a_pct25"] / h["living_wage"])
         assert r.median_vs_area_median == pytest.approx(h["a_median"] / h["area_median"])
         assert r.wage_ladder == pytest.approx(h["a_pct90"] / h["a_pct10"])
-    assert r.openings_per_100 == pytest.approx(h["openings_annual"] / h["emp_2024"] * 100)
-    assert r.openings == pytest.approx(h["tot_emp"] * h["openings_annual"] / h["emp_2024"])
+    assert r.openings_per_100 == pytest.approx(h["openings_annual"] / h["emp_base"] * 100)
+    assert r.openings == pytest.approx(h["tot_emp"] * h["openings_annual"] / h["emp_base"])
     assert r.growth == pytest.approx(h["emp_change_pct"])
     assert r.separations_rate == pytest.approx(h["separations_rate"])
     assert r.price_parity == h["price_parity"]

@@ -25,6 +25,7 @@ needs_data = pytest.mark.skipif(
 )
 
 PROJ = DATA / "projections" / "occupation_2024-34.xlsx"
+PROJ_PREVIOUS = DATA / "projections" / "previous" / "occupation_2022-32.xlsx"
 XWALK = DATA / "cip_soc" / "CIP2020_SOC2018_Crosswalk.xlsx"
 CIPCODES = DATA / "cip_soc" / "CIPCode2020.csv"
 LIVING = DATA / "living_wage" / "mit-living-wage-2022.csv"
@@ -49,7 +50,7 @@ def test_projections_shape(proj):
     assert proj.occupation_type.value_counts().to_dict() == {"Line item": 832, "Summary": 281}
     assert proj.soc_code.is_unique and proj.soc_code.is_monotonic_increasing
     assert proj.index.equals(pd.RangeIndex(len(proj)))
-    assert SOURCES["bls_projections"].release == "2024–34"
+    assert SOURCES["bls_projections"].release == "2024–34 and 2022–32"
 
 
 @needs_data
@@ -57,19 +58,37 @@ def test_projections_registered_nurses(proj):
     rn = one(proj, soc_code="29-1141")
     assert rn.title == "Registered nurses"
     assert rn.occupation_type == "Line item"
-    assert (rn.emp_2024, rn.emp_2034, rn.emp_change, rn.emp_change_pct) == (3391.0, 3557.1, 166.1, 4.9)
-    assert (rn.emp_dist_2024_pct, rn.self_employed_pct) == (2.0, 0.5)
+    assert (rn.emp_base, rn.emp_projected, rn.emp_change, rn.emp_change_pct) == (3391.0, 3557.1, 166.1, 4.9)
+    assert (rn.emp_dist_base_pct, rn.self_employed_pct) == (2.0, 0.5)
     assert rn.openings_annual == 189.1
-    assert rn.median_wage_2024 == 93600 and pd.isna(rn.median_wage_note)
+    assert rn.median_wage == 93600 and pd.isna(rn.median_wage_note)
     assert (rn.typical_education, rn.work_experience, rn.on_the_job_training) == ("Bachelor's degree", "None", "None")
     assert (rn.labor_force_exit_rate, rn.occupational_transfer_rate, rn.separations_rate) == (2.8, 2.1, 5.0)
     assert (rn.labor_force_exits, rn.occupational_transfers, rn.separations) == (97.9, 74.6, 172.4)
 
 
 @needs_data
+def test_projections_of_an_earlier_release_read_the_same_way():
+    # 2022–32 keeps the worker characteristics in Table 1.7 (2024–34 moved them into Table 1.2),
+    # writes its spans with a hyphen and its wage footnote as "(1)": one reader for both.
+    got = projections.read_projections(PROJ_PREVIOUS)
+    assert (got.period.base_year, got.period.projected_year, got.period.release, got.period.label) == (2022, 2032, "2022-32", "2022–32")
+    df = got.table
+    assert list(df.columns) == projections.COLUMNS and len(df) == 1113
+    rn = one(df, soc_code="29-1141")  # PROVENANCE's check: 3,172.5K (2022) → 3,349.9K (2032)
+    assert (rn.emp_base, rn.emp_projected, rn.emp_change_pct, rn.openings_annual) == (3172.5, 3349.9, 5.6, 193.1)
+    assert (rn.median_wage, rn.typical_education, rn.self_employed_pct) == (81220, "Bachelor's degree", 0.5)
+    assert (rn.separations_rate, rn.separations) == (5.4, 175.4)
+    total = one(df, soc_code="00-0000")
+    assert (total.emp_base, total.emp_projected, total.median_wage) == (164482.6, 169148.1, 46310)
+    assert df.median_wage_note.value_counts().to_dict() == {">=$239,200": 12, "—": 10}
+    assert projections.read_projections(PROJ).period.release == "2024-34"
+
+
+@needs_data
 def test_projections_summary_rows_and_totals(proj):
     total = one(proj, soc_code="00-0000")
-    assert (total.emp_2024, total.openings_annual, total.separations) == (169956.1, 18863.3, 18342.1)
+    assert (total.emp_base, total.openings_annual, total.separations) == (169956.1, 18863.3, 18342.1)
     mgmt = one(proj, soc_code="11-0000")
     assert mgmt.title == "Management occupations"  # indentation stripped
     assert mgmt.occupation_type == "Summary"
@@ -85,12 +104,12 @@ def test_projections_summary_rows_and_totals(proj):
 @needs_data
 def test_projections_top_coded_and_unavailable_wages(proj):
     obgyn = one(proj, soc_code="29-1218")
-    assert math.isnan(obgyn.median_wage_2024)
+    assert math.isnan(obgyn.median_wage)
     assert obgyn.median_wage_note == ">=$239,200"
     actors = one(proj, soc_code="27-2011")
-    assert math.isnan(actors.median_wage_2024) and actors.median_wage_note == "—"
+    assert math.isnan(actors.median_wage) and actors.median_wage_note == "—"
     assert proj.median_wage_note.value_counts().to_dict() == {">=$239,200": 19, "—": 9}
-    assert (proj.median_wage_2024.isna() == proj.median_wage_note.notna()).all()
+    assert (proj.median_wage.isna() == proj.median_wage_note.notna()).all()
     assert proj.self_employed_pct.isna().sum() == 219  # "—" in the file
     assert math.isnan(one(proj, soc_code="29-1243").self_employed_pct)
 
@@ -174,9 +193,9 @@ def test_projections_mini_file_reads(tmp_path):
     assert df.soc_code.tolist() == ["00-0000", "27-2011", "29-1249"]
     assert df.title.tolist() == ["Total, all occupations", "Actors", "Surgeons, all other"]
     surgeons = df.iloc[2]
-    assert math.isnan(surgeons.median_wage_2024) and surgeons.median_wage_note == ">=$239,200"
+    assert math.isnan(surgeons.median_wage) and surgeons.median_wage_note == ">=$239,200"
     assert surgeons.separations == 1.2 and surgeons.on_the_job_training == "Internship/residency"
-    assert df.iloc[0].median_wage_2024 == 50000 and pd.isna(df.iloc[0].typical_education)
+    assert df.iloc[0].median_wage == 50000 and pd.isna(df.iloc[0].typical_education)
     notes = projections.read_footnotes(tmp_path / "occupation.xlsx")
     assert notes.marker.tolist() == ["[1]", "Note"]
 

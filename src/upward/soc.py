@@ -21,6 +21,16 @@ Upward's occupation key (`occ_code`) is the code OEWS publishes wages under, wri
 - **Two O*NET releases.** Skills and knowledge come from 29.3; where 29.3 does not rate an
   occupation (e.g. `15-1252` Software Developers), O*NET 30's ratings fill in — complete for
   knowledge, the ten basic skills (2.A) only for skills. Every descriptor row says its release.
+- **Two releases of one source.** OEWS republishes its occupations every May and now and then
+  regroups them: it publishes an OEWS aggregate (`13-1020`) where an earlier release had its
+  detailed codes, drops an occupation it can no longer estimate (`11-1031` Legislators after May
+  2024) or starts one. `reconcile_releases()` matches the detailed codes of two releases by the
+  same data-driven rule as the aggregates above: a code in both is the same occupation; codes of
+  one SOC broad group that only one release has, when the other release has codes of that group
+  it lacks, are the same work grouped differently and are compared as the broad group (employment
+  summed; wages, being medians and percentiles, cannot be combined); a code with no counterpart
+  in its broad group entered or left the estimates. Releases on different SOC versions (before
+  2019) would need the SOC 2010 → 2018 crosswalk and are not reconciled here.
 - **Projections.** Matrix line items use the same codes as OEWS detailed rows; the two that
   OEWS does not publish (`11-1031` Legislators, `45-3031` Fishing and hunting workers) keep
   their own code, as do O*NET-only occupations (military `55-xxxx`): they have descriptors or
@@ -89,6 +99,31 @@ def reconcile(oews_detailed: list[str], onet_codes: list[str], projection_codes:
     for code in sorted(set(projection_codes)):
         rows.append(("projections", code, code, "same_code" if code in oews else "not_in_oews"))
     return pd.DataFrame(rows, columns=["system", "code", "occ_code", "method"])
+
+
+def reconcile_releases(earlier: list[str], later: list[str]) -> pd.DataFrame:
+    """Match the detailed codes of two releases of one source (see the module doc).
+
+    Returns one row per code of either release: code, side ('both', 'earlier', 'later'), the unit
+    it is compared under (`unit`: the code itself, or the broad group `XX-XXX0` for codes grouped
+    differently) and the method: 'same_code', 'regrouped', 'left' (only in the earlier release)
+    or 'entered' (only in the later one).
+    """
+    a, b = set(earlier), set(later)
+    only_a: dict[str, list[str]] = {}
+    only_b: dict[str, list[str]] = {}
+    for code in a - b:
+        only_a.setdefault(broad_group(code), []).append(code)
+    for code in b - a:
+        only_b.setdefault(broad_group(code), []).append(code)
+    rows = [(c, "both", c, "same_code") for c in sorted(a & b)]
+    for side, mine, other in (("earlier", only_a, only_b), ("later", only_b, only_a)):
+        for group, codes in mine.items():
+            regrouped = group in other
+            for c in sorted(codes):
+                rows.append((c, side, group + "0" if regrouped else c,
+                             "regrouped" if regrouped else ("left" if side == "earlier" else "entered")))
+    return pd.DataFrame(rows, columns=["code", "side", "unit", "method"]).sort_values(["unit", "code"]).reset_index(drop=True)
 
 
 def descriptor_rollup_sql(ratings: str, soc_map: str) -> str:

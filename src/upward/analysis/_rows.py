@@ -30,11 +30,10 @@ def plain_record(d: dict) -> dict:
 
 
 def releases(con) -> dict:
-    """The data releases and bundle an output was computed from, recorded in every result."""
-    import json
-
-    meta = dict(con.execute("select key, value from meta").fetchall())
-    return {"bundle": meta["bundle_fingerprint"], "releases": json.loads(meta["releases"])}
+    """The data releases and bundle an output was computed from, recorded in every result: for a
+    source held in several releases, the one in use (the current one, or the one chosen)."""
+    bundle = con.execute("select value from meta where key = 'bundle_fingerprint'").fetchone()[0]
+    return {"bundle": bundle, "releases": dict(con.execute("select key, release from sources").fetchall())}
 
 
 def top_code_bounds(con) -> dict:
@@ -56,12 +55,16 @@ def area_record(con, area_code: str) -> dict:
 
 
 def source_text(con, keys: tuple[str, ...]) -> str:
-    """'BLS OEWS May 2025 (…); MIT … (…)' for the given source keys, from the atlas's own records."""
+    """'Occupational Employment and Wage Statistics (OEWS), May YYYY (…); …' for the given source keys, from the atlas's own records."""
     rows = dict(con.execute("select key, title || ', ' || release from sources").fetchall())
     return "; ".join(rows[k] for k in keys)
 
 
 def atlas_id(con) -> str:
     """The fingerprint of the atlas a connection reads: the key every in-process cache is kept under,
-    so a rebuilt atlas (new data or new derivation code) never serves an old result."""
-    return con.execute("select value from meta where key = 'atlas_fingerprint'").fetchone()[0]
+    so a rebuilt atlas (new data or new derivation code) never serves an old result. A connection
+    reading another release than the current one (upward/atlas/releases.py) has its own id."""
+    return con.execute(
+        "select m.value || coalesce('@' || (select string_agg(source || '=' || release, ',' order by source) from release_choice), '') "
+        "from meta m where m.key = 'atlas_fingerprint'"
+    ).fetchone()[0]

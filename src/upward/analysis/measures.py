@@ -1,11 +1,12 @@
 """The raw measures behind job quality and Jobs That Mobilize, for every occupation in one or more areas.
 
 One row per area × detailed occupation with published employment, every value from a named
-atlas table: OEWS wages (May 2025), MIT living wage for the profile's household (brought to 2025
-prices with CPI-U unless the profile says not to),
-BLS projections 2024–34 (national rates applied to the area), BLS typical education, O*NET job
+atlas table: OEWS wages (the release in use), MIT living wage for the profile's household (brought to
+the wages' prices with CPI-U unless the profile says not to),
+BLS projections (national rates applied to the area), BLS typical education, O*NET job
 zone, OEWS national staffing patterns (industry breadth), O*NET similarity (centrality,
-untapped talent). Scoring (percentile ranks, tiers, pillars) is done elsewhere on this table.
+untapped talent). OEWS and the projections are the releases in use (upward/atlas/releases.py):
+the current ones, or those a caller chose. Scoring (percentile ranks, tiers, pillars) is done elsewhere on this table.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ MEASURES: dict[str, Measure] = {
     "entry_living_wage_ratio": Measure("a_pct25", True, ("bls_oews", "mit_living_wage", "bls_cpi"), "OEWS annual 25th percentile wage (shown ÷ the MIT living wage)"),
     "wage_ladder": Measure("wage_ladder", True, ("bls_oews",), "OEWS 90th ÷ 10th percentile wage"),
     "openings": Measure("openings", True, ("bls_projections", "bls_oews"), "annual openings: national openings per 100 jobs × the area's OEWS employment"),
-    "growth": Measure("growth", True, ("bls_projections",), "projected employment change 2024–34, percent (national)"),
+    "growth": Measure("growth", True, ("bls_projections",), "projected employment change over the projections period, percent (national)"),
     "employment": Measure("employment", True, ("bls_oews",), "OEWS employment in the area"),
     "location_quotient": Measure("loc_quotient", True, ("bls_oews",), "OEWS location quotient"),
     "industry_breadth": Measure("industry_breadth", True, ("bls_oews",), "effective number of 3-digit NAICS industries employing it nationally (1 ÷ Σ share²)"),
@@ -64,7 +65,7 @@ def area_measures(con, profile: Profile, area_codes: list[str] | None = None) ->
             where i.display_level = 3 and s.tot_emp > 0
         ),
         breadth as (select occ_code, 1 / sum(share * share) as industry_breadth from staffing group by occ_code)
-        select o.occ_code, p.emp_change_pct as growth, p.openings_annual / p.emp_2024 * 100 as openings_per_100,
+        select o.occ_code, p.emp_change_pct as growth, p.openings_annual / p.emp_base * 100 as openings_per_100,
                p.separations_rate, p.work_experience, e.job_zone::double as job_zone, b.industry_breadth
         from occupations o
         left join projections p using (occ_code)

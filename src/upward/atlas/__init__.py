@@ -17,17 +17,25 @@ from upward.errors import UpwardError
 
 _HERE = Path(__file__).resolve().parent
 #: The code whose change changes the atlas's content.
-_DERIVATION = (_HERE / "build.py", _HERE / "programs.py", _HERE / "living_wage.py", _HERE.parent / "soc.py", _HERE.parent / "sources" / "cpi.py")
+_DERIVATION = (_HERE / "build.py", _HERE / "programs.py", _HERE / "living_wage.py", _HERE / "releases.py", _HERE / "store.py",
+               _HERE.parent / "soc.py", _HERE.parent / "sources" / "cpi.py")
 
 
 @cache
-def fingerprint() -> str:
+def _base_fingerprint() -> str:
     from upward import bundle
 
     h = hashlib.sha256(bundle.fingerprint().encode())
     for f in _DERIVATION:
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+def fingerprint(added: str = "") -> str:
+    """The bundle and the derivation code, and the user's added releases (`store.digest`) when there are any."""
+    if not added:
+        return _base_fingerprint()
+    return hashlib.sha256(f"{_base_fingerprint()}+{added}".encode()).hexdigest()[:16]
 
 
 def default_path() -> Path:
@@ -69,7 +77,10 @@ def fingerprint_of(path: Path) -> str:
 
 
 def is_current(path: Path) -> bool:
-    return Path(path).exists() and fingerprint_of(path) == fingerprint()
+    """Built from this bundle, by this code, with the releases now in its `releases/` folder."""
+    from upward.atlas import store
+
+    return Path(path).exists() and fingerprint_of(path) == fingerprint(store.digest(store.folder(path)))
 
 
 def ensure(path: Path | str | None = None, progress: Callable[[str], None] | None = None) -> Path:

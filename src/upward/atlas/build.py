@@ -1,8 +1,12 @@
 """Build the atlas from the bundle: load every bundle table, then derive the tables analysis reads.
 
-Derived here, each in one statement below: areas (type, state, counties, price parity),
-occupations (SOC hierarchy), the SOC reconciliation, O*NET descriptors rolled up to atlas
-occupations, projections keyed by occupation; the living wage by area in `living_wage.py`.
+The bundle's releases of OEWS and the projections, and any release a user added (`store.py`),
+are loaded side by side; `releases.py` picks the current one and makes the views analysis reads
+(`oews_wages`, `projections_occupations` …). Derived here, each in one statement below, from
+the current releases: areas (type, state, counties, price parity; their employment follows the
+release in use), occupations (SOC hierarchy), the SOC reconciliation, O*NET descriptors rolled
+up to atlas occupations, projections keyed by occupation; the living wage by area in
+`living_wage.py` (priced to the current OEWS release's year).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import duckdb
 
 import upward.atlas
 from upward import __version__, bundle, soc
+from upward.atlas import releases, store
 from upward.atlas.programs import STATEMENTS as PROGRAMS
 from upward.bundle.sources import SOURCES
 
@@ -39,7 +44,8 @@ def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
         con = duckdb.connect(str(tmp))
         try:
             _load_bundle(con, progress)
-            for name, sql in DERIVED:
+            added = store.load(con, store.folder(path), progress)
+            for name, sql in releases.setup_sql() + DERIVED:
                 if progress:
                     progress(name)
                 con.execute(sql)
@@ -49,7 +55,7 @@ def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
                 if progress:
                     progress(name)
                 con.execute(sql)
-            _write_meta(con)
+            _write_meta(con, added)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -90,28 +96,40 @@ def _reconcile_soc(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create table soc_map as select * from soc_map")
 
 
-def _write_meta(con: duckdb.DuckDBPyConnection) -> None:
+def _write_meta(con: duckdb.DuckDBPyConnection, added: str) -> None:
     prov = bundle.provenance()
-    releases = {key: s.release for key, s in SOURCES.items()}
+    con.execute(
+        "create table source_records (ord integer, key varchar primary key, title varchar, publisher varchar, release varchar, "
+        "obtained_from varchar, license varchar, attribution varchar)"
+    )
+    con.executemany(
+        "insert into source_records values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(i, *s.as_dict().values()) for i, s in enumerate(SOURCES.values())],
+    )
+    # A source held in several releases is credited with the release in use (current or chosen).
+    con.execute(
+        """create view sources as
+           select s.key, s.title, s.publisher,
+                  coalesce(r.period || coalesce(' (published ' || r.published || ')', ''), s.release) as release,
+                  coalesce(r.obtained_from, s.obtained_from) as obtained_from, s.license, s.attribution
+           from source_records s
+           left join current_releases c on c.source = s.key
+           left join releases r on r.source = c.source and r.release = c.release
+           order by s.ord"""
+    )
+    current = dict(con.execute("select key, release from sources").fetchall())
     rows = [
-        ("atlas_fingerprint", upward.atlas.fingerprint()),
+        ("atlas_fingerprint", upward.atlas.fingerprint(added)),
         ("bundle_fingerprint", bundle.fingerprint()),
         ("bundle_schema", str(prov["bundle_schema"])),
         ("built_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
         ("upward_version", __version__),
-        ("releases", json.dumps(releases, ensure_ascii=False)),
+        ("releases", json.dumps(current, ensure_ascii=False)),
+        ("added_releases", added),
         ("rpp_year", str(con.execute("select max(year) from prices_rpp").fetchone()[0])),
     ]
     con.execute("create table meta (key varchar primary key, value varchar)")
     con.executemany("insert into meta values (?, ?)", rows)
-    con.execute(
-        "create table sources (key varchar primary key, title varchar, publisher varchar, release varchar, "
-        "obtained_from varchar, license varchar, attribution varchar)"
-    )
-    con.executemany(
-        "insert into sources values (?, ?, ?, ?, ?, ?, ?)",
-        [tuple(s.as_dict().values()) for s in SOURCES.values()],
-    )
 
 
 _WAGE_COLUMNS = [
@@ -144,9 +162,9 @@ DERIVED: list[tuple[str, str]] = [
         """,
     ),
     (
-        "areas",
+        "area_list",
         """
-        create table areas as
+        create table area_list as
         with typed as (
             select a.area_code, a.area_name, a.state_code,
                    case when a.area_type = 'national' then 'national'
@@ -205,7 +223,6 @@ DERIVED: list[tuple[str, str]] = [
         )
         select p.area_code, p.area_name, p.area_type, p.state_code, s.state_abbr, s.state_name, p.cbsa_code,
                (select count(*) from area_counties c where c.area_code = p.area_code) as n_counties,
-               e.tot_emp as total_employment,
                case when p.area_type = 'state' then round(sp.price_parity, 3) else p.price_parity end as price_parity,
                case when p.area_type = 'state' and sp.price_parity is not null then
                       'derived: BEA RPP of the state''s metropolitan and nonmetropolitan portions weighted by OEWS employment'
@@ -216,6 +233,16 @@ DERIVED: list[tuple[str, str]] = [
         left join emp e using (area_code)
         left join state_rpp sp on sp.state_code = p.state_code and p.area_type = 'state'
         order by p.area_code
+        """,
+    ),
+    (
+        "areas",
+        # The areas' employment is that of the release in use (see upward/atlas/releases.py).
+        """
+        create view areas as
+        select a.area_code, a.area_name, a.area_type, a.state_code, a.state_abbr, a.state_name, a.cbsa_code, a.n_counties,
+               e.tot_emp as total_employment, a.price_parity, a.price_parity_source
+        from area_list a left join oews_wages e on e.area_code = a.area_code and e.occ_code = '00-0000'
         """,
     ),
     (
@@ -348,16 +375,19 @@ AFTER_SOC: list[tuple[str, str]] = [
     ),
     (
         "projections",
+        # The release in use, keyed by occupation, with its years as data.
         """
-        create table projections as
-        select m.occ_code, p.* exclude (soc_code)
+        create view projections as
+        select m.occ_code, p.* exclude (soc_code), r.period as projections_period, r.base_year, r.projected_year
         from projections_occupations p join soc_map m on m.system = 'projections' and m.code = p.soc_code
+        join current_releases c on c.source = 'bls_projections'
+        join releases r on r.source = c.source and r.release = c.release
         """,
     ),
     (
         "occupation_education",
         """
-        create table occupation_education as
+        create view occupation_education as
         select o.occ_code, p.typical_education, p.work_experience, p.on_the_job_training,
                round(jz.value)::integer as job_zone, jz.value as job_zone_mean, jz.n_onet_codes as job_zone_onet_codes
         from occupations o

@@ -40,10 +40,14 @@ NATIONAL = "0000000"
 
 
 def wage_year(con) -> int:
-    """The OEWS reference year (May of it), from the release the atlas records."""
-    from upward.bundle.sources import SOURCES
+    """The OEWS reference year (May of it) of the release in use when the atlas is built.
 
-    return int(re.search(r"\b(\d{4})\b", SOURCES["bls_oews"].release).group(1))
+    The living wage is priced once, at build, to the current release; a connection that chooses an
+    older release with `--release` compares its wages with living wages priced to the current year.
+    """
+    from upward.atlas.releases import OEWS, in_use
+
+    return in_use(con, OEWS).base_year
 
 
 def _place_key(name: str) -> tuple[str, str]:

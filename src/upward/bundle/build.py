@@ -22,11 +22,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from upward.bundle import DATA_DIR, PROVENANCE_FILE
-from upward.bundle.sources import SOURCES
+from upward.bundle.sources import RELEASES, SOURCES, Release, releases_of
 from upward.errors import UpwardError
 
 #: Bumped when a table's shape changes, so atlases built from an older bundle are rebuilt.
-BUNDLE_SCHEMA = 1
+BUNDLE_SCHEMA = 2
 
 
 class Inputs:
@@ -40,15 +40,82 @@ class Inputs:
 
     @cached_property
     def oews(self):
+        """The release read from BLS's time-series files (a SQLite file): every area, and the industry tables."""
         from upward.sources.oews import OewsRelease
 
         return OewsRelease(self / OEWS_FILE)
 
+    @cached_property
+    def oews_releases(self) -> dict[str, pd.DataFrame]:
+        """Every bundled OEWS release's areas, occupations, footnotes and wages, stacked with a `release` column."""
+        from upward.sources.oews_workbook import read_workbook
 
-OEWS_FILE = "oews/oews-2025.sqlite.gz"
+        parts: dict[str, list[pd.DataFrame]] = {k: [] for k in _OEWS_TABLES}
+        for r in releases_of("bls_oews"):
+            if r.inputs == (OEWS_FILE,):
+                year = self.oews.meta()["data_year"]
+                tables = (self.oews.areas(), self.oews.occupations(), self.oews.footnotes(), self.oews.cross_industry())
+            else:
+                est = read_workbook(self / r.inputs[0])
+                year, tables = str(est.year), (est.areas, est.occupations, est.footnotes, est.wages)
+            _check_period(r, year, f"May {year}")
+            for name, df in zip(_OEWS_TABLES, tables):
+                parts[name].append(with_release(df, r.release))
+        return {name: _stack(dfs, _OEWS_TABLES[name]) for name, dfs in parts.items()}
+
+    @cached_property
+    def projections(self) -> pd.DataFrame:
+        from upward.sources.projections import read_projections
+
+        parts = []
+        for r in releases_of("bls_projections"):
+            got = read_projections(self / r.inputs[0])
+            _check_period(r, got.period.release, got.period.label)
+            parts.append(with_release(got.table, r.release))
+        return _stack(parts, ["soc_code"])
+
+
+#: The OEWS release read from BLS's time-series files (its industry tables are bundled too).
+OEWS_FILE = next(f for r in releases_of("bls_oews") for f in r.inputs if f.endswith(".sqlite.gz"))
 ONET29 = "onet/29.3"
 ONET30 = "onet/30"
-PROJECTIONS = "projections/occupation_2024-34.xlsx"
+#: The OEWS tables held per release, and the key each is sorted by within a release.
+_OEWS_TABLES = {"areas": ["area_code"], "occupations": ["occ_code"], "footnotes": ["footnote_code"], "wages": ["area_code", "occ_code"]}
+
+
+def with_release(df: pd.DataFrame, release: str) -> pd.DataFrame:
+    """The table with its release named in a first column (the key every release table shares)."""
+    return pd.concat([pd.DataFrame({"release": pd.Series([release] * len(df), dtype="string")}), df.reset_index(drop=True)], axis=1)
+
+
+def _stack(parts: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
+    both = pd.concat(parts, ignore_index=True)
+    return both.sort_values(["release", *key], kind="stable").reset_index(drop=True)
+
+
+def _check_period(r: Release, release: str, period: str) -> None:
+    """The file must be the release its record says (a swapped file would mislabel every figure)."""
+    if release != r.release or period != r.period:
+        raise UpwardError(
+            f"{r.inputs[0]} holds {period}, but the bundle's release record says {r.period}.",
+            hint="Fix RELEASES in upward/bundle/sources.py or put the right file in place.",
+        )
+
+
+def _releases(inp: Inputs) -> pd.DataFrame:
+    """One row per bundled release of OEWS and the projections: period, publication, input files and their sha256."""
+    rows = []
+    for r in RELEASES:
+        files = [{"path": f, "sha256": sha256_file(inp / f)} for f in r.inputs]
+        base, _, end = r.release.partition("-")
+        rows.append({
+            "source": r.source, "release": r.release, "period": r.period,
+            "base_year": int(base), "projected_year": int(base[:2] + end) if end else None,
+            "published": r.published, "announced_in": r.announced_in, "obtained_from": r.obtained_from,
+            "origin": "bundle", "files": json.dumps(files), "added_at": None,
+        })
+    df = pd.DataFrame(rows).astype({"projected_year": "Int64", "added_at": "string"})
+    return df.sort_values(["source", "release"]).reset_index(drop=True)
 CIP_SOC = "cip_soc/CIP2020_SOC2018_Crosswalk.xlsx"
 CIP_CODES = "cip_soc/CIPCode2020.csv"
 LIVING_WAGE = "living_wage/mit-living-wage-2022.csv"
@@ -111,13 +178,18 @@ def _rpp(inp: Inputs) -> pd.DataFrame:
     return both.sort_values(["table", "geo_fips", "line_code", "year"]).reset_index(drop=True)
 
 
+_OEWS_INPUTS = tuple(f for r in releases_of("bls_oews") for f in r.inputs)
+_PROJECTIONS_INPUTS = tuple(f for r in releases_of("bls_projections") for f in r.inputs)
+
 ENTRIES: tuple[Entry, ...] = (
-    Entry("oews_areas", "bls_oews", (OEWS_FILE,), lambda i: i.oews.areas(), "OEWS areas: code, BLS area type, state FIPS, name."),
-    Entry("oews_occupations", "bls_oews", (OEWS_FILE,), lambda i: i.oews.occupations(), "OEWS occupation codes (SOC 2018 and OEWS aggregates) with display level."),
-    Entry("oews_industries", "bls_oews", (OEWS_FILE,), lambda i: i.oews.industries(), "OEWS industry codes (NAICS-based) with display level."),
-    Entry("oews_footnotes", "bls_oews", (OEWS_FILE,), lambda i: i.oews.footnotes(), "BLS footnote codes and texts (5 = top-coded wage, 8 = not released)."),
-    Entry("oews_wages", "bls_oews", (OEWS_FILE,), lambda i: i.oews.cross_industry(), "Cross-industry estimates for every area × occupation: the 17 OEWS measures and their footnote codes."),
-    Entry("oews_industry_staffing", "bls_oews", (OEWS_FILE,), lambda i: i.oews.industry_staffing(), "National industry × occupation employment (staffing patterns)."),
+    Entry("releases", ("bls_oews", "bls_projections"), tuple(f for r in RELEASES for f in r.inputs), _releases,
+          "The bundled releases of OEWS and the Employment Projections: period, publication date, input files and their sha256."),
+    Entry("oews_areas_by_release", "bls_oews", _OEWS_INPUTS, lambda i: i.oews_releases["areas"], "OEWS areas of each release: code, BLS area type, state FIPS, name."),
+    Entry("oews_occupations_by_release", "bls_oews", _OEWS_INPUTS, lambda i: i.oews_releases["occupations"], "OEWS occupation codes of each release (SOC 2018 and OEWS aggregates) with display level."),
+    Entry("oews_footnotes_by_release", "bls_oews", _OEWS_INPUTS, lambda i: i.oews_releases["footnotes"], "BLS footnote codes and texts of each release (4 = annual or hourly only, 5 = top-coded wage, 8 = not released)."),
+    Entry("oews_wages_by_release", "bls_oews", _OEWS_INPUTS, lambda i: i.oews_releases["wages"], "Cross-industry estimates of each release for every area × occupation it covers: the 17 OEWS measures and their footnote codes."),
+    Entry("oews_industries", "bls_oews", (OEWS_FILE,), lambda i: i.oews.industries(), "OEWS industry codes (NAICS-based) with display level, of the release read from BLS's time-series files."),
+    Entry("oews_industry_staffing", "bls_oews", (OEWS_FILE,), lambda i: i.oews.industry_staffing(), "National industry × occupation employment (staffing patterns), of the release read from BLS's time-series files."),
     Entry("onet_occupations", "onet_29_3", (f"{ONET29}/Occupation Data.txt",), _reader("onet", "read_occupations", f"{ONET29}/Occupation Data.txt"), "O*NET-SOC occupations with titles and descriptions."),
     Entry(
         "onet_descriptors",
@@ -140,7 +212,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("onet_scales", "onet_29_3", (f"{ONET29}/Scales Reference.txt",), _reader("onet", "read_scales", f"{ONET29}/Scales Reference.txt"), "Rating scales with their ranges."),
     Entry("onet_level_anchors", "onet_29_3", (f"{ONET29}/Level Scale Anchors.txt",), _reader("onet", "read_level_anchors", f"{ONET29}/Level Scale Anchors.txt"), "What a level value means, element by element."),
     Entry("onet_ete_categories", "onet_29_3", (f"{ONET29}/Education, Training, and Experience Categories.txt",), _reader("onet", "read_ete_categories", f"{ONET29}/Education, Training, and Experience Categories.txt"), "Education, training and experience category labels."),
-    Entry("projections_occupations", "bls_projections", (PROJECTIONS,), _reader("projections", "read_occupation_projections", PROJECTIONS), "Employment Projections 2024–34, tables 1.2 and 1.10 (employment and openings in thousands)."),
+    Entry("projections_by_release", "bls_projections", _PROJECTIONS_INPUTS, lambda i: i.projections, "Employment Projections of each release, national, one row per matrix occupation: the occupational tables side by side (employment and openings in thousands)."),
     Entry("cip_soc_crosswalk", "nces_cip_soc", (CIP_SOC,), _reader("cip_soc", "read_crosswalk", CIP_SOC), "CIP 2020 ↔ SOC 2018 pairs."),
     Entry("cip_soc_unmatched", "nces_cip_soc", (CIP_SOC,), _reader("cip_soc", "read_unmatched", CIP_SOC), "CIP and SOC codes with no match in the crosswalk."),
     Entry("cip_codes", "nces_cip_soc", (CIP_CODES,), _reader("cip_soc", "read_cip_codes", CIP_CODES), "CIP 2020 codes with titles and definitions."),
@@ -172,7 +244,7 @@ def _credit(keys: str | tuple[str, ...]) -> dict[str, str]:
     parts = [SOURCES[k].as_dict() for k in keys]
     if len(parts) == 1:
         return parts[0]
-    return {f: (" " if f == "attribution" else "; ").join(p[f] for p in parts) for f in parts[0]}
+    return {f: (" " if f == "attribution" else "; ").join(dict.fromkeys(p[f] for p in parts)) for f in parts[0]}
 
 
 def sha256_file(path: Path) -> str:

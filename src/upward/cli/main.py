@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from upward.atlas.lookup import AREA_ACCEPTS, NATIONAL
-from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, check_formats, connect_atlas, say_note, app, handles_errors
+from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, atlas_and_area, check_formats, connect_atlas, say_note, app, handles_errors
 
 @app.command()
 @handles_errors
@@ -58,14 +58,11 @@ def region(
     """Summarise an area: jobs, wages, price parity, living wage, its largest and most concentrated occupations."""
     from upward import profiles
     from upward.analysis.regions import region_summary
-    from upward.atlas.lookup import resolve_area
     from upward.cli import render
 
     check_formats(as_json, as_csv)
     prof = profiles.load(profile)
-    con = connect_atlas(db)
-    resolved = resolve_area(con, area)
-    say_note(resolved.note, as_json or as_csv)
+    con, resolved = atlas_and_area(db, area, as_json or as_csv)
     s = region_summary(con, resolved.code, prof, household, top)
     if as_json:
         return render.emit_json({"resolved": resolved.note, **s})
@@ -138,15 +135,13 @@ def occupation(
 ):
     """One occupation: wages, employment, location quotient, projections, education, job zone, top skills."""
     from upward.analysis.occupations import occupation_profile
-    from upward.atlas.lookup import resolve_area, resolve_occupation
+    from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
 
     check_formats(as_json, as_csv)
-    con = connect_atlas(db)
+    con, area = atlas_and_area(db, region, as_json or as_csv)
     occ = resolve_occupation(con, soc)
-    area = resolve_area(con, region)
     say_note(occ.note, as_json or as_csv)
-    say_note(area.note, as_json or as_csv)
     p = occupation_profile(con, occ.code, area.code, top)
     if as_json:
         return render.emit_json({"resolved": [n for n in (occ.note, area.note) if n], **p})
@@ -224,7 +219,7 @@ def _print_occupation(p: dict) -> None:
     pr = p["projections_national"]
     if pr:
         c.print(
-            f"Projections 2024–34 (national): employment {render.number(pr['emp_2024'], 1)}k → {render.number(pr['emp_2034'], 1)}k "
+            f"Projections {pr['projections_period']} (national): employment {render.number(pr['emp_base'], 1)}k → {render.number(pr['emp_projected'], 1)}k "
             f"({render.number(pr['emp_change_pct'], 1)}%), {render.number(pr['openings_annual'], 1)}k openings a year",
             highlight=False,
         )
@@ -261,7 +256,7 @@ def _print_occupation(p: dict) -> None:
     if p["technology"]:
         c.print(f"[bold]Technology[/] ({p['technology_count']}, in-demand and hot first): "
                 + ", ".join(d["example"] + (" (hot)" if d["hot_technology"] else "") for d in p["technology"][:8]), highlight=False)
-    c.print(f"[dim]Data: BLS OEWS {p['data']['releases']['bls_oews']}; O*NET 29.3/30; BLS Projections 2024–34. Bundle {p['data']['bundle']}.[/]", highlight=False)
+    c.print(f"[dim]Data: BLS OEWS {p['data']['releases']['bls_oews']}; O*NET 29.3/30; BLS Projections {p['data']['releases']['bls_projections']}. Bundle {p['data']['bundle']}.[/]", highlight=False)
 
 
 atlas_app = typer.Typer(help="Build or inspect the atlas database.", no_args_is_help=True)
@@ -300,23 +295,32 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOpti
     """Where the atlas is, which data releases it holds, and how well O*NET covers OEWS employment."""
     from upward import atlas
     from upward.analysis.coverage import onet_coverage
+    from upward.atlas.releases import held_records
     from upward.cli import render
 
     check_formats(as_json, as_csv)
     con = connect_atlas(db)
     meta = dict(con.execute("select key, value from meta").fetchall())
     sources = [dict(zip(("key", "title", "release", "license"), r)) for r in con.execute("select key, title, release, license from sources").fetchall()]
+    held = held_records(con)
     cov = onet_coverage(con)
     if as_json:
-        return render.emit_json({"meta": meta, "sources": sources, "onet_coverage": cov})
+        return render.emit_json({"meta": meta, "sources": sources, "releases": held, "onet_coverage": cov})
     if as_csv:
         return render.emit_csv(cov["per_area"])
     c = render.console
     c.print(f"Atlas: {db or atlas.default_path()}")
     c.print(f"Atlas {meta['atlas_fingerprint']} from bundle {meta['bundle_fingerprint']}, built {meta['built_at']}, Upward {meta['upward_version']}")
     Col = render.Column
-    c.print(render.table("Data releases", [Col("source", "code"), Col("title"), Col("release"), Col("license", drop=1, below=True, min_width=30)],
+    c.print(render.table("Data releases in use", [Col("source", "code"), Col("title"), Col("release"), Col("license", drop=1, below=True, min_width=30)],
                          [[s["key"], escape(s["title"]), escape(s["release"]), escape(s["license"])] for s in sources], label=0))
+    c.print(render.table(
+        "Releases held (upward changes compares any two; upward --release picks one)",
+        [Col("release"), Col("published", "code"), Col("covers", min_width=20), Col("held", drop=1, below=True)],
+        [[escape(h["name"]), h["published"] or "—", escape(h["coverage"]),
+          ", ".join(x for x in (h["origin"], "current" if h["current"] else "", "chosen" if h["chosen"] else "") if x)]
+         for h in held], label=0,
+    ))
     c.print(
         f"O*NET rates the occupations holding {cov['national_share']:.1%} of all US employment "
         f"({cov['national_share_with_all_other_proxies']:.1%} with the labelled proxies: 'All Other' codes, and occupations "
@@ -347,6 +351,7 @@ from upward.cli import similar as _similar  # noqa: E402,F401  (registers simila
 from upward.cli import outcomes as _outcomes  # noqa: E402,F401  (registers outcomes, synth)
 from upward.cli import skills as _skills  # noqa: E402,F401  (registers skills, benchmark)
 from upward.cli import paths as _paths  # noqa: E402,F401  (registers paths, feeders)
+from upward.cli import releases as _releases  # noqa: E402,F401  (registers changes, atlas add, atlas remove)
 from upward.cli import report as _report  # noqa: E402,F401  (registers report, export)
 from upward.cli import serve as _serve  # noqa: E402,F401  (registers serve, runs)
 

@@ -3,7 +3,7 @@ benchmarks run on people who do not exist.
 
 Everything is drawn with numpy from one seed, in chunks, and written to Parquet (or CSV) without
 building Python rows, so a million participants and a hundred million wage records are practical.
-Wages come from the real OEWS May 2025 wage distributions of the state (atlas `wages`: the 10th,
+Wages come from the real OEWS wage distributions of the state (the current release) (atlas `wages`: the 10th,
 25th, 50th, 75th and 90th percentiles of each detailed occupation), everything else from the
 documented shares below. Every output is labelled synthetic: a `SYNTHETIC.json` manifest beside
 the files (which `upward outcomes` checks before it uses the public synthetic hashing key), a
@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from upward.atlas.releases import OEWS, in_use
 from upward.errors import UpwardError
 
 # --- documented distributions (docs/outcomes.md repeats them with their reasons) -------------------
@@ -78,14 +79,17 @@ def _choice(rng, mapping: dict, n: int) -> np.ndarray:
 
 
 def occupations(con, state_area: str) -> Occupations:
+    from upward.analysis._rows import top_code_bounds
+
+    cap = top_code_bounds(con)["annual"]  # a top-coded percentile enters as BLS's cap (its lower bound)
     rows = con.execute(
         """select w.occ_code, w.tot_emp,
-                  coalesce(w.a_pct10, 239200), coalesce(w.a_pct25, 239200), coalesce(w.a_median, 239200),
-                  coalesce(w.a_pct75, 239200), coalesce(w.a_pct90, 239200)
+                  coalesce(w.a_pct10, $cap), coalesce(w.a_pct25, $cap), coalesce(w.a_median, $cap),
+                  coalesce(w.a_pct75, $cap), coalesce(w.a_pct90, $cap)
            from wages w join occupations o using (occ_code)
-           where w.area_code = ? and o.level = 'detailed' and w.tot_emp > 0 and w.a_pct10 is not null
+           where w.area_code = $area and o.level = 'detailed' and w.tot_emp > 0 and w.a_pct10 is not null
            order by w.occ_code""",
-        [state_area],
+        {"cap": cap, "area": state_area},
     ).fetchall()
     if not rows:
         raise UpwardError(f"The atlas has no OEWS wages for {state_area}.", hint="Choose a state with --state, e.g. TX.")
@@ -136,6 +140,7 @@ def generate(con, out: Path, participants: int, workers: int, seed: int = 0, sta
     ).fetchall()
     counties = con.execute("select county_fips, area_code from geo_county_areas where state_abbr = ? order by county_fips", [state.upper()]).fetchall()
     occ = occupations(con, state_area)
+    oews = in_use(con, OEWS)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "wages").mkdir(exist_ok=True)
@@ -270,8 +275,8 @@ def generate(con, out: Path, participants: int, workers: int, seed: int = 0, sta
                 after_m = qs > exit_q[pi][moved][:, None]
                 wage_q[rows_p] = np.where(after_m, new[:, None], wage_q[rows_p])
                 soc_q[rows_p] = np.where(after_m, t_idx[:, None], soc_q[rows_p])
-        # OEWS wages are May 2025 levels: earlier quarters are scaled back by the growth rate
-        growth = (1 + WAGE_GROWTH_PER_QUARTER) ** (np.arange(nq) + q0 - _qidx("2025Q2"))
+        # OEWS wages are levels of May of the release year: other quarters are scaled by the growth rate
+        growth = (1 + WAGE_GROWTH_PER_QUARTER) ** (np.arange(nq) + q0 - _qidx(f"{oews.base_year}Q2"))
         quarterly = wage_q / 4 * growth[None, :]
         partial = rng.random((m, nq)) < PARTIAL_QUARTER_SHARE
         quarterly = np.where(partial, quarterly * rng.uniform(0.25, 1, (m, nq)), quarterly)
@@ -318,7 +323,7 @@ def generate(con, out: Path, participants: int, workers: int, seed: int = 0, sta
         "wage_rows": rows_written,
         "state": state.upper(),
         "quarters": [FIRST_QUARTER, LAST_QUARTER],
-        "wage_source": f"OEWS May 2025 percentiles of detailed occupations in {state_area} (atlas table wages)",
+        "wage_source": f"OEWS {oews.period} percentiles of detailed occupations in {state_area} (atlas table wages)",
         "hash_key": "the documented public synthetic key (upward.outcomes.run.SYNTHETIC_KEY) unless UPWARD_HASH_KEY is set",
         "files": files,
     }

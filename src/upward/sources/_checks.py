@@ -163,25 +163,47 @@ def strip_excel_text(series: pd.Series) -> pd.Series:
     return series.astype("string").str.replace(r'^="?(.*?)"?$', r"\1", regex=True).str.strip()
 
 
+def _open_workbook(path: Path):
+    path = require_file(path)
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # not a workbook at all
+        raise SourceFormatError(path, f"cannot be opened as an .xlsx workbook ({exc})") from exc
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The workbook's sheet names, in order."""
+    wb = _open_workbook(path)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def sheet_rows(path: Path, sheet: str):
+    """Yield one sheet's rows as tuples of cells, as Excel stored them, without holding the sheet.
+
+    For the large official workbooks (BLS's all-areas OEWS file has hundreds of thousands of
+    rows): the caller keeps only what it needs, so memory stays bounded by that.
+    """
+    wb = _open_workbook(path)
+    try:
+        if sheet not in wb.sheetnames:
+            raise SourceFormatError(path, f"sheet {sheet!r} not found; sheets: {wb.sheetnames}", field=sheet)
+        yield from wb[sheet].iter_rows(values_only=True)
+    finally:
+        wb.close()
+
+
 def read_excel_sheet(path: Path, sheet: str, *, header: int = 0) -> pd.DataFrame:
     """Read one sheet as text (no type guessing), failing with the sheet name when it is absent.
 
     openpyxl is used directly because pandas would guess types and turn codes like '01.0100'
     into numbers; cells come back as Excel stored them.
     """
-    path = require_file(path)
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # not a workbook at all
-        raise SourceFormatError(path, f"cannot be opened as an .xlsx workbook ({exc})") from exc
-    try:
-        if sheet not in wb.sheetnames:
-            raise SourceFormatError(path, f"sheet {sheet!r} not found; sheets: {wb.sheetnames}", field=sheet)
-        rows = list(wb[sheet].iter_rows(values_only=True))
-    finally:
-        wb.close()
+    rows = list(sheet_rows(path, sheet))
     if len(rows) <= header:
         raise SourceFormatError(path, f"sheet {sheet!r} has no header row", field=sheet)
     names = [str(c).strip() if c is not None else f"col{i}" for i, c in enumerate(rows[header])]

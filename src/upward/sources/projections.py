@@ -1,19 +1,26 @@
-"""BLS Employment Projections 2024–34, national occupation tables (`occupation.xlsx`).
+"""BLS Employment Projections, national occupation tables (`occupation.xlsx`), of any release.
 
-Table 1.2 gives employment, growth, openings, the median wage and the typical entry
-requirements; Table 1.10 gives the separations behind the openings. Both list the same
-National Employment Matrix occupations (summary rows such as '11-0000' and line items), so
-the reader joins them on the matrix code after checking that they agree.
+Every release has the same tables under the same names: Table 1.2 (employment in the base and
+projected years, change, openings), Table 1.10 (the separations behind the openings) and the
+worker characteristics (self-employment, median wage, typical entry requirements) — in Table 1.2
+since 2024–34, in Table 1.7 before. The reader finds each column by its header, whatever the
+years in it: the base year is read off "YYYY National Employment Matrix code" and the projected
+year off the other "Employment, YYYY" column, and the output columns carry neutral names
+(`emp_base`, `emp_projected`, `median_wage` …) with the years returned as data (`Period`). A
+column several tables publish must agree between them, and the tables must list the same
+National Employment Matrix occupations, or the file is not a release this reader knows.
 
 Employment, change, openings, exits, transfers and separations are in thousands of jobs, as
-BLS publishes them (emp_2024 = 13.6 means 13,600 jobs); rates and distributions are percent;
-the median wage is annual dollars (OEWS May 2024). BLS writes "—" where data is unavailable
-and caps the median wage at ">=$239,200"; those stay missing with the raw text kept beside.
+BLS publishes them (emp_base = 13.6 means 13,600 jobs); rates and distributions are percent;
+the median wage is annual dollars (OEWS May of the base year). BLS writes "—" where data is
+unavailable and caps the median wage at ">=$239,200"; those stay missing with the raw text kept
+beside.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -27,12 +34,14 @@ from upward.sources._checks import (
     numeric,
     one_of,
     read_excel_sheet,
-    require_columns,
     require_file,
     require_unique,
+    sheet_names,
     text_column,
 )
 
+#: The occupational tables, in the order a column published by several of them is taken from.
+SHEETS = ("Table 1.2", "Table 1.7", "Table 1.10")
 MAIN_SHEET = "Table 1.2"
 SEPARATIONS_SHEET = "Table 1.10"
 #: The title sits in row 1 and the column names in row 2; data starts in file row 3.
@@ -41,39 +50,37 @@ _HEADER_ROWS = 2
 UNAVAILABLE = "—"
 _TOP_CODE = re.compile(r">=\s*\$?[\d,]+")
 
-_CODE = "2024 National Employment Matrix code"
-_TITLE = "2024 National Employment Matrix title"
+_CODE = re.compile(r"(\d{4}) National Employment Matrix code")
+_TITLE = re.compile(r"(\d{4}) National Employment Matrix title")
 _TYPE = "Occupation type"
-_WAGE = "Median annual wage, dollars, 2024[1]"
-_EDU = "Typical education needed for entry"
-_EXP = "Work experience in a related occupation"
-_OJT = "Typical on-the-job training needed to attain competency in the occupation"
+_EMPLOYMENT = re.compile(r"Employment, (\d{4})")
+_DASH = "[-–]"
 
-#: Table 1.2 numeric columns → output names (all required numbers except where noted).
-_MAIN_NUMBERS = {
-    "Employment, 2024": "emp_2024",
-    "Employment, 2034": "emp_2034",
-    "Employment change, numeric, 2024–34": "emp_change",
-    "Employment change, percent, 2024–34": "emp_change_pct",
-    "Employment distribution, percent, 2024": "emp_dist_2024_pct",
-    "Employment distribution, percent, 2034": "emp_dist_2034_pct",
-    "Percent self employed, 2024": "self_employed_pct",
-    "Occupational openings, 2024–34 annual average": "openings_annual",
+#: Output column → its header, as a pattern of the base year {b}, projected year {p} and span {s}
+#: ("2024–34"; BLS writes an en dash or a hyphen). Every column is required.
+_NUMBERS = {
+    "emp_base": "Employment, {b}",
+    "emp_projected": "Employment, {p}",
+    "emp_change": "Employment change, numeric, {s}",
+    "emp_change_pct": "Employment change, percent, {s}",
+    "emp_dist_base_pct": "Employment distribution, percent, {b}",
+    "emp_dist_projected_pct": "Employment distribution, percent, {p}",
+    "self_employed_pct": "Percent self employed, {b}",
+    "openings_annual": "Occupational openings, {s} annual average",
+    "labor_force_exit_rate": "Labor force exit rate, {s} annual average",
+    "occupational_transfer_rate": "Occupational transfer rate, {s} annual average",
+    "separations_rate": "Total occupational separations rate, {s} annual average",
+    "labor_force_exits": "Labor force exits, {s} annual average",
+    "occupational_transfers": "Occupational transfers, {s} annual average",
+    "separations": "Total occupational separations, {s} annual average",
 }
-_MAY_BE_UNAVAILABLE = {"Percent self employed, 2024"}
-
-_SEP_NUMBERS = {
-    "Employment, 2024": "emp_2024",
-    "Employment, 2034": "emp_2034",
-    "Employment change, numeric, 2024–34": "emp_change",
-    "Employment change, percent, 2024–34": "emp_change_pct",
-    "Labor force exit rate, 2024–34 annual average": "labor_force_exit_rate",
-    "Occupational transfer rate, 2024–34 annual average": "occupational_transfer_rate",
-    "Total occupational separations rate, 2024–34 annual average": "separations_rate",
-    "Labor force exits, 2024–34 annual average": "labor_force_exits",
-    "Occupational transfers, 2024–34 annual average": "occupational_transfers",
-    "Total occupational separations, 2024–34 annual average": "separations",
-    "Occupational openings, 2024–34 annual average": "openings_annual",
+_MAY_BE_UNAVAILABLE = {"self_employed_pct"}
+#: The median wage header names the base year and a footnote: "…, dollars, 2024[1]" or "…, 2022(1)".
+_WAGE = "Median annual wage(, dollars)?, {b}\\s*(\\[\\d+\\]|\\(\\d+\\))?"
+_CATEGORIES = {
+    "typical_education": "Typical education needed for entry",
+    "work_experience": "Work experience in a related occupation",
+    "on_the_job_training": "Typical on-the-job training needed to attain competency in the occupation",
 }
 
 #: BLS's education and training categories (EP "education and training system").
@@ -96,19 +103,41 @@ ON_THE_JOB_TRAINING = (
     "Short-term on-the-job training",
     "None",
 )
+_VOCABULARY = {"typical_education": EDUCATION, "work_experience": WORK_EXPERIENCE, "on_the_job_training": ON_THE_JOB_TRAINING}
 
 COLUMNS = [
     "soc_code", "title", "occupation_type",
-    "emp_2024", "emp_2034", "emp_change", "emp_change_pct", "emp_dist_2024_pct", "emp_dist_2034_pct",
-    "self_employed_pct", "openings_annual", "median_wage_2024", "median_wage_note",
+    "emp_base", "emp_projected", "emp_change", "emp_change_pct", "emp_dist_base_pct", "emp_dist_projected_pct",
+    "self_employed_pct", "openings_annual", "median_wage", "median_wage_note",
     "typical_education", "work_experience", "on_the_job_training",
     "labor_force_exit_rate", "occupational_transfer_rate", "separations_rate",
     "labor_force_exits", "occupational_transfers", "separations",
 ]
+_TRAILER = re.compile(r"^(Footnotes:|Note:|Source:|Table Source:|Data Source:|\[\d+\]|\(\d+\))")
 
-#: Published both in Table 1.2 and Table 1.10; the two must agree.
-_SHARED = ["title", "occupation_type", "emp_2024", "emp_2034", "emp_change", "emp_change_pct", "openings_annual"]
-_TRAILER = re.compile(r"^(Footnotes:|Note:|Source:|\[\d+\])")
+
+@dataclass(frozen=True)
+class Period:
+    """A projections release: the base year and the projected year (2024 and 2034 for "2024–34")."""
+
+    base_year: int
+    projected_year: int
+
+    @property
+    def release(self) -> str:
+        """The release's name in Upward: '2024-34'."""
+        return f"{self.base_year}-{self.projected_year % 100:02d}"
+
+    @property
+    def label(self) -> str:
+        """As BLS writes it: '2024–34'."""
+        return f"{self.base_year}–{self.projected_year % 100:02d}"
+
+
+@dataclass(frozen=True)
+class Projections:
+    period: Period
+    table: pd.DataFrame  # COLUMNS, one row per matrix occupation
 
 
 def _blank(value: object) -> bool:
@@ -138,118 +167,214 @@ def _split_trailer(df: pd.DataFrame, path: Path, sheet: str) -> tuple[pd.DataFra
     return df.iloc[:end].reset_index(drop=True), trailer
 
 
-def _read_table(
-    path: Path, sheet: str, numbers: dict[str, str], extra: list[str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The checked columns common to both tables, and the sheet's raw rows for the rest."""
-    try:
-        return _read_table_unlabelled(path, sheet, numbers, extra)
-    except SourceFormatError as err:
-        raise in_sheet(sheet, err) from err
+@dataclass
+class _Sheet:
+    name: str
+    raw: pd.DataFrame  # the data rows as read (text), trailer removed
+    base_year: int
+    projected_year: int | None
+    code: str  # the header of the matrix code column
+    title: str
+    out: pd.DataFrame  # soc_code, title, occupation_type, then the columns this sheet supplies
+    columns: dict[str, str]  # output column → the header it was found under
 
 
-def _read_table_unlabelled(
-    path: Path, sheet: str, numbers: dict[str, str], extra: list[str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _find(headers: list[str], pattern: str) -> str | None:
+    return next((h for h in headers if re.fullmatch(pattern, h)), None)
+
+
+def _read_sheet(path: Path, sheet: str) -> _Sheet:
     df = read_excel_sheet(path, sheet, header=_HEADER_ROWS - 1)
-    require_columns(df, [_TITLE, _CODE, _TYPE, *numbers, *extra], path)
+    headers = [str(c) for c in df.columns]
+    code = next((h for h in headers if _CODE.fullmatch(h)), None)
+    title = next((h for h in headers if _TITLE.fullmatch(h)), None)
+    for found, what in ((code, "YYYY National Employment Matrix code"), (title, "YYYY National Employment Matrix title")):
+        if found is None:
+            raise SourceFormatError(path, f"missing column; found columns: {', '.join(headers)}", field=what)
+    if _TYPE not in headers:
+        raise SourceFormatError(path, f"missing column; found columns: {', '.join(headers)}", field=_TYPE)
+    base = int(_CODE.fullmatch(code).group(1))
+    years = sorted({int(m.group(1)) for h in headers if (m := _EMPLOYMENT.fullmatch(h))} - {base})
+    if len(years) > 1:
+        raise SourceFormatError(path, f"more than one projected year in the headers: {years}", field="Employment, YYYY")
     df, _ = _split_trailer(df, path, sheet)
     if df.empty:
         raise SourceFormatError(path, f"sheet {sheet!r} has no occupation rows", field=sheet)
-    soc_code = matching(df, _CODE, SOC_CODE, path, header_rows=_HEADER_ROWS)
-    occupation_type = one_of(df, _TYPE, ["Summary", "Line item"], path, header_rows=_HEADER_ROWS)
     out = pd.DataFrame(
         {
-            "soc_code": soc_code,
-            "title": text_column(df, _TITLE, path, header_rows=_HEADER_ROWS),
-            "occupation_type": occupation_type,
+            "soc_code": matching(df, code, SOC_CODE, path, header_rows=_HEADER_ROWS),
+            "title": text_column(df, title, path, header_rows=_HEADER_ROWS),
+            "occupation_type": one_of(df, _TYPE, ["Summary", "Line item"], path, header_rows=_HEADER_ROWS),
         }
     )
-    for col, name in numbers.items():
-        allow = [UNAVAILABLE] if col in _MAY_BE_UNAVAILABLE else []
-        out[name] = numeric(df, col, path, header_rows=_HEADER_ROWS, allow=allow, required=not allow)
-    require_unique(out, ["soc_code"], path, header_rows=_HEADER_ROWS, field=_CODE)
-    return out, df
+    require_unique(out, ["soc_code"], path, header_rows=_HEADER_ROWS, field=code)
+    return _Sheet(sheet, df, base, years[0] if years else None, code, title, out, {})
 
 
-def _category(df: pd.DataFrame, column: str, allowed: tuple[str, ...], path: Path) -> pd.Series:
-    text = one_of(df, column, [*allowed, UNAVAILABLE], path, header_rows=_HEADER_ROWS)
-    return text.mask(text == UNAVAILABLE)
+def _patterns(period: Period) -> dict[str, str]:
+    b, p = period.base_year, period.projected_year
+    span = f"{b}{_DASH}{p % 100:02d}"
+    pats = {k: re.escape(v).replace(re.escape("{b}"), str(b)).replace(re.escape("{p}"), str(p)).replace(re.escape("{s}"), span)
+            for k, v in _NUMBERS.items()}
+    pats["median_wage"] = _WAGE.replace("{b}", str(b))
+    pats |= {k: re.escape(v) for k, v in _CATEGORIES.items()}
+    return pats
 
 
-def _median_wage(df: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
+def _shown_header(column: str, period: Period) -> str:
+    """The header a missing column would have, for the error message."""
+    if column == "median_wage":
+        return f"Median annual wage, {period.base_year}"
+    if column in _CATEGORIES:
+        return _CATEGORIES[column]
+    return _NUMBERS[column].format(b=period.base_year, p=period.projected_year, s=period.label)
+
+
+def _parse(sheet: _Sheet, column: str, header: str, path: Path) -> pd.DataFrame:
+    """The output column(s) one sheet supplies under `header`."""
+    raw = sheet.raw
+    if column == "median_wage":
+        wage, note = _median_wage(raw, header, path)
+        return pd.DataFrame({"median_wage": wage, "median_wage_note": note})
+    if column in _CATEGORIES:
+        text = one_of(raw, header, [*_VOCABULARY[column], UNAVAILABLE], path, header_rows=_HEADER_ROWS)
+        return pd.DataFrame({column: text.mask(text == UNAVAILABLE)})
+    allow = [UNAVAILABLE] if column in _MAY_BE_UNAVAILABLE else []
+    return pd.DataFrame({column: numeric(raw, header, path, header_rows=_HEADER_ROWS, allow=allow, required=not allow)})
+
+
+def _median_wage(df: pd.DataFrame, header: str, path: Path) -> tuple[pd.Series, pd.Series]:
     """Number where BLS gives a number; otherwise missing, with the published text as the note."""
-    text = df[_WAGE].astype("string").str.strip()
+    text = df[header].astype("string").str.strip()
     wage = pd.to_numeric(text, errors="coerce").astype("float64")
     marked = text.eq(UNAVAILABLE) | text.str.fullmatch(_TOP_CODE.pattern)
     first_bad(
         wage.isna() & ~marked.fillna(False),
         path,
-        _WAGE,
-        lambda i: f"expected a number, '{UNAVAILABLE}' or a top code like '>=$239,200', got {df[_WAGE].iloc[i]!r}",
+        header,
+        lambda i: f"expected a number, '{UNAVAILABLE}' or a top code like '>=$239,200', got {df[header].iloc[i]!r}",
         header_rows=_HEADER_ROWS,
     )
     return wage, text.where(wage.isna())
 
 
-def read_occupation_projections(path: Path | str) -> pd.DataFrame:
-    """One row per matrix occupation: Table 1.2 and Table 1.10 side by side (see module doc for units).
+def read_projections(path: Path | str) -> Projections:
+    """The release's period and one row per matrix occupation (see the module doc for units).
 
     Summary rows carry no entry requirements ("—" in the file), so those three columns are
-    missing for them. The tables must list the same codes with the same employment, change and
-    openings, or the file is not the release this reader knows.
+    missing for them.
     """
     path = require_file(Path(path))
-    main, raw = _read_table(path, MAIN_SHEET, _MAIN_NUMBERS, [_WAGE, _EDU, _EXP, _OJT])
-    try:
-        main["median_wage_2024"], main["median_wage_note"] = _median_wage(raw, path)
-        main["typical_education"] = _category(raw, _EDU, EDUCATION, path)
-        main["work_experience"] = _category(raw, _EXP, WORK_EXPERIENCE, path)
-        main["on_the_job_training"] = _category(raw, _OJT, ON_THE_JOB_TRAINING, path)
-    except SourceFormatError as err:
-        raise in_sheet(MAIN_SHEET, err) from err
+    names = sheet_names(path)
+    if MAIN_SHEET not in names:
+        raise SourceFormatError(path, f"sheet {MAIN_SHEET!r} not found; sheets: {names}", field=MAIN_SHEET)
+    sheets: list[_Sheet] = []
+    for name in (s for s in SHEETS if s in names):
+        try:
+            sheets.append(_read_sheet(path, name))
+        except SourceFormatError as err:
+            raise in_sheet(name, err) from err
+    main = sheets[0]
+    if main.projected_year is None:
+        raise in_sheet(MAIN_SHEET, SourceFormatError(path, "no projected-year employment column", field=f"Employment, YYYY"))
+    period = Period(main.base_year, main.projected_year)
+    for s in sheets[1:]:
+        if s.base_year != period.base_year or s.projected_year not in (None, period.projected_year):
+            raise in_sheet(s.name, SourceFormatError(
+                path, f"this sheet is for {s.base_year}–{s.projected_year} but '{MAIN_SHEET}' is for {period.label}", field=s.code))
+    patterns = _patterns(period)
+    supplied: dict[str, list[tuple[_Sheet, str]]] = {}
+    for s in sheets:
+        headers = [str(c) for c in s.raw.columns]
+        for column, pattern in patterns.items():
+            header = _find(headers, pattern)
+            if header is not None:
+                supplied.setdefault(column, []).append((s, header))
+    for column in patterns:
+        if column not in supplied:
+            raise SourceFormatError(
+                path,
+                f"missing column in every occupational table ({', '.join(s.name for s in sheets)})",
+                field=_shown_header(column, period),
+            )
+    parsed: dict[str, pd.DataFrame] = {}
+    for column, where in supplied.items():
+        for s, header in where:
+            try:
+                part = _parse(s, column, header, path).set_axis(s.out.soc_code)
+            except SourceFormatError as err:
+                raise in_sheet(s.name, err) from err
+            parsed.setdefault(s.name, pd.DataFrame(index=s.out.soc_code))
+            for c in part.columns:
+                parsed[s.name][c] = part[c]
+            s.columns[column] = header
+    for s in sheets[1:]:
+        _check_agree(main, s, path)
+    out = main.out.set_index("soc_code", drop=False)
+    for column in patterns:
+        s, _ = supplied[column][0]
+        cols = ["median_wage", "median_wage_note"] if column == "median_wage" else [column]
+        for c in cols:
+            out[c] = parsed[s.name][c].reindex(out.index)
+        for other, header in supplied[column][1:]:
+            _check_column(s, other, column, header, parsed, path)
+    table = out[COLUMNS].reset_index(drop=True).sort_values("soc_code", kind="stable").reset_index(drop=True)
+    return Projections(period, table)
 
-    sep, _ = _read_table(path, SEPARATIONS_SHEET, _SEP_NUMBERS, [])
-    _check_agree(main, sep, path)
 
-    sep_only = [c for c in COLUMNS if c in sep.columns and c not in main.columns]
-    out = main.merge(sep[["soc_code", *sep_only]], on="soc_code", how="inner", validate="one_to_one")
-    return out[COLUMNS].sort_values("soc_code", kind="stable").reset_index(drop=True)
-
-
-#: Output column → the column name both sheets publish it under.
-_SOURCE_NAME = {"title": _TITLE, "occupation_type": _TYPE} | {v: k for k, v in _MAIN_NUMBERS.items()}
+def read_occupation_projections(path: Path | str) -> pd.DataFrame:
+    """One row per matrix occupation, every table side by side (`read_projections` without the period)."""
+    return read_projections(path).table
 
 
 def _show(value: object) -> str:
     return repr(value.item() if hasattr(value, "item") else value)
 
 
-def _check_agree(main: pd.DataFrame, sep: pd.DataFrame, path: Path) -> None:
-    only_main = sorted(set(main.soc_code) - set(sep.soc_code))
-    only_sep = sorted(set(sep.soc_code) - set(main.soc_code))
-    if only_main or only_sep:
+def _row_of(sheet: _Sheet, code: str) -> int:
+    return int((sheet.out.soc_code == code).to_numpy().nonzero()[0][0]) + 1 + _HEADER_ROWS
+
+
+def _check_agree(main: _Sheet, other: _Sheet, path: Path) -> None:
+    """Two tables of one release list the same occupations, with the same titles and types."""
+    only_main = sorted(set(main.out.soc_code) - set(other.out.soc_code))
+    only_other = sorted(set(other.out.soc_code) - set(main.out.soc_code))
+    if only_main or only_other:
         raise SourceFormatError(
             path,
-            f"'{MAIN_SHEET}' and '{SEPARATIONS_SHEET}' list different occupations: only in {MAIN_SHEET}: "
-            f"{only_main[:5]}{' …' if len(only_main) > 5 else ''}; only in {SEPARATIONS_SHEET}: "
-            f"{only_sep[:5]}{' …' if len(only_sep) > 5 else ''}",
-            field=_CODE,
+            f"'{main.name}' and '{other.name}' list different occupations: only in {main.name}: "
+            f"{only_main[:5]}{' …' if len(only_main) > 5 else ''}; only in {other.name}: "
+            f"{only_other[:5]}{' …' if len(only_other) > 5 else ''}",
+            field=main.code,
         )
-    right = sep.set_index("soc_code")
-    for col in _SHARED:
-        theirs = main.soc_code.map(right[col])
-        same = ((main[col] == theirs) | (main[col].isna() & theirs.isna())).fillna(False).astype(bool)
+    right = other.out.set_index("soc_code")
+    for col, header in (("title", main.title), ("occupation_type", _TYPE)):
+        theirs = main.out.soc_code.map(right[col])
+        same = (main.out[col] == theirs).fillna(False).astype(bool)
 
-        def disagreement(i: int) -> str:
-            code = main.soc_code.iloc[i]
-            sep_row = int(sep.index[sep.soc_code == code][0]) + 1 + _HEADER_ROWS
-            return (
-                f"sheet '{MAIN_SHEET}' gives {_show(main[col].iloc[i])} for {code} "
-                f"but '{SEPARATIONS_SHEET}' row {sep_row} gives {_show(theirs.iloc[i])}"
-            )
+        def disagreement(i: int, col=col) -> str:
+            code = main.out.soc_code.iloc[i]
+            return (f"sheet '{main.name}' gives {_show(main.out[col].iloc[i])} for {code} "
+                    f"but '{other.name}' row {_row_of(other, code)} gives {_show(theirs.iloc[i])}")
 
-        first_bad(~same, path, _SOURCE_NAME[col], disagreement, header_rows=_HEADER_ROWS)
+        first_bad(~same, path, header, disagreement, header_rows=_HEADER_ROWS)
+
+
+def _check_column(first: _Sheet, other: _Sheet, column: str, header: str, parsed: dict, path: Path) -> None:
+    """A column two tables both publish must carry the same values in both."""
+    cols = ["median_wage", "median_wage_note"] if column == "median_wage" else [column]
+    for c in cols:
+        mine = parsed[first.name][c].reindex(first.out.soc_code)
+        theirs = parsed[other.name][c].reindex(first.out.soc_code)
+        same = ((mine.to_numpy() == theirs.to_numpy()) | (mine.isna().to_numpy() & theirs.isna().to_numpy()))
+        same = pd.Series(same).fillna(False).astype(bool)
+
+        def disagreement(i: int, mine=mine, theirs=theirs) -> str:
+            code = first.out.soc_code.iloc[i]
+            return (f"sheet '{first.name}' gives {_show(mine.iloc[i])} for {code} "
+                    f"but '{other.name}' row {_row_of(other, code)} gives {_show(theirs.iloc[i])}")
+
+        first_bad(~same, path, first.columns[column], disagreement, header_rows=_HEADER_ROWS)
 
 
 def read_footnotes(path: Path | str) -> pd.DataFrame:
