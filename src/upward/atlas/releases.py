@@ -92,9 +92,10 @@ select r.source, r.release,
        case when r.source = '{OEWS}' then a.areas else 1 end as areas,
        case when r.source = '{OEWS}' then concat_ws(', ',
            case when a.national > 0 then 'the nation' end,
-           case when a.states > 0 then a.states || ' states and territories' end,
-           case when a.metros > 0 then a.metros || ' metro areas' end,
-           case when a.nonmetros > 0 then a.nonmetros || ' nonmetropolitan areas' end) else 'the nation' end as coverage,
+           case when a.states = 1 then '1 state or territory' when a.states > 1 then a.states || ' states and territories' end,
+           case when a.metros = 1 then '1 metro area' when a.metros > 1 then a.metros || ' metro areas' end,
+           case when a.nonmetros = 1 then '1 nonmetropolitan area' when a.nonmetros > 1 then a.nonmetros || ' nonmetropolitan areas' end)
+           else 'the nation' end as coverage,
        case when r.source = '{OEWS}' then coalesce(a.national > 0 and a.states >= {MIN_STATES} and a.metros > 0 and a.nonmetros > 0, false)
             else true end as complete
 from releases r left join a on r.source = '{OEWS}' and a.release = r.release

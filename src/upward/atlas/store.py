@@ -224,14 +224,16 @@ def _new_rows(con, reading: Reading) -> dict[str, pd.DataFrame]:
         merged = df.merge(have[key].assign(_held=True), on=key, how="left")
         held_rows = merged._held.eq(True).to_numpy()
         if table == "oews_areas_by_release" and held_rows.any():
-            codes = df.area_code[held_rows].tolist()
+            codes = [f"{c} {n}" for c, n in zip(df.area_code[held_rows], df.area_name[held_rows])]
             h = held[reading.release]
             raise UpwardError(
-                f"The atlas already holds {h.name} for {len(codes)} of these areas ({', '.join(codes[:5])}{' …' if len(codes) > 5 else ''}).",
+                f"The atlas already holds {h.name} for {len(codes)} of these areas: {', '.join(codes[:5])}{' …' if len(codes) > 5 else ''}.",
                 hint="Add only areas it lacks (`upward atlas info` lists what each release covers), "
                 f"or first: upward atlas remove {h.release}",
             )
-        if table in ("oews_occupations_by_release", "oews_footnotes_by_release") and held_rows.any():
+        # A footnote the release already has keeps its text (BLS words it the same in every file of a
+        # release, give or take spacing); an occupation must keep its title, or the files are of another release.
+        if table == "oews_occupations_by_release" and held_rows.any():
             cols = [c for c in df.columns if c != "release"]
             same = df[held_rows][cols].merge(have[cols], how="left", indicator=True)
             if (same._merge != "both").any():
@@ -461,8 +463,8 @@ def remove(atlas_path: Path, text: str, source: str | None = None, progress: Cal
                     for table in record["tables"]:
                         match = " and ".join(f"{table}.{k} = x.{k}" for k in _KEYS[table])
                         w.execute(
-                            f"delete from {table} using read_parquet(?) x where {table}.release = ? and {match}",
-                            [str(hidden / f"{table}.parquet"), h.release],
+                            f"delete from {table} using read_parquet($file) x where {table}.release = $release and {match}",
+                            {"file": str(hidden / f"{table}.parquet"), "release": h.release},
                         )
                 left = w.execute(
                     "select count(*) from oews_areas_by_release where release = ?", [h.release]
