@@ -198,8 +198,9 @@ def test_projections_changes(con, prof):
 def test_changes_refuse_an_area_a_release_does_not_cover(con, prof):
     with pytest.raises(UpwardError, match="OEWS May 2024 holds no estimates for Houston"):
         ch.changes(con, HOUSTON, prof, "2024", "2025")
-    with pytest.raises(UpwardError, match="no OEWS release before May 2025 for this area"):
+    with pytest.raises(UpwardError, match="holds OEWS for Houston-Pasadena-The Woodlands, TX in May 2025 only") as exc:
         ch.pick_releases(con, HOUSTON, None, None)
+    assert "May 2024 covers the nation" in exc.value.message and "MSA_M2024_dl.xlsx" in exc.value.hint
     with pytest.raises(UpwardError, match="both OEWS May 2025"):
         ch.pick_releases(con, NATIONAL, "2025", "2025")
     assert [h.release for h in ch.pick_releases(con, NATIONAL, None, None)] == ["2024", "2025"]

@@ -389,7 +389,7 @@ def test_exports_xlsx_csv_parquet(run, tmp_path):
     xlsx = tmp_path / "nm.xlsx"
     done = json.loads(run("export", "--region", NONMETRO, "--format", "xlsx", "-o", xlsx, "--json", "--origins", "1").stdout)
     wb = load_workbook(xlsx, read_only=True)
-    assert wb.sheetnames[0] == "README" and set(wb.sheetnames[1:]) == set(done["tables"]) == set(TABLES) - {"outcomes"}
+    assert wb.sheetnames[0] == "README" and set(wb.sheetnames[1:]) == set(done["tables"]) == set(TABLES) - {"outcomes", "changes"}
     readme = [r for r in wb["README"].iter_rows(values_only=True)]
     header = readme.index(("table", "column", "description", "source", "rows"))
     described = readme[header + 1:]

@@ -64,12 +64,16 @@ def pick_releases(con, area_code: str, from_text: str | None, to_text: str | Non
     if from_text:
         start = resolve(con, from_text, source)
     else:
-        earlier = [h for h in held(con, source) if h.base_year < to.base_year and _covers(con, h, area_code)]
+        before = [h for h in held(con, source) if h.base_year < to.base_year]
+        earlier = [h for h in before if _covers(con, h, area_code)]
         if not earlier:
+            name = (con.execute("select area_name from area_list where area_code = ?", [area_code]).fetchone() or [area_code])[0]
+            others = "; ".join(f"{h.period} covers {h.coverage}" for h in before) or "none is held"
+            year = before[0].base_year if before else to.base_year - 1
             raise UpwardError(
-                f"The atlas holds no {SOURCE_NAMES[source]} release before {to.period} for this area.",
-                hint="Name two held releases with --from and --to (`upward atlas info` lists them), or load an earlier one with "
-                "`upward atlas add FILE`.",
+                f"The atlas holds {SOURCE_NAMES[source]} for {name} in {to.period} only (earlier releases: {others}).",
+                hint=f"Load BLS's earlier workbook for the area — state_M{year}_dl.xlsx, MSA_M{year}_dl.xlsx, BOS_M{year}_dl.xlsx or "
+                f"all_data_M_{year}.xlsx — with `upward atlas add FILE`, then compare again (docs/releases.md).",
             )
         start = max(earlier, key=lambda h: h.base_year)
     if start.release == to.release:

@@ -13,6 +13,7 @@ recommended actions (`actions.py`) phrase those values; the charts (`charts.py`)
 | pathways | `pathways.pathways` per origin | `upward paths --from SOC --region AREA --json` |
 | skills | `skills.landscape`, `skills.benchmark` | `upward skills`, `upward benchmark SOC --region AREA` |
 | training | `programs.alignment` | `upward programs align --region AREA --json` |
+| what changed | `changes.changes` (when the atlas holds two OEWS releases of the area) | `upward changes --region AREA --from A --to B --json` |
 | outcomes | a run written by `upward outcomes --format json --out FILE` (or a hub run) | the file |
 
 The result is JSON-serialisable (`upward report --json` prints it) and versioned `upward.report/1`.
@@ -144,6 +145,7 @@ def gather(
         bench.append(_benchmark_section(b, key, src))
 
     origins = _pathways(con, area_code, profile, q, src, prof, hub, hub_path, opts, timings)
+    changed = _changes(con, area_code, profile, src, prof, opts, timed)
 
     ctx = {
         "area": area,
@@ -170,6 +172,7 @@ def gather(
         "pathways": origins,
         "skills": _skills_section(land, src, bench, opts),
         "training": _training_section(align, src, opts, profile.get("programs")),
+        "changes": changed,
         "outcomes": outcomes,
         "actions": actions.derive(src, ctx, origins, outcomes),
         "method": _method(con, profile, src, q, land, outcomes),
@@ -468,6 +471,43 @@ def _training_section(a: dict, src: Sources, opts: dict, thresholds: dict) -> di
         "phase_out_total": len(phase),
         "thresholds": dict(thresholds),
         "notes": a["notes"],
+    }
+
+
+def _changes(con, area_code: str, profile: Profile, src: Sources, prof: list[str], opts: dict, timed) -> dict | None:
+    """What changed since the previous OEWS release, when the atlas holds two for the area (else None)."""
+    from upward.analysis import changes
+    from upward.atlas.releases import OEWS, held
+
+    covering = [h for h in held(con, OEWS) if changes._covers(con, h, area_code)]
+    current = [h for h in covering if h.current]
+    if len(covering) < 2 or not current:
+        return None
+    earlier = max((h for h in covering if h.base_year < current[0].base_year), key=lambda h: h.base_year)
+    top = opts["rows"]
+    r = timed("changes", lambda: changes.changes(con, area_code, profile, earlier.release, current[0].release, OEWS, top))
+    src.add("changes", ["changes", "--region", area_code, "--from", earlier.release, "--to", current[0].release, "--top", str(top), "--json", *prof], r)
+    movers = changes.movers(r, "tot_emp", opts["rows"])
+    index = {o["occ_code"]: i for i, o in enumerate(r["occupations"])}
+    t = "summary.all_occupations"
+    return {
+        "command": command_text(src.command("changes")),
+        "from": r["from"], "to": r["to"], "years": r["years"],
+        "employment_from": src.num("changes", f"{t}.tot_emp_from", "count"), "employment_to": src.num("changes", f"{t}.tot_emp_to", "count"),
+        "employment_change_pct": src.num("changes", f"{t}.tot_emp_change_pct", "change_pct"),
+        "median_from": src.num("changes", f"{t}.a_median_from", "money"), "median_to": src.num("changes", f"{t}.a_median_to", "money"),
+        "median_change_pct": src.num("changes", f"{t}.a_median_change_pct", "change_pct"),
+        "quality_from": src.num("changes", "quality.occupations.from", "int"), "quality_to": src.num("changes", "quality.occupations.to", "int"),
+        "quality_became": src.num("changes", "quality.became_count", "int"), "quality_stopped": src.num("changes", "quality.stopped_count", "int"),
+        "jtm_from": src.num("changes", "jtms.occupations.from", "int"), "jtm_to": src.num("changes", "jtms.occupations.to", "int"),
+        "jtm_became": r["jtms"]["became"], "jtm_stopped": r["jtms"]["stopped"],
+        "steps_from": src.num("changes", "pathways.steps_into_jtms.from", "count") if r["pathways"] else None,
+        "steps_to": src.num("changes", "pathways.steps_into_jtms.to", "count") if r["pathways"] else None,
+        "steps_opened": src.num("changes", "pathways.opened", "int") if r["pathways"] else None,
+        "steps_closed": src.num("changes", "pathways.closed", "int") if r["pathways"] else None,
+        "movers": [{**m, "path": f"occupations[{index[m['occ_code']]}]"} for m in movers],
+        "left": r["summary"]["left"], "entered": r["summary"]["entered"],
+        "notes": r["notes"],
     }
 
 

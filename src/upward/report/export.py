@@ -40,6 +40,7 @@ TABLES = {
     "phase_out": ("Phase-out candidates, for review with their evidence (never a verdict).", "programs"),
     "outcomes": ("The outcomes run's records: indicators by group, small cells suppressed.", "outcomes"),
     "actions": ("The recommended actions with each piece of evidence (one row per number) and the rule that picked them.", None),
+    "changes": ("Every occupation in the previous and the current OEWS release: values in each, absolute and percent change (when the atlas holds two releases of the area).", "changes"),
     "sources": ("The data releases the atlas holds, with publisher, license and attribution.", None),
 }
 
@@ -169,7 +170,40 @@ TABLE_COLUMNS = {
 TABLE_COLUMNS["training_gaps"] = TABLE_COLUMNS["program_supply"]
 
 
+#: What each measure of `upward changes` is, for its columns' descriptions.
+_CHANGE_MEASURES = {
+    "tot_emp": "OEWS employment", "a_median": "OEWS median annual wage (USD)", "a_mean": "OEWS mean annual wage (USD)",
+    "a_pct10": "OEWS 10th-percentile annual wage (USD)", "a_pct25": "OEWS 25th-percentile annual wage (USD)",
+    "a_pct75": "OEWS 75th-percentile annual wage (USD)", "a_pct90": "OEWS 90th-percentile annual wage (USD)",
+    "h_median": "OEWS median hourly wage (USD)", "emp_prse": "BLS relative standard error of employment (percent)",
+    "mean_prse": "BLS relative standard error of the mean wage (percent)",
+}
+_CHANGE_COLUMNS = {
+    "status": "both (in both releases), entered, left, or regrouped (compared as its SOC broad group)",
+    "codes_from": "SOC codes the row holds in the earlier release", "codes_to": "SOC codes the row holds in the later release",
+    "tier_from": "Job-quality tier in the earlier release", "tier_to": "Job-quality tier in the later release",
+    "jtm_from": "A Job That Mobilizes in the earlier release", "jtm_to": "A Job That Mobilizes in the later release",
+    "in_area_from": "The earlier release has a row for the occupation in the area", "in_area_to": "The later release has a row for it",
+    "from_release": "The earlier release (OEWS May year)", "to_release": "The later release",
+}
+
+
+def _changes_column(column: str) -> str | None:
+    """Descriptions of `changes` columns, read off their names (measure + suffix)."""
+    if column in _CHANGE_COLUMNS:
+        return _CHANGE_COLUMNS[column]
+    for suffix, words in (("_change_beyond_sampling_error", "True when the change exceeds 1.96 standard errors of the difference: "),
+                          ("_growth_annual_pct", "Annual growth, percent a year: "), ("_change_pct", "Percent change: "),
+                          ("_top_coded_from", "Top-coded by BLS in the earlier release: "), ("_top_coded_to", "Top-coded by BLS in the later release: "),
+                          ("_change", "Change (later − earlier): "), ("_from", "In the earlier release: "), ("_to", "In the later release: ")):
+        if column.endswith(suffix) and column[: -len(suffix)] in _CHANGE_MEASURES:
+            return words + _CHANGE_MEASURES[column[: -len(suffix)]]
+    return None
+
+
 def describe(table: str, column: str) -> str | None:
+    if table == "changes":
+        return _changes_column(column) or COLUMNS.get(column)
     return TABLE_COLUMNS.get(table, {}).get(column) or COLUMNS.get(column)
 
 
@@ -244,6 +278,8 @@ def tables(report: dict, src: Sources) -> dict[str, list[dict]]:
          "display": e["display"], "command": command_text(e["command"]) if e["command"][0] != "--outcomes" else e["command"][1], "path": e["path"]}
         for group in ("assets", "changes", "outcomes") for act in report["actions"][group] for e in act["evidence"]
     ]
+    if "changes" in src.results:
+        out["changes"] = list(src.get("changes")["occupations"])
     out["sources"] = list(report["method"]["sources"])
     return {name: [{k: _cell(v) for k, v in row.items()} for row in rows] for name, rows in out.items()}
 

@@ -35,6 +35,7 @@ FORMATS = {
     # an estimated count (related completions split each program's completers over its occupations):
     # whole people, and a small share that is not nothing reads "under 1", never "0" or "0.1"
     "estimate": lambda v: "0" if v == 0 else ("under 1" if abs(v) < 0.5 else f"{v:,.0f}"),
+    "change_pct": lambda v: f"{v:+.1f}%",  # a change already in percent (upward changes)
 }
 
 

@@ -40,14 +40,18 @@ def router() -> APIRouter:
         return ctx.respond("profile", {}, lambda: {"profile": ctx.profile.record(), "settings": ctx.profile.data})
 
     @r.get("/atlas", summary="The atlas and its data releases", responses=ok("atlas"),
-           description="Which data releases the atlas holds and how well O*NET covers OEWS employment (CLI: `upward atlas info --json`).")
+           description="Which data releases the atlas holds (every held release of OEWS and the projections, with period, publication "
+           "date, input files and their sha256, coverage and which is current) and how well O*NET covers OEWS employment "
+           "(CLI: `upward atlas info --json`).")
     def atlas(ctx: Annotated[Ctx, Depends(context)]):
         from upward.analysis.coverage import onet_coverage
 
         def compute():
+            from upward.atlas.releases import held_records
+
             meta = dict(ctx.cur.execute("select key, value from meta").fetchall())
             sources = [dict(zip(("key", "title", "release", "license"), r)) for r in ctx.cur.execute("select key, title, release, license from sources").fetchall()]
-            return {"meta": meta, "sources": sources, "onet_coverage": onet_coverage(ctx.cur)}
+            return {"meta": meta, "sources": sources, "releases": held_records(ctx.cur), "onet_coverage": onet_coverage(ctx.cur)}
 
         return ctx.respond("atlas", {}, compute)
 

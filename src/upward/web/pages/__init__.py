@@ -203,6 +203,19 @@ def router(settings: Settings) -> APIRouter:
 
         return render(request, "pathways.html", build, csv)
 
+    @r.get("/regions/{area}/changes", response_class=HTMLResponse)
+    def what_changed(request: Request, area: str, csv: str | None = None, con=Depends(cursor), prof=Depends(profile)):
+        p = request.query_params
+        source = p.get("source") or "oews"
+
+        def build():
+            a = views.area_of(con, area)
+            ctx = views.what_changed(con, prof, a.code, p.get("from") or None, p.get("to") or None, source)
+            ctx["resolved"] = [a.note] if a.note else []
+            return ctx
+
+        return render(request, "changes.html", build, csv)
+
     @r.get("/regions/{area}/programs", response_class=HTMLResponse)
     def programs(request: Request, area: str, csv: str | None = None, con=Depends(cursor), prof=Depends(profile), hub=Depends(hub_path)):
         p = request.query_params
@@ -333,7 +346,7 @@ def _warm(app, settings: Settings, templates):
 
         prof = profiles.load(settings.profile)
         steps = [lambda: [templates.get_template(n) for n in ("region.html", "home.html", "occupation.html", "pathways.html",
-                                                              "programs.html", "compare.html", "error.html")]]
+                                                              "programs.html", "compare.html", "changes.html", "error.html")]]
         code = None
 
         def area():
