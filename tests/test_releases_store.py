@@ -14,7 +14,6 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
-import pyarrow.parquet as pq
 import pytest
 
 from upward import atlas, bundle, profiles
@@ -32,60 +31,26 @@ pytestmark = [
 ]
 
 
-def _point_bundle_at(root: Path | None) -> None:
-    """The bundle the atlas is built from: the reduced copy under `root`, or the real one (None)."""
-    if root is None:
-        bundle.DATA_DIR = bundle.BUNDLE_DIR / "data"
-        bundle.PROVENANCE_FILE = bundle.BUNDLE_DIR / "provenance.json"
-    else:
-        bundle.DATA_DIR = root / "data"
-        bundle.PROVENANCE_FILE = root / "provenance.json"
-    bundle.provenance.cache_clear()
-    atlas._base_fingerprint.cache_clear()
-
-
 @pytest.fixture(scope="module")
 def reduced(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("reduced-bundle")
-    (root / "data").mkdir()
-    prov = json.loads((bundle.BUNDLE_DIR / "provenance.json").read_text(encoding="utf-8"))
-    for name in prov["files"]:
-        table = pq.read_table(bundle.BUNDLE_DIR / "data" / f"{name}.parquet")
-        if "release" in table.column_names:
-            keep = [r not in LEFT_OUT for r in table.column("release").to_pylist()]
-            table = table.filter(keep)
-            prov["files"][name]["rows"] = table.num_rows
-        pq.write_table(table, root / "data" / f"{name}.parquet")
-    (root / "provenance.json").write_text(json.dumps(prov), encoding="utf-8")
-    return root
-
-
-@pytest.fixture
-def on_reduced(reduced):
-    _point_bundle_at(reduced)
-    try:
-        yield reduced
-    finally:
-        _point_bundle_at(None)
+    return bundle.copy_without(LEFT_OUT, tmp_path_factory.mktemp("reduced-bundle"))
 
 
 @pytest.fixture(scope="module")
 def built(reduced, tmp_path_factory) -> Path:
     from upward.atlas.build import build
 
-    _point_bundle_at(reduced)
-    try:
+    with bundle.located(reduced):
         return build(tmp_path_factory.mktemp("reduced-atlas") / "atlas.duckdb")
-    finally:
-        _point_bundle_at(None)
 
 
 @pytest.fixture
-def path(built, on_reduced, tmp_path) -> Path:
+def path(built, reduced, tmp_path) -> Path:
     """A private copy of the reduced atlas (its own releases/ folder), for one test to change."""
     target = tmp_path / "atlas.duckdb"
     shutil.copy(built, target)
-    return target
+    with bundle.located(reduced):
+        yield target
 
 
 def content(p: Path) -> dict:

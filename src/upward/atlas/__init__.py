@@ -22,13 +22,17 @@ _DERIVATION = (_HERE / "build.py", _HERE / "programs.py", _HERE / "living_wage.p
 
 
 @cache
+def _derivation() -> str:
+    h = hashlib.sha256()
+    for f in _DERIVATION:
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def _base_fingerprint() -> str:
     from upward import bundle
 
-    h = hashlib.sha256(bundle.fingerprint().encode())
-    for f in _DERIVATION:
-        h.update(f.read_bytes())
-    return h.hexdigest()[:16]
+    return hashlib.sha256((bundle.fingerprint() + _derivation()).encode()).hexdigest()[:16]
 
 
 def fingerprint(added: str = "") -> str:
