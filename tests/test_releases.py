@@ -247,3 +247,52 @@ def test_cli_atlas_info_lists_the_releases(cli):
     rc, out, _ = cli("atlas", "info", "--json")
     held = {(h["source"], h["release"]): h for h in json.loads(out)["releases"]}
     assert held[("bls_oews", "2024")]["published"] == "2025-04-02" and held[("bls_oews", "2025")]["current"]
+
+
+# ---------------------------------------------------------------------------------------------
+# the faces: API and dashboard
+
+
+@pytest.fixture(scope="module")
+def web(atlas_path, tmp_path_factory):
+    from fastapi.testclient import TestClient
+
+    from upward.web import Settings, create_app
+
+    app = create_app(Settings(db=atlas_path, hub=tmp_path_factory.mktemp("hub") / "hub.duckdb"))
+    c = TestClient(app)
+    try:
+        yield c
+    finally:
+        c.close()
+        app.state.atlas.close()
+
+
+def test_api_changes_is_the_cli_json(web, cli):
+    r = web.get("/api/v1/regions/national/changes", params={"from": "2023", "to": "2025", "top": 3})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    rc, out, _ = cli("changes", "--region", "national", "--from", "2023", "--to", "2025", "--top", "3", "--json")
+    assert got == json.loads(out)
+    assert got["summary"]["all_occupations"]["tot_emp_from"] == 151_853_870
+    r = web.get("/api/v1/regions/houston/changes")
+    assert r.status_code == 400 and "MSA_M2024_dl.xlsx" in r.json()["hint"]
+    held = {(h["source"], h["release"]) for h in web.get("/api/v1/atlas").json()["releases"]}
+    assert ("bls_projections", "2022-32") in held
+
+
+def test_dashboard_what_changed_page_and_its_tables(web):
+    r = web.get("/regions/national/changes", params={"from": "2024", "to": "2025"})
+    assert r.status_code == 200
+    assert "What changed in National" in r.text and "154,187,380" in r.text and "Legislators" in r.text
+    for name in ("occupations", "quality", "jtms", "steps"):
+        csv = web.get("/regions/national/changes", params={"from": "2024", "to": "2025", "csv": name})
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv"), name
+    rows = pd.read_csv(__import__("io").StringIO(web.get("/regions/national/changes", params={"from": "2024", "to": "2025", "csv": "occupations"}).text),
+                       dtype={"occ_code": str})
+    sd = rows[rows.occ_code == "15-1252"].iloc[0]
+    assert (sd.a_median_from, sd.a_median_to, sd.tot_emp_change) == (133_080, 135_980, 33_450)
+    assert len(rows) == 831  # every occupation of either release, not only those shown
+    page = web.get("/regions/houston/changes")
+    assert page.status_code == 200 and "No comparison for this area yet" in page.text and "upward atlas add" in page.text
+    assert web.get("/regions/houston/changes", params={"source": "projections"}).status_code == 200
