@@ -37,7 +37,7 @@ import pandas as pd
 
 from upward import soc
 from upward.analysis._rows import area_record, atlas_id, plain, plain_record, releases
-from upward.atlas.releases import OEWS, PROJECTIONS, SOURCE_NAMES, Held, chosen, held, in_use, require_area, resolve
+from upward.atlas.releases import OEWS, SOURCE_NAMES, Held, chosen, held, in_use, require_area, resolve, workbook_for
 from upward.errors import UpwardError
 from upward.profiles import Profile
 
@@ -72,8 +72,7 @@ def pick_releases(con, area_code: str, from_text: str | None, to_text: str | Non
             year = before[0].base_year if before else to.base_year - 1
             raise UpwardError(
                 f"The atlas holds {SOURCE_NAMES[source]} for {name} in {to.period} only (earlier releases: {others}).",
-                hint=f"Load BLS's earlier workbook for the area — state_M{year}_dl.xlsx, MSA_M{year}_dl.xlsx, BOS_M{year}_dl.xlsx or "
-                f"all_data_M_{year}.xlsx — with `upward atlas add FILE`, then compare again (docs/releases.md).",
+                hint=f"Load {workbook_for(con, area_code, year)} with `upward atlas add FILE`, then compare again (docs/releases.md).",
             )
         start = max(earlier, key=lambda h: h.base_year)
     if start.release == to.release:

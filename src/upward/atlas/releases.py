@@ -242,6 +242,17 @@ def chosen(con, picks: list[Held]):
                 con.executemany("insert into temp.release_choice values (?, ?)", before)
 
 
+#: BLS's OEWS download workbook holding each type of area (all of them are in all_data_M_YYYY.xlsx too).
+WORKBOOKS = {"national": "national_M{y}_dl.xlsx", "state": "state_M{y}_dl.xlsx", "metro": "MSA_M{y}_dl.xlsx", "nonmetro": "BOS_M{y}_dl.xlsx"}
+
+
+def workbook_for(con, area_code: str, year: int) -> str:
+    """The BLS file that would add an area's estimates of a May release: 'MSA_M2024_dl.xlsx (or all_data_M_2024.xlsx)'."""
+    kind = con.execute("select area_type from area_list where area_code = ?", [area_code]).fetchone()
+    name = WORKBOOKS.get(kind[0] if kind else "", "state_M{y}_dl.xlsx").format(y=year)
+    return f"BLS's {name} (or all_data_M_{year}.xlsx, every area)"
+
+
 def require_area(con, area_code: str, source: str = OEWS) -> None:
     """Fail, saying which file to load, when the release in use has no estimates for the area."""
     h = in_use(con, source)
@@ -253,6 +264,5 @@ def require_area(con, area_code: str, source: str = OEWS) -> None:
     name = (con.execute("select area_name from area_list where area_code = ?", [area_code]).fetchone() or [area_code])[0]
     raise UpwardError(
         f"OEWS {h.period} holds no estimates for {name} ({area_code}): it covers {h.coverage}.",
-        hint=f"Load BLS's {h.period} workbook for the area (state_M{h.base_year}_dl.xlsx, MSA_M{h.base_year}_dl.xlsx, "
-        f"BOS_M{h.base_year}_dl.xlsx or all_data_M_{h.base_year}.xlsx) with: upward atlas add FILE",
+        hint=f"Load {workbook_for(con, area_code, h.base_year)} with: upward atlas add FILE (docs/releases.md)",
     )

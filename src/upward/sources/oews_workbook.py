@@ -36,7 +36,7 @@ import pandas as pd
 
 from upward.errors import SourceFormatError
 from upward.sources._checks import require_file, sheet_names, sheet_rows
-from upward.sources.oews import MEASURES, soc_from_oews
+from upward.sources.oews import MEASURES
 
 #: Cross-industry (all industries) and all ownerships: BLS's codes for the estimates Upward holds.
 CROSS_INDUSTRY = "000000"

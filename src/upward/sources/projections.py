@@ -276,7 +276,7 @@ def read_projections(path: Path | str) -> Projections:
             raise in_sheet(name, err) from err
     main = sheets[0]
     if main.projected_year is None:
-        raise in_sheet(MAIN_SHEET, SourceFormatError(path, "no projected-year employment column", field=f"Employment, YYYY"))
+        raise in_sheet(MAIN_SHEET, SourceFormatError(path, "no projected-year employment column", field="Employment, YYYY"))
     period = Period(main.base_year, main.projected_year)
     for s in sheets[1:]:
         if s.base_year != period.base_year or s.projected_year not in (None, period.projected_year):
