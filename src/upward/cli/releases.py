@@ -102,11 +102,11 @@ def _print(r: dict, top: int, prof) -> None:
             {2, 3, 4},
         ))
     else:
-        rows = movers(r, "emp_change_pct", top)
+        rows = movers(r, "openings_annual", top)
         c.print(render.table(
-            "Largest changes in projected growth (percent over the decade)", ["SOC", "occupation", pa, pb, "points"],
-            [[o["occ_code"], o["occ_title"], render.number(o["emp_change_pct_from"], 1), render.number(o["emp_change_pct_to"], 1),
-              _signed(o["emp_change_pct_change"], 1)] for o in rows],
+            "Largest changes in annual openings (national, thousands; growth over the decade, %)", ["SOC", "occupation", pa, pb, "growth"],
+            [[o["occ_code"], o["occ_title"], render.number(o["openings_annual_from"], 1), render.number(o["openings_annual_to"], 1),
+              f"{render.number(o['emp_change_pct_from'], 1)} → {render.number(o['emp_change_pct_to'], 1)}"] for o in rows],
             {2, 3, 4},
         ))
         edu = [o for o in r["occupations"] if o.get("typical_education_changed")]

@@ -452,9 +452,9 @@ def what_changed(con, prof: Profile, code: str, from_: str | None, to: str | Non
             fmt="int", horizontal=True, label=f"The largest employment changes in {area['area_name']}, {pa} to {pb}",
         )
     else:
-        rows = sorted(r["occupations"], key=lambda o: (-abs(o.get("emp_change_pct_change") or 0), o["occ_code"]))
+        rows = sorted(r["occupations"], key=lambda o: (-abs(o.get("openings_annual_change") or 0), o["occ_code"]))
         ctx["tables"]["occupations"] = Table(
-            "occupations", f"Every occupation, projections {pa} and {pb} (national; largest change in projected growth first)",
+            "occupations", f"Every occupation, projections {pa} and {pb} (national; largest change in annual openings first)",
             [
                 Col("occ_code", "SOC", "code"), Col("occ_title", "occupation", link=link),
                 Col("emp_base_from", f"jobs (k) {pa}", "num1"), Col("emp_base_to", f"jobs (k) {pb}", "num1"),
