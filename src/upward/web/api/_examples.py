@@ -34,6 +34,7 @@ _READS = {
     "programs": "/api/v1/regions/houston/programs?soc=29-1141", "alignment": "/api/v1/regions/houston/programs/alignment",
     "gaps": "/api/v1/regions/houston/programs/gaps", "bridges": "/api/v1/regions/houston/programs/bridges?from=31-1131&to=29-2061&top=2",
     "outcome_indicators": "/api/v1/outcomes/indicators",
+    "changes": "/api/v1/regions/national/changes?from=2024&to=2025&top=2",
 }  # fmt: skip
 
 
