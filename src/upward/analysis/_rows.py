@@ -40,7 +40,11 @@ def top_code_bounds(con) -> dict:
     """BLS's own words for footnote 5 give the wage a top-coded cell is at least (hourly, annual)."""
     import re
 
-    text = con.execute("select text from oews_footnotes where footnote_code = '5'").fetchone()[0]
+    # The release in use states its cap; one that never top-codes (no footnote 5) takes the newest stated.
+    text = con.execute(
+        """select text from oews_footnotes_by_release where footnote_code = '5'
+           order by release = (select release from current_releases where source = 'bls_oews') desc, release desc limit 1"""
+    ).fetchone()[0]
     hourly, annual = (float(x.replace(",", "")) for x in re.findall(r"\$([\d,]+(?:\.\d+)?)", text)[:2])
     return {"hourly": hourly, "annual": annual, "footnote": text}
 

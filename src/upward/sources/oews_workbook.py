@@ -323,7 +323,7 @@ def _measure(cells: pd.Series, name: str, flags: dict, fail) -> tuple[np.ndarray
 def _footnotes(path: Path, sheet: str, used: set[str], notes: dict) -> pd.DataFrame:
     """The footnotes this release uses, in BLS's words from the workbook."""
     texts = {}
-    if "5" in used:
+    if "5" in used or "#" in notes:  # the cap is kept whenever BLS states it: it is what a top-coded wage means
         if "#" not in notes:
             _fail(path, sheet, None, FIELD_DESCRIPTIONS,
                   "the estimates use '#' (a wage at or above BLS's cap) but the workbook's 'Field Descriptions' sheet, "
