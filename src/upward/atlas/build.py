@@ -137,6 +137,34 @@ _WAGE_COLUMNS = [
     "a_pct10", "a_pct25", "a_median", "a_pct75", "a_pct90",
 ]
 
+#: The areas with the employment of the OEWS release in use.
+AREAS = """
+select a.area_code, a.area_name, a.area_type, a.state_code, a.state_abbr, a.state_name, a.cbsa_code, a.n_counties,
+       e.tot_emp as total_employment, a.price_parity, a.price_parity_source
+from area_list a left join oews_wages e on e.area_code = a.area_code and e.occ_code = '00-0000'
+order by a.area_code
+"""
+#: The projections release in use, keyed by occupation, with its years as data.
+PROJECTIONS = """
+select m.occ_code, p.* exclude (soc_code), r.period as projections_period, r.base_year, r.projected_year
+from projections_occupations p join soc_map m on m.system = 'projections' and m.code = p.soc_code
+join current_releases c on c.source = 'bls_projections'
+join releases r on r.source = c.source and r.release = c.release
+"""
+OCCUPATION_EDUCATION = """
+select o.occ_code, p.typical_education, p.work_experience, p.on_the_job_training,
+       round(jz.value)::integer as job_zone, jz.value as job_zone_mean, jz.n_onet_codes as job_zone_onet_codes
+from occupations o
+left join projections p using (occ_code)
+left join descriptors jz on jz.occ_code = o.occ_code and jz.domain = 'job_zone'
+where o.level = 'detailed'
+"""
+#: Tables derived from a source's release, made again (as temporary views) when another release of it is chosen.
+RELEASE_DEPENDENT: dict[str, list[tuple[str, str]]] = {
+    "bls_oews": [("areas", AREAS)],
+    "bls_projections": [("projections", PROJECTIONS), ("occupation_education", OCCUPATION_EDUCATION)],
+}
+
 DERIVED: list[tuple[str, str]] = [
     (
         "states",
@@ -235,16 +263,7 @@ DERIVED: list[tuple[str, str]] = [
         order by p.area_code
         """,
     ),
-    (
-        "areas",
-        # The areas' employment is that of the release in use (see upward/atlas/releases.py).
-        """
-        create view areas as
-        select a.area_code, a.area_name, a.area_type, a.state_code, a.state_abbr, a.state_name, a.cbsa_code, a.n_counties,
-               e.tot_emp as total_employment, a.price_parity, a.price_parity_source
-        from area_list a left join oews_wages e on e.area_code = a.area_code and e.occ_code = '00-0000'
-        """,
-    ),
+    ("areas", "create table areas as " + AREAS),
     (
         "wages",
         "create view wages as select w.*, "
@@ -373,27 +392,6 @@ AFTER_SOC: list[tuple[str, str]] = [
         order by 1, 2
         """,
     ),
-    (
-        "projections",
-        # The release in use, keyed by occupation, with its years as data.
-        """
-        create view projections as
-        select m.occ_code, p.* exclude (soc_code), r.period as projections_period, r.base_year, r.projected_year
-        from projections_occupations p join soc_map m on m.system = 'projections' and m.code = p.soc_code
-        join current_releases c on c.source = 'bls_projections'
-        join releases r on r.source = c.source and r.release = c.release
-        """,
-    ),
-    (
-        "occupation_education",
-        """
-        create view occupation_education as
-        select o.occ_code, p.typical_education, p.work_experience, p.on_the_job_training,
-               round(jz.value)::integer as job_zone, jz.value as job_zone_mean, jz.n_onet_codes as job_zone_onet_codes
-        from occupations o
-        left join projections p using (occ_code)
-        left join descriptors jz on jz.occ_code = o.occ_code and jz.domain = 'job_zone'
-        where o.level = 'detailed'
-        """,
-    ),
+    ("projections", "create table projections as " + PROJECTIONS),
+    ("occupation_education", "create table occupation_education as " + OCCUPATION_EDUCATION),
 ]

@@ -8,13 +8,17 @@ input files and their sha256, where it came from, the areas it covers).
 **The current release** of a source is the newest *complete* one: for OEWS, a release with
 estimates for the nation, every state and metropolitan and nonmetropolitan areas (BLS's full
 set); every projections release is national, so the newest. Analysis reads the current release
-through views named as the tables always were (`oews_wages`, `oews_areas`, `oews_occupations`,
-`oews_footnotes`, `projections_occupations`, and on top of them `wages`, `projections` …), so
-adding a release of an existing source touches no analysis code.
+from tables named as they always were (`oews_wages`, `oews_areas`, `oews_occupations`,
+`oews_footnotes`, `projections_occupations`, and derived from them `areas`, `projections`,
+`occupation_education`; the `wages` view on top), copied out of the release tables when the atlas
+is built, so adding a release of an existing source touches no analysis code and reading the
+current one costs nothing extra.
 
-**Another release** is chosen per connection (`choose`, `chosen`): a temporary table
-`release_choice` shadows the atlas's empty one, and every view follows it. Nothing is written to
-the atlas (it stays read-only); the choice lives as long as the connection, or the `with` block.
+**Another release** is chosen per connection (`choose`, `chosen`): temporary views of the same
+names shadow those tables (DuckDB resolves temporary objects first, also inside the atlas's own
+views) and select the chosen release, and a temporary `release_choice` table records it. Nothing
+is written to the atlas (it stays read-only); the choice lives as long as the connection, or the
+`with` block.
 The atlas's identity (`_rows.atlas_id`, the key of every in-process cache) includes the choice,
 so results computed on one release are never served for another. Tables derived when the atlas
 was built — the list of areas and their price parities, the occupations and the SOC
@@ -44,7 +48,7 @@ SOURCE_WORDS = {"oews": OEWS, "bls_oews": OEWS, "projections": PROJECTIONS, "ep"
 MIN_STATES = 50
 
 #: The current release's rows under the names the atlas always had (the release column dropped).
-VIEWS = {
+CURRENT = {
     "oews_areas": ("oews_areas_by_release", OEWS),
     "oews_occupations": ("oews_occupations_by_release", OEWS),
     "oews_footnotes": ("oews_footnotes_by_release", OEWS),
@@ -53,15 +57,15 @@ VIEWS = {
 }
 
 
+def _rows_of(table: str, release_sql: str) -> str:
+    return f"select * exclude (release) from main.{table} where release = {release_sql}"
+
+
 def setup_sql() -> list[tuple[str, str]]:
-    """The statements that make the release records, the current releases and the views (build time)."""
-    views = [
-        (
-            name,
-            f"create or replace view {name} as select * exclude (release) from {table} "
-            f"where release = (select release from current_releases where source = '{source}')",
-        )
-        for name, (table, source) in VIEWS.items()
+    """The statements that make the release records, the current releases and their tables (build time)."""
+    tables = [
+        (name, f"create table {name} as " + _rows_of(table, f"(select release from release_default where source = '{source}')"))
+        for name, (table, source) in CURRENT.items()
     ]
     return [
         ("release coverage", COVERAGE_SQL),
@@ -73,7 +77,7 @@ def setup_sql() -> list[tuple[str, str]]:
                select d.source, coalesce(c.release, d.release) as release, c.release is not null as chosen
                from release_default d left join release_choice c using (source)""",
         ),
-        *views,
+        *tables,
     ]
 
 
@@ -205,25 +209,47 @@ def resolve(con, text: str, source: str | None = None) -> Held:
     )
 
 
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _unchoose(con) -> None:
+    """Back to the current releases on this connection: drop every temporary object `choose` made."""
+    from upward.atlas.build import RELEASE_DEPENDENT
+
+    names = [*CURRENT, *(n for derived in RELEASE_DEPENDENT.values() for n, _ in derived)]
+    for name in names:
+        con.execute(f"drop view if exists temp.{name}")
+    con.execute("drop table if exists temp.release_choice")
+
+
 def choose(con, picks: list[Held]) -> None:
     """Read these releases instead of the current ones on this connection (nothing is written to the atlas)."""
+    from upward.atlas.build import RELEASE_DEPENDENT
+
     sources = [h.source for h in picks]
     if len(set(sources)) < len(sources):
         raise UpwardError("Choose at most one release per source.", hint="e.g. --release 2024 --release projections:2022")
-    con.execute("create or replace temp table release_choice (source varchar primary key, release varchar)")
+    _unchoose(con)
     current = {h.source: h.release for h in held(con) if h.current}
     rows = [(h.source, h.release) for h in picks if current.get(h.source) != h.release]
-    if rows:
-        con.executemany("insert into temp.release_choice values (?, ?)", rows)
-    else:
-        con.execute("drop table temp.release_choice")
+    if not rows:
+        return
+    con.execute("create temp table release_choice (source varchar primary key, release varchar)")
+    con.executemany("insert into temp.release_choice values (?, ?)", rows)
+    for source, release in rows:
+        for name, (table, of) in CURRENT.items():
+            if of == source:
+                con.execute(f"create temp view {name} as " + _rows_of(table, _quoted(release)))
+        for name, select in RELEASE_DEPENDENT.get(source, []):
+            con.execute(f"create temp view {name} as {select}")
 
 
-def _temp_choice(con) -> list[tuple[str, str]] | None:
+def _temp_choice(con) -> list[tuple[str, str]]:
     exists = con.execute(
         "select count(*) from duckdb_tables() where database_name = 'temp' and table_name = 'release_choice'"
     ).fetchone()[0]
-    return con.execute("select source, release from temp.release_choice").fetchall() if exists else None
+    return con.execute("select source, release from temp.release_choice").fetchall() if exists else []
 
 
 @contextmanager
@@ -234,12 +260,8 @@ def chosen(con, picks: list[Held]):
     try:
         yield con
     finally:
-        if before is None:
-            con.execute("drop table if exists temp.release_choice")
-        else:
-            con.execute("create or replace temp table release_choice (source varchar primary key, release varchar)")
-            if before:
-                con.executemany("insert into temp.release_choice values (?, ?)", before)
+        all_held = {(h.source, h.release): h for h in held(con)}
+        choose(con, [all_held[k] for k in before if k in all_held])
 
 
 #: BLS's OEWS download workbook holding each type of area (all of them are in all_data_M_YYYY.xlsx too).

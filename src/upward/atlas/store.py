@@ -326,10 +326,12 @@ def _open_for_writing(path: Path):
 
 
 def _would_be_current(con, readings: list[Reading]) -> bool:
-    """Whether adding these rows changes any source's current release (then the atlas is rebuilt)."""
+    """Whether these rows are (or make) a source's current release: the atlas's current tables change, so it is rebuilt."""
     for r in readings:
         current = rel.in_use(con, r.source)
-        if r.base_year <= current.base_year:
+        if r.release == current.release:
+            return True
+        if r.base_year < current.base_year:
             continue
         if r.source == rel.PROJECTIONS:
             return True
