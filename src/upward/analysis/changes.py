@@ -8,8 +8,9 @@ group (employment summed; medians and percentiles cannot be combined, so their c
 unknown).
 
 Per region: which occupations became or stopped being quality jobs and Jobs That Mobilize, and
-how the pathway graph changed — the viable, pay-keeping steps into the region's JTMs that
-opened or closed, and the jobs one such step away from a JTM. Both sides are computed by the
+how the pathway graph changed — the allowed, pay-keeping steps into the region's JTMs that
+opened or closed (the pathway step rules of analysis/transitions.py and the pay floor of
+analysis/pathways.py), and the jobs one such step away from a JTM. Both sides are computed by the
 same analysis functions as always (`mobilize.scored_table`, `pathways.region`), once on each
 release (`atlas.releases.chosen`), with the same profile and living wage: only the release
 differs. Comparing OEWS releases keeps the current projections and the other way round.
@@ -269,10 +270,10 @@ def _side(con, area_code: str, pick: Held, profile: Profile) -> dict:
         pay = np.where(np.isnan(reg.wage), reg.national_wage, reg.wage)
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = reg.wage[None, :] / pay[:, None]
-            allowed = reg.edges & (ratio >= reg.floor) & reg.jtm[None, :]
+        allowed = reg.step_matrix() & reg.jtm[None, :]  # the pathway step rules, pay floor included, into a JTM
         table = df.set_index("occ_code")
     return {"table": table, "codes": list(reg.model.codes), "allowed": allowed, "scored": reg.in_region, "jtm": reg.jtm,
-            "edges": reg.edges, "ratio": ratio, "floor": reg.floor}
+            "rules": reg.model.allowed, "ratio": ratio, "floor": reg.floor}
 
 
 def _listing(rows: pd.DataFrame, top: int) -> list[dict]:
@@ -287,8 +288,8 @@ def _step_reason(i: int, j: int, sa: dict, sb: dict) -> str:
         return "destination became a JTM" if sb["jtm"][j] else "destination stopped being a JTM"
     if sa["scored"][j] != sb["scored"][j]:
         return "destination entered the region's scored occupations" if sb["scored"][j] else "destination left the scored occupations"
-    if sa["edges"][i, j] != sb["edges"][i, j]:
-        return "the step became viable (entry requirements)" if sb["edges"][i, j] else "the step stopped being viable (entry requirements)"
+    if sa["rules"][i, j] != sb["rules"][i, j]:
+        return "the step rules now allow it (entry requirements)" if sb["rules"][i, j] else "the step rules no longer allow it (entry requirements)"
     ra, rb = sa["ratio"][i, j], sb["ratio"][i, j]
     return f"destination pays {ra:.0%} → {rb:.0%} of the origin (floor {sb['floor']:.0%})"
 

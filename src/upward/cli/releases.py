@@ -128,7 +128,7 @@ def _print(r: dict, top: int, prof) -> None:
     if p is None:
         c.print("Pathways: the two releases' transition models differ, so steps cannot be matched.")
     else:
-        c.print(f"[bold]Pathways[/]: {render.number(p['steps_into_jtms']['from'])} → {render.number(p['steps_into_jtms']['to'])} viable, "
+        c.print(f"[bold]Pathways[/]: {render.number(p['steps_into_jtms']['from'])} → {render.number(p['steps_into_jtms']['to'])} allowed, "
                 f"pay-keeping steps into a JTM ({p['opened']} opened, {p['closed']} closed); occupations with such a step "
                 f"{p['occupations_one_step_from_a_jtm']['from']} → {p['occupations_one_step_from_a_jtm']['to']} "
                 f"({render.number(p['jobs_one_step_from_a_jtm']['from'])} → {render.number(p['jobs_one_step_from_a_jtm']['to'])} jobs).",
