@@ -121,7 +121,7 @@ def _print(r: dict, top: int, prof) -> None:
     _listing(c, render, "Became quality", q["became"], pa, pb)
     _listing(c, render, "Stopped being quality", q["stopped"], pa, pb)
     c.print(f"[bold]Jobs That Mobilize[/]: {j['occupations']['from']} → {j['occupations']['to']}; "
-            f"{j['became_count']} became JTMs, {j['stopped_count']} stopped.", highlight=False)
+            f"{j['became_count']} new, {j['stopped_count']} no longer.", highlight=False)
     for key, label in (("became", "  New JTMs"), ("stopped", "  No longer JTMs")):
         if j[key]:
             c.print(f"{label}: " + "; ".join(f"{o['occ_title']} ({o['occ_code']})" for o in j[key]), highlight=False)
