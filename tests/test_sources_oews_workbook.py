@@ -235,3 +235,15 @@ def test_missing_column_and_not_a_workbook(tmp_path):
     junk.write_bytes(b"not a zip")
     with pytest.raises(SourceFormatError, match="cannot be opened as an .xlsx workbook"):
         read_workbook(junk)
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from upward.sources import _checks
+
+    wb = openpyxl.Workbook()
+    wb.active.append(HEADER)
+    path = tmp_path / "national_M2025_dl.xlsx"
+    wb.save(path)
+    monkeypatch.setattr(_checks, "MAX_UNPACKED_BYTES", 1000)  # a bomb's directory claims gigabytes; this one a few KB
+    with pytest.raises(SourceFormatError, match="unpacks to"):
+        read_workbook(path)

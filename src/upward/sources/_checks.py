@@ -163,10 +163,26 @@ def strip_excel_text(series: pd.Series) -> pd.Series:
     return series.astype("string").str.replace(r'^="?(.*?)"?$', r"\1", regex=True).str.strip()
 
 
+#: The most an official workbook may unpack to. BLS's largest (the all-areas OEWS file) is a few
+#: hundred MB unpacked; a file claiming more is refused before a byte of it is parsed.
+MAX_UNPACKED_BYTES = 2 * 2**30
+
+
 def _open_workbook(path: Path):
     path = require_file(path)
+    import zipfile
+
     import openpyxl
 
+    try:
+        with zipfile.ZipFile(path) as archive:  # the directory's sizes bound what openpyxl can be made to unpack
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise SourceFormatError(path, f"cannot be opened as an .xlsx workbook ({exc})") from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SourceFormatError(
+            path, f"the workbook unpacks to {unpacked / 2**20:,.0f} MB, more than the {MAX_UNPACKED_BYTES / 2**20:,.0f} MB an official file may"
+        )
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # not a workbook at all
