@@ -167,7 +167,7 @@ def test_occupation_csv_is_long_and_tidy(cli):
     # BLS projections are in thousands, OEWS counts are jobs: each row says which
     unit = {(r["section"], r["item"]): r["unit"] for r in rows}
     assert unit[("wages", "tot_emp")] == "jobs" and unit[("wages", "a_median")] == "US dollars a year"
-    assert unit[("projections_national", "emp_2024")].startswith("thousands of jobs")
+    assert unit[("projections_national", "emp_base")].startswith("thousands of jobs")
     assert unit[("projections_national", "emp_change_pct")] == "percent"
 
 

@@ -166,9 +166,11 @@ def _unit(section: str, item: str) -> str:
     if section == "projections_national":
         if item.endswith(("_pct", "_rate")):
             return "percent"
-        if item in ("emp_2024", "emp_2034", "emp_change", "labor_force_exits", "occupational_transfers", "separations", "openings_annual"):
+        if item in ("emp_base", "emp_projected", "emp_change", "labor_force_exits", "occupational_transfers", "separations", "openings_annual"):
             return "thousands of jobs (as BLS publishes projections)"
-        return "US dollars a year" if item == "median_wage_2024" else ""
+        if item in ("base_year", "projected_year"):
+            return "year"
+        return "US dollars a year" if item == "median_wage" else ""
     if section in ("skills", "knowledge", "abilities", "work_activities"):
         return "O*NET importance, 1 to 5" if item == "importance" else "O*NET level, 0 to 7"
     return "tasks" if section == "detailed_work_activities" else ""
