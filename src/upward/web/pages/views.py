@@ -412,7 +412,7 @@ def what_changed(con, prof: Profile, code: str, from_: str | None, to: str | Non
     from upward.analysis import changes as changes_mod
     from upward.atlas.releases import OEWS, source_of
 
-    area = memo(con, regions.region_summary, code, prof.household, 10)["area"]
+    area = memo(con, regions.region_summary, code, prof, None, 10)["area"]
     ctx = _base(con, prof, f"What changed in {area['area_name']}", "changes", area)
     src = source_of(source)
     held = memo(con, _held)
