@@ -54,7 +54,7 @@ def test_provenance_lists_exactly_the_parquet_files_present(prov, records):
     assert sorted(f"{name}.parquet" for name in records) == present
     assert {name: r["file"] for name, r in records.items()} == {name: f"data/{name}.parquet" for name in records}
     assert sorted(records) == sorted(e.name for e in build.ENTRIES)
-    assert len(records) == 45
+    assert len(records) == 46
 
 
 def test_every_record_names_its_source_license_and_inputs(records):
@@ -122,7 +122,7 @@ def test_input_checksums_match_the_official_sha256sums(records):
             assert inp["sha256"] == sums[inp["path"]], f"{name}: {inp['path']}"
             checked.add(inp["path"])
     assert checked == {f for e in build.ENTRIES for f in e.inputs}
-    assert len(checked) == 49  # every distinct official file the bundle reads
+    assert len(checked) == 50  # every distinct official file the bundle reads
 
 
 def test_row_counts_and_columns_match_the_parquet_files(records):

@@ -29,6 +29,8 @@ C2023 = DATA / "ipeds" / "c2023_a.parquet"
 C2024 = DATA / "ipeds" / "c2024_a.parquet"
 HD = DATA / "ipeds" / "hd2024.csv"
 DICT = DATA / "ipeds" / "c_a_dictionary_varlist.xlsx"
+DIST = DATA / "ipeds" / "ef2024a_dist.csv"
+DRVEF = DATA / "ipeds" / "drvef2024.csv"
 FOS = DATA / "scorecard" / "value_check_fos_2026-06-10.parquet"
 SC_INST = DATA / "scorecard" / "institutions_scorecard_2026-06-10.parquet"
 TX = DATA / "etpl" / "tx" / "twc_etpl_programs_2022-02.csv"
@@ -243,6 +245,90 @@ def test_award_levels_rejects(tmp_path):
         ipeds.read_award_levels(path)
     assert_names(exc, path, row=4, field="CodeValue")
     assert "sheet 'Frequencies'" in str(exc.value)
+
+
+@needs_data
+def test_distance_education_known_values():
+    d = ipeds.read_distance_education(DIST, DRVEF)
+    assert list(d.columns) == ipeds.DISTANCE_COLUMNS and len(d) == 21_819 and d.unitid.nunique() == 5_842
+    deterministic(d, ["unitid", "student_level"])
+    with open(DIST, newline="", encoding="utf-8-sig") as f:  # Chamberlain University-Illinois, undergraduates, by the csv module
+        raw = next(r for r in csv.DictReader(f) if r["UNITID"] == "454227" and r["EFDELEV"] == "2")
+    row = one(d[(d.unitid == "454227") & (d.student_level == "undergraduate")])
+    assert (row.enrolled, row.exclusively_distance, row.distance_in_state, row.distance_other_state) == (
+        int(raw["EFDETOT"]), int(raw["EFDEEXC"]), int(raw["EFDEEX1"]), int(raw["EFDEEX2"])) == (14041, 11445, 841, 10597)
+    wgu = d[(d.unitid == "433387") & (d.student_level == "all")].iloc[0]  # entirely online: blank "some"/"none" with flag A are 0
+    assert wgu.exclusively_distance == wgu.enrolled == 210208 and wgu.some_distance == wgu.no_distance == 0
+    assert set(d.term) == {"Fall 2024"}
+
+
+def _distance(tmp_path: Path, edit=None, name: str = "ef2024a_dist.csv") -> Path:
+    """A small copy of EF2024A_DIST (two institutions, every level the reader knows), optionally edited."""
+    head = ["UNITID", "EFDELEV"] + [c for f in ("EFDETOT", "EFDEEXC", "EFDESOM", "EFDENON", *(f"EFDEEX{i}" for i in range(1, 6))) for c in (f"X{f}", f)]
+
+    def row(unit, level, tot, exc, som, non, places):
+        cells = [unit, level]
+        for v in (tot, exc, som, non, *places):
+            cells += ["R", str(v)]
+        return cells
+
+    rows = [
+        row("100654", "1", 100, 10, 20, 70, (6, 4, 0, 0, 0)),
+        row("100654", "2", 80, 8, 12, 60, (5, 3, 0, 0, 0)),
+        row("100654", "3", 70, 8, 10, 52, (5, 3, 0, 0, 0)),
+        row("100654", "11", 10, 0, 2, 8, (0, 0, 0, 0, 0)),
+        row("100654", "12", 20, 2, 8, 10, (1, 1, 0, 0, 0)),
+    ]
+    if edit:
+        edit(rows)
+    path = tmp_path / name
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(head)
+        w.writerows(rows)
+    return path
+
+
+def test_distance_education_small_file(tmp_path):
+    d = ipeds.read_distance_education(_distance(tmp_path))
+    assert d.student_level.tolist() == ["all", "graduate", "undergraduate", "undergraduate_degree_seeking", "undergraduate_non_degree"]
+    assert d.set_index("student_level").loc["undergraduate", ["enrolled", "distance_other_state"]].tolist() == [80, 3]
+
+
+def _set(r, row, field, value, flag=None):
+    head = ["UNITID", "EFDELEV"] + [c for f in ("EFDETOT", "EFDEEXC", "EFDESOM", "EFDENON", *(f"EFDEEX{i}" for i in range(1, 6))) for c in (f"X{f}", f)]
+    r[row][head.index(field)] = value
+    if flag is not None:
+        r[row][head.index(f"X{field}")] = flag
+
+
+@pytest.mark.parametrize(
+    ("edit", "row", "field"),
+    [
+        (lambda r: _set(r, 2, "EFDESOM", "", "R"), 4, "EFDESOM"),  # blank, but reported: not "not applicable"
+        (lambda r: _set(r, 1, "EFDETOT", "81"), 3, "EFDETOT"),  # total ≠ exclusively + some + none
+        (lambda r: _set(r, 4, "EFDEEX2", "2"), 6, "EFDEEXC"),  # exclusively-online ≠ the places they live
+        (lambda r: _set(r, 3, "EFDETOT", "11") or _set(r, 3, "EFDENON", "9"), 3, "EFDELEV"),  # undergraduates ≠ their two kinds
+        (lambda r: _set(r, 0, "EFDELEV", "7"), 2, "EFDELEV"),  # a student level the reader does not know
+        (lambda r: _set(r, 0, "XEFDETOT", "Q"), 2, "XEFDETOT"),  # an imputation flag it does not know
+    ],
+)
+def test_distance_education_rejects(tmp_path, edit, row, field):
+    path = _distance(tmp_path, edit)
+    with pytest.raises(SourceFormatError) as exc:
+        ipeds.read_distance_education(path)
+    assert_names(exc, path, row=row, field=field)
+
+
+def test_distance_education_cross_check_names_the_derived_row(tmp_path):
+    path = _distance(tmp_path)
+    derived = tmp_path / "drvef2024.csv"
+    derived.write_text("UNITID,PCTDEEXC,PCUDEEXC,PCGDEEXC\n100654,10,10,10\n", encoding="utf-8")
+    ipeds.read_distance_education(path, derived)  # 10%, 10%, 10%: agrees
+    derived.write_text("UNITID,PCTDEEXC,PCUDEEXC,PCGDEEXC\n100654,10,25,10\n", encoding="utf-8")
+    with pytest.raises(SourceFormatError, match="not the same release") as exc:
+        ipeds.read_distance_education(path, derived)
+    assert_names(exc, derived, row=2, field="PCUDEEXC")
 
 
 # ----------------------------------------------------------------------------------- Scorecard

@@ -129,6 +129,8 @@ IPEDS_C2023 = "programs/ipeds/c2023_a.parquet"
 IPEDS_C2024 = "programs/ipeds/c2024_a.parquet"
 IPEDS_HD = "programs/ipeds/hd2024.csv"
 IPEDS_DICT = "programs/ipeds/c_a_dictionary_varlist.xlsx"
+IPEDS_DIST = "programs/ipeds/ef2024a_dist.csv"
+IPEDS_DRVEF = "programs/ipeds/drvef2024.csv"
 SCORECARD_FOS = "programs/scorecard/value_check_fos_2026-06-10.parquet"
 SCORECARD_INST = "programs/scorecard/institutions_scorecard_2026-06-10.parquet"
 ETPL_TX = "programs/etpl/tx/twc_etpl_programs_2022-02.csv"
@@ -169,6 +171,12 @@ def _ipeds_completions(inp: Inputs) -> pd.DataFrame:
 
     both = pd.concat([ipeds.read_completions(inp / IPEDS_C2023), ipeds.read_completions(inp / IPEDS_C2024)], ignore_index=True)
     return both.sort_values(["year", "unitid", "cip_code", "award_level", "majornum"]).reset_index(drop=True)
+
+
+def _ipeds_distance(inp: Inputs) -> pd.DataFrame:
+    from upward.sources import ipeds
+
+    return ipeds.read_distance_education(inp / IPEDS_DIST, inp / IPEDS_DRVEF)
 
 
 def _rpp(inp: Inputs) -> pd.DataFrame:
@@ -225,6 +233,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("ipeds_completions", "nces_ipeds", (IPEDS_C2023, IPEDS_C2024), _ipeds_completions, "IPEDS completions (first majors): institution × 6-digit CIP × award level, 2022-23 and 2023-24."),
     Entry("ipeds_institutions", "nces_ipeds", (IPEDS_HD,), _reader("ipeds", "read_institutions", IPEDS_HD), "IPEDS HD 2024 institutional directory: address, county, CBSA, sector."),
     Entry("ipeds_award_levels", "nces_ipeds", (IPEDS_DICT,), _reader("ipeds", "read_award_levels", IPEDS_DICT), "IPEDS award-level codes and labels."),
+    Entry("ipeds_distance_education", "nces_ipeds_distance", (IPEDS_DIST, IPEDS_DRVEF), _ipeds_distance,
+          "IPEDS Fall 2024 enrollment by distance-education status per institution and student level, and where the exclusively-online students live (cross-checked against DRVEF2024)."),
     Entry("scorecard_fields_of_study", "ed_scorecard", (SCORECARD_FOS,), _reader("scorecard", "read_field_of_study", SCORECARD_FOS), "College Scorecard: institution × 4-digit CIP × credential level, median earnings 1 and 4 years after completion (suppressed = missing)."),
     Entry("scorecard_institutions", "ed_scorecard", (SCORECARD_INST,), _reader("scorecard", "read_institutions", SCORECARD_INST), "College Scorecard institutions: state high-school earnings thresholds, net price, completion."),
     Entry("etpl_texas", "tx_etpl", (ETPL_TX,), _reader("etpl", "read_texas", ETPL_TX), "Texas ETPL programs: provider, campus county, credential, length, costs, O*NET codes."),

@@ -163,6 +163,15 @@ SOURCES: dict[str, Source] = {
             "Source: U.S. Department of Education, National Center for Education Statistics, IPEDS.",
         ),
         Source(
+            "nces_ipeds_distance",
+            "IPEDS Fall Enrollment: distance education (EF2024A_DIST) and derived enrollment variables (DRVEF2024)",
+            "National Center for Education Statistics",
+            "Fall 2024 (provisional)",
+            "GitHub mrs409pitt/ipeds2 @ d3cfbcc, testing/ipeds_market_tool/data/ (byte copies of the NCES complete data files)",
+            "Public domain (U.S. government work)",
+            "Source: U.S. Department of Education, National Center for Education Statistics, IPEDS Fall Enrollment 2024.",
+        ),
+        Source(
             "ed_scorecard",
             "College Scorecard field-of-study earnings and institutions (Truewise Value Check derivation)",
             "U.S. Department of Education; derived by Truewise",

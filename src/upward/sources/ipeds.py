@@ -1,4 +1,5 @@
-"""IPEDS Completions (C2023_A, C2024_A), the HD 2024 institution directory and the award-level labels.
+"""IPEDS Completions (C2023_A, C2024_A), the HD 2024 institution directory, the award-level labels
+and Fall 2024 distance-education enrollment (EF2024A_DIST, cross-checked against DRVEF2024).
 
 IPEDS is the only census of what every Title IV institution actually awards, by 6-digit CIP and
 award level, so it is the backbone of a region's program scan; the HD directory places each
@@ -17,6 +18,12 @@ What the files do that a reader must not paper over:
   and CSA of institutions outside one, control and level of the 22 sector-99 (not active)
   units, OPEID -2.
 - Parquet rows in errors are 1-based record numbers; CSV and workbook rows are file rows.
+- The distance-education file writes a count that does not apply as a blank with imputation flag
+  A (an institution with no exclusively-online students has no "where they live" counts): that
+  blank is 0. A blank under any other flag is an error. Its student levels (EFDELEV) are checked
+  by their arithmetic, not trusted by label: all = undergraduate + graduate, undergraduate =
+  degree/certificate-seeking + non-degree-seeking, and every row's total = exclusively + some +
+  no distance education, exclusively = the five places its students live.
 """
 
 from __future__ import annotations
@@ -81,6 +88,26 @@ INSTITUTION_COLUMNS = [
     "control", "control_label", "level", "level_label", "degree_granting", "opeid", "web_address", "closed_on",
 ]
 AWARD_LEVEL_COLUMNS = ["award_level", "label"]
+DISTANCE_COLUMNS = [
+    "unitid", "student_level", "enrolled", "exclusively_distance", "some_distance", "no_distance",
+    "distance_in_state", "distance_other_state", "distance_us_state_unknown", "distance_outside_us",
+    "distance_location_unknown", "term",
+]  # fmt: skip
+
+#: EFDELEV, the student level of an EF2024A_DIST row (NCES data dictionary; the reader checks the
+#: sums that tie them together).
+STUDENT_LEVELS = {
+    "1": "all", "2": "undergraduate", "3": "undergraduate_degree_seeking", "11": "undergraduate_non_degree", "12": "graduate",
+}  # fmt: skip
+#: The EF2024A_DIST count columns and the names they get: enrolled; exclusively, some and no
+#: distance education; where the exclusively-online students live (EFDEEX1–5).
+_DISTANCE_FIELDS = {
+    "EFDETOT": "enrolled", "EFDEEXC": "exclusively_distance", "EFDESOM": "some_distance", "EFDENON": "no_distance",
+    "EFDEEX1": "distance_in_state", "EFDEEX2": "distance_other_state", "EFDEEX3": "distance_us_state_unknown",
+    "EFDEEX4": "distance_outside_us", "EFDEEX5": "distance_location_unknown",
+}  # fmt: skip
+#: IPEDS imputation flags: R reported, P imputed, Z implied zero, N not imputed, A not applicable.
+_FLAGS = ("R", "P", "Z", "N", "A")
 
 _PROGRAM_CIP = re.compile(r"\d{2}\.\d{4}")
 
@@ -277,3 +304,71 @@ def read_award_levels(path: Path | str) -> pd.DataFrame:
         raise in_sheet(sheet, err) from err
     out = pd.DataFrame({"award_level": code[rows].astype("int64"), "label": label[rows]})
     return out.sort_values("award_level", kind="stable").reset_index(drop=True)
+
+
+def _term(path: Path) -> str:
+    """'ef2024a_dist' → 'Fall 2024' (the enrollment survey counts students in the fall term)."""
+    m = re.fullmatch(r"ef(\d{4})a_dist(_rv)?", path.stem.lower())
+    if not m:
+        raise SourceFormatError(path, "cannot tell the fall term from the file name (expected like 'ef2024a_dist')")
+    return f"Fall {m.group(1)}"
+
+
+def read_distance_education(path: Path | str, derived: Path | str | None = None) -> pd.DataFrame:
+    """ef2024a_dist.csv → unitid, student_level ('all', 'undergraduate', 'undergraduate_degree_seeking',
+    'undergraduate_non_degree', 'graduate'), enrolled, exclusively_distance, some_distance,
+    no_distance, distance_in_state, distance_other_state, distance_us_state_unknown,
+    distance_outside_us, distance_location_unknown (where the exclusively-online students live),
+    term ('Fall 2024'): one row per institution × student level, 21,819 rows for 5,842 institutions.
+
+    Institution level, never programme level: IPEDS does not say which programmes the online
+    students take. `derived` (drvef2024.csv) cross-checks the file: the exclusively-online share
+    of all, undergraduate and graduate students must round to the percentage NCES publishes there
+    (PCTDEEXC, PCUDEEXC, PCGDEEXC), within a point of rounding.
+    """
+    path = Path(path)
+    df = read_csv_text(path, encoding="utf-8-sig")
+    require_columns(df, ["UNITID", "EFDELEV", *_DISTANCE_FIELDS, *(f"X{c}" for c in _DISTANCE_FIELDS)], path)
+    out = pd.DataFrame({"unitid": matching(df, "UNITID", r"\d{6}", path)})
+    out["student_level"] = one_of(df, "EFDELEV", list(STUDENT_LEVELS), path).map(STUDENT_LEVELS)
+    for field, name in _DISTANCE_FIELDS.items():
+        flag = one_of(df, f"X{field}", list(_FLAGS), path)
+        blank = df[field].str.strip() == ""
+        first_bad(blank & (flag != "A"), path, field, lambda i, f=field: f"blank, but its imputation flag is {df[f'X{f}'].iloc[i]!r} (only A, not applicable, may be blank)")
+        out[name] = whole_numbers(df.assign(**{field: df[field].mask(blank, "0")}), field, path, required=True, minimum=0)
+    first_bad(out.enrolled != out.exclusively_distance + out.some_distance + out.no_distance, path, "EFDETOT",
+              lambda i: f"total {out.enrolled.iloc[i]} is not exclusively + some + no distance education "
+              f"({out.exclusively_distance.iloc[i]} + {out.some_distance.iloc[i]} + {out.no_distance.iloc[i]})")
+    places = out[["distance_in_state", "distance_other_state", "distance_us_state_unknown", "distance_outside_us", "distance_location_unknown"]].sum(axis=1)
+    first_bad(out.exclusively_distance != places, path, "EFDEEXC",
+              lambda i: f"{out.exclusively_distance.iloc[i]} exclusively-online students, but {places.iloc[i]} by where they live (EFDEEX1–5)")
+    require_unique(out, ["unitid", "student_level"], path, field="EFDELEV")
+    wide = out.pivot(index="unitid", columns="student_level", values="enrolled").reindex(columns=list(STUDENT_LEVELS.values())).fillna(0)
+    for whole, parts in (("all", ("undergraduate", "graduate")), ("undergraduate", ("undergraduate_degree_seeking", "undergraduate_non_degree"))):
+        bad = wide[whole] != wide[list(parts)].sum(axis=1)
+        if bad.any():
+            unit = bad[bad].index[0]
+            rows = out.index[(out.unitid == unit) & (out.student_level == whole)]
+            raise SourceFormatError(path, f"institution {unit}: {whole} students ({wide.at[unit, whole]:.0f}) are not the sum of "
+                                    f"{' + '.join(parts)}; the student levels (EFDELEV) are not the ones this reader knows",
+                                    field="EFDELEV", row=int(rows[0]) + 2)
+    out["term"] = _term(path)
+    out = out[DISTANCE_COLUMNS].sort_values(["unitid", "student_level"], kind="stable").reset_index(drop=True)
+    if derived is not None:
+        _cross_check_distance(out, Path(derived))
+    return out
+
+
+def _cross_check_distance(dist: pd.DataFrame, path: Path) -> None:
+    """The exclusively-online shares must agree with DRVEF's published percentages (rounded to a point)."""
+    df = read_csv_text(path, encoding="utf-8-sig")
+    columns = {"all": "PCTDEEXC", "undergraduate": "PCUDEEXC", "graduate": "PCGDEEXC"}
+    require_columns(df, ["UNITID", *columns.values()], path)
+    matching(df, "UNITID", r"\d{6}", path)
+    for level, column in columns.items():
+        published = numeric(df, column, path)
+        rows = dist[dist.student_level == level].set_index("unitid")
+        share = (100 * rows.exclusively_distance / rows.enrolled.where(rows.enrolled > 0)).reindex(df.UNITID.str.strip())
+        bad = pd.Series(published.notna().to_numpy() & share.notna().to_numpy() & ((share.to_numpy() - published.to_numpy()).__abs__() > 1.0))
+        first_bad(bad, path, column, lambda i: f"NCES publishes {published.iloc[i]:g}% exclusively online for institution {df.UNITID.iloc[i]}, "
+                  f"but the distance-education file gives {share.iloc[i]:.1f}%: the two files are not the same release")
