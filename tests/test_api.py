@@ -142,7 +142,8 @@ def test_programs_alignment_gaps_bridges_and_history(client):
     a = ok(client.get("/api/v1/regions/houston/programs/alignment"))
     assert a["programs"] > 0 and a["occupations"] and "phase_out_candidates" in a
     g = ok(client.get("/api/v1/regions/houston/programs/gaps"))
-    assert set(g) == {"area", "profile", "gaps", "duplicates", "data"} and g["gaps"] == a["gaps"]
+    assert set(g) == {"area", "profile", "gaps", "no_training_gap", "duplicates", "notes", "data"} and g["gaps"] == a["gaps"]
+    assert g["no_training_gap"] == a["no_training_gap"] and "Not counted" in g["notes"][0]
     b = ok(client.get("/api/v1/regions/houston/programs/bridges", params={"from": "31-1131", "to": "29-2061"}))
     assert b["programs"] >= len(b["bridges"]) > 0
     assert ok(client.get("/api/v1/programs/imports")) == []

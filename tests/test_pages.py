@@ -306,7 +306,7 @@ def test_occupation_page(pages, cli_json):
     assert all(escape(e["element_name"]) in html for e in bench["elements"])
     sim = cli_json("similar", "29-1141", "--top", "10")
     assert all(escape(s["title"]) in html for s in sim["similar"])
-    assert "programs in Houston-Pasadena-The Woodlands, TX that lead to it" in html
+    assert "programs in Houston-Pasadena-The Woodlands, TX that train for it" in html
 
 
 def test_pathway_explorer(client, pages, cli_json, con):

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upward.atlas.programs import SPECIFIC_PROGRAMME_OCCUPATIONS
 from upward.profiles import EDUCATION_LEVELS
 
 #: Full-time years of study after high school each entry level takes (BLS's own definitions of
@@ -136,30 +137,11 @@ def _certificate_years(con, codes: list[str]) -> dict[str, float]:
     return {c: float(y) for c, y in rows if c in wanted}
 
 
-#: A bachelor's is in the occupation's own field when at least this share of the bachelor's
-#: degrees leading to it come from programmes that lead to at most `SPECIFIC_PROGRAMME_OCCUPATIONS`.
-SPECIFIC_SHARE = 0.5
-SPECIFIC_PROGRAMME_OCCUPATIONS = 3
-
-
 def _specific_bachelors(con) -> set[str]:
-    """Occupations whose bachelor's is a degree in their own field (nursing, engineering, teaching).
-
-    BLS says only "bachelor's degree". IPEDS and CIP–SOC tell the field: when most of the
-    bachelor's degrees awarded nationally (IPEDS award level 5, latest year) in the programmes
-    leading to an occupation come from programmes that lead to three occupations or fewer
-    (Registered Nursing → registered nurses), the degree is the occupation's own; when they come
-    from broad programmes (business, psychology), any bachelor's serves.
-    """
-    rows = con.execute(
-        f"""with width as (select cip_code, count(*) n from cip_occupations where cip_code not like '%99' group by 1),
-                 awards as (select cip_code, sum(completions_total) c from ipeds_completions
-                            where award_level = 5 and year = (select max(year) from ipeds_completions) group by 1)
-            select o.occ_code from cip_occupations o join width w using (cip_code) join awards a using (cip_code)
-            group by o.occ_code
-            having sum(a.c) > 0 and sum(a.c) filter (where w.n <= {SPECIFIC_PROGRAMME_OCCUPATIONS}) >= {SPECIFIC_SHARE} * sum(a.c)"""
-    ).fetchall()
-    return {r[0] for r in rows}
+    """Occupations whose bachelor's is a degree in their own field (nursing, engineering, teaching):
+    the atlas's `occupation_specific_degree` (rule and thresholds in upward/atlas/programs.py,
+    shared with the award levels that train for each occupation)."""
+    return {r[0] for r in con.execute("select occ_code from occupation_specific_degree").fetchall()}
 
 
 def _industry_mix(con, index: dict[str, int]) -> np.ndarray:

@@ -149,7 +149,8 @@ def paths(
             if s["skills_proxy"]:
                 _say(f"({s['skills_proxy']})", 6, "dim")
             if s["training_count"]:
-                names = "; ".join(f"{t['program_name'] or '—'} ({t['provider_name'] or '—'})" for t in s["training"][:2])
+                names = "; ".join(f"{t['program_name'] or '—'} ({t['provider_name'] or '—'}" + (", dormant" if t["dormant"] else "") + ")"
+                                  for t in s["training"][:2])
                 more = f" and {s['training_count'] - 2} more" if s["training_count"] > 2 else ""
                 _say(f"training here: {names}{more}", 6, "dim")
             elif s["requires"]["credential"]:

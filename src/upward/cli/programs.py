@@ -65,35 +65,52 @@ def list_programs(
         inv = inv[[occ.code in list(o) for o in inv.occupations]]
     from upward.analysis._rows import plain_record
 
-    rows = [plain_record({**r, "occupations": list(r["occupations"])}) for r in inv.to_dict("records")]
-    result = {"area": {"area_code": area.code, "area_name": area.name}, "programs": rows, "data": releases(con)}
+    from upward.analysis.programs import NOT_COUNTED
+
+    rows = [plain_record({**r, "occupations": list(r["occupations"]), "related_occupations": list(r["related_occupations"])})
+            for r in inv.to_dict("records")]
+    result = {"area": {"area_code": area.code, "area_name": area.name}, "programs": rows, "notes": [NOT_COUNTED], "data": releases(con)}
     if as_json:
         return render.emit_json(result)
     if as_csv:
-        return render.emit_csv(stamp(({**r, "occupations": ";".join(r["occupations"])} for r in rows), result))
+        return render.emit_csv(stamp(({**r, "occupations": ";".join(r["occupations"]), "related_occupations": ";".join(r["related_occupations"])}
+                                      for r in rows), result))
     Col = render.Column
     render.console.print(
         render.table(
-            f"{len(rows)} programs in {escape(area.name)} (showing {min(top, len(rows))}, most completions first)",
-            [Col("program"), Col("provider"), Col("CIP", "code", drop=2), Col("credential", drop=3), Col("completions", "num"),
-             Col("earnings", "num", drop=1), Col("source", "code", drop=4)],
+            f"{len(rows)} programs in {escape(area.name)} (showing {min(top, len(rows))}, most local completions first)",
+            [Col("program"), Col("provider"), Col("credential", drop=3), Col("awards", "num"), Col("local", "num"), Col("online", "num", drop=1),
+             Col("source", "code", drop=2)],
             [
-                [escape(r["program_name"] or "—"), escape(r["provider_name"] or "—"), r["cip_code"] or "—", escape(r["credential"] or "—"),
-                 render.number(r["completions"]), _money(r["published_earnings"]), r["source"]]
-                for r in sorted(rows, key=lambda r: -(r["completions"] or 0))[:top]
+                [escape(r["program_name"] or "—"), escape(r["provider_name"] or "—"), escape(r["credential"] or "—"),
+                 render.number(r["completions"]), render.number(r["local_completions"]), _share(r["distance_share"]), r["source"]]
+                for r in sorted(rows, key=lambda r: (-(r["local_completions"] or 0), r["program_id"]))[:top]
             ],
         )
     )
+    render.console.print(
+        "awards: IPEDS awards 2023-24 (— = no count published). local: completers counted as this area's supply (stacked awards "
+        "once; less students studying exclusively online from another state). online: share of the institution's students "
+        "studying exclusively online (IPEDS Fall 2024).",
+        style="dim", highlight=False,
+    )
+    say_note(NOT_COUNTED, False)
+
+
+def _share(v) -> str:
+    return "—" if v is None else f"{v:.0%}"
 
 
 def _alignment(region, profile, hub, db, as_json, as_csv):
     from upward import profiles
     from upward.analysis.programs import alignment
+    from upward.cli.render import err_console
 
     check_formats(as_json, as_csv)
     prof = profiles.load(profile)
     con, area = atlas_and_area(db, region, as_json or as_csv)
-    return alignment(con, area.code, prof, _hub(hub))
+    with err_console.status("Aligning programmes with the region's jobs and recommended pathways…"):
+        return alignment(con, area.code, prof, _hub(hub))
 
 
 @programs_app.command("align")
@@ -115,35 +132,50 @@ def align_programs(
         return render.emit_json(a)
     if as_csv:
         return render.emit_csv(stamp(a["occupations"], a))
+    from upward.analysis.programs import SUPPLY_FLAGS
+
     c = render.console
+    unknown = f" ({a['programs_unknown_completions']:,} with no completion count)" if a["programs_unknown_completions"] else ""
     c.print(
-        f"[bold]{escape(a['area']['area_name'])}[/]: {a['programs']:,} programs from {a['providers']:,} providers, "
-        f"{a['completions']:,.0f} completions in the latest year; {a['aligned_to_jtm']:,} programs lead to a Job That Mobilizes.",
+        f"[bold]{escape(a['area']['area_name'])}[/]: {a['programs']:,} programs from {a['providers']:,} providers{unknown}: "
+        f"{a['completions']:,.0f} awards in the latest year, {a['local_completions']:,.0f} counted as local supply; "
+        f"{a['aligned_to_jtm']:,} programs train for a Job That Mobilizes, {a['stepping_stone_programs']:,} are stepping stones "
+        "on the region's recommended pathways.",
         highlight=False,
     )
-    occ = a["occupations"]
+    occ = [o for o in a["occupations"] if o["supply_flag"] in SUPPLY_FLAGS]
     Col = render.Column
     c.print(
         render.table(
-            "Supply against demand: related completions ÷ annual openings (* a Job That Mobilizes)",
-            [Col("SOC", "code"), Col("occupation"), Col("tier", drop=1), Col("openings", "num"), Col("completions", "num"),
+            "Supply where training is the route: local completions ÷ annual openings (* a Job That Mobilizes)",
+            [Col("SOC", "code"), Col("occupation"), Col("tier", drop=1), Col("openings", "num"), Col("local", "num"),
              Col("ratio", "num"), Col("supply", "code")],
             [[o["occ_code"], escape(o["occ_title"]) + (" *" if o["jtm"] else ""), o["tier"], render.number(o["openings"]),
-              render.number(o["related_completions"]), render.number(o["supply_ratio"], 2), o["supply_flag"]] for o in occ[:top]],
+              render.number(o["related_completions"]), render.number(o["supply_ratio"], 2), o["supply_flag"].replace("-supplied", "")]
+             for o in occ[:top]],
         )
     )
     _print_duplicates(a, top)
-    phase = sorted(a["phase_out_candidates"], key=lambda p: -(p["completions"] or 0))[:top]
+    phase = sorted(a["phase_out_candidates"], key=lambda p: (-(p["local_completions"] or 0), p["program_id"]))[:top]
     c.print(
         render.table(
             "Phase-out candidates — for review, with the evidence; never a verdict",
-            [Col("#", "code"), Col("program"), Col("provider"), Col("credential", drop=1), Col("completions", "num"),
+            [Col("#", "code"), Col("program"), Col("provider"), Col("credential", drop=1), Col("local", "num"),
              Col("evidence", drop=2, below=True, min_width=30)],
             [[str(k), escape(p["program_name"] or "—"), escape(p["provider_name"] or "—"), escape(p["credential"] or "—"),
-              render.number(p["completions"]), escape(p["phase_out_evidence"])] for k, p in enumerate(phase, start=1)],
+              render.number(p["local_completions"]), escape(p["phase_out_evidence"])] for k, p in enumerate(phase, start=1)],
             label=0,
         )
     )
+    if phase:
+        c.print(f"What the pathways say: {phase[0]['pathways_say']}, and none of these trains for a Job That Mobilizes.",
+                style="dim", highlight=False)
+    kept = len(a["stepping_stones_with_evidence"])
+    if kept:
+        c.print(f"{kept:,} programs with the same kind of evidence are kept off the list: they are stepping stones on the region's "
+                "recommended pathways or train for a Job That Mobilizes (JSON: stepping_stones_with_evidence).", style="dim", highlight=False)
+    for n in a["notes"]:
+        say_note(n, False)
 
 
 def _print_duplicates(a: dict, top: int) -> None:
@@ -152,10 +184,10 @@ def _print_duplicates(a: dict, top: int) -> None:
     Col = render.Column
     render.console.print(
         render.table(
-            "Possible duplicates: one CIP and award from many providers, more completions than openings",
-            [Col("CIP", "code"), Col("program"), Col("award"), Col("providers", "num"), Col("completions", "num"), Col("openings", "num")],
+            "Possible duplicates: one field and award from many providers, local completions over twice the openings",
+            [Col("CIP", "code"), Col("program"), Col("award"), Col("providers", "num"), Col("local", "num"), Col("openings", "num")],
             [[d["cip_code"], escape(d["program_name"]), escape(str(d.get("award") or d["award_level"] or "—")), str(d["providers"]),
-              render.number(d["completions"]), render.number(d["openings"])]
+              render.number(d["local_completions"]), render.number(d["openings"])]
              for d in a["duplicates"][:top]],
         )
     )
@@ -172,11 +204,12 @@ def gaps(
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ):
-    """Jobs That Mobilize with no program in the area, or far too few completers for their openings."""
+    """Jobs That Mobilize people train for with no program in the area, or far too few local completers; and those short
+    of completers that are no training gap (learned at work, apprenticeship, other routes), with why."""
     from upward.cli import render
 
     a = _alignment(region, profile, hub, db, as_json, as_csv)
-    result = {k: a[k] for k in ("area", "profile", "gaps", "duplicates", "data")}
+    result = {k: a[k] for k in ("area", "profile", "gaps", "no_training_gap", "duplicates", "notes", "data")}
     if as_json:
         return render.emit_json(result)
     if as_csv:
@@ -184,14 +217,32 @@ def gaps(
     Col = render.Column
     render.console.print(
         render.table(
-            f"Gaps in {escape(a['area']['area_name'])}: Jobs That Mobilize with no program or related completions below the profile's share of openings",
-            [Col("SOC", "code"), Col("occupation"), Col("openings", "num"), Col("completions", "num"), Col("programs", "num"),
-             Col("median", "num", drop=1), Col("typical education", drop=2, below=True, min_width=20)],
+            f"Training gaps in {escape(a['area']['area_name'])}: Jobs That Mobilize where training is the route and local completions "
+            "fall short of the profile's share of openings",
+            [Col("SOC", "code"), Col("occupation"), Col("openings", "num"), Col("local", "num"), Col("programs", "num"),
+             Col("median", "num", drop=1), Col("how people enter", drop=2, below=True, min_width=20)],
             [[g["occ_code"], escape(g["occ_title"]), render.number(g["openings"]), render.number(g["related_completions"]), str(g["programs"]),
-              _money(g["a_median"]), escape(g["typical_education"] or "—")] for g in a["gaps"][:top]],
+              _money(g["a_median"]), escape(_route_words(g))] for g in a["gaps"][:top]],
+        )
+    )
+    render.console.print(
+        render.table(
+            "No training gap: Jobs That Mobilize short of local completers where training is not how people enter",
+            [Col("SOC", "code"), Col("occupation"), Col("openings", "num"), Col("why not a training gap", drop=1, below=True, min_width=24)],
+            [[g["occ_code"], escape(g["occ_title"]), render.number(g["openings"]), escape(g["supply_note"])] for g in a["no_training_gap"][:top]],
         )
     )
     _print_duplicates(a, top)
+    for n in a["notes"]:
+        say_note(n, False)
+
+
+def _route_words(g: dict) -> str:
+    """BLS's entry education, with the on-the-job training when that is the route."""
+    edu = g["typical_education"] or "—"
+    if g["training_route"] == "formal training":
+        return f"{edu}; {(g['typical_on_the_job_training'] or '').lower()}"
+    return edu
 
 
 @programs_app.command("import")
@@ -324,10 +375,11 @@ def bridge_programs(
     render.console.print(
         render.table(
             f"{r['programs']} programs in {escape(area.name)} lead from {escape(a.name)} ({a.code}) to {escape(b.name)} ({b.code}); "
-            "stated targets (the provider names the occupation) and shortest awards first",
-            [render.Column("program"), render.Column("provider"), render.Column("credential", drop=3), render.Column("hours", "num", drop=1),
-             render.Column("cost", "num", drop=2), render.Column("completions", "num"), render.Column("stated", "code")],
-            [[escape(p["program_name"] or "—"), escape(p["provider_name"] or "—"), escape(p["credential"] or "—"), render.number(p["hours"]),
-              render.money(p["cost"]), render.number(p["completions"]), "yes" if p["stated_target"] else ""] for p in r["bridges"]],
+            "most relevant first (docs/programs.md)",
+            [render.Column("program"), render.Column("provider"), render.Column("match"), render.Column("local", "num"),
+             render.Column("cost", "num", drop=1), render.Column("hours", "num", drop=2)],
+            [[escape(p["program_name"] or "—"), escape(p["provider_name"] or "—"),
+              p["match"] + (", other award" if p["award_match"] is False else "") + (", dormant" if p["dormant"] else ""),
+              render.number(p["local_completions"]), render.money(p["cost"]), render.number(p["hours"])] for p in r["bridges"]],
         )
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,6 +184,9 @@ def validate(data: dict, source: str) -> None:
         lo = 1 if key in ("max_steps", "top", "max_per_target") else 0
         if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= 10:
             raise ProfileError(source, f"pathways.{key}", f"is {v!r}", f"a whole number from {lo} to 10")
+    origins = data["pathways"]["origins"]
+    if isinstance(origins, bool) or not isinstance(origins, int) or not 1 <= origins <= 30:
+        raise ProfileError(source, "pathways.origins", f"is {origins!r}", "a whole number from 1 to 30")
     _number(data, "pathways.max_study_years", source, 0, 12)
     _number(data, "pathways.experience_overlap", source, 0, 1)
     _number(data, "pathways.min_step_wage_ratio", source, 0, 2)
@@ -207,6 +211,9 @@ def validate(data: dict, source: str) -> None:
     _number(data, "programs.over_supply_ratio", source, 0, 100)
     _number(data, "programs.gap_ratio", source, 0, 100)
     _number(data, "programs.low_quality_share", source, 0, 1)
+    trained = data["programs"]["training_route_occupations"]
+    if not isinstance(trained, list) or not all(isinstance(c, str) and re.fullmatch(r"\d{2}-\d{4}", c) for c in trained):
+        raise ProfileError(source, "programs.training_route_occupations", f"is {trained!r}", 'a list of SOC codes such as ["33-3051"]')
     mp = data["programs"]["duplicate_min_providers"]
     if isinstance(mp, bool) or not isinstance(mp, int) or mp < 2:
         raise ProfileError(source, "programs.duplicate_min_providers", f"is {mp!r}", "a whole number of providers, 2 or more")

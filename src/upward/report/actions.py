@@ -14,14 +14,18 @@ Assets to leverage (each a different occupation)
   A5 quality      without JTMs: the quality-tier occupation (even its 25th percentile pays the
                   living wage) with the most openings.
 Changes
-  C1 training gap the JTM gap with the most openings: no program, or related completions under the
-                  profile's gap ratio of openings (`upward programs align`, gaps[0]);
+  C1 training gap the JTM training gap with the most openings: training is how people enter it (BLS)
+                  and there is no program, or local completions under the profile's gap ratio of
+                  openings (`upward programs align`, gaps[0]) — never a job learned at work;
   C2 pathway      the cheapest pathway from the largest low-wage occupation that has one into a
-                  JTM (`upward paths --from SOC`), with the steps no local program leads to;
+                  JTM (`upward paths --from SOC`), with the steps people train for that no local
+                  program trains for (steps learned at work are said to be, never called a gap);
   C3 skill        the skill or knowledge area with the biggest gap between JTM demand and the
                   workforce's supply (`upward skills`, elements[0]);
-  C4 review       the phase-out candidate with the most completions, with its evidence;
-  C5 duplicates   the CIP offered by the most providers while completions exceed openings.
+  C4 review       the phase-out candidate with the most local completions, with its evidence and what
+                  the pathways say (stepping stones and programs into JTMs are never candidates);
+  C5 duplicates   the CIP offered by the most providers while local completions exceed twice the
+                  openings of the jobs it trains for.
 Outcomes to track (what the changes are for, in the analysis's own numbers — never a forecast or
 a promise: each says what the jobs pay today and what to measure)
   O1 pay          for C2: what the job at the end of the pathway pays today against the start, and
@@ -34,6 +38,7 @@ a promise: each says what the jobs pay today and what to measure)
 
 from __future__ import annotations
 
+from upward.analysis.routes import TRAINING_ROUTES
 from upward.report.refs import Sources, sentence
 
 
@@ -81,13 +86,13 @@ def assets(src: Sources) -> list[dict]:
         if not rows:
             return None
         i, o = max(rows, key=lambda t: (t[1]["related_completions"], t[0]))
-        nums = {"completions": src.num("programs", f"occupations[{i}].related_completions", "estimate", "related completions, estimated (latest year)"),
+        nums = {"completions": src.num("programs", f"occupations[{i}].related_completions", "estimate", "local completers, estimated (latest year)"),
                 "openings": src.num("programs", f"occupations[{i}].openings", "count", "annual openings"),
                 "programs": src.num("programs", f"occupations[{i}].programs", "int", "programs leading there"),
                 "ratio": src.num("programs", f"occupations[{i}].supply_ratio", "ratio", "completions ÷ openings")}
         return o, _action("asset", "A2 pipeline: the JTM whose local completions already meet its openings, most completions first",
                           f"A training pipeline that works: {o['occ_title']}",
-                          sentence("{programs} programs in the area already lead to {occ}: an estimated {completions} completers a year against "
+                          sentence("{programs} programs in the area already train for {occ}: an estimated {completions} local completers a year against "
                                    "{openings} openings (ratio {ratio}). Pathway cohorts can build on them.", {"occ": o["occ_title"]}, nums, "asset_pipeline"),
                           [command_text(src.command("programs"))])
 
@@ -150,15 +155,15 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
             return None
         g = align["gaps"][0]
         nums = {"openings": src.num("programs", "gaps[0].openings", "count", "annual openings"),
-                "completions": src.num("programs", "gaps[0].related_completions", "estimate", "related completions, estimated (latest year)")}
+                 "completions": src.num("programs", "gaps[0].related_completions", "estimate", "local completers, estimated (latest year)")}
         if g["programs"]:
             nums["programs"] = src.num("programs", "gaps[0].programs", "int", "programs leading there")
-            template = ("Expand training for {occ}: {openings} openings a year, but the area's {programs} related programs produce an estimated "
-                        "{completions} completers for it.")
+            template = ("Expand training for {occ}: {openings} openings a year, but the area's {programs} programs that train for it produce an "
+                        "estimated {completions} local completers.")
         else:
-            template = "Start training for {occ}: {openings} openings a year and no program in the area leads there."
+            template = "Start training for {occ}: {openings} openings a year and no program in the area trains for it."
         picked["gap"] = g
-        return _action("change", "C1 training gap: the JTM gap with the most openings", f"Close the training gap: {g['occ_title']}",
+        return _action("change", "C1 training gap: the JTM training gap (training is the route) with the most openings", f"Close the training gap: {g['occ_title']}",
                        sentence(template, {"occ": g["occ_title"]}, nums, "change_gap"), [prog_cmd])
 
     def pathway():
@@ -171,16 +176,22 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
             nums = {"emp": o["employment"], "from": o["a_median"],
                     "to": src.num(key, f"pathways[0].steps[{last}].pay.to", "money", "median wage at the end"),
                     "change": src.num(key, "pathways[0].pay.change_pct", "signed_pct", "pay change over the pathway")}
-            untrained = [s["to_title"] for s in p["steps"] if not s["training_count"]]
+            # a step people learn at work (or through an apprenticeship) is no missing program (analysis/routes.py)
+            route = {o_["occ_code"]: o_["training_route"] for o_ in align["occupations"]}
+            untrained = [s["to_title"] for s in p["steps"] if not s["training_count"] and route.get(s["to"], "education") in TRAINING_ROUTES]
+            at_work = [s["to_title"] for s in p["steps"] if not s["training_count"] and route.get(s["to"], "education") not in TRAINING_ROUTES]
             via = [s["to_title"] for s in p["steps"][:-1]]
             names = {"origin": o["title"], "target": p["target_title"], "via": ", then ".join(via)}
             template = "Build a bridge from {origin} ({emp} jobs at a median of {from}) to {target}, where people earn {to} ({change})"
             template += ", by way of {via}" if via else " in one step"
             if untrained:
                 names["untrained"] = "; ".join(untrained)
-                template += ". No program in the area leads to: {untrained}."
-            else:
+                template += ". No program in the area trains for: {untrained}."
+            elif not at_work:
                 template += "; programs in the area lead to every step."
+            if at_work:
+                names["at_work"] = "; ".join(at_work)
+                template += (" " if untrained else ". ") + "{at_work} " + ("is" if len(at_work) == 1 else "are") + " learned at work, not in a program."
             picked["pathway"] = (o, p)
             return _action("change", "C2 pathway: the best-ranked pathway into a JTM from the largest low-wage occupation that has one",
                            f"Open a pathway out of low-wage work: {o['title']} → {p['target_title']}",
@@ -204,14 +215,15 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
         return None
 
     def review():
-        cands = [(i, p) for i, p in enumerate(align["phase_out_candidates"]) if p["completions"]]
+        cands = [(i, p) for i, p in enumerate(align["phase_out_candidates"]) if p["local_completions"]]
         if not cands:
             return None
-        i, p = max(cands, key=lambda t: (t[1]["completions"], t[1]["program_id"]))
-        nums = {"completions": src.num("programs", f"phase_out_candidates[{i}].completions", "count", "completions (latest year)")}
-        return _action("change", "C4 review: the phase-out candidate with the most completions", f"Review a program: {p['program_name']}",
-                       sentence("Review {program} at {provider} ({completions} completers a year): {evidence}.",
-                                {"program": p["program_name"] or "—", "provider": p["provider_name"] or "—", "evidence": p["phase_out_evidence"]},
+        i, p = max(cands, key=lambda t: (t[1]["local_completions"], t[1]["program_id"]))
+        nums = {"completions": src.num("programs", f"phase_out_candidates[{i}].local_completions", "estimate", "local completers, estimated (latest year)")}
+        return _action("change", "C4 review: the phase-out candidate with the most local completions", f"Review a program: {p['program_name']}",
+                       sentence("Review {program} at {provider} (an estimated {completions} local completers a year): {evidence}; {pathways}.",
+                                {"program": p["program_name"] or "—", "provider": p["provider_name"] or "—", "evidence": p["phase_out_evidence"],
+                                 "pathways": p["pathways_say"]},
                                 nums, "change_review"), [prog_cmd])
 
     def duplicates():
@@ -219,12 +231,13 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
             return None
         d = align["duplicates"][0]
         nums = {"providers": src.num("programs", "duplicates[0].providers", "int", "providers"),
-                "completions": src.num("programs", "duplicates[0].completions", "count", "completions"),
+                "completions": src.num("programs", "duplicates[0].local_completions", "estimate", "local completers, estimated"),
                 "openings": src.num("programs", "duplicates[0].openings", "count", "openings of the occupations it leads to")}
-        return _action("change", "C5 duplicates: the program offered by the most providers while completions exceed openings",
+        return _action("change", "C5 duplicates: the program offered by the most providers while local completions exceed twice the openings",
                        f"Coordinate duplicated programs: {d['program_name']}",
-                       sentence("{providers} providers offer {program} (CIP {cip}): {completions} completers for {openings} openings a year.",
-                                {"program": d["program_name"], "cip": d["cip_code"]}, nums, "change_duplicates"), [prog_cmd])
+                       sentence("{providers} providers offer {program} ({award}, CIP {cip}): an estimated {completions} local completers for {openings} openings a year.",
+                                {"program": d["program_name"], "award": d["award"] or "award level not stated", "cip": d["cip_code"]}, nums,
+                                "change_duplicates"), [prog_cmd])
 
     for rule in (training_gap, pathway, skill, review, duplicates):
         if len(out) >= 3:

@@ -10,9 +10,9 @@ recommended actions (`actions.py`) phrase those values; the charts (`charts.py`)
 | area | `regions.region_summary` | `upward region AREA --json` |
 | at a glance | `quality.quality_report`, `compare.compare_areas`, `mobilize.jobs` | `upward quality`, `upward compare`, `upward jobs --all` |
 | Jobs That Mobilize | `mobilize.jobs` (three lenses) | `upward jobs --region AREA --all [--lens …] --json` |
-| pathways | `pathways.pathways` per origin | `upward paths --from SOC --region AREA --json` |
+| pathways | `recommended.recommended` (`pathways.pathways` per origin) | `upward paths --from SOC --region AREA --json` |
 | skills | `skills.landscape`, `skills.benchmark` | `upward skills`, `upward benchmark SOC --region AREA` |
-| training | `programs.alignment` | `upward programs align --region AREA --json` |
+| training | `programs.alignment` (stepping stones from `recommended.recommended`) | `upward programs align --region AREA --json` |
 | what changed | `changes.changes` (when the atlas holds two OEWS releases of the area) | `upward changes --region AREA --from A --to B --json` |
 | outcomes | a run written by `upward outcomes --format json --out FILE` (or a hub run) | the file |
 
@@ -340,12 +340,14 @@ def _requires_words(q: dict) -> str:
 
 
 def _pathways(con, area_code, profile, q, src: Sources, prof, hub, hub_path, opts, timings) -> dict:
-    """The best pathways into JTMs from the area's largest low-wage occupations.
+    """The region's recommended pathways into JTMs (analysis.recommended: the default pathways
+    from its largest low-wage occupations — the same ones programme advice calls stepping
+    stones), for the first `opts["origins"]` origins that have one.
 
     Low-wage = the *low* quality tier: occupations whose median pays less than the living wage
     (times the profile's near-quality ratio), as `upward quality` lists them, largest first.
     """
-    from upward.analysis.pathways import pathways
+    from upward.analysis.recommended import recommended
 
     definition = (
         "Low-wage occupations are those whose median wage is below the living wage for "
@@ -354,28 +356,18 @@ def _pathways(con, area_code, profile, q, src: Sources, prof, hub, hub_path, opt
         "people are seen making each move, and what people in those jobs earn here."
     )
     out = {"definition": definition, "origins": [], "skipped": [], "command": command_text(src.command("quality"))}
+    t0 = time.perf_counter()
+    rec = recommended(con, area_code, profile, hub_path)
+    timings["recommended_pathways"] = round(time.perf_counter() - t0, 3)
     low = q["largest_low_quality"]
-    if not low:
-        out["none_reason"] = "No occupation here is in the low tier (or the area has no living wage), so there is no low-wage origin."
-        return out
-    for i, o in enumerate(low):
-        if len(out["origins"]) >= opts["origins"]:
-            break
+    if rec["none_reason"] and not rec["origins"]:
+        out["none_reason"] = rec["none_reason"]
+    shown = [o for o in rec["origins"] if o["index"] < len(low)][: opts["origins"]]
+    last = shown[-1]["index"] if shown else len(low)
+    out["skipped"] = [{k: s[k] for k in ("soc", "title", "reason")} for s in rec["skipped"] if s["index"] < last]
+    for o_rec in shown:
+        i, o, r = o_rec["index"], o_rec["origin"], o_rec["result"]
         key = f"paths_{len(out['origins'])}"
-        t0 = time.perf_counter()
-        try:
-            r = pathways(con, area_code, o["occ_code"], profile, hub_path=hub_path)
-        except UpwardError as exc:
-            out["skipped"].append({"soc": o["occ_code"], "title": o["occ_title"], "reason": exc.message})
-            if "No occupation is a Job That Mobilizes" in exc.message:
-                out["none_reason"] = exc.message
-                break
-            continue
-        finally:
-            timings[key] = round(time.perf_counter() - t0, 3)
-        if not r["pathways"]:
-            out["skipped"].append({"soc": o["occ_code"], "title": o["occ_title"], "reason": " ".join(r["notes"]) or "no pathway"})
-            continue
         src.add(key, ["paths", "--from", o["occ_code"], "--region", area_code, "--json", *prof, *hub], r)
         paths = []
         for k, p in enumerate(r["pathways"][: opts["paths_per_origin"]]):
@@ -391,7 +383,8 @@ def _pathways(con, area_code, profile, q, src: Sources, prof, hub, hub_path, opt
                     "skills": [{"name": g["name"], "domain": g["domain"], "current": g["current_level"], "required": g["required_level"]}
                                for g in s["skills_to_gain"][:3]],
                     "training": [{"program_name": t["program_name"], "provider_name": t["provider_name"], "credential": t["credential"],
-                                  "completions": t["completions"], "hours": t["hours"], "source": t["source"]} for t in s["training"][:2]],
+                                  "completions": t["completions"], "local_completions": t["local_completions"], "dormant": t["dormant"],
+                                  "hours": t["hours"], "source": t["source"]} for t in s["training"][:2]],
                     "training_count": s["training_count"], "cip_codes": s["cip_codes"][:4],
                 })
             paths.append({
@@ -453,22 +446,41 @@ def _skills_section(land: dict, src: Sources, bench: list, opts: dict) -> dict:
 
 
 def _training_section(a: dict, src: Sources, opts: dict, thresholds: dict) -> dict:
-    jtm_supply = [{**o, "path": f"occupations[{i}]"} for i, o in enumerate(a["occupations"]) if o["jtm"]]
-    phase = sorted(a["phase_out_candidates"], key=lambda p: (-(p["completions"] or 0), p["program_id"]))
+    """The training section: supply where training is the route, gaps, the JTMs that are no
+    training gap and why, duplicates, phase-out candidates and the stepping stones kept off that
+    list — every row from `upward programs align`, award levels in words."""
+    from upward.analysis.programs import SUPPLY_FLAGS, award_words
+
+    jtm_supply = [{**o, "path": f"occupations[{i}]"} for i, o in enumerate(a["occupations"]) if o["jtm"] and o["supply_flag"] in SUPPLY_FLAGS]
+
+    def by_local(rows):
+        return sorted(rows, key=lambda p: (-(p["local_completions"] or 0), p["program_id"]))
+
+    phase = [{**p, "award": award_words(p["award_level"])} for p in by_local(a["phase_out_candidates"])]
+    kept = [{**p, "award": award_words(p["award_level"])} for p in by_local(a["stepping_stones_with_evidence"]) if p["role"] == "stepping stone"]
+    examples = list({(p["program_name"], p["award_level"]): p for p in reversed(kept)}.values())[::-1]  # one per kind of program
     return {
         "command": command_text(src.command("programs")),
         "programs": src.num("programs", "programs", "int"),
         "providers": src.num("programs", "providers", "int"),
         "completions": src.num("programs", "completions", "count"),
+        "local_completions": src.num("programs", "local_completions", "estimate", "completers counted as the area's own supply, estimated"),
+        "unknown": a["programs_unknown_completions"],
         "aligned_to_jtm": src.num("programs", "aligned_to_jtm", "int"),
+        "stepping_stone_programs": src.num("programs", "stepping_stone_programs", "int"),
         "jtm_supply": jtm_supply[: opts["rows"]],
         "jtm_supply_total": len(jtm_supply),
         "gaps": a["gaps"][: opts["rows"]],
         "gaps_total": len(a["gaps"]),
+        "no_training_gap": a["no_training_gap"][: opts["rows"]],
+        "no_training_gap_total": len(a["no_training_gap"]),
         "duplicates": a["duplicates"][: opts["rows"]],
         "duplicates_total": len(a["duplicates"]),
         "phase_out": phase[: opts["rows"]],
         "phase_out_total": len(phase),
+        "pathways_say": phase[0]["pathways_say"] if phase else None,
+        "stepping_stones": examples[:5],
+        "stepping_stones_total": len(kept),
         "thresholds": dict(thresholds),
         "notes": a["notes"],
     }
@@ -559,8 +571,11 @@ def _method(con, profile: Profile, src: Sources, q: dict, land: dict, outcomes: 
         "a metro crossing state lines is split between its states by its counties there (no county population is bundled). "
         "Their single living wage is the job-weighted mean of their areas' figures.",
         "Wages BLS top-codes (at least $239,200 a year) enter as that lower bound and are marked ≥.",
-        "Training supply counts IPEDS first majors of the latest year; College Scorecard earnings are per 4-digit CIP family and credential "
-        "level; Texas ETPL programs state SOC 2010 codes, some of which cannot be mapped without a crosswalk.",
+        "Training supply counts IPEDS first majors of the latest year as people (stacked awards in one field at one institution "
+        "once), less students studying exclusively online from another state (IPEDS Fall 2024, per institution, not per programme); "
+        "registered apprenticeships, non-credit courses and academies are not counted unless the region imports them. College "
+        "Scorecard earnings are per 4-digit CIP family and credential level; Texas ETPL programs state SOC 2010 codes and publish "
+        "no completion counts.",
         "Pathways are recommendations, not forecasts: a viable step says the two jobs are alike and the climb is bounded, not who will be hired.",
     ]
     if land["coverage"]["skills"]["share_of_employment"] is not None:

@@ -227,7 +227,7 @@ def supply(rows: list[dict], title: str) -> str:
     bh, y = 8, 22
     body = [
         f'<rect x="{name_w}" y="4" width="10" height="8" fill="{ROLE_COLOURS["region"]}"/>', _text(name_w + 14, 12, "openings a year", 9, fill=MUTED),
-        f'<rect x="{name_w + 120}" y="4" width="10" height="8" fill="{ROLE_COLOURS["peer"]}"/>', _text(name_w + 134, 12, "related completions (estimated)", 9, fill=MUTED),
+        f'<rect x="{name_w + 120}" y="4" width="10" height="8" fill="{ROLE_COLOURS["peer"]}"/>', _text(name_w + 134, 12, "local completers (estimated)", 9, fill=MUTED),
     ]
     for r in rows:
         lines = wrap(r["occ_title"], 10, name_w - 10)

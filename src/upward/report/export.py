@@ -34,10 +34,11 @@ TABLES = {
     "pathways": ("The cheapest pathways into Jobs That Mobilize from the largest low-wage occupations, one row per step.", None),
     "skill_gaps": ("Every O*NET skill and knowledge area: the workforce's supply, the JTMs' demand and the gap.", "skills"),
     "benchmarks": ("Proficiency benchmarks of the top Jobs That Mobilize: essential elements, levels, employer ratings.", None),
-    "program_supply": ("Per scored occupation: related completions of the area's programs against its annual openings.", "programs"),
-    "training_gaps": ("Jobs That Mobilize with no program in the area or too few related completions.", "programs"),
-    "duplicates": ("One CIP and award level offered by many providers while completions exceed openings.", "programs"),
-    "phase_out": ("Phase-out candidates, for review with their evidence (never a verdict).", "programs"),
+    "program_supply": ("Per scored occupation: local completions of the programs that train for it against its annual openings, and its training route.", "programs"),
+    "training_gaps": ("Jobs That Mobilize people train for (BLS) with no program in the area or too few local completions.", "programs"),
+    "no_training_gap": ("Jobs That Mobilize short of local completers where training is not how people enter (learned at work, apprenticeship, other routes).", "programs"),
+    "duplicates": ("One CIP and award level offered by many providers while local completions exceed twice the openings.", "programs"),
+    "phase_out": ("Phase-out candidates, for review with their evidence and what the pathways say (never a verdict).", "programs"),
     "outcomes": ("The outcomes run's records: indicators by group, small cells suppressed.", "outcomes"),
     "actions": ("The recommended actions with each piece of evidence (one row per number) and the rule that picked them.", None),
     "changes": ("Every occupation in the previous and the current OEWS release: values in each, absolute and percent change (when the atlas holds two releases of the area).", "changes"),
@@ -100,7 +101,20 @@ COLUMNS = {
     "provider_name": "Provider name",
     "cip_code": "CIP 2020 code",
     "credential": "Credential awarded",
-    "completions": "Completions in the latest year",
+    "completions": "IPEDS awards in the latest year (blank: the provider publishes no count)",
+    "completions_prior": "IPEDS awards in the year before",
+    "local_completions": "Completers counted as the area's supply: people (stacked awards once), less students studying exclusively online from another state",
+    "distance_share": "Share of the institution's students studying exclusively online (IPEDS Fall 2024)",
+    "dormant": "True when the program reported 0 completions in every year",
+    "award_level": "IPEDS award level code",
+    "award": "The award in words",
+    "occupations": "The occupations it trains for (CIP–SOC at an award level that leads into them, and stated targets)",
+    "role": "stepping stone (on the region's recommended pathways), leads to a Job That Mobilizes, or blank",
+    "stepping_stone": "The region's recommended pathways it is a step of",
+    "earnings_yardstick": "What early earnings are compared with: state high-school earnings (below a bachelor's), living wage, or not judged (transfer degrees)",
+    "pathways_say": "What the region's recommended pathways say about it",
+    "typical_on_the_job_training": "BLS typical on-the-job training needed to attain competency",
+    "work_experience": "BLS work experience in a related occupation",
     "source": "Where the row comes from (seed source key, or imported)",
 }
 
@@ -146,15 +160,24 @@ TABLE_COLUMNS = {
         "ratings": "Employer ratings of the element (latest per rater)", "onet_release": "O*NET release of the rating (29.3 or 30)",
         "recommend_suppress": "O*NET recommends suppressing the estimate (low precision)",
     },
-    "program_supply": {"related_completions": "Completions of related programs, each program's completers split evenly over its occupations",
-                       "programs": "Programs in the area leading to the occupation", "supply_ratio": "related completions ÷ openings",
-                       "supply_flag": "under-supplied, balanced or over-supplied (profile [programs] ratios)"},
-    "duplicates": {"award_level": "IPEDS award level code", "award": "The award in words (IPEDS's label for the award level)", "providers": "Providers offering it", "completions": "Their completions in the latest year",
-                   "openings": "Annual openings of the occupations it leads to", "provider_names": "Up to ten of the providers"},
+    "program_supply": {"related_completions": "Local completions of the programs that train for it (people, less students studying exclusively online from another state), each program's split evenly over its occupations",
+                       "related_awards": "The same programs' IPEDS awards, split the same way",
+                       "programs": "Programs in the area that train for the occupation (dormant ones left out)",
+                       "programs_unknown_completions": "Of them, programs that publish no completion count (ETPL)",
+                       "supply_ratio": "local completions ÷ openings",
+                       "training_route": "education, formal training, apprenticeship, learned at work or unknown (BLS entry fields)",
+                       "national_field_ratio": "Nationally: IPEDS completers in its field ÷ annual openings (BLS)",
+                       "supply_flag": "under-supplied, balanced, over-supplied (profile [programs] ratios), or why supply is not judged",
+                       "supply_note": "Why it is not a training question, in words"},
+    "duplicates": {"award_level": "IPEDS award level code", "award": "The award in words", "providers": "Providers offering it",
+                   "completions": "Their IPEDS awards in the latest year", "local_completions": "Their local completions",
+                   "openings": "Annual openings of the occupations it trains for", "provider_names": "Up to ten of the providers"},
     "phase_out": {"program_id": "Program id (seed or imported)", "completions_year": "Year of the latest completions",
                   "published_earnings": "College Scorecard median earnings (or imported)", "occupation_employment": "Employment here in the occupations it leads to",
                   "low_quality_share": "Share of that employment in low-tier occupations", "jtm_occupations": "The JTMs it leads to",
-                  "phase_out_evidence": "Why it is a candidate"},
+                  "phase_out_evidence": "Why it is a candidate", "pathways_say": "What the region's recommended pathways say about it",
+                  "local_completions": "Completers counted as the area's supply", "distance_share": "Share of the institution's students studying exclusively online",
+                  "earnings_yardstick": "What early earnings are compared with (by award level)"},
     "outcomes": {"indicator": "Outcome indicator (docs/outcomes.md)", "group": "Breakdown, e.g. sex=female ('' = all participants)",
                  "numerator": "People meeting the indicator (blank when suppressed)", "denominator": "People in the indicator's population (blank when suppressed)",
                  "value": "Rate (0–1) or median (USD); blank when suppressed", "suppressed": "True when the cell is suppressed (too few people)",
@@ -167,7 +190,7 @@ TABLE_COLUMNS = {
 }
 
 
-TABLE_COLUMNS["training_gaps"] = TABLE_COLUMNS["program_supply"]
+TABLE_COLUMNS["training_gaps"] = TABLE_COLUMNS["no_training_gap"] = TABLE_COLUMNS["program_supply"]
 
 
 #: What each measure of `upward changes` is, for its columns' descriptions.
@@ -266,6 +289,7 @@ def tables(report: dict, src: Sources) -> dict[str, list[dict]]:
     a = src.get("programs")
     out["program_supply"] = list(a["occupations"])
     out["training_gaps"] = list(a["gaps"])
+    out["no_training_gap"] = list(a["no_training_gap"])
     out["duplicates"] = list(a["duplicates"])
     out["phase_out"] = list(a["phase_out_candidates"])
     if report["outcomes"]:

@@ -94,7 +94,7 @@ def charts_for(report: dict) -> dict:
         "tiers": charts.tiers(g["tiers"], "Employment by quality tier"),
         "jtm": charts.jtm_pillars(report["jtm"]["rows"], "Top Jobs That Mobilize: pillar scores and composite") if report["jtm"]["rows"] else "",
         "gaps": charts.skill_gaps(report["skills"]["gaps"], "Biggest skill gaps: JTM demand against workforce supply"),
-        "supply": charts.supply(report["training"]["jtm_supply"], "Jobs That Mobilize: annual openings against related completions"),
+        "supply": charts.supply(report["training"]["jtm_supply"], "Jobs That Mobilize: annual openings against local completers"),
         "outcomes": charts.outcome_rates(report["outcomes"]["indicators"], "Outcome rates, all participants") if report["outcomes"] else "",
         "paths": {},
     }

@@ -35,9 +35,12 @@ def _inventory(ctx: Ctx, a, hub):
         from upward.analysis._rows import plain_record, releases
         from upward.analysis.programs import inventory
 
+        from upward.analysis.programs import NOT_COUNTED
+
         inv = inventory(ctx.cur, a.code, hub)
-        rows = [plain_record({**r, "occupations": list(r["occupations"])}) for r in inv.to_dict("records")]
-        return {"area": {"area_code": a.code, "area_name": a.name}, "programs": rows, "data": releases(ctx.cur)}
+        rows = [plain_record({**r, "occupations": list(r["occupations"]), "related_occupations": list(r["related_occupations"])})
+                for r in inv.to_dict("records")]
+        return {"area": {"area_code": a.code, "area_name": a.name}, "programs": rows, "notes": [NOT_COUNTED], "data": releases(ctx.cur)}
 
     return compute
 
@@ -46,27 +49,31 @@ def router() -> APIRouter:
     r = APIRouter(tags=[TAG])
 
     @r.get("/regions/{area:path}/programs/alignment", summary="Program alignment with quality jobs", responses=ok("alignment", 404, 409, 422),
-           description="Supply (related completions) against openings per occupation, duplicates and phase-out candidates "
-           "(CLI: `upward programs align --json`).")
+           description="Supply (local completions: people, less students studying exclusively online from another state) against "
+           "openings per occupation where training is its route, training gaps and the JTMs that are no training gap, duplicates, "
+           "stepping stones on the region's recommended pathways and phase-out candidates with their evidence "
+           "(CLI: `upward programs align --json`; rules in docs/programs.md).")
     def alignment(ctx: Annotated[Ctx, Depends(context)], area: AreaPath, hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
         code = ctx.area(area).code
         return ctx.respond("alignment", {"area": code}, _alignment(ctx, code, hub), hub=hub)
 
     @r.get("/regions/{area:path}/programs/gaps", summary="Program gaps", responses=ok("gaps", 404, 409, 422),
-           description="Jobs That Mobilize with no program in the area or too few completers for their openings, and possible "
-           "duplicates (CLI: `upward programs gaps --json`).")
+           description="Jobs That Mobilize people train for (BLS entry route) with no program in the area or too few local "
+           "completers for their openings, the JTMs short of completers that are no training gap and why, and possible duplicates "
+           "(CLI: `upward programs gaps --json`).")
     def gaps(ctx: Annotated[Ctx, Depends(context)], area: AreaPath, hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
         code = ctx.area(area).code
 
         def compute():  # the alignment's subset, as `upward programs gaps --json` prints it (and the alignment answer reused)
             result = ctx.answer("alignment", {"area": code}, _alignment(ctx, code, hub), hub=hub)
-            return {k: result[k] for k in ("area", "profile", "gaps", "duplicates", "data")}
+            return {k: result[k] for k in ("area", "profile", "gaps", "no_training_gap", "duplicates", "notes", "data")}
 
         return ctx.respond("gaps", {"area": code}, compute, hub=hub)
 
     @r.get("/regions/{area:path}/programs/bridges", summary="Programs bridging one job to the next", responses=ok("bridges", 404, 409, 422),
-           description="Programs in the area that prepare for a step from one occupation to another, stated targets and short awards "
-           "first (CLI: `upward programs bridges --json`).")
+           description="Programs in the area that train for the next occupation of a step (at an award level that leads into it), "
+           "most relevant first: live before dormant, stated targets and specific fields, the step's own award, local completions, "
+           "cost and length (CLI: `upward programs bridges --json`).")
     def bridges(
         ctx: Annotated[Ctx, Depends(context)],
         area: AreaPath,
@@ -87,8 +94,8 @@ def router() -> APIRouter:
         return ctx.respond("bridges", {"area": a.code, "from": x.code, "to": y.code, "top": top}, compute, hub=hub)
 
     @r.get("/regions/{area:path}/programs", summary="Programs offered in an area", responses=ok("programs", 404, 409, 422),
-           description="The public seed (IPEDS, Scorecard, ETPL) plus the region's imports, with completions and earnings "
-           "(CLI: `upward programs list --json`).")
+           description="The public seed (IPEDS, Scorecard, ETPL) plus the region's imports, with IPEDS awards, local completions, "
+           "the exclusively-online share and earnings (CLI: `upward programs list --json`).")
     def programs(
         ctx: Annotated[Ctx, Depends(context)],
         area: AreaPath,

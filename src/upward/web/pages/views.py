@@ -311,8 +311,9 @@ def _programs_for(con, area: str, soc: str, hub: Path | None) -> list[dict]:
     """The CLI's `upward programs list --region AREA --soc SOC`."""
     inv = programs_mod.inventory(con, area, hub)
     inv = inv[[soc in list(o) for o in inv.occupations]]
-    rows = [plain_record({**r, "occupations": list(r["occupations"])}) for r in inv.to_dict("records")]
-    return sorted(rows, key=lambda r: -(r["completions"] or 0))
+    rows = [plain_record({**r, "occupations": list(r["occupations"]), "related_occupations": list(r["related_occupations"])})
+            for r in inv.to_dict("records")]
+    return sorted(rows, key=lambda r: -(r["local_completions"] or 0))
 
 
 def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dict:
@@ -382,12 +383,15 @@ def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dic
         extra_csv=[f"facet_{d}" for d in ("knowledge", "abilities", "dwas", "technology")],
     )
     ctx["tables"]["programs"] = Table(
-        "programs", f"{len(progs)} programs in {area['area_name']} that lead to it",
+        "programs", f"{len(progs)} programs in {area['area_name']} that train for it",
         [Col("program_name", "program"), Col("provider_name", "provider"), Col("cip_code", "CIP", "code"), Col("credential", "credential"),
-         Col("completions", "completions", "int"), Col("published_earnings", "earnings", "money"), Col("source", "source")],
+         Col("completions", "awards", "int"), Col("local_completions", "local", "int"), Col("published_earnings", "earnings", "money"),
+         Col("source", "source")],
         progs, show=25,
-        empty="No program in the area leads to this occupation.",
-        extra_csv=["program_id", "award_level", "hours", "weeks", "cost", "provider_type", "completions_year", "earnings_horizon", "occupations"],
+        note="Only awards at the level that leads into the job (docs/programs.md). local: completers counted as the area's supply.",
+        empty="No program in the area trains for this occupation.",
+        extra_csv=["program_id", "award_level", "hours", "weeks", "cost", "provider_type", "completions_year", "distance_share", "dormant",
+                   "earnings_horizon", "occupations"],
     )
     return ctx
 
@@ -623,7 +627,7 @@ def programs(con, prof: Profile, code: str, hub: Path | None, f: dict) -> dict:
             return False
         return True
 
-    scan = sorted((p for p in a["program_rows"] if program_ok(p)), key=lambda p: (-(p.get("completions") or 0), p["program_id"]))
+    scan = sorted((p for p in a["program_rows"] if program_ok(p)), key=lambda p: (-(p.get("local_completions") or 0), p["program_id"]))
     if soc:
         ids = {r["program_id"] for r in memo(con, _programs_for, code, soc, hub)}
         scan = [p for p in scan if p["program_id"] in ids]
@@ -631,50 +635,74 @@ def programs(con, prof: Profile, code: str, hub: Path | None, f: dict) -> dict:
     ctx["tables"]["scan"] = Table(
         "scan", f"The scan: {len(scan):,} programs" + (" matching the filters" if any(f.values()) else ""),
         [Col("program_name", "program"), Col("provider_name", "provider"), Col("cip_code", "CIP", "code"), Col("credential", "credential"),
-         Col("completions", "completions", "int"), Col("published_earnings", "earnings", "money"),
-         Col("low_quality_share", "low-quality share", "pct"), Col("source", "source")],
-        scan, show=50, note="Most completions first (latest year). The CSV has every program matching the filters.",
-        extra_csv=["program_id", "completions_year", "occupation_employment", "jtm_occupations", "phase_out_evidence"],
+         Col("completions", "awards", "int"), Col("local_completions", "local", "int"), Col("distance_share", "online", "pct"),
+         Col("published_earnings", "earnings", "money"), Col("role", "role"), Col("source", "source")],
+        scan, show=50,
+        note="Most local completions first. awards: IPEDS awards in the latest year (blank: no count published); local: completers counted "
+             "as the area's supply (stacked awards once, less students studying exclusively online from another state); online: share of "
+             "the institution's students studying exclusively online. The CSV has every program matching the filters.",
+        extra_csv=["program_id", "award_level", "completions_prior", "completions_year", "dormant", "occupations", "occupation_employment",
+                   "low_quality_share", "jtm_occupations", "stepping_stone", "phase_out_evidence", "pathways_say"],
     )
     occ = [o for o in a["occupations"] if occ_ok(o)]
     ctx["tables"]["alignment"] = Table(
-        "alignment", "Supply against demand: related completions ÷ annual openings",
+        "alignment", "Supply against demand: local completions ÷ annual openings",
         [Col("occ_code", "SOC", "code"), Col("occ_title", "occupation", link=lk), Col("tier", "tier"), Col("jtm", "JTM", "bool"),
-         Col("openings", "openings/yr", "int"), Col("related_completions", "completions", "int"), Col("programs", "programs", "int"),
-         Col("supply_ratio", "ratio", "num2"), Col("supply_flag", "flag")],
+         Col("openings", "openings/yr", "int"), Col("related_completions", "local completions", "int"), Col("programs", "programs", "int"),
+         Col("supply_ratio", "ratio", "num2"), Col("supply_flag", "flag"), Col("supply_note", "note")],
         occ, show=40,
-        extra_csv=["employment", "a_median", "median_living_wage_ratio", "typical_education"],
+        note="Supply is judged only where training is how people enter (BLS): other rows say why not (learned at work, apprenticeship, "
+             "mostly other routes).",
+        extra_csv=["employment", "a_median", "median_living_wage_ratio", "typical_education", "typical_on_the_job_training", "work_experience",
+                   "training_route", "national_field_ratio", "related_awards", "programs_unknown_completions"],
     )
     gaps = [g for g in a["gaps"] if not soc or g["occ_code"] == soc]
     ctx["tables"]["gaps"] = Table(
-        "gaps", "Gaps: Jobs That Mobilize with no program, or too few completers for their openings",
+        "gaps", "Training gaps: Jobs That Mobilize people train for, with no program or too few local completers",
         [Col("occ_code", "SOC", "code"), Col("occ_title", "occupation", link=lk), Col("openings", "openings/yr", "int"),
-         Col("related_completions", "completions", "num1"), Col("programs", "programs", "int"), Col("a_median", "median", "money"),
-         Col("typical_education", "typical education")],
-        gaps, empty="No gap: every Job That Mobilizes here has programs with enough completers.",
-        extra_csv=["employment", "tier", "supply_ratio", "supply_flag", "median_living_wage_ratio"],
+         Col("related_completions", "local completions", "int"), Col("programs", "programs", "int"), Col("a_median", "median", "money"),
+         Col("typical_education", "typical education"), Col("typical_on_the_job_training", "on-the-job training")],
+        gaps, empty="No training gap: every Job That Mobilizes people train for has programs with enough completers.",
+        extra_csv=["employment", "tier", "supply_ratio", "supply_flag", "median_living_wage_ratio", "training_route", "supply_note"],
+    )
+    no_gap = [g for g in a["no_training_gap"] if not soc or g["occ_code"] == soc]
+    ctx["tables"]["no_gap"] = Table(
+        "no_gap", "No training gap: Jobs That Mobilize short of local completers where training is not how people enter",
+        [Col("occ_code", "SOC", "code"), Col("occ_title", "occupation", link=lk), Col("openings", "openings/yr", "int"),
+         Col("related_completions", "local completions", "int"), Col("supply_note", "why not a training gap")],
+        no_gap, empty="None.",
+        extra_csv=["training_route", "typical_education", "typical_on_the_job_training", "work_experience", "national_field_ratio"],
     )
     top_gaps = a["gaps"][:12]
     ctx["charts"]["c-gaps"] = _bar_chart(
         [g["occ_title"] for g in top_gaps],
         [{"name": "annual openings", "data": [g["openings"] for g in top_gaps]},
-         {"name": "related completions", "data": [g["related_completions"] for g in top_gaps]}],
-        fmt="int", horizontal=True, label="Gaps: annual openings against related completions for Jobs That Mobilize",
+         {"name": "local completions", "data": [g["related_completions"] for g in top_gaps]}],
+        fmt="int", horizontal=True, label="Training gaps: annual openings against local completions for Jobs That Mobilize",
     )
     dups = [d for d in a["duplicates"] if (not cip or (d.get("cip_code") or "").startswith(cip)) and (not text or text in (d.get("program_name") or "").lower())]
     ctx["tables"]["duplicates"] = Table(
-        "duplicates", "Possible duplicates: one CIP and award level from many providers, more completions than openings",
-        [Col("cip_code", "CIP", "code"), Col("program_name", "program"), Col("award_level", "award level", "int"), Col("providers", "providers", "int"),
-         Col("completions", "completions", "int"), Col("openings", "openings/yr", "int"), Col("provider_names", "providers (first ten)", "list")],
-        dups, empty="No duplicates.",
+        "duplicates", "Possible duplicates: one CIP and award from many providers, local completions over twice the openings",
+        [Col("cip_code", "CIP", "code"), Col("program_name", "program"), Col("award", "award"), Col("providers", "providers", "int"),
+         Col("local_completions", "local completions", "int"), Col("openings", "openings/yr", "int"), Col("provider_names", "providers (first ten)", "list")],
+        dups, empty="No duplicates.", extra_csv=["award_level", "completions", "occupations"],
     )
-    phase = sorted((p for p in a["phase_out_candidates"] if program_ok(p)), key=lambda p: (-(p.get("completions") or 0), p["program_id"]))
+    phase = sorted((p for p in a["phase_out_candidates"] if program_ok(p)), key=lambda p: (-(p.get("local_completions") or 0), p["program_id"]))
     ctx["tables"]["phase_out"] = Table(
         "phase_out", "Phase-out candidates — for review, with the evidence; never a verdict",
-        [Col("program_name", "program"), Col("provider_name", "provider"), Col("credential", "credential"), Col("completions", "completions", "int"),
-         Col("phase_out_evidence", "evidence")],
+        [Col("program_name", "program"), Col("provider_name", "provider"), Col("credential", "credential"),
+         Col("local_completions", "local completions", "int"), Col("phase_out_evidence", "evidence"), Col("pathways_say", "what the pathways say")],
         phase, show=40, empty="No phase-out candidates.",
-        extra_csv=["program_id", "cip_code", "published_earnings", "low_quality_share", "source"],
+        note="Stepping stones on the region's recommended pathways and programs that train for a Job That Mobilizes are never candidates.",
+        extra_csv=["program_id", "cip_code", "completions", "published_earnings", "earnings_yardstick", "low_quality_share", "source"],
+    )
+    kept = sorted((p for p in a["stepping_stones_with_evidence"] if program_ok(p)), key=lambda p: (-(p.get("local_completions") or 0), p["program_id"]))
+    ctx["tables"]["stepping"] = Table(
+        "stepping", "Kept off the phase-out list: stepping stones and programs into Jobs That Mobilize with the same kind of evidence",
+        [Col("program_name", "program"), Col("provider_name", "provider"), Col("local_completions", "local completions", "int"),
+         Col("role", "role"), Col("pathways_say", "what the pathways say"), Col("phase_out_evidence", "evidence")],
+        kept, show=20, empty="None.",
+        extra_csv=["program_id", "cip_code", "credential", "completions", "published_earnings", "earnings_yardstick", "low_quality_share"],
     )
     return ctx
 
