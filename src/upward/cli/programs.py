@@ -132,7 +132,7 @@ def align_programs(
         return render.emit_json(a)
     if as_csv:
         return render.emit_csv(stamp(a["occupations"], a))
-    from upward.analysis.programs import SUPPLY_FLAGS
+    from upward.analysis.programs import SUPPLY_FLAGS, award_words
 
     c = render.console
     unknown = f" ({a['programs_unknown_completions']:,} with no completion count)" if a["programs_unknown_completions"] else ""
@@ -160,9 +160,9 @@ def align_programs(
     c.print(
         render.table(
             "Phase-out candidates — for review, with the evidence; never a verdict",
-            [Col("#", "code"), Col("program"), Col("provider"), Col("credential", drop=1), Col("local", "num"),
+            [Col("#", "code"), Col("program"), Col("provider"), Col("award", drop=1), Col("local", "num"),
              Col("evidence", drop=2, below=True, min_width=30)],
-            [[str(k), escape(p["program_name"] or "—"), escape(p["provider_name"] or "—"), escape(p["credential"] or "—"),
+            [[str(k), escape(p["program_name"] or "—"), escape(p["provider_name"] or "—"), escape(award_words(p["award_level"]) or p["credential"] or "—"),
               render.number(p["local_completions"]), escape(p["phase_out_evidence"])] for k, p in enumerate(phase, start=1)],
             label=0,
         )
