@@ -42,7 +42,7 @@ def analysis_only(con, area_code: str, profile, peers: list[str]) -> None:
     from upward.analysis.regions import region_summary
 
     area = build.area_record(con, area_code)
-    region_summary(con, area_code, profile.household, 10)
+    region_summary(con, area_code, profile, None, 10)
     q = quality.quality_report(con, area_code, profile, 10)
     codes = [c for c, _ in build.comparison_codes(con, area, peers)]
     if len(codes) > 1:
