@@ -47,14 +47,24 @@ def records(prov) -> dict[str, dict]:
 # the committed bundle, fast
 
 
-def test_provenance_lists_exactly_the_parquet_files_present(prov, records):
+def test_provenance_lists_exactly_the_files_present(prov, records):
     assert prov["bundle_schema"] == build.BUNDLE_SCHEMA
     present = sorted(p.name for p in DATA_DIR.iterdir())
-    assert all(name.endswith(".parquet") for name in present), present
-    assert sorted(f"{name}.parquet" for name in records) == present
+    licenses = sorted(lic["file"].removeprefix("data/") for r in records.values() for lic in r.get("licenses", []))
+    assert sorted([f"{name}.parquet" for name in records] + licenses) == present
     assert {name: r["file"] for name, r in records.items()} == {name: f"data/{name}.parquet" for name in records}
     assert sorted(records) == sorted(e.name for e in build.ENTRIES)
-    assert len(records) == 46
+    assert len(records) == 57
+
+
+def test_licences_travel_with_the_ai_exposure_data(records):
+    """MIT asks for its notice in every copy, CC BY for its terms: both sit beside the parquet."""
+    gpts = records["ai_exposure_gpts"]["licenses"]
+    assert [lic["file"] for lic in gpts] == ["data/ai_exposure_gpts.LICENSE"]
+    assert "Copyright (c) 2024 OpenAI" in (DATA_DIR / "ai_exposure_gpts.LICENSE").read_text(encoding="utf-8")
+    wwai = [lic["file"] for lic in records["ai_exposure_working_with_ai"]["licenses"]]
+    assert wwai == ["data/ai_exposure_working_with_ai.LICENSE.txt", "data/ai_exposure_working_with_ai.NOTICE.md"]
+    assert "CC BY 4.0" in (DATA_DIR / "ai_exposure_working_with_ai.LICENSE.txt").read_text(encoding="utf-8")
 
 
 def test_every_record_names_its_source_license_and_inputs(records):

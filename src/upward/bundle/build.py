@@ -140,6 +140,19 @@ ETPL_NJ_IN_DEMAND = "programs/etpl/nj/in_demand_cips.csv"
 ETPL_CA = "programs/etpl/ca/programs_fixture_CA_flat.csv"
 CPS_TRANSITIONS = "transitions/asec_to_bls_mobility_edgelist.csv"
 SOC_CROSSWALK = "soc/soc2010_soc2018.csv"
+SVI = "population/SVI_2022_US_county.csv"
+NCS_MEDICAL = "job_quality/benefits/ncs_medical_care_by_occupation_march2025.csv"
+NCS_SICK_LEAVE = "job_quality/benefits/ncs_paid_sick_leave_access_by_industry_2010_2025.csv"
+NCS_WAGE_CIVILIAN = "job_quality/benefits/ncs_access_by_wage_group_civilian_march2023.csv"
+NCS_WAGE_PRIVATE = "job_quality/benefits/ncs_paid_leave_by_wage_category_private_2022.csv"
+HAZARD = "job_quality/onet_hazardous_conditions.csv"
+CENSUS_OCC = "cps/2018-occupation-code-list-and-crosswalk.xlsx"
+CPS_11 = "cps/cpsaat11_2022.xlsx"
+CPS_11B = "cps/cpsaat11b_2025.xlsx"
+CPS_39 = "cps/cpsaat39_2025.xlsx"
+GPTS = "ai_exposure/gpts_are_gpts/occ_level.csv"
+WWAI_SCORES = "ai_exposure/microsoft_working_with_ai/soc_ai_applicability_scores.csv"
+WWAI_METRICS = "ai_exposure/microsoft_working_with_ai/soc_metrics.csv"
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,12 @@ class Entry:
     inputs: tuple[str, ...]
     make: Callable[[Inputs], pd.DataFrame]
     description: str
+    #: Licence and notice files a source asks to travel with its data, copied beside the parquet
+    #: as `<name>.<file name>` (MIT asks for its notice in every copy; CC BY for its terms).
+    licenses: tuple[str, ...] = ()
+
+    def license_name(self, rel: str) -> str:
+        return f"{self.name}.{Path(rel).name}"
 
 
 def _onet_descriptors(inp: Inputs) -> pd.DataFrame:
@@ -188,6 +207,16 @@ def _rpp(inp: Inputs) -> pd.DataFrame:
 
 _OEWS_INPUTS = tuple(f for r in releases_of("bls_oews") for f in r.inputs)
 _PROJECTIONS_INPUTS = tuple(f for r in releases_of("bls_projections") for f in r.inputs)
+
+
+def _cps(table: str, file: str) -> Callable[[Inputs], pd.DataFrame]:
+    def make(inp: Inputs) -> pd.DataFrame:
+        from upward.sources import cps
+
+        return cps.read_table(inp / file, table, cps.read_census_occupations(inp / CENSUS_OCC))
+
+    return make
+
 
 ENTRIES: tuple[Entry, ...] = (
     Entry("releases", ("bls_oews", "bls_projections"), tuple(f for r in RELEASES for f in r.inputs), _releases,
@@ -245,6 +274,19 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("onet_related_occupations", "onet_30", (f"{ONET30}/ONET_relationships.parquet",), _reader("onet", "read_related_occupations", f"{ONET30}/ONET_relationships.parquet"), "O*NET 30 related occupations: 20 per occupation, ranked, in tiers Primary-Short, Primary-Long, Supplemental."),
     Entry("cps_transitions", "cps_transitions", (CPS_TRANSITIONS,), _reader("transitions", "read_transitions", CPS_TRANSITIONS), "Observed occupation-to-occupation transition probabilities (CPS ASEC), SOC 2010-based OEWS codes, staying included."),
     Entry("soc_crosswalk_2010_2018", "bls_soc_crosswalk", (SOC_CROSSWALK,), _reader("soc_crosswalk", "read_soc_crosswalk", SOC_CROSSWALK), "SOC 2010 → SOC 2018 code pairs (splits and merges explicit)."),
+    Entry("population_county", "cdc_svi", (SVI,), _reader("svi", "read_svi_county", SVI), "Every county's total population and households, and the ACS 2018–22 counts (estimate, MOE, percent) behind unmet needs: no diploma, limited English, poverty, uninsured, disability, unemployed, 65+, no vehicle, no broadband, single parents, race and ethnicity."),
+    Entry("ncs_medical_by_occupation", "bls_ncs", (NCS_MEDICAL,), _reader("ncs", "read_medical_by_occupation", NCS_MEDICAL), "NCS medical care access, participation and take-up by occupational group and ownership, March 2025."),
+    Entry("ncs_sick_leave_by_industry", "bls_ncs", (NCS_SICK_LEAVE,), _reader("ncs", "read_sick_leave_by_industry", NCS_SICK_LEAVE), "NCS paid sick leave access by industry, private industry and state and local government, March 2010–2025."),
+    Entry("ncs_by_wage_category", "bls_ncs", (NCS_WAGE_CIVILIAN, NCS_WAGE_PRIVATE), _reader("ncs", "read_wage_category_tables", NCS_WAGE_CIVILIAN, NCS_WAGE_PRIVATE), "NCS access to retirement, medical care, life insurance (civilian, March 2023) and paid sick leave, vacations, holidays (private, March 2022) by wage category."),
+    Entry("onet_hazardous_conditions", "onet_30_hazard", (HAZARD,), _reader("work_context", "read_hazardous_conditions", HAZARD), "O*NET 30 Work Context 'Exposed to Hazardous Conditions': 0–100 score per O*NET-SOC occupation."),
+    Entry("census_occupations", "census_occupation_codes", (CENSUS_OCC,), _reader("cps", "read_census_occupations", CENSUS_OCC), "2018 Census occupation codes and titles with their SOC 2018 code or group as a LIKE pattern."),
+    Entry("cps_sex_race", ("bls_cps", "census_occupation_codes"), (CPS_11, CENSUS_OCC), _cps("11", CPS_11), "CPS table 11: employed people by detailed occupation, percent women, White, Black, Asian, Hispanic or Latino (annual average)."),
+    Entry("cps_age", ("bls_cps", "census_occupation_codes"), (CPS_11B, CENSUS_OCC), _cps("11b", CPS_11B), "CPS table 11b: employed people by detailed occupation and age (thousands), median age (annual average)."),
+    Entry("cps_earnings_by_sex", ("bls_cps", "census_occupation_codes"), (CPS_39, CENSUS_OCC), _cps("39", CPS_39), "CPS table 39: full-time wage and salary workers and median weekly earnings by detailed occupation and sex (annual average)."),
+    Entry("ai_exposure_gpts", "gpts_are_gpts", (GPTS,), _reader("ai_exposure", "read_gpts_are_gpts", GPTS), "GPTs are GPTs: share of each O*NET-SOC occupation's tasks exposed to LLMs (alpha, beta, gamma; GPT-4 and human ratings).",
+          ("ai_exposure/gpts_are_gpts/LICENSE",)),
+    Entry("ai_exposure_working_with_ai", "microsoft_working_with_ai", (WWAI_SCORES, WWAI_METRICS), _reader("ai_exposure", "read_working_with_ai", WWAI_SCORES, WWAI_METRICS), "Working with AI: AI applicability score per SOC 2018 occupation and its components.",
+          ("ai_exposure/microsoft_working_with_ai/LICENSE.txt", "ai_exposure/microsoft_working_with_ai/NOTICE.md")),
 )
 
 
@@ -271,7 +313,7 @@ def to_arrow(df: pd.DataFrame) -> pa.Table:
 
 
 def check_data_dir(data_dir: Path) -> None:
-    missing = sorted({f for e in ENTRIES for f in e.inputs if not (Path(data_dir) / f).exists()})
+    missing = sorted({f for e in ENTRIES for f in (*e.inputs, *e.licenses) if not (Path(data_dir) / f).exists()})
     if missing:
         raise UpwardError(
             f"The official data directory {data_dir} lacks {len(missing)} input file(s): {', '.join(missing[:5])}",
@@ -299,6 +341,10 @@ def build_tables(data_dir: Path, progress: Callable[[str], None] | None = None) 
             "source": _credit(entry.source),
             "inputs": [{"path": f, "sha256": hashes[f]} for f in entry.inputs],
         }
+        if entry.licenses:
+            record["licenses"] = [
+                {"file": f"data/{entry.license_name(f)}", "path": f, "sha256": sha256_file(inputs / f)} for f in entry.licenses
+            ]
         yield entry, table, record
 
 
@@ -312,6 +358,8 @@ def write_bundle(data_dir: Path, out_dir: Path | None = None, progress: Callable
         files = {}
         for entry, table, record in build_tables(data_dir, progress):
             pq.write_table(table, tmp / "data" / f"{entry.name}.parquet", compression="zstd", compression_level=9)
+            for f in entry.licenses:
+                shutil.copyfile(Path(data_dir) / f, tmp / "data" / entry.license_name(f))
             files[entry.name] = record
         prov = {"bundle_schema": BUNDLE_SCHEMA, "files": files}
         (tmp / PROVENANCE_FILE.name).write_text(json.dumps(prov, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -346,6 +394,10 @@ def verify(data_dir: Path, bundle_dir: Path | None = None) -> list[str]:
             continue
         if not pq.read_table(path).equals(table):
             problems.append(f"{entry.name}: table content differs")
+        for lic in record.get("licenses", []):
+            kept = bundle_dir / lic["file"]
+            if not kept.exists() or sha256_file(kept) != lic["sha256"]:
+                problems.append(f"{entry.name}: licence file {lic['file']} missing or changed")
     extra = set(committed["files"]) - names
     problems += [f"{n}: in the committed bundle but no longer built" for n in sorted(extra)]
     return problems

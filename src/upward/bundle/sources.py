@@ -80,6 +80,16 @@ ONET30_ATTRIBUTION = (
     "Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. "
     "O*NET® is a trademark of USDOL/ETA. Graph export by dot-org-ai/standards.org.ai (CC BY-SA 4.0)."
 )
+ONET30_HAZARD_ATTRIBUTION = (
+    "This product includes information from the O*NET 30 Database by the U.S. Department of Labor, "
+    "Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. "
+    "O*NET® is a trademark of USDOL/ETA. Work Context element 4.C.2.c.1.d as exported from O*NET OnLine."
+)
+SVI_CITATION = (
+    "Centers for Disease Control and Prevention/Agency for Toxic Substances and Disease Registry/Geospatial Research, "
+    "Analysis, and Services Program. CDC/ATSDR Social Vulnerability Index 2022 Database US. "
+    "Estimates from the U.S. Census Bureau, American Community Survey 2018–2022."
+)
 MIT_CITATION = (
     "Living Wage Calculator, Massachusetts Institute of Technology (Amy K. Glasmeier), livingwage.mit.edu. "
     "© MIT. Used for non-commercial research; MIT asks for a data license for commercial use."
@@ -253,6 +263,72 @@ SOURCES: dict[str, Source] = {
             "GitHub danielruss/codingsystems @ f7b531e (a republication of BLS's crosswalk)",
             "Public domain (U.S. government work)",
             "Source: U.S. Bureau of Labor Statistics, 2010 SOC to 2018 SOC crosswalk.",
+        ),
+        Source(
+            "cdc_svi",
+            "Social Vulnerability Index 2022, US county file (ACS 2018–2022 estimates with margins of error)",
+            "Centers for Disease Control and Prevention / Agency for Toxic Substances and Disease Registry",
+            "SVI 2022 (ACS 2018–2022 5-year estimates)",
+            "GitHub hanciaux/CIVE202_Project5 @ 0666681 (identical to nadiabahmad/disaster-declarations @ f90dd4e)",
+            "Public domain (U.S. government work)",
+            SVI_CITATION,
+        ),
+        Source(
+            "bls_ncs",
+            "National Compensation Survey, employee benefits: access by occupational group, industry and wage category",
+            "U.S. Bureau of Labor Statistics",
+            "medical care by occupational group March 2025; paid sick leave by industry March 2010–2025; by wage category March 2022 and 2023",
+            "GitHub rbhebert/EBS_year_type @ 3332cc4 (from BLS's benefits workbook); small tables transcribed from BLS release pages",
+            "Public domain (U.S. government work)",
+            "Source: U.S. Bureau of Labor Statistics, National Compensation Survey, Employee Benefits in the United States (March 2022, 2023, 2025).",
+        ),
+        Source(
+            "onet_30_hazard",
+            "O*NET 30 Work Context: Exposed to Hazardous Conditions (4.C.2.c.1.d)",
+            "USDOL/ETA, National Center for O*NET Development (O*NET OnLine export)",
+            "O*NET 30.x (late 2025)",
+            "GitHub jwklee/occupationRiskPack @ 84d5d6d, inst/extdata/source_hazard_cond.csv",
+            "CC BY 4.0 (the package's 'public domain' label is wrong)",
+            ONET30_HAZARD_ATTRIBUTION,
+        ),
+        Source(
+            "bls_cps",
+            "Current Population Survey annual averages by detailed occupation: tables 11 (sex, race, Hispanic ethnicity), 11b (age), 39 (median weekly earnings by sex)",
+            "U.S. Bureau of Labor Statistics",
+            "table 11: 2022; tables 11b and 39: 2025 (11-month averages, no October 2025)",
+            "GitHub openai/GPTs-are-GPTs @ 36af7ac (11), yechansota/Skill-Distance-Explorer @ 57186b5 (11b), Shashin-Gupta/ECON_151_Data_Project @ 372bf13 (39); byte copies of the BLS files",
+            "Public domain (U.S. government work)",
+            "Source: U.S. Bureau of Labor Statistics, Current Population Survey, annual averages, tables 11 (2022), 11b and 39 (2025).",
+        ),
+        Source(
+            "census_occupation_codes",
+            "2018 Census Occupation Code List with SOC 2018 equivalents",
+            "U.S. Census Bureau",
+            "2018 list (updated September 26, 2019)",
+            "GitHub mdsmith808/ai_labor @ 08f591c (a copy of the Census workbook)",
+            "Public domain (U.S. government work)",
+            "Source: U.S. Census Bureau, 2018 Census Occupation Code List, Crosswalk, and Summary of Code Changes.",
+        ),
+        Source(
+            "gpts_are_gpts",
+            "GPTs are GPTs: occupation-level exposure to large language models",
+            "Eloundou, Manning, Mishkin and Rock (OpenAI, OpenResearch, University of Pennsylvania)",
+            "Science 384 (2024); occ_level.csv",
+            "GitHub openai/GPTs-are-GPTs @ 9ed4148 (LICENSE beside the file)",
+            "MIT License, Copyright (c) 2024 OpenAI",
+            "Source: Tyna Eloundou, Sam Manning, Pamela Mishkin and Daniel Rock, \"GPTs are GPTs: Labor market impact potential "
+            "of LLMs\", Science 384 (2024). Data: openai/GPTs-are-GPTs, MIT License, Copyright (c) 2024 OpenAI.",
+        ),
+        Source(
+            "microsoft_working_with_ai",
+            "Working with AI: AI applicability score by SOC 2018 occupation",
+            "Microsoft Research (Tomlinson, Jaffe, Wang, Counts and Suri)",
+            "arXiv 2507.07935 (2025); Bing Copilot conversations January–September 2024",
+            "GitHub microsoft/working-with-ai @ 84c4eba (LICENSE and NOTICE beside the files)",
+            "CC BY 4.0",
+            "Source: Kiran Tomlinson, Sonia Jaffe, Will Wang, Scott Counts and Siddharth Suri, \"Working with AI: Measuring the "
+            "Applicability of Generative AI to Occupations\", Microsoft Research, arXiv:2507.07935 (2025). CC BY 4.0. "
+            "Incorporates O*NET 29.0 (USDOL/ETA, CC BY 4.0).",
         ),
     ]
 }
