@@ -281,13 +281,31 @@ def test_opportunity_share_follows_the_profile_ratio(con, tmp_path):
     assert ind.opportunity_share < hand_indicators(con, HOUSTON)["opportunity_share"]
 
 
-# --- benefits and safety: pluggable, never guessed ---------------------------------------------
+# --- benefits and safety: measured from NCS and O*NET, replaced by a region's own input ------------
 
 
-def test_benefits_and_safety_not_measured_without_input(con, qt, profile):
-    assert qt.benefits.isna().all() and qt.safety.isna().all()
+def test_benefits_and_safety_measured_from_the_bundle(con, qt, profile):
+    """Benefits are NCS group-level estimates; safety is 1 − O*NET hazardous-conditions score ÷ 100."""
     rep = quality_report(con, HOUSTON, profile)
-    assert rep["benefits_measured"] is False and rep["safety_measured"] is False
+    assert rep["benefits_measured"] is True and rep["safety_measured"] is True
+    assert rep["dimensions"]["benefits"]["employment_covered"] > 0.95
+    assert rep["dimensions"]["safety"]["gate"] == 0.0 and rep["dimensions"]["benefits"]["gate"] == 0.0
+    el = row(qt, HOUSTON, "47-2111")  # electricians: O*NET score 90
+    assert el.hazard_exposure == 90 and el.safety == pytest.approx(0.10)
+    assert el.benefits_source == "BLS NCS group-level estimate" and el.safety_source == "O*NET hazardous conditions"
+    # the benefits figure is the profile's weighted mean of its three NCS access rates (percent → 0–1)
+    b = con.execute(
+        "select medical_access, sick_leave_access, retirement_access_wage from occupation_benefits where occ_code = '47-2111'"
+    ).fetchone()
+    assert el.benefits == pytest.approx((0.4 * b[0] + 0.3 * b[1] + 0.3 * b[2]) / 100)
+
+
+def test_default_profile_gates_nothing(con, qt):
+    """With no floor set, tiers are pay adequacy alone, exactly as before the new dimensions."""
+    assert qt.gates_met.all()
+    for area in AREAS:
+        for soc in ("29-1141", "47-2111", "41-2011", "35-3023"):
+            assert row(qt, area, soc).tier == hand_tier(raw(con, area, soc))
 
 
 def _profile_with(tmp_path, **inputs):
@@ -297,30 +315,46 @@ def _profile_with(tmp_path, **inputs):
     return profiles.load(path)
 
 
-def test_benefits_csv_by_soc(tmp_path, con):
+def test_a_safety_floor_moves_hazardous_quality_jobs_down_a_tier(tmp_path, con, qt):
+    path = tmp_path / "gate.toml"
+    path.write_text("[quality]\nmin_safety = 0.5\n")  # hazard exposure at most 50 (monthly)
+    gated = quality_table(con, profiles.load(path), AREAS)
+    el = row(gated, HOUSTON, "47-2111")
+    assert row(qt, HOUSTON, "47-2111").tier == "quality" and el.tier == "near-quality" and not el.gates_met
+    assert row(gated, HOUSTON, "29-1141").tier == "quality"  # registered nurses: score 17
+    moved = (qt.tier == "quality") & (gated.tier != "quality")
+    assert moved.any() and (gated.tier[moved] == "near-quality").all()
+    assert ((gated.safety < 0.5) | gated.safety.isna())[moved].all()
+    assert (qt.tier[qt.tier != "quality"] == gated.tier[qt.tier != "quality"]).all()  # only quality jobs can move
+
+
+def test_benefits_csv_by_soc_replaces_the_bundled_figure(tmp_path, con, qt):
     csv = tmp_path / "benefits.csv"
     csv.write_text("soc,value\n29-1141,0.75\n49-9041,0.4\n")
     prof = _profile_with(tmp_path, benefits=csv)
     df = quality_table(con, prof, AREAS)
     for area in AREAS:
-        assert row(df, area, "29-1141").benefits == 0.75
+        assert row(df, area, "29-1141").benefits == 0.75 and row(df, area, "29-1141").benefits_source == "profile input"
         assert row(df, area, "49-9041").benefits == 0.4
-        assert math.isnan(row(df, area, "41-2011").benefits)
-    assert df.benefits.notna().sum() == 4
-    assert df.safety.isna().all()
+        other = row(df, area, "41-2011")
+        assert other.benefits == row(qt, area, "41-2011").benefits and other.benefits_source == "BLS NCS group-level estimate"
+    assert (df.benefits_source == "profile input").sum() == 4
+    assert (df.safety == qt.safety).where(qt.safety.notna(), True).all()
     # the rest of the table is untouched by the input
     assert row(df, HOUSTON, "29-1141").tier == "quality"
     rep = quality_report(con, HOUSTON, prof)
-    assert rep["benefits_measured"] is True and rep["safety_measured"] is False
+    assert rep["benefits_measured"] is True and rep["dimensions"]["benefits"]["from_input"] == 2
 
 
-def test_safety_csv_by_soc_and_area(tmp_path, con):
+def test_safety_csv_by_soc_and_area(tmp_path, con, qt):
     csv = tmp_path / "safety.csv"
     csv.write_text("soc,area,value\n29-1141,0026420,0.9\n29-1141,0100001,0.2\n")
     df = quality_table(con, _profile_with(tmp_path, safety=csv), AREAS)
     assert row(df, HOUSTON, "29-1141").safety == 0.9
     assert row(df, NW_AL, "29-1141").safety == 0.2
-    assert df.safety.notna().sum() == 2 and df.benefits.isna().all()
+    assert (df.safety_source == "profile input").sum() == 2
+    assert row(df, HOUSTON, "47-2111").safety == pytest.approx(0.10)  # not in the input: O*NET's
+    assert (df.benefits == qt.benefits).where(qt.benefits.notna(), True).all()
 
 
 @pytest.mark.parametrize("bad, row_no", [("2", 3), ("high", 2), ("-0.1", 3)])

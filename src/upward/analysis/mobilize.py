@@ -50,7 +50,7 @@ def score(df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     bar = profile.get("jtm.bar")
     clears = np.logical_and.reduce([df[f"pillar_{p}"] >= bar for p in PILLARS])
     pays = df.median_living_wage_ratio >= profile.get("jtm.min_median_living_wage_ratio")
-    df["jtm"] = df.scored & clears & pays
+    df["jtm"] = df.scored & clears & pays & df.get("gates_met", True)  # the profile's benefits/safety floors, if any
     return df
 
 
@@ -203,7 +203,11 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
                 "openings_per_100": r["openings_per_100"],
                 "separations_rate": r["separations_rate"],
                 "benefits": r["benefits"] if not pd.isna(r["benefits"]) else "not measured",
+                "benefits_source": r["benefits_source"],
                 "safety": r["safety"] if not pd.isna(r["safety"]) else "not measured",
+                "safety_source": r["safety_source"],
+                "hazard_exposure": r["hazard_exposure"],
+                "gates_met": bool(r["gates_met"]),
             }
         ),
         "lenses": {"good": bool(r["good"]), "promising": bool(r["promising"]), "opportunity": bool(r["opportunity"]), "cost_adjusted_bar": plain(r["cost_adjusted_bar"])},

@@ -55,7 +55,12 @@ def work_sets(con, occ_code: str, limit: int = 10) -> dict:
     }
 
 
-def occupation_profile(con, occ_code: str, area_code: str = NATIONAL, top: int = 10) -> dict:
+def occupation_profile(con, occ_code: str, area_code: str = NATIONAL, top: int = 10, profile=None) -> dict:
+    """Everything about one occupation in one area; `dimensions` (benefits, safety, equity, AI
+    exposure, national) uses the profile's benefit weights (the default profile when None)."""
+    from upward import profiles
+    from upward.analysis.dimensions import occupation_record
+
     occ = record(
         con,
         """select o.*, mj.title as major_title, mn.title as minor_title from occupations o
@@ -111,5 +116,6 @@ def occupation_profile(con, occ_code: str, area_code: str = NATIONAL, top: int =
         "abilities": top_descriptors(con, occ_code, "abilities", top),
         "work_activities": top_descriptors(con, occ_code, "work_activities", top),
         **work_sets(con, occ_code, top),
+        "dimensions": occupation_record(con, occ_code, profile or profiles.load()),
         "data": releases(con),
     }

@@ -177,6 +177,10 @@ def _with_imports(con, seed: pd.DataFrame, area: dict, hub_path) -> pd.DataFrame
             "earnings_horizon": merged.earnings_horizon,
             "state_hs_earnings": np.nan,
             "source": "imported",
+            # who the program says it serves and how: matched to the region's needs (analysis/people.py)
+            "populations_served": merged.get("populations_served"),
+            "supports": merged.get("supports"),
+            "modality": merged.get("modality"),
         }
     )
     return pd.concat([seed[~seed.program_id.isin(rows.program_id)], rows], ignore_index=True).sort_values("program_id").reset_index(drop=True)

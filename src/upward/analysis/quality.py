@@ -24,8 +24,9 @@ def tiers(df: pd.DataFrame, profile: Profile) -> pd.Series:
     nq = profile.get("quality.near_quality_median_ratio")
     near = df.median_living_wage_ratio >= nq
     # quality also meets the near-quality condition, so the tiers nest whatever the two ratios
+    gates = df["gates_met"] if "gates_met" in df else True  # a region's benefits or safety floor (default: none)
     tier = np.select(
-        [(df.entry_living_wage_ratio >= q) & near, near, df.median_living_wage_ratio.notna()],
+        [(df.entry_living_wage_ratio >= q) & near & gates, near, df.median_living_wage_ratio.notna()],
         ["quality", "near-quality", "low"],
         default="unknown",
     )
@@ -104,11 +105,26 @@ def _check_codes(con, data: pd.DataFrame, path: str) -> None:
             )
 
 
+#: The non-pay figures every quality row carries (analysis/dimensions.py computes them once).
+DIMENSION_COLUMNS = (
+    "benefits", "medical_access", "sick_leave_access", "retirement_access_wage", "hazard_exposure", "safety",
+    "women_share", "women_men_pay_ratio", "share_55_over", "ai_exposure",
+)
+_SOURCES = {"benefits": "BLS NCS group-level estimate", "safety": "O*NET hazardous conditions"}
+
+
 def _attach_pluggable(con, df: pd.DataFrame, profile: Profile) -> None:
+    """Benefits and safety: the bundled national figures, replaced by the profile's own input
+    (`[inputs]`) wherever it has a row for the occupation (and area)."""
+    from upward.analysis.dimensions import occupation_dimensions
+
+    dims = occupation_dimensions(con, profile).set_index("occ_code")
+    for col in DIMENSION_COLUMNS:
+        df[col] = df.occ_code.map(dims[col]).astype("float64")
     for key in ("benefits", "safety"):
+        df[f"{key}_source"] = np.where(df[key].notna(), _SOURCES[key], None)
         data = pluggable(profile, key)
         if data is None:
-            df[key] = np.nan
             continue
         _check_codes(con, data, profile.get(f"inputs.{key}"))
         if "area" in data.columns:
@@ -119,7 +135,20 @@ def _attach_pluggable(con, df: pd.DataFrame, profile: Profile) -> None:
             )
         else:
             merged = df[["occ_code"]].merge(data.rename(columns={"soc": "occ_code"})[["occ_code", "value"]], how="left", on="occ_code")
-        df[key] = merged["value"].to_numpy()
+        given = merged["value"].notna().to_numpy()
+        df.loc[given, key] = merged["value"].to_numpy()[given]
+        df.loc[given, f"{key}_source"] = "profile input"
+
+
+def dimension_gates(df: pd.DataFrame, profile: Profile) -> pd.Series:
+    """True where every gated dimension (`quality.min_benefits`, `quality.min_safety` > 0) is
+    measured and reached; always true with the default profile, which gates on neither."""
+    ok = pd.Series(True, index=df.index)
+    for key in ("benefits", "safety"):
+        floor = profile.get(f"quality.min_{key}")
+        if floor > 0:
+            ok &= df[key].notna() & (df[key] >= floor)
+    return ok
 
 
 _TABLES: dict[tuple, pd.DataFrame] = {}
@@ -137,8 +166,9 @@ def quality_table(con, profile: Profile, area_codes: list[str] | None = None) ->
         if key in _TABLES:
             return _TABLES[key].copy()
     df = area_measures(con, profile, area_codes)
-    df["tier"] = tiers(df, profile)
     _attach_pluggable(con, df, profile)
+    df["gates_met"] = dimension_gates(df, profile)
+    df["tier"] = tiers(df, profile)
     if key is not None:
         if len(_TABLES) >= _TABLES_KEPT:
             _TABLES.pop(next(iter(_TABLES)))
@@ -282,6 +312,33 @@ def indicators(con, profile: Profile, area_codes: list[str] | None = None) -> pd
     return out
 
 
+def _dimension_coverage(df: pd.DataFrame, profile: Profile) -> dict:
+    """How much of the area's employment each non-pay dimension covers, where it comes from, and
+    whether the profile gates on it."""
+    emp = df.employment.fillna(0)
+    total = emp.sum()
+
+    def cover(col):
+        return float(emp[df[col].notna()].sum() / total) if total else None
+
+    def mean(col):
+        ok = df[col].notna() & (emp > 0)
+        return float((df.loc[ok, col] * emp[ok]).sum() / emp[ok].sum()) if ok.any() else None
+
+    return {
+        "benefits": {"employment_covered": cover("benefits"), "mean": mean("benefits"), "gate": profile.get("quality.min_benefits"),
+                     "level": "group-level estimates: occupational group, industries, wage quartile; national",
+                     "from_input": int((df.benefits_source == "profile input").sum())},
+        "safety": {"employment_covered": cover("safety"), "mean_hazard_exposure": mean("hazard_exposure"),
+                   "gate": profile.get("quality.min_safety"), "level": "occupation (O*NET, national)",
+                   "from_input": int((df.safety_source == "profile input").sum()),
+                   "note": "BLS injury and fatality rates by occupation (SOII, CFOI) are not bundled"},
+        "women_men_pay_ratio": {"employment_covered": cover("women_men_pay_ratio"), "mean": mean("women_men_pay_ratio"),
+                                "level": "Census occupation (CPS, national)"},
+        "ai_exposure": {"employment_covered": cover("ai_exposure"), "mean": mean("ai_exposure"), "level": "occupation (national)"},
+    }
+
+
 def national_median(con) -> float:
     return con.execute("select a_median from wages where area_code = '0000000' and occ_code = '00-0000'").fetchone()[0]
 
@@ -312,6 +369,7 @@ def quality_report(con, area_code: str, profile: Profile, top: int = 10) -> dict
         "notes": notes,
         "benefits_measured": bool(df.benefits.notna().any()),
         "safety_measured": bool(df.safety.notna().any()),
+        "dimensions": _dimension_coverage(df, profile),
         "data": releases(con),
     }
 

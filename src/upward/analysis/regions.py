@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from upward.analysis._rows import record, records, releases, top_code_bounds
 from upward.analysis.living_wage import living_wage
+from upward.analysis.people import people_summary
 from upward.errors import NotFoundError, UpwardError
 from upward.profiles import Profile
 
@@ -91,5 +92,6 @@ def region_summary(con, area_code: str, profile: Profile, household: str | None 
         "most_concentrated_occupations": concentrated,
         "concentration_min_employment": min_emp if concentrated else None,
         "top_coded_at_least": bounds,
+        "people": people_summary(con, area_code),
         "data": releases(con),
     }

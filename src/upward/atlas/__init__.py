@@ -17,8 +17,12 @@ from upward.errors import UpwardError
 
 _HERE = Path(__file__).resolve().parent
 #: The code whose change changes the atlas's content.
-_DERIVATION = (_HERE / "build.py", _HERE / "programs.py", _HERE / "living_wage.py", _HERE / "releases.py", _HERE / "store.py",
-               _HERE.parent / "soc.py", _HERE.parent / "sources" / "cpi.py")
+_DERIVATION = (
+    _HERE / "build.py", _HERE / "programs.py", _HERE / "living_wage.py", _HERE / "releases.py", _HERE / "store.py",
+    _HERE / "dimensions.py", _HERE / "people.py", _HERE.parent / "soc.py",
+    # the group, sector, measure and price definitions the derivations read
+    _HERE.parent / "sources" / "cpi.py", _HERE.parent / "sources" / "ncs.py", _HERE.parent / "sources" / "svi.py",
+)
 
 
 @cache

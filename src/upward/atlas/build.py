@@ -23,6 +23,8 @@ import duckdb
 import upward.atlas
 from upward import __version__, bundle, soc
 from upward.atlas import releases, store
+from upward.atlas.dimensions import STATEMENTS as DIMENSIONS
+from upward.atlas.people import STATEMENTS as PEOPLE
 from upward.atlas.programs import STATEMENTS as PROGRAMS
 from upward.bundle.sources import SOURCES
 
@@ -51,7 +53,7 @@ def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
                 con.execute(sql)
             _living_wage(con, progress)
             _reconcile_soc(con)
-            for name, sql in AFTER_SOC + PROGRAMS:
+            for name, sql in AFTER_SOC + PROGRAMS + DIMENSIONS + PEOPLE:
                 if progress:
                     progress(name)
                 con.execute(sql)

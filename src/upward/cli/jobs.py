@@ -153,8 +153,11 @@ def _print_explain(e: dict) -> None:
     c.print(render.notes("What each measure is, and its source (percentile: its rank among the region's scored occupations)", whats))
     c.print(render.notes("Sources", sources))
     q = e["quality"]
+    def dim(v, source):
+        return v if isinstance(v, str) else f"{v:.2f} ({source})"
+
     c.print(
-        f"Quality tier: {q['tier']}. Benefits: {q['benefits']}; safety: {q['safety']}. "
+        f"Quality tier: {q['tier']}. Benefits: {dim(q['benefits'], q['benefits_source'])}; safety: {dim(q['safety'], q['safety_source'])}. "
         "Also " + (", ".join(k for k in ("good", "promising", "opportunity") if e["lenses"][k]) or "in no other lens")
         + " (upward jobs --lens good-promising, --lens opportunity).",
         highlight=False,
@@ -213,8 +216,22 @@ def quality(
         c.print(f"[yellow]{escape(n)}[/]", highlight=False)
     if r["living_wage"]:
         c.print(f"[dim]{escape(r['living_wage']['note'])}[/]", highlight=False)
-    if not (r["benefits_measured"] or r["safety_measured"]):
-        c.print("[dim]Benefits and safety: not measured (no public occupation-level data is bundled; supply CSVs via the profile's \\[inputs]).[/]", highlight=False)
+    d = r["dimensions"]
+    b, s = d["benefits"], d["safety"]
+    gates = [f"{k} ≥ {d[k]['gate']:g}" for k in ("benefits", "safety") if d[k]["gate"]]
+    c.print(
+        f"Benefits: {_pct(b['mean'])} average access (BLS NCS {b['level']}), for {_pct(b['employment_covered'])} of jobs"
+        + (f", {b['from_input']} from your input" if b["from_input"] else "")
+        + f". Safety: average O*NET hazard exposure {_value(s['mean_hazard_exposure'])} of 100, for {_pct(s['employment_covered'])} of jobs"
+        + (f", {s['from_input']} from your input" if s["from_input"] else "") + f"; {s['note']}.",
+        highlight=False,
+    )
+    c.print(
+        "[dim]" + (f"The quality tier also requires {' and '.join(gates)} (profile)." if gates else
+                   "Benefits and safety are shown, not gating the tiers (profile quality.min_benefits, quality.min_safety).")
+        + " By occupation group: upward dimensions --region AREA.[/]",
+        highlight=False,
+    )
 
 
 @app.command()

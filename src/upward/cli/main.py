@@ -104,6 +104,7 @@ def _print_region(s: dict) -> None:
     )
     for line in render.living_wage_lines(lw):
         c.print(line, highlight=False)
+    _print_people(s["people"])
     cols = ["SOC", "occupation", "employment", "median wage", "25th pct", "LQ"]
     for key, title in (("largest_occupations", "Largest occupations"), ("most_concentrated_occupations", "Most concentrated (location quotient)")):
         if s[key]:
@@ -123,17 +124,45 @@ def _print_region(s: dict) -> None:
     c.print(f"[dim]Data: BLS OEWS {s['data']['releases']['bls_oews']}; MIT living wage; BLS CPI-U; BEA RPP. Bundle {s['data']['bundle']}.[/]", highlight=False)
 
 
+def _print_people(p: dict) -> None:
+    from upward.cli import render
+
+    c = render.console
+    if not p["available"]:
+        c.print(f"People: {p['note']}", highlight=False)
+        return
+
+    def pct(v):
+        return "—" if v is None else f"{v:.1%}"
+
+    c.print(
+        render.table(
+            f"People: {render.number(p['total_population'])} residents, {render.number(p['households'])} households (ACS 2018–22)",
+            ["measure", "people", "share", "state", "U.S."],
+            [[m["what"], f"{render.number(m['estimate'])} ±{render.number(m['moe'])}", f"{pct(m['share'])}", pct(m["state_share"]), pct(m["national_share"])]
+             for m in p["measures"]],
+            {1, 2, 3, 4},
+        )
+    )
+    if p.get("note"):
+        c.print(f"[dim]{p['note']}[/]", highlight=False)
+    c.print(f"[dim]{p['source']}[/]", highlight=False)
+
+
 @app.command()
 @handles_errors
 def occupation(
     soc: Annotated[str, typer.Argument(help="SOC code (29-1141), O*NET-SOC code (29-1141.01) or title.")],
     region: Annotated[str, typer.Option("--region", "-r", help="Area for wages and employment (default: national).")] = NATIONAL,
     top: Annotated[int, typer.Option("--top", min=1, max=50, help="How many skills and knowledge areas to list.")] = 10,
+    profile: ProfileOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ):
-    """One occupation: wages, employment, location quotient, projections, education, job zone, top skills."""
+    """One occupation: wages, employment, location quotient, projections, education, job zone, top skills,
+    and its benefits, hazard, women's share and pay ratio, and AI exposure (national)."""
+    from upward import profiles
     from upward.analysis.occupations import occupation_profile
     from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
@@ -142,7 +171,7 @@ def occupation(
     con, area = atlas_and_area(db, region, as_json or as_csv)
     occ = resolve_occupation(con, soc)
     say_note(occ.note, as_json or as_csv)
-    p = occupation_profile(con, occ.code, area.code, top)
+    p = occupation_profile(con, occ.code, area.code, top, profiles.load(profile))
     if as_json:
         return render.emit_json({"resolved": [n for n in (occ.note, area.note) if n], **p})
     if as_csv:
@@ -193,6 +222,11 @@ def _occupation_rows(p: dict) -> list[dict]:
     for d in p["technology"]:
         rows.append({**base, "section": "technology", "item": d["example"], "measure": "hot_technology", "value": d["hot_technology"],
                      "unit": _unit("technology", "hot_technology")})
+    dims = p["dimensions"]
+    for section in ("benefits", "safety", "equity", "ai") if dims["available"] else ():
+        for k, v in dims[section].items():
+            if not isinstance(v, dict):
+                rows.append({**base, "section": section, "item": k, "measure": "", "value": v, "unit": _unit(section, k)})
     return rows
 
 
@@ -252,6 +286,7 @@ def _print_occupation(p: dict) -> None:
                     {1, 2},
                 )
             )
+    _print_dimensions(p["dimensions"])
     if p["detailed_work_activities"]:
         c.print(f"[bold]Detailed work activities[/] ({p['detailed_work_activities_count']}, most tasks first): "
                 + "; ".join(d["dwa_title"] for d in p["detailed_work_activities"][:5]), highlight=False)
@@ -259,6 +294,33 @@ def _print_occupation(p: dict) -> None:
         c.print(f"[bold]Technology[/] ({p['technology_count']}, in-demand and hot first): "
                 + ", ".join(d["example"] + (" (hot)" if d["hot_technology"] else "") for d in p["technology"][:8]), highlight=False)
     c.print(f"[dim]Data: BLS OEWS {p['data']['releases']['bls_oews']}; O*NET 29.3/30; BLS Projections {p['data']['releases']['bls_projections']}. Bundle {p['data']['bundle']}.[/]", highlight=False)
+
+
+def _print_dimensions(d: dict) -> None:
+    """Benefits, safety, equity and AI exposure: national figures, each with its level and source."""
+    from upward.cli import render
+
+    if not d["available"]:
+        return
+
+    def pct(v, digits=0):
+        return "—" if v is None else f"{v:.{digits}%}"
+
+    b, s, e, a = d["benefits"], d["safety"], d["equity"], d["ai"]
+    ratio = "—" if e["women_men_pay_ratio"] is None else f"{e['women_men_pay_ratio']:.2f}"
+    weekly = " / ".join(render.money(e[k]) for k in ("women_median_weekly", "men_median_weekly"))
+    rows = [
+        ["benefits", pct(b["value"]), f"{b['basis']}: medical care {pct(b['medical_access'])} ({b['medical_group']}), paid sick leave "
+         f"{pct(b['sick_leave_access'])} (its industries), retirement {pct(b['retirement_access_wage'])} ({b['wage_quartile'] or 'no wage'})"],
+        ["hazard", render.number(s["hazard_exposure"]), "O*NET exposure to hazardous conditions, 0 never … 100 every day"
+         + (f" ({s['method'].replace('_', ' ')})" if s["method"] and s["method"] != "onet_rollup" else "")],
+        ["women", pct(e["women_share"], 1), f"women's ÷ men's median weekly pay {ratio} ({weekly}, full-time)" if ratio != "—"
+         else "women's ÷ men's median weekly pay: not published (CPS shows no median under 50,000 full-time workers)"],
+        ["55 and over", pct(e["share_55_over"], 1), f"median age {render.number(e['median_age'], 1)}; CPS line: {e['census_occupation']}"],
+        ["AI exposure", pct(a["exposure"]), f"share of tasks exposed to LLMs (GPT-4 rating {pct(a['exposure_gpt4'])}); AI applicability "
+         f"{render.number(a['applicability'], 2)} (Working with AI)"],
+    ]
+    render.console.print(render.table("Beyond pay (national figures)", ["dimension", "value", "what it is"], rows, {1}))
 
 
 atlas_app = typer.Typer(help="Build or inspect the atlas database.", no_args_is_help=True)
@@ -356,6 +418,7 @@ from upward.cli import paths as _paths  # noqa: E402,F401  (registers paths, fee
 from upward.cli import releases as _releases  # noqa: E402,F401  (registers changes, atlas add, atlas remove)
 from upward.cli import report as _report  # noqa: E402,F401  (registers report, export)
 from upward.cli import serve as _serve  # noqa: E402,F401  (registers serve, runs)
+from upward.cli import people as _people  # noqa: E402,F401  (registers people, dimensions)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m upward`

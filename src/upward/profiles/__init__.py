@@ -47,6 +47,8 @@ SIMILARITY_FACETS = (
 CALIBRATION_GROUPS = ("broad", "minor")
 PATHWAY_RANKINGS = ("balanced", "fastest", "gain", "common")
 EVIDENCE_LEVELS = ("commonly_observed", "sometimes_observed", "same_cps_group", "not_in_cps", "rarely_or_never_observed")
+#: The NCS access rates an occupation's benefits figure can combine (analysis/dimensions.py).
+BENEFIT_COMPONENTS = ("medical_by_group", "sick_leave_by_industry", "retirement_by_wage", "medical_by_wage", "sick_leave_by_wage")
 
 
 class ProfileError(UpwardError):
@@ -169,6 +171,9 @@ def validate(data: dict, source: str) -> None:
         raise ProfileError(source, "scoring.min_employment", f"is {mn!r}", "a whole number of jobs, 0 or more")
     _number(data, "quality.quality_p25_ratio", source, 0, 10)
     _number(data, "quality.near_quality_median_ratio", source, 0, 10)
+    _number(data, "quality.min_benefits", source, 0, 1)
+    _number(data, "quality.min_safety", source, 0, 1)
+    _weights(data, "benefits.weights", BENEFIT_COMPONENTS, source)
     acc = data["education"]["accessible"]
     if not isinstance(acc, list) or not all(a in EDUCATION_LEVELS for a in acc):
         bad = [a for a in acc if a not in EDUCATION_LEVELS] if isinstance(acc, list) else acc

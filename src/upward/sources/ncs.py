@@ -136,3 +136,71 @@ def read_wage_category_tables(civilian_2023: Path | str, private_2022: Path | st
     order = {c: i for i, c in enumerate(WAGE_CATEGORIES)}
     out["_o"] = out.wage_category.map(order)
     return out.sort_values(["benefit", "_o"], kind="stable").drop(columns="_o")[WAGE_COLUMNS].reset_index(drop=True)
+
+
+#: NCS occupational groups as SOC 2018 LIKE patterns, most specific first. NCS classifies jobs by
+#: SOC and publishes the standard BLS aggregates of SOC major groups (the same ones the CPS
+#: tables use): management, business and financial = 11–13; professional and related = 15–29;
+#: service = 31–39; sales = 41, office = 43; construction, extraction, farming = 45–47;
+#: installation, maintenance and repair = 49; production = 51; transportation = 53; and three
+#: detailed rows — registered nurses (29-1141), primary, secondary and special education school
+#: teachers (elementary and middle 25-2020, secondary 25-2030, special education 25-2050) and
+#: teachers (postsecondary 25-1000, preschool to secondary 25-2000, other 25-3000).
+def _majors(*majors: int) -> tuple[str, ...]:
+    return tuple(f"{m}-____" for m in majors)
+
+
+OCCUPATIONAL_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Registered nurses", ("29-1141",)),
+    ("Primary, secondary, and special education school teachers", ("25-202_", "25-203_", "25-205_")),
+    ("Teachers", ("25-1___", "25-2___", "25-3___")),
+    ("Protective service occupations", _majors(33)),
+    ("Sales and related occupations", _majors(41)),
+    ("Office and administrative support occupations", _majors(43)),
+    ("Construction, extraction, farming, fishing, and forestry occupations", _majors(45, 47)),
+    ("Installation, maintenance, and repair occupations", _majors(49)),
+    ("Production occupations", _majors(51)),
+    ("Transportation and material moving occupations", _majors(53)),
+    ("Management, business, and financial occupations", _majors(11, 13)),
+    ("Professional and related occupations", _majors(15, 17, 19, 21, 23, 25, 27, 29)),
+    ("Service occupations", _majors(31, 33, 35, 37, 39)),
+    ("Sales and office occupations", _majors(41, 43)),
+    ("Natural resources, construction, and maintenance occupations", _majors(45, 47, 49)),
+    ("Production, transportation, and material moving occupations", _majors(51, 53)),
+    ("Management, professional, and related occupations", _majors(11, 13, 15, 17, 19, 21, 23, 25, 27, 29)),
+    ("All workers", ("__-____",)),
+)
+
+#: OEWS industry sectors (the first NAICS digits of the sector code) → the NCS private-industry
+#: series that covers them, most specific first: the sector's own series, then its BLS
+#: supersector (trade, transportation and utilities; financial activities; professional and
+#: business services; education and health services; leisure and hospitality), then goods-
+#: producing or service-providing. The first series published for the year is used.
+SECTOR_SERIES: dict[str, tuple[str, ...]] = {
+    "11": ("G00000",),  # agriculture, forestry, fishing and hunting (NCS excludes farms)
+    "21": ("G00000",),  # mining, quarrying, oil and gas extraction
+    "22": ("220000", "400000", "S00000"),
+    "23": ("230000", "G00000"),
+    "31": ("300000", "G00000"),
+    "42": ("420000", "400000", "S00000"),
+    "44": ("412000", "400000", "S00000"),
+    "48": ("430000", "400000", "S00000"),
+    "51": ("510000", "S00000"),
+    "52": ("520000", "520A00", "S00000"),
+    "53": ("530000", "520A00", "S00000"),
+    "54": ("540000", "540A00", "S00000"),
+    "55": ("540A00", "S00000"),
+    "56": ("560000", "540A00", "S00000"),
+    "61": ("610000", "600000", "S00000"),
+    "62": ("620000", "600000", "S00000"),
+    "71": ("700000", "S00000"),
+    "72": ("720000", "700000", "S00000"),
+    "81": ("810000", "S00000"),
+}
+#: State and local government (OEWS designations 999201 and 999301) take NCS's state and local
+#: government all-industries rate; NCS does not survey federal workers, so federal employment
+#: has no figure.
+PUBLIC_SERIES = "000000"
+#: Wage quartiles: the occupation's national median wage against the OEWS all-occupation
+#: percentiles places it in one of NCS's four quartile categories.
+QUARTILES = ("Lowest 25 percent", "Second 25 percent", "Third 25 percent", "Highest 25 percent")
