@@ -154,7 +154,7 @@ def test_jobs_json_and_csv_together_fail(cli):
     assert rc == 1 and "Choose one of --json and --csv" in err
 
 
-def test_explain_json(cli):
+def test_explain_json(cli, con):
     rc, out, err = cli("jobs", "--region", "houston", "--explain", "49-9041", "--json")
     assert rc == 0, err
     e = json.loads(out)
@@ -169,7 +169,10 @@ def test_explain_json(cli):
     assert e["quality"]["a_median"] == 63_180 and e["quality"]["tier"] == "near-quality"
     assert e["living_wage_floor"]["living_wage"] == HOUSTON_LW and e["living_wage_floor"]["met"] is True
     assert e["living_wage_floor"]["cpi_factor"] == pytest.approx(277.742 / 238.975)
-    assert e["quality"]["benefits"] == "not measured"
+    q = e["quality"]
+    assert 0 < q["benefits"] < 1 and q["benefits_source"] == "BLS NCS group-level estimate"
+    hazard = con.execute("select hazard_score from occupation_hazard where occ_code = '49-9041'").fetchone()[0]
+    assert q["hazard_exposure"] == hazard and q["safety"] == pytest.approx(1 - hazard / 100)
     check_releases(e)
 
 
@@ -184,7 +187,8 @@ def test_explain_text(cli):
     for p in e["pillars"]:
         assert f"{p['pillar']}: {p['score']:.0f} — meets the bar of 50" in text
     assert "High school diploma or equivalent" in text
-    assert "Quality tier: near-quality. Benefits: not measured; safety: not measured." in text
+    q = e["quality"]
+    assert f"Quality tier: near-quality. Benefits: {q['benefits']:.2f} (BLS NCS group-level estimate); safety: {q['safety']:.2f} (O*NET hazardous conditions)." in text
 
 
 def test_explain_csv_has_one_row_per_measure(cli):
@@ -233,7 +237,7 @@ def test_quality_nonmetro_json(cli, con):
     assert i["opportunity_wage_bar"] == pytest.approx(NATIONAL_MEDIAN * 83.231 / 100)
     assert i["living_wage_median_share"] == pytest.approx((4_760 + 12_460) / (total - 660))
     assert q["largest_low_quality"][0]["occ_code"] == "51-2090"
-    assert q["benefits_measured"] is False
+    assert q["benefits_measured"] is True and q["safety_measured"] is True
 
 
 def test_quality_text_and_csv(cli):
@@ -241,7 +245,7 @@ def test_quality_text_and_csv(cli):
     assert rc == 0
     assert "Northwest Alabama nonmetropolitan area" in text and "$51,272" in text and "CPI-U" in text
     assert "Miscellaneous Assemblers and Fabricators" in text
-    assert "Benefits and safety: not measured" in text
+    assert "Benefits:" in text and "average access" in text and "not gating the tiers" in text
     rc, out, _ = cli("quality", "--region", NW_AL, "--csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["tier"] for r in rows] == ["quality", "near-quality", "low", "unknown"]

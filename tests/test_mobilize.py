@@ -312,7 +312,8 @@ def test_explain_matches_score_row(con, profile, houston_scored):
     assert floor["living_wage"] == 54_538 and floor["met"] is True and floor["ratio"] == pytest.approx(63_180 / 54_538)
     q = e["quality"]
     assert q["a_median"] == 63_180 and q["a_pct25"] == 49_960 and q["tier"] == "near-quality"
-    assert q["benefits"] == "not measured" and q["safety"] == "not measured"
+    assert q["benefits_source"] == "BLS NCS group-level estimate" and q["safety_source"] == "O*NET hazardous conditions"
+    assert q["gates_met"] is True
     assert e["lenses"]["opportunity"] is True and e["lenses"]["cost_adjusted_bar"] == pytest.approx(NATIONAL_MEDIAN * 98.629 / 100)
     assert e["profile"] == profile.record()
 

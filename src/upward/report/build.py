@@ -8,6 +8,8 @@ recommended actions (`actions.py`) phrase those values; the charts (`charts.py`)
 | section | analysis function | command |
 |---|---|---|
 | area | `regions.region_summary` | `upward region AREA --json` |
+| people | `people.people` | `upward people --region AREA --json` |
+| quality by group | `dimensions.by_group` | `upward dimensions --region AREA --by major-group --json` |
 | at a glance | `quality.quality_report`, `compare.compare_areas`, `mobilize.jobs` | `upward quality`, `upward compare`, `upward jobs --all` |
 | Jobs That Mobilize | `mobilize.jobs` (three lenses) | `upward jobs --region AREA --all [--lens …] --json` |
 | pathways | `recommended.recommended` (`pathways.pathways` per origin) | `upward paths --from SOC --region AREA --json` |
@@ -89,7 +91,9 @@ def gather(
     FILE`) so that running them reproduces the numbers; `outcomes` is what `outcomes.load` read.
     """
     from upward.analysis import mobilize, quality, skills
+    from upward.analysis import people as people_mod
     from upward.analysis.compare import compare_areas
+    from upward.analysis.dimensions import by_group
     from upward.analysis.regions import region_summary
     from upward.report import actions, sentences
 
@@ -113,6 +117,10 @@ def gather(
 
     summary = timed("region", lambda: region_summary(con, area_code, profile, None, 10))
     src.add("region", ["region", area_code, "--json", *prof], summary)
+    pe = timed("people", lambda: people_mod.people(con, area_code, hub_path))
+    src.add("people", ["people", "--region", area_code, "--json", *hub], pe)
+    dims = timed("dimensions", lambda: by_group(con, area_code, profile, "major-group"))
+    src.add("dimensions", ["dimensions", "--region", area_code, "--by", "major-group", "--json", *prof], dims)
     q = timed("quality", lambda: quality.quality_report(con, area_code, profile, 10))
     src.add("quality", ["quality", "--region", area_code, "--json", *prof], q)
     codes = comparison_codes(con, area, list(peers))
@@ -166,6 +174,8 @@ def gather(
                     "household_words": household_words(profile.household),
                     "cpi_adjustment": profile.get("living_wage.cpi_adjustment")},
         "summary": _area_summary(summary, src),
+        "people": _people_section(pe, src),
+        "dimensions": _dimensions_section(dims, src),
         "glance": {"facts": facts, "comparison": _comparison(src, codes) if len(codes) > 1 else [],
                    "tiers": q["employment_by_tier"], "notes": [*q["notes"], *sentences.missing_notes(src)], "command": command_text(src.command("quality"))},
         "jtm": _jtm_section(lenses, src, profile, opts),
@@ -213,6 +223,52 @@ def _area_summary(s: dict, src: Sources) -> dict:
         "largest": s["largest_occupations"][:5],
         "concentrated": s["most_concentrated_occupations"][:5],
     }
+
+
+def _people_section(p: dict, src: Sources) -> dict:
+    """`upward people`: who lives here, each count and share with its MOE, beside the state and the nation."""
+    if not p["available"]:
+        return {"available": False, "notes": p["notes"], "command": command_text(src.command("people"))}
+    rows = []
+    for i, m in enumerate(p["measures"]):
+        path = f"measures[{i}]"
+
+        def num(key, fmt, m=m, path=path):
+            return src.num("people", f"{path}.{key}", fmt) if m[key] is not None else None
+
+        rows.append({
+            "measure": m["measure"], "what": m["what"], "need": m["need"],
+            "estimate": num("estimate", "count"), "moe": num("moe", "count"), "share": num("share", "pct1"),
+            "share_moe": num("share_moe", "pct1"), "state_share": num("state_share", "pct1"), "national_share": num("national_share", "pct1"),
+            "programs": src.num("people", f"{path}.programs", "int"),
+        })
+    return {
+        "available": True,
+        "total_population": src.num("people", "total_population", "count"),
+        "households": src.num("people", "households", "count"),
+        "counties": p["counties"],
+        "rows": rows,
+        "notes": p["notes"],
+        "command": command_text(src.command("people")),
+    }
+
+
+def _dimensions_section(d: dict, src: Sources) -> dict:
+    """`upward dimensions --by major-group`: pay, benefits, hazard, the women's pay ratio and AI exposure by occupation group."""
+    rows = []
+    for i, g in enumerate(d["groups"]):
+        def num(key, fmt, g=g, i=i):
+            return src.num("dimensions", f"groups[{i}].{key}", fmt) if g[key] is not None else None
+
+        rows.append({
+            "group_code": g["group_code"], "group_title": g["group_title"],
+            "employment": num("employment", "count"), "median_wage": num("median_wage", "money"),
+            "median_living_wage_ratio": num("median_living_wage_ratio", "ratio"), "quality_share": num("quality_share", "pct"),
+            "benefits": num("benefits", "pct"), "hazard_exposure": num("hazard_exposure", "score"),
+            "women_share": num("women_share", "pct"), "women_men_pay_ratio": num("women_men_pay_ratio", "ratio"),
+            "ai_exposure": num("ai_exposure", "pct"),
+        })
+    return {"rows": rows, "notes": d["notes"], "command": command_text(src.command("dimensions"))}
 
 
 def _comparison(src: Sources, codes: list[tuple[str, str]]) -> list[dict]:
@@ -558,10 +614,19 @@ def _method(con, profile: Profile, src: Sources, q: dict, land: dict, outcomes: 
     sources = records(con, "select key, title, publisher, release, license, attribution, obtained_from from sources order by key")
     meta = dict(con.execute("select key, value from meta").fetchall())
     limits = [price_note(profile, *years(con)) + " The BEA price parities are for 2024."]
+    limits.append(
+        "Benefits are group-level estimates (BLS National Compensation Survey access rates of the occupation's group, of the industries "
+        "that employ it and of its wage quartile), national, never an occupation's own figure; safety is O*NET's exposure to hazardous "
+        "conditions (how often, not how severe), national; BLS injury and fatality rates by occupation are not bundled. A region can "
+        "replace either with its own figures through the profile's [inputs]."
+    )
     if not q["benefits_measured"] or not q["safety_measured"]:
         missing = [k for k, m in (("benefits", q["benefits_measured"]), ("safety", q["safety_measured"])) if not m]
-        limits.append(f"Not measured: {' and '.join(missing)} (no public occupation-level data is bundled; a region can supply a CSV "
-                      "through the profile's [inputs]). Job quality here is pay adequacy, advancement and demand only.")
+        limits.append(f"Not measured here: {' and '.join(missing)}.")
+    limits.append(
+        "Equity figures (women's share, women's ÷ men's median weekly earnings, workers 55 and over) are national CPS figures per 2018 "
+        "Census occupation, some of which group several SOC occupations; the people counts are ACS 2018–2022 five-year estimates with 90% margins of error."
+    )
     limits += [
         "Not measured at all: hours and schedules, job postings and the requirements employers state in them, unionisation, "
         "and the moves workers in this region actually make (pathways rest on O*NET skill similarity checked against national CPS moves).",

@@ -28,6 +28,8 @@ MARKER = "upward-report-export"
 TABLES = {
     "glance": ("Every number quoted in the At a glance sentences: the sentence, the placeholder, the value and where it comes from.", None),
     "comparison": ("The area against its state, the nation and the chosen peers: system indicators and cost-of-living adjusted wages.", "compare"),
+    "people": ("Who lives in the area: ACS 2018–22 counts with margins of error, shares beside the state and the nation, the need each signals, programs that answer it.", "people"),
+    "quality_by_group": ("Pay, benefits, hazard, women's share and pay ratio, AI exposure and the share in quality jobs, by SOC major group.", "dimensions"),
     "tiers": ("Employment by job-quality tier (pay adequacy against the living wage).", "quality"),
     "occupations": ("Every occupation scored in the area: pay, demand, pillar scores, JTM status and the other lenses.", "jobs"),
     "low_wage": ("The largest low-tier occupations (median below the living wage): the pathways' starting points.", "quality"),
@@ -185,6 +187,30 @@ TABLE_COLUMNS = {
     "actions": {"kind": "asset, change or outcome", "title": "The action", "text": "The action as printed", "rule": "The rule that picked it (docs/report.md)",
                 "label": "What the evidence number is", "value": "The value", "display": "As printed", "command": "The upward command whose JSON holds it",
                 "path": "Where in that JSON"},
+    "people": {
+        "measure": "Measure name (upward.sources.svi.MEASURES)", "svi_field": "The SVI 2022 field of the estimate (E_…)", "what": "Who is counted",
+        "universe": "Whom the share is of", "estimate": "ACS 2018–22 estimate summed over the area's counties",
+        "moe": "90% margin of error of the sum: √ΣMOE² (only the largest MOE among counties estimating zero)",
+        "share": "estimate ÷ universe (0–1)", "share_moe": "90% MOE of the share (ACS proportion formula; docs/people.md)",
+        "universe_estimate": "The universe summed over the counties", "universe_source": "published by SVI, or recovered from SVI percentages",
+        "universe_imputed_counties": "Counties whose universe was estimated from their population (SVI percentage under 1.0)",
+        "state_share": "The same share for the state", "national_share": "The same share for the nation", "need": "The unmet need it signals",
+        "populations_served": "Import populations that answer the need", "supports": "Import supports that answer it",
+        "cip_codes": "CIP codes whose programs answer it", "modalities": "Delivery modes that answer it",
+        "programs": "Programs in the area's inventory that answer it", "program_examples": "Up to five of them, largest first",
+    },
+    "quality_by_group": {
+        "group_code": "SOC major group code", "group_title": "SOC major group", "occupations": "Occupations with employment in the group",
+        "employment_share": "Share of the area's employment", "median_wage": "Employment-weighted median of the occupations' median wages (USD)",
+        "quality_share": "Share of the group's jobs in quality-tier occupations", "living_wage_share": "Share in occupations whose median pays the living wage",
+        "benefits": "Employment-weighted mean benefits access (NCS group-level estimates, 0–1)", "benefits_coverage": "Share of the group's jobs with a benefits figure",
+        "medical_access": "Mean NCS medical-care access of the occupations' groups", "medical_access_coverage": "Share of jobs covered",
+        "sick_leave_access": "Mean NCS paid-sick-leave access of the occupations' industries", "sick_leave_access_coverage": "Share of jobs covered",
+        "hazard_exposure": "Mean O*NET exposure to hazardous conditions (0–100)", "hazard_exposure_coverage": "Share of jobs covered",
+        "women_share": "Mean share of women (CPS)", "women_share_coverage": "Share of jobs covered",
+        "women_men_pay_ratio": "Mean women's ÷ men's median weekly earnings (CPS)", "women_men_pay_ratio_coverage": "Share of jobs covered",
+        "ai_exposure": "Mean share of tasks exposed to LLMs (GPTs are GPTs, β)", "ai_exposure_coverage": "Share of jobs covered",
+    },
     "sources": {"key": "Source key", "title": "Title", "publisher": "Publisher", "release": "Release", "license": "License",
                 "attribution": "Attribution text", "obtained_from": "Where the bundled copy was obtained"},
 }
@@ -250,6 +276,10 @@ def tables(report: dict, src: Sources) -> dict[str, list[dict]]:
         out["comparison"] = [{"role": role, **{k: v for k, v in a.items() if k != "top_jtms"},
                               "top_jtms": [f"{j['occ_code']} {j['occ_title']}" for j in a["top_jtms"]]}
                              for role, a in zip((c["role"] for c in report["glance"]["comparison"]), src.get("compare")["areas"])]
+    pe = src.get("people")
+    out["people"] = [{k: v for k, v in m.items() if k != "program_examples"} | {"program_examples": [x["program_name"] or x["program_id"] for x in m.get("program_examples", [])]}
+                     for m in pe["measures"] + pe["context"]]
+    out["quality_by_group"] = list(src.get("dimensions")["groups"])
     out["tiers"] = list(src.get("quality")["employment_by_tier"])
     gp = {j["occ_code"]: j["category"] for j in src.get("jobs_good-promising")["jobs"]}
     opp = {j["occ_code"]: j["category"] for j in src.get("jobs_opportunity")["jobs"]}

@@ -35,6 +35,7 @@ _READS = {
     "gaps": "/api/v1/regions/houston/programs/gaps", "bridges": "/api/v1/regions/houston/programs/bridges?from=31-1131&to=29-2061&top=2",
     "outcome_indicators": "/api/v1/outcomes/indicators",
     "changes": "/api/v1/regions/national/changes?from=2024&to=2025&top=2",
+    "people": "/api/v1/regions/houston/people", "dimensions": "/api/v1/regions/houston/dimensions?by=major-group",
 }  # fmt: skip
 
 

@@ -81,7 +81,8 @@ def router() -> APIRouter:
 
     @r.get("/occupations/{soc:path}", summary="Occupation profile", responses=ok("occupation", 404, 409, 422),
            description="Wages, employment, location quotient, projections, education, job zone, top skills, knowledge, abilities, "
-           "work activities and technology (CLI: `upward occupation SOC --region AREA --json`).")
+           "work activities and technology, and its national benefits (NCS group-level estimates), hazard exposure (O*NET), women's "
+           "share and pay ratio (CPS) and AI exposure (CLI: `upward occupation SOC --region AREA --json`).")
     def occupation(
         ctx: Annotated[Ctx, Depends(context)],
         soc: SocPath,
@@ -93,7 +94,7 @@ def router() -> APIRouter:
         def compute():
             occ = ctx.soc(soc)
             area = ctx.area(region, "region")
-            p = occupation_profile(ctx.cur, occ.code, area.code, top)
+            p = occupation_profile(ctx.cur, occ.code, area.code, top, ctx.profile)
             return {"resolved": [n for n in (occ.note, area.note) if n], **p}
 
         return ctx.respond("occupation", {"soc": soc, "region": region, "top": top}, compute)

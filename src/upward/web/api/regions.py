@@ -1,16 +1,22 @@
 """Areas: the list, one area's summary and job quality, the system indicators, Jobs That Mobilize,
-comparisons and the skill landscape (CLI: regions, region, quality, indicators, jobs, compare, skills)."""
+comparisons, the skill landscape, the region's people and job quality by group (CLI: regions, region, quality,
+indicators, jobs, compare, skills, people, dimensions)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from pathlib import Path as FilePath
+
 from fastapi import APIRouter, Depends, Path, Query
+
+from upward.web import deps
 
 from upward.web.api._shared import AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, ok
 
 AreaType = Literal["national", "state", "metro", "nonmetro"]
 Lens = Literal["jtm", "good-promising", "opportunity"]
+By = Literal["major-group", "industry"]
 AreaPath = Annotated[str, Path(description=AREA_DESCRIPTION, examples=["houston", "0026420"])]
 SocPath = Annotated[str, Path(description=SOC_DESCRIPTION, examples=["49-9041", "registered nurses"])]
 
@@ -134,6 +140,35 @@ def router() -> APIRouter:
             return mobilize.jobs(ctx.cur, a.code, ctx.profile, lens, top, show_all)
 
         return ctx.respond("jobs", {"area": a.code, "lens": lens, "top": None if show_all else top, "all": show_all}, compute)
+
+    @r.get("/regions/{area:path}/people", summary="Who lives in the region and what they need", responses=ok("people", 404, 409, 422),
+           description="ACS 2018–22 counts with 90% margins of error (CDC/ATSDR SVI 2022, summed over the area's counties), shares "
+           "beside the state's and the nation's, the unmet need each signals and the programs in the area that say they answer it "
+           "(CLI: `upward people --region AREA --json`). Puerto Rico and the territories are not in SVI: `available` is false.")
+    def people(ctx: Annotated[Ctx, Depends(context)], area: AreaPath, hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
+        from upward.analysis.people import people as build
+
+        a = ctx.area(area)
+        return ctx.respond("people", {"area": a.code}, lambda: build(ctx.cur, a.code, hub), hub=hub)
+
+    @r.get("/regions/{area:path}/dimensions", summary="Job quality by occupation group or industry", responses=ok("dimensions", 404, 409, 422),
+           description="For each SOC major group (or NAICS sector, through OEWS national staffing patterns): employment, median pay "
+           "against the living wage, benefits access (NCS group-level estimates), O*NET hazard exposure, women's ÷ men's median "
+           "earnings, AI exposure and the share in quality jobs (CLI: `upward dimensions --region AREA --by … --json`).")
+    def dimensions(
+        ctx: Annotated[Ctx, Depends(context)],
+        area: AreaPath,
+        by: Annotated[By, Query(description="major-group (SOC major groups) or industry (NAICS sectors).")] = "major-group",
+    ):
+        from upward.analysis.dimensions import by_group
+
+        a = ctx.area(area)
+
+        def compute():
+            ctx.warm_model()
+            return by_group(ctx.cur, a.code, ctx.profile, by)
+
+        return ctx.respond("dimensions", {"area": a.code, "by": by}, compute)
 
     @r.get("/regions/{area:path}/skills", summary="Skill landscape and gaps", responses=ok("skills", 404, 409, 422),
            description="Supply of each O*NET skill and knowledge area (employment-weighted) against the demand of the area's Jobs "

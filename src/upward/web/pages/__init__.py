@@ -175,6 +175,16 @@ def router(settings: Settings) -> APIRouter:
 
         return render(request, "region.html", build, csv)
 
+    @r.get("/regions/{area}/dimensions", response_class=HTMLResponse)
+    def dimensions(request: Request, area: str, by: str = "major-group", csv: str | None = None, con=Depends(cursor), prof=Depends(profile)):
+        def build():
+            a = views.area_of(con, area)
+            ctx = views.dimensions(con, prof, a.code, by)
+            ctx["resolved"] = [a.note] if a.note else []
+            return ctx
+
+        return render(request, "dimensions.html", build, csv)
+
     @r.get("/regions/{area}/occupations/{soc}", response_class=HTMLResponse)
     def occupation(request: Request, area: str, soc: str, csv: str | None = None, con=Depends(cursor), prof=Depends(profile),
                    hub=Depends(hub_path)):

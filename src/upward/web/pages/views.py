@@ -12,7 +12,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from upward.analysis import compare as compare_mod
-from upward.analysis import mobilize, occupations, pathways as pathways_mod, programs as programs_mod, quality, regions, skills
+from upward.analysis import dimensions as dimensions_mod
+from upward.analysis import mobilize, occupations, pathways as pathways_mod, people as people_mod, programs as programs_mod, quality, regions, skills
 from upward.analysis._rows import plain_record, releases
 from upward.atlas.lookup import NATIONAL, resolve_area, resolve_occupation
 from upward.errors import NotFoundError, UpwardError
@@ -290,6 +291,74 @@ def region(con, prof: Profile, code: str) -> dict:
         note="O*NET level × (importance − 1)/4 (0–7): supply weighted by the region's employment, demand by its JTMs' annual openings.",
         extra_csv=["element_id", "gap_ratio", "supply_importance", "supply_level", "demand_importance", "demand_level", "rated_employment", "rated_openings", "rated_jtms"],
     )
+    ctx["people"] = memo(con, people_mod.people, code, None)
+    ctx["tables"]["people"] = people_table(ctx["people"])
+    ctx["notes"] += [n for n in ctx["people"]["notes"] if n in (people_mod.NOT_COVERED, people_mod.CONNECTICUT)]
+    dims = memo(con, dimensions_mod.by_group, code, prof, "major-group")
+    ctx["dimensions"] = dims
+    ctx["tables"]["dimensions"] = dimensions_table(dims, code)
+    ctx["charts"]["c-dimensions"] = dimensions_chart(dims)
+    return ctx
+
+
+def people_table(p: dict) -> Table:
+    """`upward people`: the measures with their MOEs, the state's and the nation's shares, the need and its programs."""
+    return Table(
+        "people", "Who lives here and what they may need",
+        [
+            Col("what", "people"), Col("estimate", "count", "int"), Col("moe", "± MOE", "int"),
+            Col("share", "share", "pct1"), Col("share_moe", "± MOE", "pct1"),
+            Col("state_share", "state", "pct1"), Col("national_share", "U.S.", "pct1"),
+            Col("need", "need it signals"), Col("programs", "programs", "int"),
+        ],
+        p["measures"] + p["context"],
+        note="ACS 2018–2022 estimates (CDC/ATSDR SVI 2022) summed over the area's counties; ± is the 90% margin of error "
+             "(√ΣMOE² for sums; the ACS proportion formula for shares). Programs: those in the area's inventory whose "
+             "CIP, populations served, supports or modality answer the need.",
+        empty=people_mod.NOT_COVERED,
+        extra_csv=["measure", "svi_field", "universe", "universe_estimate", "universe_source", "populations_served", "supports", "cip_codes", "modalities"],
+    )
+
+
+def dimensions_table(d: dict, area_code: str) -> Table:
+    """`upward dimensions`: every dimension of job quality per occupation group or industry."""
+    return Table(
+        "dimensions", "Job quality by " + ("occupation group" if d["by"] == "major-group" else "industry"),
+        [
+            Col("group_title", "group"), Col("employment", "jobs", "int"), Col("median_wage", "median", "money"),
+            Col("median_living_wage_ratio", "÷ LW", "num2"), Col("quality_share", "in quality jobs", "pct"),
+            Col("benefits", "benefits access", "pct"), Col("hazard_exposure", "hazard (0–100)", "num1"),
+            Col("women_share", "women", "pct"), Col("women_men_pay_ratio", "women's ÷ men's pay", "num2"),
+            Col("ai_exposure", "AI exposure", "pct"),
+        ],
+        d["groups"],
+        note=" ".join(d["notes"]),
+        extra_csv=["group_code", "occupations", "employment_share", "living_wage_share", "medical_access", "sick_leave_access",
+                   "sector_sick_leave_access", *[f"{k}_coverage" for k in ("benefits", "hazard_exposure", "women_share", "women_men_pay_ratio", "ai_exposure")]],
+    )
+
+
+def dimensions_chart(d: dict) -> dict:
+    rows = d["groups"][:22]
+    return _bar_chart(
+        [r["group_title"].replace(" Occupations", "").removeprefix("Sector ").removeprefix("Sectors ") for r in rows],
+        [
+            {"name": "in quality jobs", "data": [r["quality_share"] for r in rows]},
+            {"name": "benefits access (NCS)", "data": [r["benefits"] for r in rows]},
+            {"name": "hazard exposure ÷ 100 (O*NET)", "data": [None if r["hazard_exposure"] is None else r["hazard_exposure"] / 100 for r in rows]},
+        ],
+        horizontal=True, label="Share in quality jobs, benefits access and hazard exposure by group",
+    )
+
+
+def dimensions(con, prof: Profile, code: str, by: str) -> dict:
+    """The dashboard view of `upward dimensions --region AREA --by major-group|industry`."""
+    d = memo(con, dimensions_mod.by_group, code, prof, by)
+    area = memo(con, regions.region_summary, code, prof.household, 10)["area"]
+    ctx = _base(con, prof, f"Job quality by {'occupation group' if by == 'major-group' else 'industry'} in {area['area_name']}", "region", area)
+    ctx.update(result=d, by=by)
+    ctx["tables"]["dimensions"] = dimensions_table(d, code)
+    ctx["charts"]["c-dimensions"] = dimensions_chart(d)
     return ctx
 
 
@@ -317,7 +386,7 @@ def _programs_for(con, area: str, soc: str, hub: Path | None) -> list[dict]:
 
 
 def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dict:
-    p = memo(con, occupations.occupation_profile, soc, code, 10)
+    p = memo(con, occupations.occupation_profile, soc, code, 10, prof)
     o, area = p["occupation"], memo(con, regions.region_summary, code, prof, None, 10)["area"]
     ctx = _base(con, prof, f"{o['occ_title']} in {area['area_name']}", "region", area)
     try:
