@@ -221,7 +221,7 @@ STATEMENTS: list[tuple[str, str]] = [
         ),
         own as (
             select occ_code,
-                   max(tot_emp) filter (where industry_code = '000001') as private_emp,
+                   coalesce(max(tot_emp) filter (where industry_code = '000001'), 0) as private_emp,
                    coalesce(max(tot_emp) filter (where industry_code = '999201'), 0)
                      + coalesce(max(tot_emp) filter (where industry_code = '999301'), 0) as statelocal_emp,
                    coalesce(max(tot_emp) filter (where industry_code = '999101'), 0) as federal_emp
