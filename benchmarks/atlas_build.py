@@ -38,6 +38,8 @@ QUERIES = [
     ["occupation", "29-1141", "--region", "houston"],
     ["occupation", "registered nurses", "--json"],
     ["occupation", "15-1252", "--region", "4800000", "--csv"],
+    ["people", "--region", "chicago"],
+    ["people", "--region", "2100004", "--json"],
 ]
 
 

@@ -212,7 +212,7 @@ def test_region_page_has_the_cli_numbers(pages, cli_json):
 def test_region_csv_downloads_parse_and_match(client, pages, cli_json):
     jobs = cli_json("jobs", "--region", "houston", "--top", "100")
     page = Page(pages["/regions/houston"].text)
-    assert {re.search(r"csv=(\w+)", h).group(1) for h in page.csv} == {"indicators", "tiers", "jtms", "low_quality", "skills"}
+    assert {re.search(r"csv=(\w+)", h).group(1) for h in page.csv} == {"people", "indicators", "dimensions", "tiers", "jtms", "low_quality", "skills"}
     r = client.get("/regions/houston?csv=jtms")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert 'filename="upward-region-0026420-jtms.csv"' in r.headers["content-disposition"]
@@ -435,3 +435,26 @@ def test_shutdown_stops_the_warm_up_cleanly(atlas_path, tmp_path):
         assert client.get("/").status_code == 200
     assert not any(t.name == "upward-pages-warm" and t.is_alive() for t in threading.enumerate())
     app.state.atlas.close()
+
+
+def test_people_dimensions_and_beyond_pay(client, cli_json):
+    """The region page's people and by-group tables, the by-industry view and the occupation page's
+    dimensions: the same numbers as `upward people`, `upward dimensions` and `upward occupation --json`."""
+    people = cli_json("people", "--region", "houston")
+    html = client.get("/regions/houston").text
+    assert 'id="people-h"' in html and 'id="dim-h"' in html
+    nohs = next(m for m in people["measures"] if m["measure"] == "no_hs_diploma")
+    assert f"{nohs['estimate']:,.0f}" in html
+    rows = list(csv.DictReader(io.StringIO(client.get("/regions/houston?csv=people").text)))
+    assert [r["measure"] for r in rows] == [m["measure"] for m in people["measures"] + people["context"]]
+    assert float(rows[0]["moe"]) == pytest.approx(nohs["moe"])
+    dims = cli_json("dimensions", "--region", "houston", "--by", "industry")
+    r = client.get("/regions/houston/dimensions?by=industry")
+    assert r.status_code == 200 and "by industry" in r.text
+    got = list(csv.DictReader(io.StringIO(client.get("/regions/houston/dimensions?by=industry&csv=dimensions").text)))
+    assert [g["group_code"] for g in got] == [g["group_code"] for g in dims["groups"]]
+    occ = cli_json("occupation", "47-2111", "--region", "houston")["dimensions"]
+    html = client.get("/regions/houston/occupations/47-2111").text
+    assert "Beyond pay" in html and "90.0 of 100" in html and f"{occ['equity']['women_share']:.1%}" in html
+    pr = client.get("/regions/7200000").text
+    assert "Puerto Rico and the territories are not in the file" in pr

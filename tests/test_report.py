@@ -135,6 +135,26 @@ def test_glance_numbers_equal_the_cli_json(houston, cli):
     assert real["numbers"]["real"]["path"] == "areas[0].real_median_wage"  # cost-of-living adjusted as upward compare does
 
 
+def test_people_and_quality_by_group_in_the_first_section(houston, cli_json):
+    """Every count, share and MOE the report prints is the value at its path in the command's JSON."""
+    report, path = houston
+    pe, dm = report["people"], report["dimensions"]
+    assert pe["available"] and pe["command"].startswith("upward people --region 0026420")
+    refs = [r for row in pe["rows"] for r in row.values() if isinstance(r, dict)] + [pe["total_population"], pe["households"]]
+    refs += [r for row in dm["rows"] for r in row.values() if isinstance(r, dict)]
+    assert len(refs) > 150
+    docs = {}
+    for r in refs:
+        key = tuple(r["command"])
+        docs.setdefault(key, cli_json(r["command"]))
+        assert resolve(docs[key], r["path"]) == pytest.approx(r["value"], rel=1e-12), r["path"]
+        assert show(r["value"], r["format"]) == r["display"]
+    page = path.read_text(encoding="utf-8")
+    assert "Who lives here, and what they may need" in page and "by occupation group" in page
+    nohs = next(r for r in pe["rows"] if r["measure"] == "no_hs_diploma")
+    assert nohs["estimate"]["display"] in page and nohs["share_moe"]["display"] in page
+
+
 def test_actions_are_derived_with_evidence(houston, cli_json, outcomes_file):
     report, _ = houston
     acts = report["actions"]
@@ -198,7 +218,9 @@ def test_method_lists_releases_profile_attributions_and_limits(houston, cli_json
                    "Bureau of Economic Analysis", "College Scorecard"):
         assert needle in text
     limits = " ".join(m["limits"])
-    assert "2021 household budgets brought to 2025 prices with BLS CPI-U" in limits and "Not measured: benefits and safety" in limits
+    assert "2021 household budgets brought to 2025 prices with BLS CPI-U" in limits
+    assert "Benefits are group-level estimates" in limits and "injury and fatality rates" in limits
+    assert "Not measured here" not in limits and "Not measured: benefits and safety" not in limits  # measured from the bundle
     assert "overstated" not in limits and "summed over their areas" in limits
     page = path.read_text(encoding="utf-8")
     assert report["profile"]["hash"] in page and "This product includes information from the O*NET 29.3 Database" in page

@@ -14,6 +14,8 @@ major group, or within each NAICS sector by the occupation's national staffing p
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -242,7 +244,7 @@ def by_group(con, area_code: str, profile: Profile, by: str = "major-group") -> 
         rows = []
         for (code, title), g in x.groupby(["industry_code", "industry_title"], sort=True):
             rows.append({
-                "group_code": code, "group_title": title, **_summarise(g, "sector_employment"),
+                "group_code": code, "group_title": re.sub(r"^Sectors? [\d, and]+ - ", "", title), **_summarise(g, "sector_employment"),
                 "sector_sick_leave_access": rates.get(code),
             })
         weighting = ("the region's OEWS employment in each detailed occupation spread over industries by the occupation's "

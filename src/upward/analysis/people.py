@@ -82,9 +82,10 @@ def _programs(con, area_code: str, hub_path) -> pd.DataFrame:
 
 
 def _as_list(v) -> list[str]:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
+    """The inventory's '; '-joined populations or supports as a list."""
+    if not isinstance(v, str):
         return []
-    return [str(x) for x in list(v)]
+    return [x.strip() for x in v.split(";") if x.strip()]
 
 
 def _matching(inv: pd.DataFrame, need: Need) -> pd.DataFrame:
@@ -188,7 +189,7 @@ def _has_service_fields(inv: pd.DataFrame) -> pd.Series:
         return pd.Series(False, index=inv.index)
     has = pd.Series(False, index=inv.index)
     for c in cols:
-        has |= inv[c].map(lambda v: bool(_as_list(v)) if not isinstance(v, str) else bool(v.strip()))
+        has |= inv[c].map(lambda v: isinstance(v, str) and bool(v.strip()))
     return has
 
 

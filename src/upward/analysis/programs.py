@@ -177,9 +177,9 @@ def _with_imports(con, seed: pd.DataFrame, area: dict, hub_path) -> pd.DataFrame
             "earnings_horizon": merged.earnings_horizon,
             "state_hs_earnings": np.nan,
             "source": "imported",
-            # who the program says it serves and how: matched to the region's needs (analysis/people.py)
-            "populations_served": merged.get("populations_served"),
-            "supports": merged.get("supports"),
+            # who the program says it serves and how, as '; '-joined text: matched to the region's needs (analysis/people.py)
+            "populations_served": _joined(merged.get("populations_served")),
+            "supports": _joined(merged.get("supports")),
             "modality": merged.get("modality"),
         }
     )
@@ -230,6 +230,13 @@ def award_words(level) -> str | None:
 SUPPLY_FLAGS = ("under-supplied", "balanced", "over-supplied")
 #: Why a program is never a phase-out candidate.
 ROLES = ("stepping stone", "leads to a Job That Mobilizes")
+
+
+def _joined(values) -> list | None:
+    """A list column of the hub as '; '-joined text (None when empty), so inventory rows stay flat."""
+    if values is None:
+        return None
+    return [("; ".join(str(x) for x in v) or None) if isinstance(v, (list, tuple, np.ndarray)) else None for v in values]
 
 
 def alignment(con, area_code: str, profile: Profile, hub_path=None) -> dict:

@@ -118,11 +118,13 @@ def _attach_pluggable(con, df: pd.DataFrame, profile: Profile) -> None:
     (`[inputs]`) wherever it has a row for the occupation (and area)."""
     from upward.analysis.dimensions import occupation_dimensions
 
-    dims = occupation_dimensions(con, profile).set_index("occ_code")
-    for col in DIMENSION_COLUMNS:
-        df[col] = df.occ_code.map(dims[col]).astype("float64")
+    dims = occupation_dimensions(con, profile).set_index("occ_code")[list(DIMENSION_COLUMNS)]
+    where, codes = pd.factorize(df.occ_code)
+    values = dims.reindex(codes).to_numpy(dtype="float64")[where]  # every area shares its occupations' figures
+    for i, col in enumerate(DIMENSION_COLUMNS):
+        df[col] = values[:, i]
     for key in ("benefits", "safety"):
-        df[f"{key}_source"] = np.where(df[key].notna(), _SOURCES[key], None)
+        df[f"{key}_source"] = pd.Series(np.where(df[key].notna(), _SOURCES[key], None), index=df.index, dtype=object)
         data = pluggable(profile, key)
         if data is None:
             continue

@@ -158,7 +158,7 @@ def dimensions(
 
     rows = [
         [
-            g["group_title"].removeprefix("Sector ").removeprefix("Sectors ").replace(" Occupations", ""),
+            g["group_title"].replace(" Occupations", ""),
             render.number(g["employment"]), ratio(g["median_living_wage_ratio"]), _pct(g["quality_share"], 0),
             _pct(g["benefits"], 0), render.number(g["hazard_exposure"]), ratio(g["women_men_pay_ratio"]), _pct(g["ai_exposure"], 0),
         ]

@@ -166,10 +166,10 @@ def router(settings: Settings) -> APIRouter:
         return RedirectResponse(views.region_url(area.code), status_code=303)
 
     @r.get("/regions/{area}", response_class=HTMLResponse)
-    def region(request: Request, area: str, csv: str | None = None, con=Depends(cursor), prof=Depends(profile)):
+    def region(request: Request, area: str, csv: str | None = None, con=Depends(cursor), prof=Depends(profile), hub=Depends(hub_path)):
         def build():
             a = views.area_of(con, area)
-            ctx = views.region(con, prof, a.code)
+            ctx = views.region(con, prof, a.code, hub)
             ctx["resolved"] = [a.note] if a.note else []
             return ctx
 
@@ -356,7 +356,7 @@ def _warm(app, settings: Settings, templates):
 
         prof = profiles.load(settings.profile)
         steps = [lambda: [templates.get_template(n) for n in ("region.html", "home.html", "occupation.html", "pathways.html",
-                                                              "programs.html", "compare.html", "changes.html", "error.html")]]
+                                                              "programs.html", "compare.html", "changes.html", "error.html", "dimensions.html")]]
         code = None
 
         def area():

@@ -186,7 +186,7 @@ def _peer_indicators(con, prof: Profile, codes: list[str]) -> list[dict]:
     return [{k: v for k, v in a.items() if k != "top_jtms"} for c in codes for a in memo(con, compare_mod.compare_areas, [c], prof, 5)["areas"]]
 
 
-def region(con, prof: Profile, code: str) -> dict:
+def region(con, prof: Profile, code: str, hub: Path | None = None) -> dict:
     summary = memo(con, regions.region_summary, code, prof, None, 10)
     area = summary["area"]
     q = memo(con, quality.quality_report, code, prof, 15)
@@ -291,7 +291,7 @@ def region(con, prof: Profile, code: str) -> dict:
         note="O*NET level × (importance − 1)/4 (0–7): supply weighted by the region's employment, demand by its JTMs' annual openings.",
         extra_csv=["element_id", "gap_ratio", "supply_importance", "supply_level", "demand_importance", "demand_level", "rated_employment", "rated_openings", "rated_jtms"],
     )
-    ctx["people"] = memo(con, people_mod.people, code, None)
+    ctx["people"] = memo(con, people_mod.people, code, hub)
     ctx["tables"]["people"] = people_table(ctx["people"])
     ctx["notes"] += [n for n in ctx["people"]["notes"] if n in (people_mod.NOT_COVERED, people_mod.CONNECTICUT)]
     dims = memo(con, dimensions_mod.by_group, code, prof, "major-group")
@@ -341,7 +341,7 @@ def dimensions_table(d: dict, area_code: str) -> Table:
 def dimensions_chart(d: dict) -> dict:
     rows = d["groups"][:22]
     return _bar_chart(
-        [r["group_title"].replace(" Occupations", "").removeprefix("Sector ").removeprefix("Sectors ") for r in rows],
+        [r["group_title"].replace(" Occupations", "") for r in rows],
         [
             {"name": "in quality jobs", "data": [r["quality_share"] for r in rows]},
             {"name": "benefits access (NCS)", "data": [r["benefits"] for r in rows]},
