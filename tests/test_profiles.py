@@ -171,8 +171,8 @@ INVALID = {
     "empty name": ('name = "  "\n', "name", ["a short name"]),
     "benefits floor above 1": ("[quality]\nmin_benefits = 1.5\n", "quality.min_benefits", ["a number from 0 to 1"]),
     "safety floor negative": ("[quality]\nmin_safety = -0.1\n", "quality.min_safety", ["a number from 0 to 1"]),
-    "benefit weights missing one": (
-        "[benefits]\nweights = { medical_by_group = 1 }\n", "benefits.weights", ["medical_by_group, sick_leave_by_industry, retirement_by_wage"],
+    "benefit weight unknown": (
+        "[benefits]\nweights = { dental_by_group = 1 }\n", "benefits.weights", ["medical_by_group, sick_leave_by_industry, retirement_by_wage"],
     ),
     "benefit weight negative": (
         "[benefits]\nweights = { medical_by_group = -1, sick_leave_by_industry = 0, retirement_by_wage = 0, medical_by_wage = 0, sick_leave_by_wage = 0 }\n",
