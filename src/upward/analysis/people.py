@@ -88,18 +88,26 @@ def _as_list(v) -> list[str]:
     return [x.strip() for x in v.split(";") if x.strip()]
 
 
-def _matching(inv: pd.DataFrame, need: Need) -> pd.DataFrame:
+def _service_fields(inv: pd.DataFrame) -> pd.DataFrame:
+    """Each program's CIP, populations, supports and modality, in the shape `_matching` tests (read once)."""
+    def listed(col):
+        return inv[col].map(_as_list) if col in inv else pd.Series([[]] * len(inv), index=inv.index, dtype=object)
+
+    return pd.DataFrame({
+        "cip_code": inv.cip_code, "populations": listed("populations_served"), "supports": listed("supports"),
+        "modality": inv["modality"].astype("string") if "modality" in inv else pd.Series(pd.NA, index=inv.index, dtype="string"),
+    })
+
+
+def _matching(inv: pd.DataFrame, fields: pd.DataFrame, need: Need) -> pd.DataFrame:
     if inv.empty:
         return inv
-    pops = inv.populations_served.map(_as_list) if "populations_served" in inv else pd.Series([[]] * len(inv), index=inv.index)
-    sups = inv.supports.map(_as_list) if "supports" in inv else pd.Series([[]] * len(inv), index=inv.index)
-    mods = inv.modality.astype("string") if "modality" in inv else pd.Series(pd.NA, index=inv.index, dtype="string")
-    hit = (
-        inv.cip_code.isin(need.cip_codes)
-        | pops.map(lambda p: bool(set(p) & set(need.populations)))
-        | sups.map(lambda s: bool(set(s) & set(need.supports)))
-        | mods.isin(need.modalities).fillna(False).astype(bool)
-    )
+    hit = fields.cip_code.isin(need.cip_codes) | fields.modality.isin(need.modalities).fillna(False).astype(bool)
+    served = fields.populations.str.len().gt(0) | fields.supports.str.len().gt(0)  # the few programs that say whom they serve
+    if served.any():
+        pops, sups = set(need.populations), set(need.supports)
+        said = [bool(pops & set(p)) or bool(sups & set(s)) for p, s in zip(fields.populations[served], fields.supports[served])]
+        hit = hit | pd.Series(said, index=fields.index[served]).reindex(fields.index, fill_value=False)
     return inv[hit]
 
 
@@ -118,6 +126,7 @@ def people(con, area_code: str, hub_path=None) -> dict:
         return result
     state, national = _shares(con, state_code), _shares(con, nation if area_code != nation else None)
     inv = _programs(con, area_code, hub_path)
+    fields = _service_fields(inv)
     total = rows["total_population"]
     result.update(
         total_population=plain(total["estimate"]), total_population_moe=plain(total["moe"]),
@@ -149,7 +158,7 @@ def people(con, area_code: str, hub_path=None) -> dict:
             result["context"].append(item)
             continue
         need = NEEDS[name]
-        hits = _matching(inv, need)
+        hits = _matching(inv, fields, need)
         item.update(
             need=need.need,
             populations_served=list(need.populations), supports=list(need.supports),
