@@ -132,7 +132,7 @@ def test_input_checksums_match_the_official_sha256sums(records):
             assert inp["sha256"] == sums[inp["path"]], f"{name}: {inp['path']}"
             checked.add(inp["path"])
     assert checked == {f for e in build.ENTRIES for f in e.inputs}
-    assert len(checked) == 51  # every distinct official file the bundle reads
+    assert len(checked) == 57  # every distinct official file the bundle reads
 
 
 def test_row_counts_and_columns_match_the_parquet_files(records):
@@ -150,12 +150,14 @@ def test_row_counts_and_columns_match_the_parquet_files(records):
 
 
 def test_onet_records_carry_the_cc_by_attribution(records):
-    onet = {n: r for n, r in records.items() if n.startswith("onet_")}
+    onet = {n: r for n, r in records.items() if n.startswith("onet_") and n != "onet_hazardous_conditions"}
     assert len(onet) == 16
     for name, r in onet.items():
         only_30 = all(i["path"].startswith("onet/30/") for i in r["inputs"])
         assert r["source"]["attribution"].startswith(ONET_ATTRIBUTION.replace("29.3", "30") if only_30 else ONET_ATTRIBUTION), name
         assert "CC BY 4.0" in r["source"]["license"], name
+    hazard = records["onet_hazardous_conditions"]["source"]  # an O*NET 30 export: its own release named
+    assert hazard["attribution"].startswith("This product includes information from the O*NET 30 Database") and "CC BY 4.0" in hazard["license"]
 
 
 @pytest.mark.skipif(not PROVENANCE_MD.is_file(), reason=f"{PROVENANCE_MD} not found")
@@ -207,7 +209,7 @@ def test_committed_bundle_is_identical_to_a_fresh_build():
 
 def test_write_bundle_without_an_input_fails_and_writes_nothing(tmp_path):
     data = tmp_path / "official"
-    inputs = sorted({f for e in build.ENTRIES for f in e.inputs})
+    inputs = sorted({f for e in build.ENTRIES for f in (*e.inputs, *e.licenses)})
     absent = "living_wage/mit-living-wage-2022.csv"
     assert absent in inputs
     for rel in inputs:
@@ -226,8 +228,8 @@ def test_write_bundle_with_an_empty_data_dir_names_the_missing_files(tmp_path):
     out = tmp_path / "bundle"
     with pytest.raises(UpwardError) as exc:
         build.write_bundle(tmp_path / "nothing-here", out)
-    total = len({f for e in build.ENTRIES for f in e.inputs})
-    assert f"lacks {total} input file(s): cip_soc/CIP2020_SOC2018_Crosswalk.xlsx, cip_soc/CIPCode2020.csv" in exc.value.message
+    needed = sorted({f for e in build.ENTRIES for f in (*e.inputs, *e.licenses)})  # licences travel with their data
+    assert f"lacks {len(needed)} input file(s): ai_exposure/gpts_are_gpts/LICENSE, ai_exposure/gpts_are_gpts/occ_level.csv" in exc.value.message
     assert list(out.iterdir()) == []
 
 

@@ -15,7 +15,8 @@ aggregate such as 13-1020 holds its component SOC codes, as in `upward.soc`).
   `15-1242` → "Database administrators and architects", `15-124X`; `25-1011` → "Postsecondary
   teachers", `25-1000`). An atlas occupation made of several Census lines (an OEWS aggregate)
   combines them: counts add up, percentages are weighted by the lines' employment, and medians
-  (age, weekly earnings) are the employment-weighted mean of the lines' medians, marked
+  (age, weekly earnings) are the employment-weighted mean of the lines' medians (rounded to a
+  dollar and a tenth of a year), marked
   `cps_match = 'combined'`. A figure BLS suppresses stays missing; shares computed from the age
   counts follow BLS's rule and are left out below a base of 50,000 workers.
 - `occupation_benefits`: BLS NCS access rates of the groups the occupation belongs to — its
@@ -177,17 +178,17 @@ STATEMENTS: list[tuple[str, str]] = [
         t11b as (
             select l.occ_code, any_value(x.year) as year_age, sum(x.employed_thousands) as employed_thousands_age,
                    sum(x.age_55_64) as age_55_64_thousands, sum(x.age_65_over) as age_65_over_thousands,
-                   sum(x.employed_thousands * x.median_age) / sum(x.employed_thousands) filter (where x.median_age is not null) as median_age
+                   round(sum(x.employed_thousands * x.median_age) / sum(x.employed_thousands) filter (where x.median_age is not null), 1) as median_age
             from lines l join cps_age x using (census_code) group by l.occ_code
         ),
         t39 as (
             select l.occ_code, any_value(x.year) as year_earnings, sum(x.workers_thousands) as ft_workers_thousands,
                    sum(x.men_workers_thousands) as men_ft_workers_thousands, sum(x.women_workers_thousands) as women_ft_workers_thousands,
-                   sum(x.workers_thousands * x.median_weekly) / sum(x.workers_thousands) filter (where x.median_weekly is not null) as median_weekly,
-                   sum(x.men_workers_thousands * x.men_median_weekly)
-                     / sum(x.men_workers_thousands) filter (where x.men_median_weekly is not null) as men_median_weekly,
-                   sum(x.women_workers_thousands * x.women_median_weekly)
-                     / sum(x.women_workers_thousands) filter (where x.women_median_weekly is not null) as women_median_weekly
+                   round(sum(x.workers_thousands * x.median_weekly) / sum(x.workers_thousands) filter (where x.median_weekly is not null)) as median_weekly,
+                   round(sum(x.men_workers_thousands * x.men_median_weekly)
+                     / sum(x.men_workers_thousands) filter (where x.men_median_weekly is not null)) as men_median_weekly,
+                   round(sum(x.women_workers_thousands * x.women_median_weekly)
+                     / sum(x.women_workers_thousands) filter (where x.women_median_weekly is not null)) as women_median_weekly
             from lines l join cps_earnings_by_sex x using (census_code) group by l.occ_code
         )
         select n.occ_code, n.cps_match, n.n_lines, n.census_codes, n.census_titles,

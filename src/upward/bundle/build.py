@@ -296,6 +296,7 @@ def _credit(keys: str | tuple[str, ...]) -> dict[str, str]:
     parts = [SOURCES[k].as_dict() for k in keys]
     if len(parts) == 1:
         return parts[0]
+    # a field several sources share word for word (the same public-domain licence) is said once
     return {f: (" " if f == "attribution" else "; ").join(dict.fromkeys(p[f] for p in parts)) for f in parts[0]}
 
 
