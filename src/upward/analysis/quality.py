@@ -2,8 +2,10 @@
 
 Dimensions are never folded into one number: pay adequacy, advancement, demand and stability,
 benefits and safety each stand on their own, with the raw values behind them. The tier (quality,
-near-quality, low) follows from pay adequacy alone, by the profile's ratios, because pay is the
-one dimension measured for every occupation and area.
+near-quality, low) follows from pay adequacy, by the profile's ratios, because pay is the one
+dimension measured for every occupation in the area itself; benefits (BLS NCS group-level
+estimates) and safety (O*NET hazardous conditions), national figures from `analysis.dimensions`
+or the profile's own `[inputs]`, enter it only where the profile sets a floor on them.
 """
 
 from __future__ import annotations
