@@ -135,14 +135,14 @@ def test_cps_combined_lines_for_an_oews_aggregate(con, dims):
 
 def test_every_oews_occupation_has_a_census_occupation(con):
     missing = con.execute(
-        "select count(*) from occupations where level = 'detailed' and in_oews and occ_code not in (select occ_code from occupation_cps)"
+        "select count(*) from occupations where level = 'detailed' and in_oews and occ_code not in (select occ_code from occupation_demographics)"
     ).fetchone()[0]
     assert missing == 0
 
 
 def test_small_bases_follow_the_bls_rule(con, dims):
     """Shares made from table 11b's counts are left out under 50,000 workers, like BLS's own."""
-    leg = con.execute("select employed_thousands_age, share_55_over from occupation_cps where occ_code = '11-1031'").fetchone()
+    leg = con.execute("select employed_thousands_age, share_55_over from occupation_demographics where occ_code = '11-1031'").fetchone()
     assert leg[0] < 50 and leg[1] is None
 
 

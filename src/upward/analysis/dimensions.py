@@ -82,7 +82,7 @@ def occupation_dimensions(con, profile: Profile) -> pd.DataFrame:
         from occupations o
         left join occupation_benefits b using (occ_code)
         left join occupation_hazard h using (occ_code)
-        left join occupation_cps c using (occ_code)
+        left join occupation_demographics c using (occ_code)
         left join occupation_ai_exposure a using (occ_code)
         where o.level = 'detailed'
         order by o.occ_code

@@ -10,7 +10,7 @@ aggregate such as 13-1020 holds its component SOC codes, as in `upward.soc`).
   their named siblings' mean, method `all_other_*`).
 - `occupation_ai_exposure`: GPTs are GPTs (share of tasks exposed; human and GPT-4 ratings,
   alpha/beta/gamma) and Working with AI (AI applicability score), by the same rules.
-- `cps_soc_match` and `occupation_cps`: each SOC code takes the CPS figures of the most specific
+- `cps_soc_match` and `occupation_demographics`: each SOC code takes the CPS figures of the most specific
   2018 Census occupation whose SOC equivalent contains it (`15-1252` → "Software developers";
   `15-1242` → "Database administrators and architects", `15-124X`; `25-1011` → "Postsecondary
   teachers", `25-1000`). An atlas occupation made of several Census lines (an OEWS aggregate)
@@ -154,9 +154,9 @@ STATEMENTS: list[tuple[str, str]] = [
     _check("cps_soc_match", "select count(*) > 0 from cps_soc_match where n_best > 1",
            "a SOC code matches two Census occupations equally well; the Census list changed"),
     (
-        "occupation_cps",
+        "occupation_demographics",
         """
-        create table occupation_cps as
+        create table occupation_demographics as
         with lines as (select distinct occ_code, census_code, census_title, census_soc, soc_level from cps_soc_match),
         n as (
             select occ_code, count(*) as n_lines, string_agg(census_code, '; ' order by census_code) as census_codes,
