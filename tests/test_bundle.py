@@ -150,14 +150,14 @@ def test_row_counts_and_columns_match_the_parquet_files(records):
 
 
 def test_onet_records_carry_the_cc_by_attribution(records):
-    onet = {n: r for n, r in records.items() if n.startswith("onet_") and n != "onet_hazardous_conditions"}
-    assert len(onet) == 16
+    """Each O*NET record carries the attribution of the release it reads (29.3, or 30 for the
+    related occupations and the hazardous-conditions export)."""
+    onet = {n: r for n, r in records.items() if n.startswith("onet_")}
+    assert len(onet) == 17
     for name, r in onet.items():
-        only_30 = all(i["path"].startswith("onet/30/") for i in r["inputs"])
+        only_30 = all(i["path"].startswith(("onet/30/", "job_quality/onet_")) for i in r["inputs"])
         assert r["source"]["attribution"].startswith(ONET_ATTRIBUTION.replace("29.3", "30") if only_30 else ONET_ATTRIBUTION), name
         assert "CC BY 4.0" in r["source"]["license"], name
-    hazard = records["onet_hazardous_conditions"]["source"]  # an O*NET 30 export: its own release named
-    assert hazard["attribution"].startswith("This product includes information from the O*NET 30 Database") and "CC BY 4.0" in hazard["license"]
 
 
 @pytest.mark.skipif(not PROVENANCE_MD.is_file(), reason=f"{PROVENANCE_MD} not found")
