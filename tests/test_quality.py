@@ -319,8 +319,8 @@ def test_a_safety_floor_moves_hazardous_quality_jobs_down_a_tier(tmp_path, con, 
     path = tmp_path / "gate.toml"
     path.write_text("[quality]\nmin_safety = 0.5\n")  # hazard exposure at most 50 (monthly)
     gated = quality_table(con, profiles.load(path), AREAS)
-    el = row(gated, HOUSTON, "47-2111")
-    assert row(qt, HOUSTON, "47-2111").tier == "quality" and el.tier == "near-quality" and not el.gates_met
+    el = row(gated, HOUSTON, "49-9051")  # electrical power-line installers: hazard exposure 98 of 100
+    assert row(qt, HOUSTON, "49-9051").tier == "quality" and el.tier == "near-quality" and not el.gates_met
     assert row(gated, HOUSTON, "29-1141").tier == "quality"  # registered nurses: score 17
     moved = (qt.tier == "quality") & (gated.tier != "quality")
     assert moved.any() and (gated.tier[moved] == "near-quality").all()
@@ -424,7 +424,7 @@ def test_benefits_codes_are_read_as_every_other_file_reads_them(tmp_path, con):
     df = quality_table(con, _profile_with(tmp_path, benefits=csv), [HOUSTON])
     assert row(df, HOUSTON, "29-1141").benefits == 0.8
     assert row(df, HOUSTON, "49-9021").benefits == 0.3
-    assert df.benefits.notna().sum() == 2
+    assert (df.benefits_source == "profile input").sum() == 2  # the others keep the bundle's NCS estimate
 
 
 def test_cpi_adjustment_off_uses_mit_figures(tmp_path, con, profile):

@@ -354,7 +354,7 @@ def dimensions_chart(d: dict) -> dict:
 def dimensions(con, prof: Profile, code: str, by: str) -> dict:
     """The dashboard view of `upward dimensions --region AREA --by major-group|industry`."""
     d = memo(con, dimensions_mod.by_group, code, prof, by)
-    area = memo(con, regions.region_summary, code, prof.household, 10)["area"]
+    area = memo(con, regions.region_summary, code, prof, None, 10)["area"]
     ctx = _base(con, prof, f"Job quality by {'occupation group' if by == 'major-group' else 'industry'} in {area['area_name']}", "region", area)
     ctx.update(result=d, by=by)
     ctx["tables"]["dimensions"] = dimensions_table(d, code)
