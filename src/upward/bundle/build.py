@@ -153,6 +153,7 @@ CPS_39 = "cps/cpsaat39_2025.xlsx"
 GPTS = "ai_exposure/gpts_are_gpts/occ_level.csv"
 WWAI_SCORES = "ai_exposure/microsoft_working_with_ai/soc_ai_applicability_scores.csv"
 WWAI_METRICS = "ai_exposure/microsoft_working_with_ai/soc_metrics.csv"
+SOC_DIRECT_MATCH = "titles/soc_2018_direct_match_title_file.xlsx"
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("onet_job_zones", "onet_29_3", (f"{ONET29}/Job Zones.txt",), _reader("onet", "read_job_zones", f"{ONET29}/Job Zones.txt"), "Job zone (1–5) of each O*NET-SOC occupation."),
     Entry("onet_job_zone_reference", "onet_29_3", (f"{ONET29}/Job Zone Reference.txt",), _reader("onet", "read_job_zone_reference", f"{ONET29}/Job Zone Reference.txt"), "What each job zone means."),
     Entry("onet_alternate_titles", "onet_29_3", (f"{ONET29}/Alternate Titles.xlsx",), _reader("onet", "read_alternate_titles", f"{ONET29}/Alternate Titles.xlsx"), "Alternate job titles per O*NET-SOC occupation."),
+    Entry("soc_direct_match_titles", "bls_soc_direct_match", (SOC_DIRECT_MATCH,), _reader("soc_titles", "read_direct_match_titles", SOC_DIRECT_MATCH), "BLS 2018 SOC Direct Match titles: job titles that each code to exactly one SOC 2018 occupation (the job-title coder's vocabulary, with O*NET's alternate titles)."),
     Entry("onet_technology_skills", "onet_29_3", (f"{ONET29}/Technology Skills.txt",), _reader("onet", "read_technology_skills", f"{ONET29}/Technology Skills.txt"), "Technology skills (software) per occupation, with hot/in-demand flags."),
     Entry("onet_tools", "onet_29_3", (f"{ONET29}/Tools Used.xlsx",), _reader("onet", "read_tools", f"{ONET29}/Tools Used.xlsx"), "Tools used per occupation."),
     Entry("onet_tasks", "onet_29_3", (f"{ONET29}/Task Statements.txt",), _reader("onet", "read_tasks", f"{ONET29}/Task Statements.txt"), "Task statements per occupation."),

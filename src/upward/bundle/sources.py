@@ -330,5 +330,14 @@ SOURCES: dict[str, Source] = {
             "Applicability of Generative AI to Occupations\", Microsoft Research, arXiv:2507.07935 (2025). CC BY 4.0. "
             "Incorporates O*NET 29.0 (USDOL/ETA, CC BY 4.0).",
         ),
+        Source(
+            "bls_soc_direct_match",
+            "2018 SOC Direct Match Title File",
+            "U.S. Bureau of Labor Statistics, for OMB's Standard Occupational Classification Policy Committee",
+            "2018 SOC (November 2017, updated April 15, 2020)",
+            "GitHub butterswords/xai-bias-word-lists @ 6e8b898 (the BLS workbook re-saved, header in row 1)",
+            "Public domain (U.S. government work)",
+            "Source: U.S. Bureau of Labor Statistics, 2018 Standard Occupational Classification Direct Match Title File.",
+        ),
     ]
 }
