@@ -6,7 +6,8 @@ are loaded side by side; `releases.py` picks the current one and makes the views
 the current releases: areas (type, state, counties, price parity; their employment follows the
 release in use), occupations (SOC hierarchy), the SOC reconciliation, O*NET descriptors rolled
 up to atlas occupations, projections keyed by occupation; the living wage by area in
-`living_wage.py` (priced to the current OEWS release's year).
+`living_wage.py` (priced to the current OEWS release's year); and the job-title coder's
+normalised vocabulary (upward.titles.vocabulary).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
                 if progress:
                     progress(name)
                 con.execute(sql)
+            _title_vocabulary(con, progress)
             _write_meta(con, added)
             con.execute("checkpoint")
         finally:
@@ -96,6 +98,16 @@ def _reconcile_soc(con: duckdb.DuckDBPyConnection) -> None:
     proj = [r[0] for r in con.execute("select soc_code from projections_occupations where occupation_type = 'Line item'").fetchall()]
     soc_map = soc.reconcile(detailed, onet_codes, proj)  # noqa: F841  (read by the SQL below)
     con.execute("create table soc_map as select * from soc_map")
+
+
+def _title_vocabulary(con: duckdb.DuckDBPyConnection, progress) -> None:
+    """The job-title coder's vocabulary, normalised once here so the coder starts in about a second."""
+    from upward.titles import vocabulary
+
+    if progress:
+        progress("title_vocabulary")
+    title_vocabulary = vocabulary.derive(con)  # noqa: F841  (read by the SQL below)
+    con.execute("create table title_vocabulary as select * from title_vocabulary")
 
 
 def _write_meta(con: duckdb.DuckDBPyConnection, added: str) -> None:

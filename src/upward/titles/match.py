@@ -1,0 +1,180 @@
+"""Matching a normalised title to SOC occupations: exact key, then character n-gram similarity, then evidence.
+
+For each title the candidates are scored in three steps (docs/titles.md has the figures behind
+each choice):
+
+1. **Similarity** of the title to every vocabulary form: 1 for a form with the same exact key
+   (the same words in any order), else the n-gram cosine (`ngrams.NgramIndex`). A part of a
+   title ("Patient Care Tech" of "CNA / Patient Care Tech") counts `PART_FACTOR` of the whole,
+   so the whole title wins when it matches as well.
+2. **Evidence** among the occupations one form points at: each (form, occupation) has its
+   evidence weight (vocabulary.py) times national employment to the power `EMPLOYMENT_POWER`; its
+   share among the form's occupations is added, times `EVIDENCE_BONUS`, to the similarity. The
+   bonus is small, so evidence decides between occupations that match equally well and never
+   lifts a poor match over a good one.
+3. **Confidence** of the best occupation: its score times its share of the evidence among the
+   candidates that score within `TIE_MARGIN` of it. A title that matches one occupation's form
+   exactly has confidence 1; "Forklift Operator", listed by O*NET under three occupations but
+   with most of its evidence on 53-7051, keeps most of it; a word that is part of hundreds of
+   titles across many occupations ("Associate", "Employee") matches many forms about equally and
+   gets a low confidence, which is what it deserves.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from upward.titles import normalise as norm
+from upward.titles.ngrams import NgramIndex
+from upward.titles.vocabulary import Vocabulary
+
+PART_FACTOR = 0.92
+EVIDENCE_BONUS = 0.04
+EMPLOYMENT_POWER = 0.5
+TIE_MARGIN = 0.05
+#: Similarity kept when the title's head word (the occupation noun) differs from the form's.
+HEAD_FACTOR = 0.85
+#: Forms retrieved per query form before scoring by occupation.
+NEIGHBOURS = 40
+
+
+@dataclass
+class Candidate:
+    soc: str
+    title: str
+    score: float
+
+
+@dataclass
+class Coded:
+    """One input title coded: the best SOC (None with a reason when there is none), its confidence and the candidates."""
+
+    input: str | None
+    soc: str | None
+    soc_title: str | None
+    confidence: float
+    candidates: list[Candidate] = field(default_factory=list)
+    matched: str | None = None  # the vocabulary form the best SOC was matched through
+    reason: str | None = None
+
+    def as_dict(self) -> dict:
+        out = {
+            "input": self.input,
+            "soc": self.soc,
+            "soc_title": self.soc_title,
+            "confidence": self.confidence,
+            "candidates": [{"soc": c.soc, "title": c.title, "score": c.score} for c in self.candidates],
+        }
+        if self.matched is not None:
+            out["matched"] = self.matched
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+def _words(form: str) -> set[str]:
+    return set(form.split()) - norm.JOINING
+
+
+class Coder:
+    """Codes job titles to SOC 2018 with the vocabulary it was built from."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.vocab = vocab
+        e = vocab.entries
+        self.forms: list[str] = list(dict.fromkeys(e["form"]))
+        form_id = {f: i for i, f in enumerate(self.forms)}
+        emp = np.array([vocab.employment.get(s, 1.0) for s in e["soc"]])
+        evidence = e["weight"].to_numpy(float) * emp**EMPLOYMENT_POWER
+        # per form: (soc, share of the form's evidence)
+        self.form_socs: list[list[tuple[str, float]]] = [[] for _ in self.forms]
+        self.form_evidence: list[list[tuple[str, float]]] = [[] for _ in self.forms]
+        totals = np.zeros(len(self.forms))
+        ids = e["form"].map(form_id).to_numpy()
+        np.add.at(totals, ids, evidence)
+        for i, soc, ev in zip(ids, e["soc"], evidence):
+            self.form_socs[i].append((soc, float(ev / totals[i])))
+            self.form_evidence[i].append((soc, float(ev)))
+        postings: dict[str, list[int]] = {}
+        for i, f in enumerate(self.forms):
+            for w in set(f.split()) - norm.JOINING:
+                postings.setdefault(w, []).append(i)
+        self.word_forms = {w: np.array(ids_, dtype=np.int64) for w, ids_ in postings.items()}
+        self.by_key: dict[str, list[int]] = {}
+        for f, i in form_id.items():
+            self.by_key.setdefault(norm.key(f), []).append(i)
+        self.heads = [norm.head(f) for f in self.forms]
+        self.index = NgramIndex(self.forms)
+
+    def code(self, titles: list[str | None], top: int = 5) -> list[Coded]:
+        """Code each title (input order kept); `top` candidates are listed for each."""
+        variants = [norm.variants(t) if isinstance(t, str) else [] for t in titles]
+        unique = list(dict.fromkeys(v for vs in variants for v in vs))
+        found: dict[str, list[tuple[int, float]]] = {}
+        if unique:
+            idx, scores = self.index.search(unique, NEIGHBOURS)
+            for u, form in enumerate(unique):
+                hits = {int(i): float(s) for i, s in zip(idx[u], scores[u]) if i >= 0}
+                for i in self.by_key.get(norm.key(form), ()):
+                    hits[i] = 1.0
+                found[form] = sorted(hits.items(), key=lambda h: -h[1])
+        return [self._one(t, vs, found, top) for t, vs in zip(titles, variants)]
+
+    def _one(self, title, forms: list[str], found, top: int) -> Coded:
+        if title is None or (isinstance(title, float) and math.isnan(title)) or not str(title).strip():
+            return Coded(None if title is None or isinstance(title, float) else title, None, None, 0.0, reason="empty title")
+        if not forms:
+            return Coded(title, None, None, 0.0, reason="no occupational words left after removing seniority, shift, schedule, place and numbering")
+        best: dict[str, tuple[float, float, str, float]] = {}  # soc → (score, evidence share, via form, similarity)
+        for j, form in enumerate(forms):
+            factor = 1.0 if j == 0 else PART_FACTOR
+            head = norm.head(form)
+            for i, sim in found[form]:
+                f = factor if (sim >= 1.0 or self.heads[i] == head) else factor * HEAD_FACTOR
+                for soc, share in self.form_socs[i]:
+                    s = f * sim + EVIDENCE_BONUS * share
+                    if soc not in best or s > best[soc][0]:
+                        best[soc] = (s, share, self.forms[i], f * sim)
+        if not best:
+            return Coded(title, None, None, 0.0, reason="no title in the vocabulary shares a word or word piece with it")
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        s1 = ranked[0][1][0]
+        near = [(soc, v) for soc, v in ranked if v[0] >= s1 - TIE_MARGIN]
+        weights = np.array([self.vocab.employment.get(soc, 1.0) ** EMPLOYMENT_POWER * (v[1] + 1e-3) for soc, v in near])
+        share = float(weights[0] / weights.sum())
+        sim1 = min(1.0, ranked[0][1][3])
+        soc = ranked[0][0]
+        if sim1 < 1.0:
+            share = min(share, self._generic_share(forms[0], soc))
+        confidence = round(max(0.0, min(1.0, sim1 * share)), 3)
+        cands = [Candidate(c, self.vocab.soc_titles.get(c, ""), round(min(1.0, v[0]), 3)) for c, v in ranked[:top]]
+        return Coded(title, soc, self.vocab.soc_titles.get(soc), confidence, cands, matched=ranked[0][1][2])
+
+    def _generic_share(self, form: str, soc: str) -> float:
+        """`soc`'s share of the evidence of every vocabulary form holding all the title's words.
+
+        A title that is not itself in the vocabulary but whose words all recur inside longer
+        titles ("Employee" in "Office Employee", "Farm Employee", "Government Employee" …) says
+        less than any of them; how its words spread over occupations is then the measure of how
+        much it says. 1 when no form holds all its words (a misspelling, a new title).
+        """
+        words_ = sorted(_words(form), key=lambda w: len(self.word_forms.get(w, ())))
+        if not words_ or any(w not in self.word_forms for w in words_):
+            return 1.0
+        ids = self.word_forms[words_[0]]
+        for w in words_[1:]:
+            ids = np.intersect1d(ids, self.word_forms[w], assume_unique=True)
+            if len(ids) < 2:
+                return 1.0
+        if len(ids) < 2:
+            return 1.0
+        total, mine = 0.0, 0.0
+        for i in ids:
+            for s, ev in self.form_evidence[i]:
+                total += ev
+                if s == soc:
+                    mine += ev
+        return mine / total if total else 1.0
