@@ -419,6 +419,7 @@ from upward.cli import releases as _releases  # noqa: E402,F401  (registers chan
 from upward.cli import report as _report  # noqa: E402,F401  (registers report, export)
 from upward.cli import serve as _serve  # noqa: E402,F401  (registers serve, runs)
 from upward.cli import people as _people  # noqa: E402,F401  (registers people, dimensions)
+from upward.cli import titles as _titles  # noqa: E402,F401  (registers titles code)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m upward`

@@ -34,7 +34,8 @@ from upward.titles.vocabulary import Vocabulary
 PART_FACTOR = 0.92
 EVIDENCE_BONUS = 0.04
 EMPLOYMENT_POWER = 0.5
-TIE_MARGIN = 0.05
+#: How fast a candidate's share falls with its score's distance from the best (a softmax temperature).
+TEMPERATURE = 0.02
 #: Similarity kept when the title's head word (the occupation noun) differs from the form's.
 HEAD_FACTOR = 0.85
 #: Forms retrieved per query form before scoring by occupation.
@@ -84,35 +85,34 @@ class Coder:
 
     def __init__(self, vocab: Vocabulary):
         self.vocab = vocab
-        e = vocab.entries
-        self.forms: list[str] = list(dict.fromkeys(e["form"]))
-        form_id = {f: i for i, f in enumerate(self.forms)}
-        emp = np.array([vocab.employment.get(s, 1.0) for s in e["soc"]])
+        e = vocab.entries.sort_values(["form", "soc"], kind="mergesort")
+        form_col = e["form"].tolist()
+        soc_col = e["soc"].tolist()
+        # forms in order; each form's entries are rows starts[i]:starts[i + 1] of the entry lists
+        change = np.flatnonzero(np.array([True] + [a != b for a, b in zip(form_col[1:], form_col[:-1])]))
+        self.forms: list[str] = [form_col[i] for i in change]
+        starts = np.append(change, len(form_col))
+        emp = np.array([vocab.employment.get(s, 1.0) for s in soc_col])
         evidence = e["weight"].to_numpy(float) * emp**EMPLOYMENT_POWER
-        # per form: (soc, share of the form's evidence)
-        self.form_socs: list[list[tuple[str, float]]] = [[] for _ in self.forms]
-        self.form_evidence: list[list[tuple[str, float]]] = [[] for _ in self.forms]
-        totals = np.zeros(len(self.forms))
-        ids = e["form"].map(form_id).to_numpy()
-        np.add.at(totals, ids, evidence)
-        for i, soc, ev in zip(ids, e["soc"], evidence):
-            self.form_socs[i].append((soc, float(ev / totals[i])))
-            self.form_evidence[i].append((soc, float(ev)))
-        postings: dict[str, list[int]] = {}
-        for i, f in enumerate(self.forms):
-            for w in set(f.split()) - norm.JOINING:
-                postings.setdefault(w, []).append(i)
-        self.word_forms = {w: np.array(ids_, dtype=np.int64) for w, ids_ in postings.items()}
+        totals = np.add.reduceat(evidence, change)
+        share = evidence / np.repeat(totals, np.diff(starts))
+        # per form: (soc, share of the form's evidence) and (soc, evidence)
+        self.form_socs = [list(zip(soc_col[a:b], share[a:b].tolist())) for a, b in zip(starts[:-1], starts[1:])]
+        self.form_evidence = [list(zip(soc_col[a:b], evidence[a:b].tolist())) for a, b in zip(starts[:-1], starts[1:])]
         self.by_key: dict[str, list[int]] = {}
-        for f, i in form_id.items():
-            self.by_key.setdefault(norm.key(f), []).append(i)
+        for i, k in enumerate(e["key"].iloc[change].tolist()):
+            self.by_key.setdefault(k, []).append(i)
         self.heads = [norm.head(f) for f in self.forms]
         self.index = NgramIndex(self.forms)
+        by_word = self.index.doc_words.tocsc()
+        self.word_forms = {w: by_word.indices[by_word.indptr[j] : by_word.indptr[j + 1]] for w, j in self.index.words.items()}
 
     def code(self, titles: list[str | None], top: int = 5) -> list[Coded]:
         """Code each title (input order kept); `top` candidates are listed for each."""
-        variants = [norm.variants(t) if isinstance(t, str) else [] for t in titles]
-        unique = list(dict.fromkeys(v for vs in variants for v in vs))
+        titles = list(titles)
+        distinct = list(dict.fromkeys(t for t in titles if isinstance(t, str)))  # a file repeats its titles
+        variants = {t: norm.variants(t) for t in distinct}
+        unique = list(dict.fromkeys(v for vs in variants.values() for v in vs))
         found: dict[str, list[tuple[int, float]]] = {}
         if unique:
             idx, scores = self.index.search(unique, NEIGHBOURS)
@@ -121,7 +121,8 @@ class Coder:
                 for i in self.by_key.get(norm.key(form), ()):
                     hits[i] = 1.0
                 found[form] = sorted(hits.items(), key=lambda h: -h[1])
-        return [self._one(t, vs, found, top) for t, vs in zip(titles, variants)]
+        coded = {t: self._one(t, vs, found, top) for t, vs in variants.items()}
+        return [coded[t] if isinstance(t, str) else self._one(t, [], found, top) for t in titles]
 
     def _one(self, title, forms: list[str], found, top: int) -> Coded:
         if title is None or (isinstance(title, float) and math.isnan(title)) or not str(title).strip():
@@ -141,17 +142,18 @@ class Coder:
         if not best:
             return Coded(title, None, None, 0.0, reason="no title in the vocabulary shares a word or word piece with it")
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        s1 = ranked[0][1][0]
-        near = [(soc, v) for soc, v in ranked if v[0] >= s1 - TIE_MARGIN]
-        weights = np.array([self.vocab.employment.get(soc, 1.0) ** EMPLOYMENT_POWER * (v[1] + 1e-3) for soc, v in near])
-        share = float(weights[0] / weights.sum())
-        sim1 = min(1.0, ranked[0][1][3])
-        soc = ranked[0][0]
-        if sim1 < 1.0:
-            share = min(share, self._generic_share(forms[0], soc))
-        confidence = round(max(0.0, min(1.0, sim1 * share)), 3)
-        cands = [Candidate(c, self.vocab.soc_titles.get(c, ""), round(min(1.0, v[0]), 3)) for c, v in ranked[:top]]
-        return Coded(title, soc, self.vocab.soc_titles.get(soc), confidence, cands, matched=ranked[0][1][2])
+        scores = np.array([v[0] for _, v in ranked])
+        odds = np.exp((scores - scores[0]) / TEMPERATURE)
+        shares = odds / odds.sum()
+        soc, (_, _, via, sim) = ranked[0]
+        confidence = min(1.0, sim) * float(shares[0])
+        if sim < 1.0:
+            confidence = min(confidence, sim * self._generic_share(forms[0], soc))
+        cands = [
+            Candidate(c, self.vocab.soc_titles.get(c, ""), round(min(1.0, v[3]) * float(p), 3))
+            for (c, v), p in zip(ranked[:top], shares[:top])
+        ]
+        return Coded(title, soc, self.vocab.soc_titles.get(soc), round(confidence, 3), cands, matched=via)
 
     def _generic_share(self, form: str, soc: str) -> float:
         """`soc`'s share of the evidence of every vocabulary form holding all the title's words.
@@ -164,9 +166,9 @@ class Coder:
         words_ = sorted(_words(form), key=lambda w: len(self.word_forms.get(w, ())))
         if not words_ or any(w not in self.word_forms for w in words_):
             return 1.0
-        ids = self.word_forms[words_[0]]
+        ids = np.unique(self.word_forms[words_[0]])
         for w in words_[1:]:
-            ids = np.intersect1d(ids, self.word_forms[w], assume_unique=True)
+            ids = np.intersect1d(ids, self.word_forms[w])
             if len(ids) < 2:
                 return 1.0
         if len(ids) < 2:

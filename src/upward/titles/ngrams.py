@@ -50,6 +50,8 @@ class NgramIndex:
         self._word_rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         word_matrix = self._word_matrix(list(words), grow=True)
         doc_words = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(forms), len(words)))
+        #: the forms' words: `words` word → column of `doc_words` (forms × words counts)
+        self.words, self.doc_words = words, doc_words
         counts = (doc_words @ word_matrix).tocsr()
         counts.sum_duplicates()
         df = np.bincount(counts.indices, minlength=len(self.pieces))
@@ -58,6 +60,8 @@ class NgramIndex:
         selective = (df <= max(1, max_df * self.n_forms)).astype(np.float32)
         self._selective = sp.diags(selective)
         self._candidates_t = (self.matrix @ self._selective).T.tocsr()
+        self._common = np.flatnonzero(selective == 0)
+        self._common_matrix = self.matrix[:, self._common].tocsr()
 
     def _word_matrix(self, words: list[str], grow: bool) -> sp.csr_matrix:
         rows, cols, vals = [], [], []
@@ -104,34 +108,42 @@ class NgramIndex:
         q = self.vectors(forms)
         n = len(forms)
         idx = np.full((n, k), -1, dtype=np.int64)
+        scores = np.zeros((n, k), dtype=np.float32)
         rough = (q @ self._candidates_t).tocsr()
-        _top_into(idx, rough, np.arange(n), k)
+        _top_into(idx, scores, rough, np.arange(n), k)
+        # the exact cosine of a candidate is its selective part (above) plus its common part (below)
+        cand = self._common_matrix[np.maximum(idx.ravel(), 0)]
+        per_pair = np.diff(cand.indptr)
+        owner = np.repeat(np.arange(n), k)
+        q_common = q[:, self._common].toarray()
+        prod = cand.data * q_common[np.repeat(owner, per_pair), cand.indices]
+        common = np.zeros(n * k, dtype=np.float32)
+        has = per_pair > 0
+        if prod.size:
+            common[has] = np.add.reduceat(prod, cand.indptr[:-1][has])
+        scores += common.reshape(n, k)
         # a query made only of common pieces ("Worker") shares few selective pieces with anything:
-        # its candidates come from every piece (rare, so the cost stays small)
+        # its candidates come from every piece (rare, so the cost stays small), scored exactly at once
         thin = np.flatnonzero(np.diff(rough.indptr) < MIN_CANDIDATES)
         if len(thin):
-            _top_into(idx, (q[thin] @ self.matrix.T).tocsr(), thin, k)
-        # exact cosine over every piece for the candidates
-        pairs_q = np.repeat(np.arange(n), k)
-        pairs_f = idx.ravel()
-        ok = pairs_f >= 0
-        scores = np.zeros(n * k, dtype=np.float32)
-        if ok.any():
-            scores[ok] = np.asarray(q[pairs_q[ok]].multiply(self.matrix[pairs_f[ok]]).sum(axis=1)).ravel()
-        scores = scores.reshape(n, k)
+            _top_into(idx, scores, (q[thin] @ self.matrix.T).tocsr(), thin, k)
+        scores[idx < 0] = 0
         order = np.argsort(-scores, axis=1, kind="stable")
         return np.take_along_axis(idx, order, axis=1), np.take_along_axis(scores, order, axis=1)
 
 
 
-def _top_into(idx: np.ndarray, scores: sp.csr_matrix, rows: np.ndarray, k: int) -> None:
-    """Write the column indices of each row's `k` largest scores into `idx[rows]` (unordered)."""
+def _top_into(idx: np.ndarray, scores: np.ndarray, found: sp.csr_matrix, rows: np.ndarray, k: int) -> None:
+    """Write each row's `k` best columns of `found` and their values into `idx[rows]`, `scores[rows]` (unordered)."""
     for r, row in enumerate(rows):
-        lo, hi = scores.indptr[r], scores.indptr[r + 1]
+        lo, hi = found.indptr[r], found.indptr[r + 1]
+        idx[row] = -1
+        scores[row] = 0
         if hi == lo:
             continue
-        data, cols = scores.data[lo:hi], scores.indices[lo:hi]
+        data, cols = found.data[lo:hi], found.indices[lo:hi]
         if hi - lo > k:
-            cols = cols[np.argpartition(-data, k - 1)[:k]]
-        idx[row] = -1
+            top = np.argpartition(-data, k - 1)[:k]
+            data, cols = data[top], cols[top]
         idx[row, : len(cols)] = cols
+        scores[row, : len(cols)] = data

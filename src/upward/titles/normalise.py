@@ -107,19 +107,28 @@ _BRACKETS = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _REQUISITION = re.compile(r"(?:\b(?:req|requisition|job|posting)\s*(?:id|no|number|#)?\s*[:#]?\s*[a-z0-9-]*\d[a-z0-9-]*)|#\s*\w*\d\w*")
 
 
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_QUOTES = re.compile(r"[\u2018\u2019\u02bc`´]")
+_POSSESSIVE = re.compile(r"'s\b|'")
+_INITIALS = re.compile(r"(?<![a-z0-9])([a-z])\.(?=[a-z]\.?(?![a-z0-9]))")
+_INNER_PERIOD = re.compile(r"(?<=[a-z])\.(?=[a-z]\.)")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def clean(text: str) -> str:
     """Unicode compatibility form, lower case, one kind of dash and quote, '&' as 'and', no requisition numbers."""
     text = unicodedata.normalize("NFKC", str(text)).casefold()
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    text = re.sub(r"[\u2018\u2019\u02bc`´]", "'", text)
+    text = _DASHES.sub("-", text)
+    text = _QUOTES.sub("'", text)
     text = text.replace("&", " and ").replace("+", " plus ")
     text = _REQUISITION.sub(" ", text)
-    text = re.sub(r"'s\b|'", "", text)  # driver's → driver, o'neil → oneil
+    text = _POSSESSIVE.sub("", text)  # driver's → driver, o'neil → oneil
     # periods: R.N. → rn, Sr. → sr (a period after one letter joins it to the next letter)
-    text = re.sub(r"(?<![a-z0-9])([a-z])\.(?=[a-z]\.?(?![a-z0-9]))", r"\1", text)
-    text = re.sub(r"(?<=[a-z])\.(?=[a-z]\.)", "", text)
+    text = _INITIALS.sub(r"\1", text)
+    text = _INNER_PERIOD.sub("", text)
     text = text.replace(".", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _singular(word: str) -> str:
@@ -182,8 +191,11 @@ def _drop_noise(words: list[str]) -> list[str]:
 
 def words(text: str) -> list[str]:
     """The title's words after cleaning, abbreviation, noise and plural rules (brackets kept as words)."""
-    raw = re.findall(r"[a-z0-9]+", clean(text))
-    return [_singular(w) for w in _drop_noise(_expand(raw))]
+    return _words_of_clean(clean(text))
+
+
+def _words_of_clean(cleaned: str) -> list[str]:
+    return [_singular(w) for w in _drop_noise(_expand(_WORD.findall(cleaned)))]
 
 
 def normalise(text: str) -> str:
@@ -243,7 +255,7 @@ def variants(text: str) -> list[str]:
     forms: list[str] = []
     whole = " ".join(parts)
     for candidate in [whole, *parts, *bracket_parts, whole + " " + " ".join(bracket_parts) if bracket_parts else ""]:
-        form = normalise(candidate) if candidate else ""
+        form = " ".join(_words_of_clean(candidate)) if candidate else ""
         if form and form not in forms:
             forms.append(form)
     return forms
