@@ -96,7 +96,7 @@ def test_reading_runs_of_a_missing_or_older_hub_and_upgrading_a_version_3_hub(co
     runs.save_run(result(), hub, who="bo")
     c = duckdb.connect(str(hub), read_only=True)
     try:
-        assert c.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0] == "4"
+        assert c.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0] == "5"
     finally:
         c.close()
     assert [r["who"] for r in hub_mod.history(hub)] == ["ana"] and runs.list_runs(hub)[0]["who"] == "bo"

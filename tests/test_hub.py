@@ -96,7 +96,7 @@ def test_template_round_trips(con, tmp_path, hub_path):
 
     c = duckdb.connect(str(hub_path), read_only=True)
     try:
-        assert c.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0] == "4"
+        assert c.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0] == "5"
         view = dict(c.execute("select program_id, populations_served from current_programs").fetchall())
         assert view["HCC-HVAC-CERT"] == ["adults", "veterans", "justice_involved"]
         assert c.execute("select award_level from programs where program_id = 'HCC-RN-ADN'").fetchone()[0] == "3"
@@ -722,7 +722,7 @@ def test_a_version_1_hub_is_read_and_upgraded_by_the_next_import(con, tmp_path, 
     monkeypatch.setattr(imports, "_insert", real)
 
     result = hub.import_file(con, hub_path, path)
-    assert result.import_id == 2 and version() == "4"
+    assert result.import_id == 2 and version() == "5"
     progs = hub.inventory(hub_path)["programs"].set_index("program_id")
     assert list(progs.loc["HCC-RN-ADN", "populations_served"]) == ["adults", "dislocated_workers", "public_assistance"]
     assert pd.isna(progs.loc["HCC-HVAC-CERT", "populations_served"])  # imported before the column existed

@@ -391,7 +391,7 @@ def test_a_version_2_hub_is_upgraded_and_keeps_its_programs(con, profile, tmp_pa
     benchmarks.import_ratings(con, path, hub_path, profile=profile)
     c = duckdb.connect(str(hub_path), read_only=True)
     try:
-        assert c.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0] == "4"
+        assert c.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0] == "5"
     finally:
         c.close()
     after = hub.inventory(hub_path)

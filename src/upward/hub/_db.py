@@ -9,12 +9,13 @@ from pathlib import Path
 
 from upward.errors import UpwardError
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 #: Versions this code reads; an older one is upgraded in place by the next write (`upgrade`).
 #: 1 → 2: programs.populations_served added. 2 → 3: benchmark_imports and benchmark_ratings
 #: (employer ratings of skill benchmarks, upward.hub.benchmarks) added. 3 → 4: outcome_runs and
-#: outcome_records (suppressed outcome indicators, upward.hub.runs) added.
-READABLE_VERSIONS = ("1", "2", "3", "4")
+#: outcome_records (suppressed outcome indicators, upward.hub.runs) added. 4 → 5: program_title_codes
+#: (job titles in inventories coded to SOC, upward.hub.coded_titles) added.
+READABLE_VERSIONS = ("1", "2", "3", "4", "5")
 
 #: One statement per table, in dependency order. Rows are only ever inserted; `imports` rows are
 #: the one thing updated (status, rolled_back_at, rolled_back_by) by a rollback.
@@ -145,10 +146,24 @@ TABLES = {
             value double,
             suppressed boolean not null       -- numerator, denominator and value are then null
         )""",
+    # Job titles given as target occupations in an inventory, coded to SOC (schema 5): what the
+    # coder decided for each, with its confidence and candidates, appended with the import.
+    "program_title_codes": """
+        create table program_title_codes (
+            import_id integer not null,
+            program_id varchar not null,
+            file_row integer,                 -- the row of the inventory file
+            title varchar not null,           -- as the file wrote it
+            soc varchar,                      -- the coder's best SOC 2018 code (null: not coded)
+            soc_title varchar,
+            confidence double not null,       -- 0-1 (docs/titles.md)
+            candidates varchar not null,      -- JSON list of {soc, title, score}
+            added boolean not null            -- whether its occupation was added to target_socs
+        )""",
 }
 
 #: Tables each schema version added after version 1 (`upgrade` creates the missing ones).
-ADDED_IN = {"3": ("benchmark_imports", "benchmark_ratings"), "4": ("outcome_runs", "outcome_records")}
+ADDED_IN = {"3": ("benchmark_imports", "benchmark_ratings"), "4": ("outcome_runs", "outcome_records"), "5": ("program_title_codes",)}
 
 #: The key of each versioned table: the current view keeps, per key, the row of the latest
 #: active import that has it.
@@ -226,12 +241,12 @@ def has_table(con, name: str) -> bool:
 
 
 def upgrade(con) -> bool:
-    """Bring a version-1, 2 or 3 hub to the current schema; True when it changed anything.
+    """Bring a version-1 to 4 hub to the current schema; True when it changed anything.
 
     The caller holds the transaction, so the upgrade commits with the write that needed it
     (a failed import leaves the hub at its old version). 1 → 2 adds programs.populations_served
     (blank for the programs imported before); 2 → 3 adds the benchmark rating tables (empty);
-    3 → 4 the outcome run tables (empty). Every upgrade re-creates the views. Tables are created
+    3 → 4 the outcome run tables (empty); 4 → 5 the coded-titles table (empty). Every upgrade re-creates the views. Tables are created
     only when missing, so an upgrade never touches rows already there.
     """
     version = con.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0]

@@ -51,6 +51,8 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)
     #: Problems that do not block the import (an award level that is not an IPEDS code), one per cell.
     warnings: list[Problem] = field(default_factory=list)
+    #: Job titles given as target occupations, coded to SOC: title, file_row, soc, confidence, added.
+    coded_titles: list[dict] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "would add" if self.dry_run else "added"
@@ -63,6 +65,10 @@ class ImportResult:
         )
         if self.ignored_columns:
             text += f" Ignored columns: {', '.join(self.ignored_columns)}."
+        if self.coded_titles:
+            n_added = sum(1 for c in self.coded_titles if c["added"])
+            text += (f" Job titles coded to SOC: {len(self.coded_titles)} ({n_added} added to target occupations,"
+                     f" {len(self.coded_titles) - n_added} left for review; see the warnings).")
         text += " Nothing was written (dry run)." if self.dry_run else ""
         if self.warnings:
             shown = 5
@@ -96,7 +102,17 @@ class ImportResult:
             "changed_providers": changes(self.changed_providers),
             "ignored_columns": self.ignored_columns,
             "warnings": [w._asdict() for w in self.warnings],
+            "coded_titles": self.coded_titles,
         }
+
+
+def _coded_titles(codes: pd.DataFrame | None) -> list[dict]:
+    """The coded titles as plain records (candidates as a list), for the import result."""
+    import json
+
+    if codes is None or codes.empty:
+        return []
+    return [{**r, "candidates": json.loads(r["candidates"])} for r in codes.to_dict("records")]
 
 
 def _user(who: str | None) -> str:
@@ -199,7 +215,7 @@ def _arrow(table: str, df: pd.DataFrame):
 
     types = {
         "integer": pa.int32(), "varchar": pa.string(), "double": pa.float64(), "date": pa.date32(),
-        "varchar[]": pa.list_(pa.string()), "timestamp": pa.timestamp("us"),
+        "varchar[]": pa.list_(pa.string()), "timestamp": pa.timestamp("us"), "boolean": pa.bool_(),
     }  # fmt: skip
     schema = pa.schema([pa.field(name, types[kind]) for name, kind in _columns(table)])
     return pa.Table.from_pandas(df[schema.names], schema=schema, preserve_index=False)
@@ -262,6 +278,7 @@ def import_file(con, hub_path: Path | str | None, path: Path | str, dry_run: boo
     result = ImportResult(
         file=str(path.resolve()), sha256=digest, rows=len(checked.programs), dry_run=dry_run,
         ignored_columns=checked.ignored_columns, warnings=checked.warnings,
+        coded_titles=_coded_titles(checked.title_codes),
     )  # fmt: skip
     if dry_run:
         with open_hub(where, write=False) as hub:
@@ -286,6 +303,8 @@ def import_file(con, hub_path: Path | str | None, path: Path | str, dry_run: boo
             for table in KEYS:
                 rows = getattr(checked, table).assign(import_id=import_id)
                 _insert(hub, table, _arrow(table, rows))
+            if checked.title_codes is not None and len(checked.title_codes):
+                _insert(hub, "program_title_codes", _arrow("program_title_codes", checked.title_codes.assign(import_id=import_id)))
             hub.commit()
         except BaseException:
             hub.rollback()

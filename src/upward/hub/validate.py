@@ -25,6 +25,7 @@ from upward import soc as soc_codes
 from upward import text as upward_text
 from upward.errors import UpwardError
 from upward.sheets import Problem
+from upward.hub import coded_titles
 from upward.hub.template import (
     AWARD_LEVELS,
     COLUMNS,
@@ -106,6 +107,8 @@ class Checked:
     programs: pd.DataFrame | None = None
     completions: pd.DataFrame | None = None
     outcomes: pd.DataFrame | None = None
+    #: job titles in target_socs coded to SOC (upward.hub.coded_titles), one row per title
+    title_codes: pd.DataFrame | None = None
 
 
 def validate(con, df: pd.DataFrame, path: Path | str) -> list[Problem]:
@@ -430,6 +433,8 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
     def soc_reasons(items):
         out = []
         for item in items:
+            if coded_titles.is_title(item):
+                continue  # a job title: coded below
             parsed = code_rules.parse_soc(item)
             code = parsed.key if parsed else None
             if code is None:
@@ -443,6 +448,8 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
 
     soc_bad = _apply(socs, soc_reasons)
     P.flag(soc_bad.notna(), "target_socs", lambda r: soc_bad[r])
+    title_socs, title_warnings, title_records = coded_titles.code_targets(con, socs, codes["soc_to_occ"], path.name, text["program_id"])
+    warnings += title_warnings
 
     # Dates.
     iso = text["as_of"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
@@ -505,6 +512,10 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
     def as_list(series, f=lambda x: x):
         return _apply(series, lambda v: list(dict.fromkeys(f(x) for x in v)) or None)
 
+    def targets(r):  # the codes given and the occupations of the titles coded with enough confidence
+        given = [codes["soc_to_occ"][code_rules.parse_soc(s).key] for s in (socs[r] or []) if not coded_titles.is_title(s)]
+        return list(dict.fromkeys(given + title_socs.get(r, []))) or None
+
     programs = pd.DataFrame(
         {
             "program_id": pid.astype(object),
@@ -518,7 +529,7 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
             "cost": opt(nums["cost"]),
             "modality": opt(modality),
             "schedule": opt(text["schedule"]),
-            "target_socs": as_list(socs, lambda s: codes["soc_to_occ"][code_rules.parse_soc(s).key]),
+            "target_socs": pd.Series([targets(r) for r in rows], index=rows, dtype=object),
             "populations_served": as_list(listed["populations_served"]),
             "supports": as_list(listed["supports"]),
             "employer_partners": as_list(_apply(text["employer_partners"], _split)),
@@ -553,7 +564,8 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
             )
         )
     outcomes = pd.concat(outcome_parts, ignore_index=True)
-    return Checked([], ignored, warnings, providers=providers, programs=programs, completions=completions, outcomes=outcomes)
+    return Checked([], ignored, warnings, providers=providers, programs=programs, completions=completions, outcomes=outcomes,
+                   title_codes=pd.DataFrame(title_records, columns=coded_titles.COLUMNS))
 
 
 def _shown(value) -> str:

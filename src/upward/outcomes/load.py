@@ -186,8 +186,12 @@ def participants(engine: Engine, path, mapping: dict[str, str], lookups, numbere
     area_txt = _text(cols["area"])
     out["area_input"] = area_txt
     out["target_soc_text"] = _text(cols["target_soc"])
+    if cols["target_job_title"] is not None:
+        out["target_title_text"] = _text(cols["target_job_title"])
     t = raw.mutate(**out, **{f"_k{i}": c.expr for i, c in enumerate(checks)})
     t, bad_soc = _with_soc(engine, t, "target_soc_text", "target_soc", lookups.socs)
+    if cols["target_job_title"] is not None:  # a job title fills target_soc where no code is given
+        t = with_title_socs(engine, t, "target_title_text", "target_soc", lookups)
     # areas: county FIPS (4 digits when a spreadsheet dropped the leading zero) or OEWS code → OEWS area,
     # through the atlas (a small table shipped into the engine)
     t = _parsed(engine, t, "area_input", "area_parsed", codes.place)
@@ -197,6 +201,30 @@ def participants(engine: Engine, path, mapping: dict[str, str], lookups, numbere
     checks.append(Check("area", "missing", t.area_input.isnull()))
     checks.append(Check("area", "not a county FIPS or OEWS area code in the atlas", t.area_input.notnull() & t.area_code.isnull()))
     return t, checks
+
+
+def title_socs(engine: Engine, titles: ibis.StringValue, lookups) -> ibis.Table:
+    """The distinct job titles of a column coded to SOC once each (upward.titles, outside the engine):
+    `_title` → `_title_soc`, only for titles coded with confidence at least `upward.titles.REVIEW_BELOW`
+    to an occupation OEWS publishes. A state's file has thousands of distinct titles among millions of
+    records, so the coder sees each text once; the records are joined to the small result."""
+    import pyarrow as pa
+
+    distinct = titles.name("_title").as_table().distinct().filter(ibis._._title.notnull())
+    texts = [r["_title"] for r in distinct.to_pyarrow().to_pylist()]
+    coded = lookups.code_titles(texts)
+    lookups.title_counts.update({"distinct": len(texts), "coded": sum(1 for v in coded.values() if v is not None)})
+    rows = [(k, v) for k, v in coded.items() if v is not None]
+    table = pa.table({"_title": pa.array([k for k, _ in rows], pa.string()), "_title_soc": pa.array([v for _, v in rows], pa.string())})
+    return engine.put(table, "titles")
+
+
+def with_title_socs(engine: Engine, t: ibis.Table, title_col: str, soc_col: str, lookups) -> ibis.Table:
+    """`soc_col` filled from the coded `title_col` where it is null (a code given always wins)."""
+    coded = title_socs(engine, t[title_col], lookups)
+    t = t.left_join(coded, t[title_col] == coded._title)
+    t = t.mutate(**{soc_col: ibis.coalesce(t[soc_col], t._title_soc)})
+    return t.drop("_title", "_title_soc")
 
 
 @dataclass
@@ -210,13 +238,15 @@ class WageCodes:
 
     quarters: ibis.Table  # quarter_text → q (valid texts only)
     socs: ibis.Table  # soc_text → soc (known codes only)
+    titles: ibis.Table | None  # title_text → title_soc (confidently coded titles only), when a job_title column is mapped
     q_of: dict[str, int]
     bad_quarters: list[str]
     bad_socs: list[str]
 
 
-def wage_codes(engine: Engine, t: ibis.Table, lookups) -> WageCodes:
-    pairs = engine.materialize(t.select("quarter_text", "soc_text").distinct())
+def wage_codes(engine: Engine, t: ibis.Table, lookups, titles: bool = False) -> WageCodes:
+    """`titles`: a job_title column is mapped, so its distinct texts are coded too."""
+    pairs = engine.materialize(t.select("quarter_text", "soc_text", *(["title_text"] if titles else [])).distinct())
     qd = pairs.select("quarter_text").distinct()
     qs = qd.quarter_text
     year = qs.substr(0, 4).try_cast(dt.int32)
@@ -226,11 +256,13 @@ def wage_codes(engine: Engine, t: ibis.Table, lookups) -> WageCodes:
     sd = pairs.select("soc_text").distinct()
     sd, bad = _with_soc(engine, sd, "soc_text", "soc", lookups.socs)
     sd = engine.materialize(sd.mutate(bad=bad))
+    coded_titles = title_socs(engine, pairs.title_text, lookups).rename(title_text="_title", title_soc="_title_soc") if titles else None
     qrows = qd.to_pyarrow().to_pylist()
     srows = sd.filter(sd.bad).select("soc_text").to_pyarrow().to_pylist()
     return WageCodes(
         quarters=qd.filter(qd.ok).select("quarter_text", "q"),
         socs=sd.filter(sd.soc.notnull()).select("soc_text", "soc"),
+        titles=coded_titles,
         q_of={r["quarter_text"]: r["q"] for r in qrows if r["ok"]},
         bad_quarters=[r["quarter_text"] for r in qrows if not r["ok"] and r["quarter_text"] is not None],
         bad_socs=[r["soc_text"] for r in srows],
@@ -262,12 +294,13 @@ def wages(engine: Engine, path, mapping: dict[str, str], lookups, numbered: bool
         wages=amount,
         employer_id=text(cols["employer_id"]),
         soc_text=text(cols["soc"]) if cols["soc"] is not None else ibis.null(dt.string),
+        title_text=text(cols["job_title"]) if cols["job_title"] is not None else ibis.null(dt.string),
         # the quarter as a plain column where it is one (Parquet): a filter on it reaches the reader,
         # which then decodes the other columns only for the rows that pass
         quarter_key=cols["quarter"] if text is _nonempty and cols["quarter"].type().is_string() else text(cols["quarter"]),
     )
     if codes is None:
-        codes = wage_codes(engine, t, lookups)
+        codes = wage_codes(engine, t, lookups, titles=cols["job_title"] is not None)
     checks = [
         ("person_id", "missing", t.person_id.isnull()),
         ("quarter", "not a quarter (YYYYQn)", t.quarter_text.isnull() | _in(t.quarter_text, codes.bad_quarters)),
@@ -284,6 +317,9 @@ def with_codes(t: ibis.Table, codes: WageCodes) -> ibis.Table:
     """Kept wage rows with their quarter index `q` and normalised `soc`."""
     t = t.left_join(codes.quarters, "quarter_text")
     t = t.left_join(codes.socs, "soc_text")
+    if codes.titles is not None:  # a job title fills soc where no code is given
+        t = t.left_join(codes.titles, "title_text")
+        t = t.mutate(soc=ibis.coalesce(t.soc, t.title_soc)).drop("title_soc")
     return t.drop(*[c for c in t.columns if c.endswith("_right")])
 
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -99,6 +99,26 @@ class Lookups:
     living_wage: ibis.Table  # lw_area, lw_annual (the profile's household, CPI-adjusted unless the profile says not)
     tiers: ibis.Table  # t_area, t_soc, tier ('quality' rows only)
     hs_earnings: ibis.Table  # hs_area, hs_earnings (the state's median high-school graduate's earnings, College Scorecard)
+    #: job titles → atlas occupation (None below the coder's review threshold), for a mapped title column
+    code_titles: Callable[[list[str]], dict[str, str | None]] | None = None
+    #: what the title coding did in this run: distinct titles, how many were coded (for the run record)
+    title_counts: dict = field(default_factory=dict)
+
+
+def title_coder(atlas_con) -> Callable[[list[str]], dict[str, str | None]]:
+    """Job titles → the atlas occupation they code to with confidence at least `upward.titles.REVIEW_BELOW`,
+    else None: a low-confidence guess never enters an indicator (docs/titles.md, docs/outcomes.md)."""
+    from upward.titles import REVIEW_BELOW, code_titles
+
+    occ = dict(atlas_con.execute(
+        "select substr(code, 1, 7), occ_code from soc_map where system = 'onet' union select occ_code, occ_code from occupations where level = 'detailed'"
+    ).fetchall())  # fmt: skip
+
+    def code(titles: list[str]) -> dict[str, str | None]:
+        coded = code_titles(atlas_con, titles, top=1)
+        return {t: (occ.get(c["soc"]) if c["soc"] and c["confidence"] >= REVIEW_BELOW else None) for t, c in zip(titles, coded)}
+
+    return code
 
 
 _LOOKUP_CACHE: dict[tuple, tuple] = {}
@@ -115,7 +135,7 @@ def lookups(atlas_con, profile, engine: Engine) -> Lookups:
         if len(_LOOKUP_CACHE) >= 4:
             _LOOKUP_CACHE.pop(next(iter(_LOOKUP_CACHE)))
         _LOOKUP_CACHE[key] = _lookup_tables(atlas_con, profile)
-    return Lookups(*(engine.put(t) for t in _LOOKUP_CACHE[key]))
+    return Lookups(*(engine.put(t) for t in _LOOKUP_CACHE[key]), code_titles=title_coder(atlas_con))
 
 
 def quality_tiers(atlas_con, profile):
@@ -286,6 +306,7 @@ def run(
         bad_parts = []
         for kind, path in (("participants", participants), ("wages", wages)):
             progress(f"Checking the {kind} file in the engine")
+            lk.title_counts.clear()
             t, checks, codes = _with_checks(eng, kind, path, maps, lk, key, numbered=False)
             if kind == "participants":
                 t = eng.materialize(t)  # the keyed hash is computed once
@@ -316,12 +337,15 @@ def run(
                 if years and mobility_threshold is None:
                     in_mobility = t.filter(load._in(t.quarter_key, list(mobility))).filter(~bad)
                     mobility_rows = in_mobility.select("person_id", "wages", q=in_mobility.quarter_text.substitute(mobility, else_=ibis.null(dt.int32)).cast(dt.int32))
-                kept = t.filter(keep).select("person_id", "quarter_text", "soc_text", "wages", *(c.expr.get_name() for c in checks))
+                kept = t.filter(keep).select("person_id", "quarter_text", "soc_text", "title_text", "wages", *(c.expr.get_name() for c in checks))
                 t = eng.materialize(load.with_codes(kept, codes))
             checks = [load.Check(c.field, c.reason, t[c.expr.get_name()]) for c in checks]
             n, n_bad, problems = load.count_problems(t, checks)
             rows = n if rows is None else rows
             inputs[kind].update(rows=rows, bad_rows=n_bad, problems=[{"field": f, "reason": r, "rows": n} for f, r, n in problems])
+            if lk.title_counts:  # a job-title column was coded: how many distinct titles, how many confidently
+                inputs[kind]["job_titles"] = dict(lk.title_counts)
+                lk.title_counts.clear()
             if problems:
                 nt, nchecks, _ = _with_checks(eng, kind, path, maps, lk, key, numbered=True, codes=codes)
                 if quarantine is None:

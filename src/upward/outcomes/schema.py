@@ -21,7 +21,7 @@ from upward.errors import UpwardError
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # id, text, date, code, area, soc, quarter, money, amount (a non-negative number)
+    kind: str  # id, text, date, code, area, soc, title, quarter, money, amount (a non-negative number)
     required: bool
     pirl: str | None
     what: str
@@ -106,6 +106,7 @@ PARTICIPANT_FIELDS = (
     Field("college_credits", "amount", False, None, "college-level credits earned during participation (semester hours); empty = not recorded"),
     Field("net_price", "amount", False, None, "the participant's total net price of the education or training, dollars (tuition, fees, "
           "books and supplies less grants and scholarships); empty = not recorded"),
+    Field("target_job_title", "title", False, None, "the job the training aims at, as free text; coded to SOC where target_soc is blank (docs/titles.md)"),
 )
 WAGE_FIELDS = (
     Field("person_id", "id", True, None, "the person's identifier; replaced on load by HMAC-SHA256"),
@@ -114,6 +115,7 @@ WAGE_FIELDS = (
     Field("wages", "money", True, None, "wages paid in the quarter, dollars, ≥ 0"),
     Field("naics", "text", False, None, "employer industry (NAICS), optional"),
     Field("soc", "soc", False, None, "occupation (SOC 2018), where the state collects it"),
+    Field("job_title", "title", False, None, "the job title, as free text; coded to SOC where soc is blank (docs/titles.md)"),
 )
 SCHEMAS = {"participants": PARTICIPANT_FIELDS, "wages": WAGE_FIELDS}
 

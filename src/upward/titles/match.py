@@ -146,13 +146,13 @@ class Coder:
         odds = np.exp((scores - scores[0]) / TEMPERATURE)
         shares = odds / odds.sum()
         soc, (_, _, via, sim) = ranked[0]
-        confidence = min(1.0, sim) * float(shares[0])
+        raw = [min(1.0, v[3]) * float(p) for (_, v), p in zip(ranked[:top], shares[:top])]
+        confidence = raw[0]
         if sim < 1.0:
             confidence = min(confidence, sim * self._generic_share(forms[0], soc))
-        cands = [
-            Candidate(c, self.vocab.soc_titles.get(c, ""), round(min(1.0, v[3]) * float(p), 3))
-            for (c, v), p in zip(ranked[:top], shares[:top])
-        ]
+        # a generic title lowers every candidate alike, so the first candidate's score is the confidence
+        scale = confidence / raw[0] if raw[0] > 0 else 0.0
+        cands = [Candidate(c, self.vocab.soc_titles.get(c, ""), round(r * scale, 3)) for (c, _), r in zip(ranked[:top], raw)]
         return Coded(title, soc, self.vocab.soc_titles.get(soc), round(confidence, 3), cands, matched=via)
 
     def _generic_share(self, form: str, soc: str) -> float:
