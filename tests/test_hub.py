@@ -737,10 +737,10 @@ def test_a_hub_from_a_newer_upward_is_refused(con, tmp_path, hub_path):
     hub.template(tmp_path / "t.csv")
     hub.import_file(con, hub_path, tmp_path / "t.csv")
     c = duckdb.connect(str(hub_path))
-    c.execute("update hub_meta set value = '5' where key = 'schema_version'")
+    c.execute("update hub_meta set value = '6' where key = 'schema_version'")
     c.close()
     before = hub_path.read_bytes()
-    with pytest.raises(UpwardError, match="schema version 5, made by a newer Upward"):
+    with pytest.raises(UpwardError, match="schema version 6, made by a newer Upward"):
         hub.history(hub_path)
     path = write_csv(tmp_path / "v2.csv", [rows_of("HCC-RN-ADN") | {"cost": "1"}])
     with pytest.raises(UpwardError, match="newer Upward"):

@@ -32,6 +32,7 @@ from upward import text as upward_text
 from upward.analysis import skills
 from upward.errors import SourceFormatError, UpwardError
 from upward.files import FileAppeared, write_atomically
+from upward.hub import coded_titles
 from upward.hub._db import has_table, open_hub, upgrade
 from upward.hub._db import path as hub_file
 from upward.hub.validate import Problem
@@ -45,7 +46,7 @@ COLUMNS = (
 READ_COLUMNS = ("soc", "area_code", "domain", "element_id", "element_name", "rating", "proposed_level", "rater", "organisation", "comment")
 REQUIRED = ("soc", "area_code", "domain", "element_id", "element_name", "rating", "proposed_level", "rater", "organisation")
 INFORMATIONAL = tuple(c for c in COLUMNS if c not in READ_COLUMNS)
-ALIASES = {"organization": "organisation", "soc_code": "soc", "occ_code": "soc", "area": "area_code", "element": "element_name"}
+ALIASES = {"organization": "organisation", "soc_code": "soc", "occ_code": "soc", "job_title": "soc", "area": "area_code", "element": "element_name"}
 SUFFIXES = (".csv", ".xlsx")
 HEADER_ROW = 1
 _HINT = "The sheet's columns and rules are in docs/skills.md; export a fresh sheet with: upward benchmark SOC --region AREA --export FILE"
@@ -393,6 +394,8 @@ def check(con, path: Path, sheet: sheets.Sheet, profile, hub_path=None,
         i = seen[column]
         return cells[i] if i < len(cells) else None
 
+    # a job title in the soc column is coded (upward.titles); only a confident code is used
+    titled = coded_titles.code_soc_cells(con, [_text(cell(cells, "soc")) for _, cells in body])
     good, skipped, keys = [], [], {}
     pending_adds: set[tuple[str, str, str]] = set()
     pending_rates: list[tuple[int, str, str, str]] = []
@@ -404,12 +407,13 @@ def check(con, path: Path, sheet: sheets.Sheet, profile, hub_path=None,
             skipped.append(row)  # left unrated: says nothing
             continue
         n_before = len(problems)
+        raw_soc = _text(cell(cells, "soc"))
         parsed = code_rules.parse_soc(cell(cells, "soc"))
-        code = parsed.soc if parsed else None
+        code = parsed.soc if parsed else titled.get(raw_soc, (None, None))[0]
         occ = None
         if code is None:
-            bad(row, "soc", f"'{_text(cell(cells, 'soc'))}' is not a SOC code like 29-1141")
-        elif parsed.key != code:
+            bad(row, "soc", titled[raw_soc][1] if raw_soc in titled else f"'{raw_soc}' is not a SOC code like 29-1141 (or a job title)")
+        elif parsed is not None and parsed.key != code:
             bad(row, "soc", f"{parsed.onet} is an O*NET-SOC detail code; a benchmark is for the SOC occupation: write {code}")
         elif soc is not None and code != soc:
             bad(row, "soc", f"{code} is not the occupation being imported ({soc})")

@@ -63,3 +63,21 @@ def code_targets(con, items: pd.Series, soc_to_occ: dict[str, str], file: str, p
                 "confidence": float(c["confidence"]), "candidates": json.dumps(c["candidates"], ensure_ascii=False), "added": ok,
             })  # fmt: skip
     return added, warnings, records
+
+
+def code_soc_cells(con, texts) -> dict[str, tuple[str | None, str | None]]:
+    """For sheets with a SOC column (employer rating sheets): each job title given instead of a code →
+    (its SOC code, None) when coded with confidence at least REVIEW_BELOW, else (None, why, with the
+    candidates), so the sheet's check can name the row and ask for the code."""
+    from upward.titles import REVIEW_BELOW, code_titles
+
+    titles = list(dict.fromkeys(t for t in texts if t and is_title(t)))
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for title, c in zip(titles, code_titles(con, titles, top=3) if titles else []):
+        if c["soc"] is not None and c["confidence"] >= REVIEW_BELOW:
+            out[title] = (c["soc"], None)
+            continue
+        options = "; ".join(f"{x['soc']} {x['title']} ({x['score']:.2f})" for x in c["candidates"]) or "none"
+        why = c.get("reason") or f"best {c['soc']} {c['soc_title']} at confidence {c['confidence']:.2f}, below {REVIEW_BELOW}"
+        out[title] = (None, f"job title {title!r} cannot be coded with confidence ({why}); candidates: {options}. Give the SOC code")
+    return out

@@ -3,7 +3,8 @@
 One module per resource: `regions` (areas, job quality, Jobs That Mobilize, compare, skills),
 `changes` (what changed between two data releases),
 `occupations` (profile, similar, benchmarks and employer ratings), `pathways` (paths, next,
-feeders), `programs` (inventory, alignment, gaps, bridges, imports), `outcomes` (runs) and `meta`
+feeders), `programs` (inventory, alignment, gaps, bridges, imports), `outcomes` (runs), `titles`
+(job titles → SOC) and `meta`
 (the index, the profile, the atlas). Read routes are open; write routes (every POST) need the
 operator's bearer token and are not registered at all on a read-only server. See docs/api.md.
 """
@@ -18,14 +19,14 @@ PREFIX = "/api/v1"
 
 
 def router(settings: Settings) -> APIRouter:
-    from upward.web.api import changes, meta, occupations, outcomes, pathways, programs, regions
+    from upward.web.api import changes, meta, occupations, outcomes, pathways, programs, regions, titles
 
     from fastapi.params import File
     from starlette.routing import compile_path
 
     r = APIRouter()
     r.include_router(meta.router())
-    parts = [regions.router(), changes.router(), pathways.router(), programs.router(), occupations.router(), outcomes.router()]
+    parts = [regions.router(), changes.router(), pathways.router(), programs.router(), occupations.router(), outcomes.router(), titles.router()]
     writes = [] if settings.read_only else [programs.write_router(), occupations.write_router(), outcomes.write_router()]
     parts += writes
     parts.append(regions.summary_router())  # /regions/{area} last: it matches any path below /regions

@@ -36,6 +36,7 @@ _READS = {
     "outcome_indicators": "/api/v1/outcomes/indicators",
     "changes": "/api/v1/regions/national/changes?from=2024&to=2025&top=2",
     "people": "/api/v1/regions/houston/people", "dimensions": "/api/v1/regions/houston/dimensions?by=major-group",
+    "titles": "/api/v1/titles/code?title=Registered%20Nurse&title=SR.%20WAREHOUSE%20ASSOC%20-%202ND%20SHIFT&top=2",
 }  # fmt: skip
 
 

@@ -249,9 +249,10 @@ def problems(*statuses: int) -> dict:
     }
 
 
-def ok(example: str, *errors: int, description: str = "The same JSON as the CLI command's --json.", status: int = 200) -> dict:
-    """`responses=` for a route: its JSON example (real output, lists shortened) and its problems."""
-    content = {JSON: {"schema": {"type": "object"} if not isinstance(EXAMPLES.get(example), list) else {"type": "array", "items": {"type": "object"}}}}
+def ok(example: str, *errors: int, description: str = "The same JSON as the CLI command's --json.", status: int = 200, array: bool = False) -> dict:
+    """`responses=` for a route: its JSON example (real output, lists shortened) and its problems; `array`: the answer is a list."""
+    listed = array or isinstance(EXAMPLES.get(example), list)
+    content = {JSON: {"schema": {"type": "array", "items": {"type": "object"}} if listed else {"type": "object"}}}
     if example in EXAMPLES:
         content[JSON]["example"] = EXAMPLES[example]
     return {status: {"description": description, "content": content}, **problems(*errors)}

@@ -255,6 +255,15 @@ def router(settings: Settings) -> APIRouter:
         ctx.update(result=None, texts=texts or [settings.default_region, "Dallas", "TX"], top=5)
         return ctx
 
+    @r.get("/titles", response_class=HTMLResponse)
+    def titles(request: Request, csv: str | None = None, con=Depends(cursor), prof=Depends(profile)):
+        text = request.query_params.get("titles") or ""
+
+        def build():
+            return views.job_titles(con, prof, text[:20_000], views.area_of(con, settings.default_region).code)
+
+        return render(request, "titles.html", build, csv)
+
     @r.get("/outcomes", response_class=HTMLResponse)
     def outcomes(request: Request, csv: str | None = None, con=Depends(cursor), prof=Depends(profile), hub=Depends(hub_path)):
         def build():
