@@ -96,6 +96,6 @@ def _print(coded: list[dict], rows, review_below: float) -> None:
             f"{n} title{'s' * (n != 1)} coded to SOC 2018 ('?' = confidence below {review_below}: check the candidates with --json)",
             head + ["title", "SOC", "occupation", "conf."],
             table_rows,
-            {len(head) + 3},
+            {len(head) + 3} | ({0} if head else set()),
         )
     )
