@@ -39,7 +39,7 @@ TEMPERATURE = 0.02
 #: Similarity kept when the title's head word (the occupation noun) differs from the form's.
 HEAD_FACTOR = 0.85
 #: Forms retrieved per query form before scoring by occupation.
-NEIGHBOURS = 40
+NEIGHBOURS = 20
 
 
 @dataclass

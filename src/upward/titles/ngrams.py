@@ -126,7 +126,7 @@ class NgramIndex:
         # its candidates come from every piece (rare, so the cost stays small), scored exactly at once
         thin = np.flatnonzero(np.diff(rough.indptr) < MIN_CANDIDATES)
         if len(thin):
-            _top_into(idx, scores, (q[thin] @ self.matrix.T).tocsr(), thin, k)
+            _top_into(idx, scores, (self.matrix @ q[thin].T).T.tocsr(), thin, k)
         scores[idx < 0] = 0
         order = np.argsort(-scores, axis=1, kind="stable")
         return np.take_along_axis(idx, order, axis=1), np.take_along_axis(scores, order, axis=1)
