@@ -12,12 +12,13 @@ each choice):
    share among the form's occupations is added, times `EVIDENCE_BONUS`, to the similarity. The
    bonus is small, so evidence decides between occupations that match equally well and never
    lifts a poor match over a good one.
-3. **Confidence** of the best occupation: its score times its share of the evidence among the
-   candidates that score within `TIE_MARGIN` of it. A title that matches one occupation's form
+3. **Confidence** of the best occupation: its share of a softmax over the candidates' scores
+   (temperature `TEMPERATURE`) times its similarity. A title that matches one occupation's form
    exactly has confidence 1; "Forklift Operator", listed by O*NET under three occupations but
-   with most of its evidence on 53-7051, keeps most of it; a word that is part of hundreds of
-   titles across many occupations ("Associate", "Employee") matches many forms about equally and
-   gets a low confidence, which is what it deserves.
+   with most of its evidence on 53-7051, keeps most of it; a title whose words only recur inside
+   longer titles of many occupations ("Associate", "Employee") is capped by how that evidence
+   spreads (`_generic_share`); parts of a title that each code to the same occupation on their
+   own ("CNA / Patient Care Tech") add up as a noisy-or.
 """
 
 from __future__ import annotations
@@ -153,7 +154,25 @@ class Coder:
         # a generic title lowers every candidate alike, so the first candidate's score is the confidence
         scale = confidence / raw[0] if raw[0] > 0 else 0.0
         cands = [Candidate(c, self.vocab.soc_titles.get(c, ""), round(r * scale, 3)) for (c, _), r in zip(ranked[:top], raw)]
+        agreeing = self._agreeing_parts(title, forms, found, soc) if len(forms) > 2 else []
+        if len(agreeing) >= 2:
+            # two names of one job ("CNA / Patient Care Tech"): parts that each code to the same occupation
+            # are independent evidence for it, combined as a noisy-or of their confidences (× PART_FACTOR)
+            miss = 1.0
+            for c in agreeing:
+                miss *= 1.0 - PART_FACTOR * c
+            confidence = max(confidence, 1.0 - miss)
+            cands[0] = Candidate(cands[0].soc, cands[0].title, round(confidence, 3))
         return Coded(title, soc, self.vocab.soc_titles.get(soc), round(confidence, 3), cands, matched=via)
+
+    def _agreeing_parts(self, title, forms: list[str], found, soc: str) -> list[float]:
+        """The confidences of the title's parts (forms after the first) whose own best code is `soc`."""
+        out = []
+        for part in forms[1:]:
+            coded = self._one(title, [part], found, 1)
+            if coded.soc == soc:
+                out.append(coded.confidence)
+        return out
 
     def _generic_share(self, form: str, soc: str) -> float:
         """`soc`'s share of the evidence of every vocabulary form holding all the title's words.
