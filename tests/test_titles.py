@@ -114,6 +114,14 @@ def test_exact_single_occupation_titles_are_certain_and_shared_ones_are_not(con)
     assert [c["soc"] for c in fork["candidates"][:3]] == ["53-7051", "47-2073", "47-5041"]
 
 
+def test_agreeing_parts_add_up(con):
+    parts = [one(con, "CNA")["confidence"], one(con, "Patient Care Tech")["confidence"]]
+    both = one(con, "CNA / Patient Care Tech")
+    assert both["soc"] == "31-1131"
+    assert both["confidence"] == pytest.approx(1 - (1 - 0.92 * parts[0]) * (1 - 0.92 * parts[1]), abs=2e-3)
+    assert both["confidence"] > max(parts) and both["candidates"][0]["score"] == both["confidence"]
+
+
 @pytest.mark.parametrize("title", ["Employee", "Associate", "Worker", "Manager", "Staff"])
 def test_non_occupations_get_low_confidence(con, title):
     assert one(con, title)["confidence"] < REVIEW_BELOW
