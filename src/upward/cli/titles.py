@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Annotated
@@ -72,12 +70,10 @@ def _write(out: Path, coded: list[dict], rows, as_json: bool) -> None:
     if as_json or out.suffix.lower() == ".json":
         data = json.dumps(coded, indent=2, ensure_ascii=False) + "\n"
     else:
+        from upward import csvout
+
         flat = batch.flat(coded, rows)
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(flat[0]) if flat else ["input", "soc"], lineterminator="\n")
-        w.writeheader()
-        w.writerows({k: "" if v is None else v for k, v in r.items()} for r in flat)
-        data = buf.getvalue()
+        data = csvout.text(flat, list(flat[0]) if flat else ["input", "soc"])
     write_bytes_atomically(out, data.encode("utf-8"))
 
 

@@ -1,8 +1,8 @@
 """A column of job titles in a file → coded rows, in file order; and coded rows → flat CSV rows.
 
-The file is read by the hub's one sheet reader (`upward.hub.validate.read_inventory`: CSV in
-UTF-8, the first sheet of an .xlsx workbook, or a JSON list of records), so a title file fails the
-same clear way an inventory does. Rows entirely blank are not rows; a row whose title cell is
+The file is read by the one reader of user tables (`upward.sheets`: CSV in UTF-8, the first
+sheet of an .xlsx workbook, or a JSON list of records, within the profile's size limits), so a
+title file fails the same clear way an inventory does. Rows entirely blank are not rows; a row whose title cell is
 blank is coded as `soc: null` with the reason "empty title".
 """
 
@@ -23,18 +23,18 @@ def read_column(path: Path | str, column: str) -> tuple[list[int], list[str | No
     """The file rows (header = row 1; JSON records from 1) and the cells of `column`, as text.
 
     `column` matches a header exactly, else ignoring case, spaces, dashes and underscores. A file
-    that cannot be read, or lacks the column, raises an UpwardError naming the file and the column.
+    that cannot be read, or lacks the column, or whose title cells the one reader refuses (a control
+    character, a formula with no saved value), raises an UpwardError naming the file and the column.
     """
-    from upward.hub.validate import read_inventory
+    from upward import sheets
 
     path = Path(path)
-    if not path.is_file():
-        raise UpwardError(f"{path}: file not found (looking for the title column '{column}').", hint=_HINT)
     try:
-        df = read_inventory(path)
+        sheet = sheets.read(path, suffixes=(".csv", ".xlsx", ".json"), hint=f"File: {path}. {_HINT}")
     except UpwardError as exc:
-        raise UpwardError(f"{path.name}: cannot read the title column '{column}': {exc.message.removeprefix(path.name + ': ')}", hint=f"File: {path}. {_HINT}") from exc
-    headers = [str(c) for c in df.columns]
+        reason = exc.message.removeprefix(path.name + ": ").removesuffix(" Nothing was imported.")
+        raise UpwardError(f"{path.name}: cannot read the title column '{column}': {reason}", hint=f"File: {path}. {_HINT}") from exc
+    headers = ["" if h is None else str(h) for h in sheet.header]
     if column in headers:
         at = headers.index(column)
     else:
@@ -44,8 +44,13 @@ def read_column(path: Path | str, column: str) -> tuple[list[int], list[str | No
             what = "several columns match" if loose else "no column named"
             raise UpwardError(f"{path.name}: {what} '{column}'; the header has: {found}.", hint=f"File: {path}. Pass --column with one of those headers.")
         at = loose[0]
-    cells = [_text(v) for v in df.iloc[:, at].tolist()]
-    return [int(r) for r in df.index], cells
+    refused = [p for p in sheet.problems if p.field in (headers[at], sheet.field_name(at))]
+    if refused:
+        listed = "; ".join(f"row {p.row}: {p.reason}" for p in refused[:5])
+        raise UpwardError(f"{path.name}, column '{headers[at]}': {len(refused)} cell(s) cannot be read as text ({listed}).", hint=f"File: {path}. Fix those cells and code the file again.")
+    rows = [r for r, _ in sheet.rows]
+    cells = [_text(cells[at]) if at < len(cells) else None for _, cells in sheet.rows]
+    return rows, cells
 
 
 def _text(value) -> str | None:
