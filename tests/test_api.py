@@ -404,7 +404,6 @@ def test_identical_questions_are_answered_from_the_cache_with_an_etag(client):
 def test_concurrent_first_requests_build_a_region_graph_once(atlas_path, read_hub, monkeypatch):
     """Six first questions about a region at once: its pathway graph is built once, and every answer is right."""
     from upward.analysis import pathways as pathways_mod
-    from upward.web import deps
 
     builds = []
     real = pathways_mod.scored_table  # called by pathways.region() only when it builds a graph
@@ -414,9 +413,8 @@ def test_concurrent_first_requests_build_a_region_graph_once(atlas_path, read_hu
         threading.Event().wait(0.2)  # widen the window two builders would share
         return real(con, profile, area_codes)
 
-    monkeypatch.setattr(pathways_mod, "_CACHE", {})  # no graph built yet
+    pathways_mod._CACHE.clear()  # no graph built yet
     monkeypatch.setattr(pathways_mod, "scored_table", counting)
-    monkeypatch.setattr(deps, "_warmed", deps._Once())
     urls = [f"/api/v1/regions/0012420/next?from={soc}&top=3" for soc in ("41-2011", "35-2014", "43-4051")] * 2
     with api(Settings(db=atlas_path, hub=read_hub, response_cache=0)) as c:
         barrier = threading.Barrier(len(urls))
@@ -430,20 +428,6 @@ def test_concurrent_first_requests_build_a_region_graph_once(atlas_path, read_hu
     assert all(r.status_code == 200 for r in results), [r.text for r in results if r.status_code != 200]
     assert builds == [("0012420",)]
     assert results[0].json() == results[3].json() and results[0].json()["from"]["soc"] == "41-2011"
-
-
-def test_the_once_guard_runs_a_builder_once_under_contention():
-    from upward.web.deps import _Once
-
-    once, calls = _Once(), []
-
-    def build():
-        calls.append(1)
-        threading.Event().wait(0.05)
-
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda _: once("k", build), range(16)))
-    assert calls == [1]
 
 
 def test_the_hub_lock_lets_readers_share_and_a_writer_wait():

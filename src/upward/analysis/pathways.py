@@ -40,12 +40,14 @@ from upward.analysis._rows import area_record, atlas_id, plain, releases
 from upward.analysis.evidence import LEVELS
 from upward.analysis.mobilize import scored_table
 from upward.analysis.transitions import Transitions, prior_scores, transitions
+from upward.cache import Cache, hub_state
 from upward.errors import UpwardError
 from upward.profiles import PATHWAY_RANKINGS as RANKINGS
 from upward.profiles import Profile
 
 SCHEMA = "upward.pathways/2"
-_CACHE: dict[tuple, "Region"] = {}
+#: ~17 MB per area: about 40 areas, the least recently asked dropped first (upward.cache).
+_CACHE = Cache("pathway graphs", entries=200, megabytes=700)
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,9 @@ class Region:
             return self.model.allowed & self.in_region[None, :] & (self.wage[None, :] >= self.floor * pay[:, None])
 
 
+@_CACHE.cached(lambda con, area_code, profile: (atlas_id(con), area_code, profile.hash))
 def region(con, area_code: str, profile: Profile) -> Region:
     """The area's pathway graph (cached per atlas, area and profile)."""
-    key = (atlas_id(con), area_code, profile.hash)
-    if key in _CACHE:
-        return _CACHE[key]
     model = transitions(con, profile)
     df = scored_table(con, profile, [area_code]).set_index("occ_code")
     idx = pd.Index(model.codes)
@@ -109,7 +109,6 @@ def region(con, area_code: str, profile: Profile) -> Region:
         np.array([float(weights[level.replace(" ", "_").replace("CPS", "cps")]) for level in LEVELS]),
         model.years_matrix(),
     )
-    _CACHE[key] = r
     return r
 
 
@@ -210,9 +209,9 @@ def _dominates(a: dict, b: dict) -> bool:
 
 def _inventory(con, reg: Region, hub_path) -> tuple[pd.DataFrame, dict, object]:
     """The area's programs (kept by analysis.programs) and their rows per occupation, kept here."""
-    from upward.analysis.programs import _hub_state, inventory, programs_by_occupation
+    from upward.analysis.programs import inventory, programs_by_occupation
 
-    state = _hub_state(hub_path)
+    state = hub_state(hub_path)
     key = ("inventory", state)
     if key not in reg.extras:
         inv = inventory(con, reg.area_code, hub_path)

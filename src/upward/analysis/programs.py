@@ -34,8 +34,6 @@ every rule is in docs/programs.md.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -43,6 +41,7 @@ from upward.analysis._rows import area_record, atlas_id, frame_records, plain_re
 from upward.analysis.mobilize import scored_table
 from upward.analysis.routes import TRAINING_ROUTES, route_reason
 from upward.atlas.programs import SPECIFIC_PROGRAMME_OCCUPATIONS
+from upward.cache import Cache, hub_state
 from upward.profiles import Profile
 
 
@@ -54,16 +53,8 @@ def _area_filter(area: dict) -> tuple[str, list]:
     return "pr.area_code = ?", [area["area_code"]]
 
 
-_INVENTORIES: dict[tuple, pd.DataFrame] = {}
-_INVENTORIES_KEPT = 32
-
-
-def _hub_state(hub_path) -> tuple | None:
-    """What identifies the hub's content: its path and modification time (an import changes it)."""
-    if hub_path is None:
-        return None
-    p = Path(hub_path)
-    return (str(p.resolve()), p.stat().st_mtime_ns if p.exists() else None)
+#: Areas' program inventories, per atlas, area and hub state (upward.cache).
+_INVENTORIES = Cache("program inventories", entries=64, megabytes=96)
 
 
 def inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:
@@ -71,13 +62,8 @@ def inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:
 
     Kept per atlas, area and hub state: alignment, gaps, bridges, pathways and the report all start
     here, and each caller gets its own copy."""
-    atlas = atlas_id(con)
-    key = (atlas, area_code, _hub_state(hub_path))
-    if key not in _INVENTORIES:
-        if len(_INVENTORIES) >= _INVENTORIES_KEPT:
-            _INVENTORIES.pop(next(iter(_INVENTORIES)))
-        _INVENTORIES[key] = _inventory(con, area_code, hub_path)
-    return _INVENTORIES[key].copy()
+    key = (atlas_id(con), area_code, hub_state(hub_path))
+    return _INVENTORIES.get_or_build(key, lambda: _inventory(con, area_code, hub_path)).copy()
 
 
 def _inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pandas as pd
 from upward.analysis._rows import atlas_id, area_record, plain_record, records, releases
 from upward.analysis.living_wage import living_wage, living_wage_sql, pay_frame
 from upward.analysis.measures import area_measures
+from upward.cache import Cache
 from upward.profiles import Profile
 
 TIERS = ("quality", "near-quality", "low", "unknown")
@@ -155,28 +156,24 @@ def dimension_gates(df: pd.DataFrame, profile: Profile) -> pd.Series:
     return ok
 
 
-_TABLES: dict[tuple, pd.DataFrame] = {}
-_TABLES_KEPT = 64
+#: A few areas' measure tables (~0.5 MB each; upward.cache).
+_TABLES = Cache("quality tables", entries=256, megabytes=96)
 
 
 def quality_table(con, profile: Profile, area_codes: list[str] | None = None) -> pd.DataFrame:
     """Every measure and the tier of each occupation in the areas. A few areas' tables are kept
     per atlas and profile (the job list, pathways, skills and programs of a region all start here),
     and each caller gets its own copy."""
-    key = None
     if area_codes is not None and len(area_codes) <= 8:
-        atlas = atlas_id(con)
-        key = (atlas, profile.hash, tuple(area_codes))
-        if key in _TABLES:
-            return _TABLES[key].copy()
+        return _TABLES.get_or_build((atlas_id(con), profile.hash, tuple(area_codes)), lambda: _quality_table(con, profile, area_codes)).copy()
+    return _quality_table(con, profile, area_codes)
+
+
+def _quality_table(con, profile: Profile, area_codes: list[str] | None) -> pd.DataFrame:
     df = area_measures(con, profile, area_codes)
     _attach_pluggable(con, df, profile)
     df["gates_met"] = dimension_gates(df, profile)
     df["tier"] = tiers(df, profile)
-    if key is not None:
-        if len(_TABLES) >= _TABLES_KEPT:
-            _TABLES.pop(next(iter(_TABLES)))
-        _TABLES[key] = df.copy()
     return df
 
 

@@ -54,6 +54,7 @@ from upward.analysis._rows import atlas_id
 from upward.analysis.evidence import LEVELS, Evidence, evidence
 from upward.analysis.requirements import SUPERVISED_MAJORS, Requirements, industry_overlap, requirements
 from upward.analysis.similarity import Calibration, Similarity, calibrate, similarity
+from upward.cache import Cache
 from upward.profiles import Profile
 
 GAP_DOMAINS = ("skills", "knowledge")
@@ -62,7 +63,8 @@ OBSERVED = ("commonly observed", "sometimes observed", "same CPS group")
 #: Step kinds, by the credential B asks of A.
 KINDS = ("move", "certificate", "degree", "residency")
 
-_CACHE: dict[tuple, "Transitions"] = {}
+#: ~60 MB per model (one per atlas and profile; upward.cache).
+_CACHE = Cache("transition models", entries=4, megabytes=200)
 
 
 @dataclass(frozen=True)
@@ -328,15 +330,12 @@ def supervised_by(req: Requirements, sim: np.ndarray) -> np.ndarray:
     return out
 
 
+@_CACHE.cached(lambda con, profile: (atlas_id(con), profile.hash))
 def transitions(con, profile: Profile) -> Transitions:
-    """The transition model for every rated occupation (cached per atlas and profile settings)."""
-    atlas = atlas_id(con)
+    """The transition model for every rated occupation (cached per atlas and profile)."""
     cfg = profile.get("similarity")
     rules = {k: profile.get(f"pathways.{k}") for k in ("max_job_zone_step", "max_study_years", "experience_overlap")}
     ev_cfg = profile.get("pathways.evidence")
-    key = (atlas, repr(sorted(cfg.items())), repr(sorted(rules.items())), repr(sorted(ev_cfg.items())))
-    if key in _CACHE:
-        return _CACHE[key]
     sim = similarity(con, cfg["weights"])
     cal = calibrate(con, sim, cfg["calibration_group"], cfg["viable_sd"])
     facts = {r[0]: r[1:] for r in con.execute("select occ_code, job_zone, job_zone_mean from occupation_education").fetchall()}
@@ -370,5 +369,4 @@ def transitions(con, profile: Profile) -> Transitions:
     np.fill_diagonal(allowed, False)
     model = Transitions(sim, cal, jz, jzm, req, ev, elements, level, importance, gap_matrix(level, importance),
                         related, overlap, reason, study, kind, allowed, rules)
-    _CACHE[key] = model
     return model

@@ -18,6 +18,7 @@ from typing import Callable
 import ibis
 import ibis.expr.datatypes as dt
 
+from upward.cache import Cache
 from upward.errors import UpwardError
 from upward.outcomes import indicators as ind
 from upward.outcomes import load
@@ -121,7 +122,7 @@ def title_coder(atlas_con) -> Callable[[list[str]], dict[str, str | None]]:
     return code
 
 
-_LOOKUP_CACHE: dict[tuple, tuple] = {}
+_LOOKUPS = Cache("outcome lookups", entries=4, megabytes=64)
 
 
 def lookups(atlas_con, profile, engine: Engine) -> Lookups:
@@ -131,11 +132,8 @@ def lookups(atlas_con, profile, engine: Engine) -> Lookups:
     # the tiers depend on the living-wage, quality and input settings only, not on [outcomes]
     relevant = {k: profile.data.get(k) for k in ("living_wage", "quality", "inputs", "scoring", "education", "similarity")}
     key = (releases(atlas_con)["bundle"], json.dumps(relevant, sort_keys=True))
-    if key not in _LOOKUP_CACHE:
-        if len(_LOOKUP_CACHE) >= 4:
-            _LOOKUP_CACHE.pop(next(iter(_LOOKUP_CACHE)))
-        _LOOKUP_CACHE[key] = _lookup_tables(atlas_con, profile)
-    return Lookups(*(engine.put(t) for t in _LOOKUP_CACHE[key]), code_titles=title_coder(atlas_con))
+    tables = _LOOKUPS.get_or_build(key, lambda: _lookup_tables(atlas_con, profile))
+    return Lookups(*(engine.put(t) for t in tables), code_titles=title_coder(atlas_con))
 
 
 def quality_tiers(atlas_con, profile):

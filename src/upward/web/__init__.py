@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None):
     from upward.web import api, deps, pages, problems
     from upward.web.api._shared import FrontCache, ResponseCache
     from upward.analysis._rows import atlas_id
+    from upward.cache import Cache
     from upward.web.deps import open_atlas
 
     settings = settings or Settings.from_env()
@@ -37,7 +38,7 @@ def create_app(settings: Settings | None = None):
     app.state.atlas = open_atlas(settings)
     app.state.atlas_fingerprint = atlas_id(app.state.atlas)
     app.state.response_cache = ResponseCache(settings.response_cache)
-    app.state.resolved = {}  # what each typed area or occupation resolved to (the atlas never changes under a server)
+    app.state.resolved = Cache("resolved names", entries=4096, megabytes=8)  # what each typed area or occupation resolved to
     app.state.hub_lock, app.state.hub_generation = deps.SharedExclusiveLock(), 0
     problems.install(app)
     api_router = api.router(settings)

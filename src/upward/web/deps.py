@@ -7,10 +7,10 @@ routes in a thread pool.
 Two more things make concurrent requests safe:
 
 - **The analysis caches.** The transition model (similarity of every occupation pair, skill
-  gaps) and each region's pathway graph are built once and kept in-process by the analysis
-  modules. Built by two threads at once they would be built twice (seconds of CPU and hundreds
-  of MB each), so `warm_model` and `warm_region` build them under a lock, once per key; every
-  later request finds them ready and takes no lock.
+  gaps) and each region's pathway graph are kept in-process by the analysis modules in bounded
+  caches (`upward.cache`), which build a missing value once however many requests ask for it at
+  the same time (seconds of CPU and tens of MB each), and drop the least recently used past
+  their entry and memory limits.
 - **The hub.** DuckDB refuses, within one process, a read-only connection to a file that is open
   read-write (and the reverse). Reads of the hub (`hub_reading`) therefore share a lock that a
   write (`hub_writing`: an import, a rating sheet, an outcome run, a rollback) takes alone.
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from upward.analysis._rows import atlas_id
+from upward.cache import Cache
 from upward.errors import UpwardError
 
 
@@ -76,7 +76,7 @@ async def cursor(request: Request):
         cur.close()
 
 
-_profiles: dict = {}
+_profiles = Cache("profiles", entries=16, megabytes=4)
 _profiles_lock = threading.Lock()
 
 
@@ -94,14 +94,7 @@ def load_profile(path: Path | None):
         key = (str(where), st.st_mtime_ns, st.st_size)
     except OSError:
         return profiles.load(path)  # let the loader say what is wrong
-    found = _profiles.get(key)
-    if found is None:
-        found = profiles.load(path)
-        with _profiles_lock:
-            if len(_profiles) >= 16:
-                _profiles.clear()
-            _profiles[key] = found
-    return found
+    return _profiles.get_or_build(key, lambda: profiles.load(path))
 
 
 def profile(request: Request, name: str | None = None):
@@ -149,42 +142,18 @@ class UnsupportedUpload(UpwardError):
 # --- concurrency: the analysis caches and the hub -------------------------------------------
 
 
-class _Once:
-    """Run a builder once per key, under a lock per key; later calls for a built key take no lock."""
-
-    def __init__(self) -> None:
-        self._done: set = set()
-        self._locks: dict = {}
-        self._guard = threading.Lock()
-
-    def __call__(self, key, build) -> None:
-        if key in self._done:
-            return
-        with self._guard:
-            lock = self._locks.setdefault(key, threading.Lock())
-        with lock:
-            if key in self._done:
-                return
-            build()
-            self._done.add(key)
-
-
-_warmed = _Once()
-
-
 def warm_model(con, prof) -> None:
-    """Build the transition model (and the similarity it rests on) once, whoever asks first."""
+    """Build the transition model (and the similarity it rests on) before a route needs it (once, whoever asks first)."""
     from upward.analysis.transitions import transitions
 
-    _warmed(("model", atlas_id(con), prof.hash), lambda: transitions(con, prof))
+    transitions(con, prof)
 
 
 def warm_region(con, area_code: str, prof) -> None:
-    """Build an area's pathway graph once (it needs the transition model and the area's scores)."""
+    """Build an area's pathway graph (it needs the transition model and the area's scores)."""
     from upward.analysis.pathways import region
 
-    warm_model(con, prof)
-    _warmed(("region", atlas_id(con), area_code, prof.hash), lambda: region(con, area_code, prof))
+    region(con, area_code, prof)
 
 
 class SharedExclusiveLock:

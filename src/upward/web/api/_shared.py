@@ -7,7 +7,8 @@ it (`--json`), modulo whitespace.
 
 **Response cache.** An answer depends only on the atlas (its fingerprint), the server's profile
 (its hash), the hub's state (for routes that read it) and the request's parameters, so identical
-requests are answered from memory (`Settings.response_cache` entries, LRU). Identical requests
+requests are answered from memory (the bounded `upward.cache`: `Settings.response_cache` entries
+at most, and a memory limit). Identical requests
 arriving together are computed once (the others wait for it). Errors are never cached. Each
 answer carries an `ETag`; `If-None-Match` gets a 304.
 """
@@ -21,8 +22,6 @@ import math
 import re
 import shutil
 import tempfile
-import threading
-from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +33,7 @@ from fastapi import Depends, Request, UploadFile
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from upward.cache import Cache
 from upward.errors import AmbiguousError, NotFoundError
 from upward.atlas.lookup import AREA_ACCEPTS, SOC_ACCEPTS
 from upward.web import deps
@@ -77,54 +77,26 @@ def dumps(data) -> bytes:
 
 
 class ResponseCache:
-    """JSON bodies by key, least recently used dropped first; one computation per key at a time."""
+    """JSON bodies (and their ETags) by key in the bounded cache (upward.cache); one computation per key at a time."""
 
-    def __init__(self, entries: int, max_bytes: int = 256 * 1024 * 1024):
-        self.entries, self.max_bytes = entries, max_bytes
-        self._data: OrderedDict = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self._inflight: dict = {}
-        self.hits = self.misses = 0
+    def __init__(self, entries: int, megabytes: float = 96):
+        self._cache = Cache("API responses", entries=entries, megabytes=megabytes)
 
     def get_or_compute(self, key, compute: Callable[[], bytes]) -> tuple[bytes, str, bool]:
         """(body, etag, hit)."""
-        if self.entries <= 0:
+        if self._cache.max_entries <= 0:
             body = compute()
             return body, _etag(body), False
-        me = threading.get_ident()
-        while True:
-            with self._lock:
-                if key in self._data:
-                    self._data.move_to_end(key)
-                    self.hits += 1
-                    body, etag = self._data[key]
-                    return body, etag, True
-                waiting = self._inflight.get(key)
-                if waiting is None:
-                    done = threading.Event()
-                    self._inflight[key] = (done, me)
-                    break
-                if waiting[1] == me:  # asked again while computing it (never wait for oneself)
-                    body = compute()
-                    return body, _etag(body), False
-            waiting[0].wait()  # another thread computes this very answer; then read it (or compute, if it failed)
-        try:
+        found = self._cache.get(key)
+        if found is not None:
+            return found[0], found[1], True
+
+        def build():
             body = compute()
-            etag = _etag(body)
-            with self._lock:
-                self.misses += 1
-                if len(body) <= self.max_bytes // 8:
-                    self._data[key] = (body, etag)
-                    self._bytes += len(body)
-                    while len(self._data) > self.entries or self._bytes > self.max_bytes:
-                        _, (old, _) = self._data.popitem(last=False)
-                        self._bytes -= len(old)
-            return body, etag, False
-        finally:
-            with self._lock:
-                self._inflight.pop(key, None)
-            done.set()
+            return body, _etag(body)
+
+        body, etag = self._cache.get_or_build(key, build)
+        return body, etag, False
 
 
 def _etag(body: bytes) -> str:
@@ -152,14 +124,7 @@ class Ctx:
         return self._memo(("soc", text), lambda: _resolve(deps.resolve_soc, self.cur, text, param, SOC_ACCEPTS), param)
 
     def _memo(self, key, resolve, param):
-        memo = self.request.app.state.resolved
-        found = memo.get(key)
-        if found is None:
-            found = resolve()  # errors are not remembered
-            if len(memo) >= 4096:
-                memo.clear()
-            memo[key] = found
-        return found
+        return self.request.app.state.resolved.get_or_build(key, resolve)  # errors are not remembered
 
     def warm_model(self) -> None:
         deps.warm_model(self.cur, self.profile)
@@ -343,11 +308,9 @@ class FrontCache:
     gets a 304. Anything else passes through untouched.
     """
 
-    def __init__(self, app, state, entries: int = 4096, max_bytes: int = 256 * 1024 * 1024):
-        self.app, self.state, self.entries, self.max_bytes = app, state, entries, max_bytes
-        self._data: OrderedDict = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+    def __init__(self, app, state, entries: int = 4096, megabytes: float = 96):
+        self.app, self.state = app, state
+        self._cache = Cache("API front", entries=entries, megabytes=megabytes)
 
     def _key(self, scope):
         state = self.state
@@ -362,7 +325,7 @@ class FrontCache:
             key = self._key(scope)
         except Exception:  # a profile that no longer loads: let the route say what is wrong
             return await self.app(scope, receive, send)
-        found = self._data.get(key)
+        found = self._cache.get(key)
         if found is not None:
             headers, body, etag = found
             inm = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
@@ -392,13 +355,5 @@ class FrontCache:
         await self.app(scope, receive, capture)
 
     def _keep(self, key, headers, body: bytes, etag: bytes) -> None:
-        if len(body) > self.max_bytes // 8:
-            return
-        with self._lock:
-            if key in self._data:
-                return
-            self._data[key] = (headers, body, etag)
-            self._bytes += len(body)
-            while len(self._data) > self.entries or self._bytes > self.max_bytes:
-                _, (_, old, _) = self._data.popitem(last=False)
-                self._bytes -= len(old)
+        if key not in self._cache:
+            self._cache.put(key, (headers, body, etag))

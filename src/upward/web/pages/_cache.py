@@ -1,4 +1,4 @@
-"""Results of analysis calls, kept per process so a page seen twice is not computed twice.
+"""Results of analysis calls, kept per process in a bounded cache (upward.cache) so a page seen twice is not computed twice.
 
 The atlas is read-only, so a result depends only on the function, its arguments, the atlas
 (its fingerprint), the profile (its hash) and, for functions that read the hub, the hub file's
@@ -11,33 +11,27 @@ Results are shared between requests: the pages treat them as read-only.
 
 from __future__ import annotations
 
-import threading
 import weakref
-from collections import OrderedDict
 from contextlib import suppress
 from pathlib import Path
 
 from upward.analysis._rows import atlas_id
+from upward.cache import Cache, hub_state
 from upward.profiles import Profile
 
-MAX_ENTRIES = 512
-
-_results: OrderedDict = OrderedDict()
-_lock = threading.Lock()
-_key_locks: dict = {}
+#: Per-area page tables (jobs, quality, alignment, landscape…), the least recently seen dropped first.
+_results = Cache("dashboard pages", entries=512, megabytes=160)
 
 
 def _part(v):
     if isinstance(v, Profile):
         return ("profile", v.hash)
     if isinstance(v, Path):
-        try:
-            st = v.stat()
-            return ("file", str(v), st.st_size, st.st_mtime_ns)
-        except OSError:
-            return ("file", str(v), None)
+        return ("file", hub_state(v))
     if isinstance(v, (list, tuple)):
         return tuple(_part(x) for x in v)
+    if isinstance(v, dict):
+        return tuple(sorted((k, _part(x)) for k, x in v.items()))
     return v
 
 
@@ -60,34 +54,13 @@ def _key(con, fn, args, kwargs) -> tuple:
 
 def peek(con, fn, *args, **kwargs):
     """The cached result of fn(con, *args, **kwargs), or None if nobody has computed it yet."""
-    with _lock:
-        return _results.get(_key(con, fn, args, kwargs))
+    return _results.get(_key(con, fn, args, kwargs))
 
 
 def memo(con, fn, *args, **kwargs):
-    """fn(con, *args, **kwargs), computed once per (atlas, function, arguments)."""
-    key = _key(con, fn, args, kwargs)
-    with _lock:
-        if key in _results:
-            _results.move_to_end(key)
-            return _results[key]
-        key_lock = _key_locks.setdefault(key, threading.Lock())
-    with key_lock:  # two requests for the same cold result compute it once
-        with _lock:
-            if key in _results:
-                return _results[key]
-        try:
-            value = fn(con, *args, **kwargs)
-        finally:
-            with _lock:
-                _key_locks.pop(key, None)
-        with _lock:
-            _results[key] = value
-            while len(_results) > MAX_ENTRIES:
-                _results.popitem(last=False)
-    return value
+    """fn(con, *args, **kwargs), computed once per (atlas, function, arguments) while it stays in the cache."""
+    return _results.get_or_build(_key(con, fn, args, kwargs), lambda: fn(con, *args, **kwargs))
 
 
 def clear() -> None:
-    with _lock:
-        _results.clear()
+    _results.clear()
