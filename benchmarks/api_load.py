@@ -120,7 +120,7 @@ from upward.web import Settings, create_app
 db, hub, port, cache, workers = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 settings = Settings(db=Path(db), hub=Path(hub), read_only=True, response_cache=cache)
 if workers == 1:
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False, server_header=False)
 else:
     import json, os
     os.environ["UPWARD_SERVE_SETTINGS"] = json.dumps({"db": db, "hub": hub, "read_only": True, "response_cache": cache})

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from upward import codes
 from upward.errors import AmbiguousError, NotFoundError
+from upward.limits import NAME_CHARS, bounded
 
 NATIONAL = "0000000"
 _NATION_WORDS = {"us", "usa", "national", "nation", "united states", "all"}
@@ -31,9 +32,13 @@ def normalise(text: str) -> str:
 
 
 def _closest(query: str, names: list[str], limit: int = 3) -> list[str]:
+    """The names most like the query (rapidfuzz WRatio). `cdist` releases the GIL while it scores, so
+    a server thread suggesting names never holds up the event loop or other requests."""
+    import numpy as np
     from rapidfuzz import fuzz, process
 
-    return [m[0] for m in process.extract(query, names, scorer=fuzz.WRatio, limit=limit)]
+    scores = process.cdist([query], names, scorer=fuzz.WRatio, workers=1)[0]
+    return [names[i] for i in np.argsort(-scores, kind="stable")[:limit]]
 
 
 def _word_matches(q: str, rows: list[tuple], name_at: int = 1) -> list[tuple]:
@@ -52,7 +57,7 @@ SOC_ACCEPTS = "a SOC code (29-1141 or 291141), an O*NET-SOC code (29-1141.01, ro
 
 def resolve_area(con, text: str) -> Resolved:
     """Accepts an OEWS area code, a CBSA or county FIPS code, a state abbreviation or a name."""
-    q = text.strip()
+    q = bounded(text, "The area", NAME_CHARS).strip()
     rows = con.execute("select area_code, area_name, area_type, state_abbr, cbsa_code from areas").fetchall()
     by_code = {r[0]: r for r in rows}
     if re.fullmatch(codes.OEWS_AREA, q):
@@ -122,7 +127,7 @@ def _resolve_five_digits(con, q: str, rows, by_code) -> Resolved:
 
 def resolve_occupation(con, text: str) -> Resolved:
     """Accepts a SOC code (29-1141 or 291141), an O*NET-SOC code (29-1141.01), or a title."""
-    q = text.strip()
+    q = bounded(text, "The occupation", NAME_CHARS).strip()
     occ = con.execute("select occ_code, occ_title, level from occupations").fetchall()
     by_code = {r[0]: r for r in occ}
     parsed = codes.parse_soc(q)

@@ -249,10 +249,12 @@ def compare(
     from upward.atlas.lookup import resolve_area
     from upward.cli import render
     from upward.errors import UpwardError
+    from upward.limits import COMPARE_AREAS, at_most
 
     check_formats(as_json, as_csv)
     if len(areas) < 2:
         raise UpwardError("compare needs two or more areas.", hint="e.g. upward compare houston dallas TX")
+    at_most(areas, COMPARE_AREAS, "areas")
     prof = _profile(profile)
     con = connect_atlas(db)
     codes = []

@@ -95,13 +95,13 @@ def serve(
     if not _is_loopback(host):
         render.err_console.print(f"[yellow]Listening on {host}: other machines can reach this server.[/]", highlight=False)
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False)
         return
     os.environ[_ENV] = json.dumps({
         "db": str(settings.db), "hub": str(settings.hub) if settings.hub else None, "profile": str(profile) if profile else None,
         "read_only": read_only, "cors_origins": list(settings.cors_origins), "max_upload_bytes": settings.max_upload_bytes,
     })  # fmt: skip
-    uvicorn.run("upward.cli.serve:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("upward.cli.serve:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info", server_header=False)
 
 
 runs_app = typer.Typer(help="Outcome runs kept in the hub: only suppressed indicator records and what they were run on.", no_args_is_help=True)

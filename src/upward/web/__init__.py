@@ -56,6 +56,11 @@ def create_app(settings: Settings | None = None):
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "If-None-Match"], expose_headers=["ETag", "Location"],
         )  # fmt: skip
+    from upward.web.http import HttpBasics, declare_enum
+
+    declare_enum(app, "/api/v1/regions", "get", "state", _states(app.state.atlas))
+
+    app.add_middleware(HttpBasics, router=app.router, cors=bool(settings.cors_origins))  # outermost: limits before anything else
     return app
 
 
@@ -88,6 +93,16 @@ def api_docs():
     page.headers["X-Content-Type-Options"] = "nosniff"
     page.headers["Referrer-Policy"] = "no-referrer"
     return page
+
+
+def _states(atlas) -> tuple[str, ...]:
+    """The state abbreviations and names the atlas knows (the values the `state` parameter accepts)."""
+    cur = atlas.cursor()
+    try:
+        rows = cur.execute("select state_abbr, state_name from states where state_abbr is not null order by state_abbr").fetchall()
+    finally:
+        cur.close()
+    return tuple(a for a, _ in rows) + tuple(n for _, n in rows)
 
 
 _DESCRIPTION = """Regional workforce pathways: quality jobs, career pathways, training and outcomes, on real public data.

@@ -35,14 +35,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from upward.cache import Cache
 from upward.errors import AmbiguousError, NotFoundError
+from upward.limits import NAME_CHARS
 from upward.atlas.lookup import AREA_ACCEPTS, SOC_ACCEPTS
 from upward.web import deps
 from upward.web.api._examples import EXAMPLES
 
 JSON = "application/json"
 
-AREA_DESCRIPTION = f"The area: {AREA_ACCEPTS}; URL-encode spaces and commas. A name is resolved as the CLI resolves it."
-SOC_DESCRIPTION = f"The occupation: {SOC_ACCEPTS}."
+AREA_DESCRIPTION = f"The area: {AREA_ACCEPTS}, at most {NAME_CHARS} characters; URL-encode spaces and commas. A name is resolved as the CLI resolves it."
+SOC_DESCRIPTION = f"The occupation: {SOC_ACCEPTS}, at most {NAME_CHARS} characters."
 
 
 # --- JSON ----------------------------------------------------------------------------------

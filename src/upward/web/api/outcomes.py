@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from upward.outcomes.indicators import NAMES
 from upward.outcomes.schema import DIMENSIONS
 from upward.web import deps
+from upward.web.http import enum_in
 from upward.web.api._shared import Ctx, context, json_response, ok, require_token, safe_name, save_upload, suffix_of, upload_dir
 
 TAG = "Outcomes"
@@ -20,6 +21,10 @@ BY_DESCRIPTION = (
     f"({', '.join(DIMENSIONS)}), e.g. sex or sex,age_group. Omit for every record."
 )
 QUARTER = r"^\d{4}Q[1-4]$"
+_PAIRS = [f"{a},{b}" for a in DIMENSIONS for b in DIMENSIONS if a != b]
+#: What `by` accepts, declared in the OpenAPI document (reading a run; computing one).
+BY_READ = ["overall", *DIMENSIONS, *_PAIRS]
+BY_RUN = ["all", *DIMENSIONS, *_PAIRS]
 
 
 def router() -> APIRouter:
@@ -50,7 +55,7 @@ def router() -> APIRouter:
         ctx: Annotated[Ctx, Depends(context)],
         run_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id (see GET /api/v1/outcomes/runs).")],
         hub: Annotated[FilePath | None, Depends(deps.hub_reading)],
-        by: Annotated[str | None, Query(description=BY_DESCRIPTION, max_length=80, examples=["sex"])] = None,
+        by: Annotated[str | None, Query(description=BY_DESCRIPTION, max_length=80, examples=["sex"], json_schema_extra=lambda s: enum_in(s, BY_READ))] = None,
         indicator: Annotated[Indicator | None, Query(description="Only this indicator's records.")] = None,
     ):
         from upward.errors import NotFoundError
@@ -85,7 +90,8 @@ def write_router() -> APIRouter:
         exit_from: Annotated[str, Form(pattern=QUARTER, description="First exit quarter of the cohort, YYYYQn.", examples=["2022Q1"])],
         exit_to: Annotated[str, Form(pattern=QUARTER, description="Last exit quarter of the cohort, YYYYQn.", examples=["2022Q4"])],
         program_year: Annotated[int | None, Form(ge=1990, le=2100, description="Program year (July–June) for measurable skill gains.")] = None,
-        by: Annotated[str | None, Form(max_length=200, description="Breakdowns to compute: one or two of " + ", ".join(DIMENSIONS) + " (e.g. sex,age_group), or 'all'.")] = None,
+        by: Annotated[str | None, Form(max_length=200, description="Breakdowns to compute: one or two of " + ", ".join(DIMENSIONS) + " (e.g. sex,age_group), or 'all'.",
+                                       json_schema_extra=lambda s: enum_in(s, BY_RUN))] = None,
         mobility_threshold: Annotated[float | None, Form(gt=0, description="Annual earnings marking the state's 4th quintile (E-W economic mobility), instead of the wage file's percentile.")] = None,
         manifest: Annotated[UploadFile | None, File(description="The SYNTHETIC.json manifest `upward synth` wrote beside the files, for synthetic data.")] = None,
         mapping: Annotated[UploadFile | None, File(description="A .toml or .csv file naming your columns (docs/outcomes.md).")] = None,

@@ -10,6 +10,8 @@ from pathlib import Path as FilePath
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from upward.limits import COMPARE_AREAS
+from upward.profiles import HOUSEHOLDS
 from upward.web import deps
 
 from upward.web.api._shared import AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, ok
@@ -31,7 +33,8 @@ def router() -> APIRouter:
     def regions(
         ctx: Annotated[Ctx, Depends(context)],
         search: Annotated[str | None, Query(description="Text in the area name (case-insensitive).", max_length=200, examples=["springfield"])] = None,
-        state: Annotated[str | None, Query(description="State abbreviation or name, e.g. TX or Texas.", max_length=60, examples=["TX"])] = None,
+        state: Annotated[str | None, Query(description="State abbreviation or name, e.g. TX or Texas (any case; the values the atlas "
+                                           "knows are declared when the server starts).", max_length=60, examples=["TX"])] = None,
         type: Annotated[AreaType | None, Query(description="Only areas of this type.")] = None,
     ):
         from upward.analysis.regions import list_areas
@@ -66,7 +69,7 @@ def router() -> APIRouter:
            "itself an area name is split at the commas (`?areas=houston,dallas,TX`).")
     def compare(
         ctx: Annotated[Ctx, Depends(context)],
-        areas: Annotated[list[str], Query(description="Two or more areas (repeat the parameter).", min_length=1, max_length=20, examples=[["houston", "dallas", "TX"]])],
+        areas: Annotated[list[str], Query(description="Two or more areas (repeat the parameter).", min_length=1, max_length=COMPARE_AREAS, examples=[["houston", "dallas", "TX"]])],
         top: Annotated[int, Query(ge=1, le=100, description="How many Jobs That Mobilize per area.")] = 5,
     ):
         from upward.analysis.compare import compare_areas
@@ -197,8 +200,8 @@ def summary_router() -> APIRouter:
     def region(
         ctx: Annotated[Ctx, Depends(context)],
         area: AreaPath,
-        household: Annotated[str | None, Query(description="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C (default: the server profile's).",
-                                               max_length=10, examples=["1A2C"])] = None,
+        household: Annotated[str | None, Query(description="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C, any case (default: the server profile's).",
+                                               max_length=10, examples=["1A2C"], json_schema_extra={"enum": list(HOUSEHOLDS)})] = None,
         top: Annotated[int, Query(ge=1, le=100, description="How many occupations to list.")] = 10,
     ):
         from upward.analysis.regions import region_summary

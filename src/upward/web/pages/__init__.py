@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from markupsafe import Markup
 
 from upward.errors import AmbiguousError, NotFoundError, UpwardError
+from upward.limits import COMPARE_AREAS, TooLongError, at_most
 from upward.profiles import PATHWAY_RANKINGS as RANKINGS
 from upward.web import deps
 from upward.web.deps import Settings, cursor, profile
@@ -118,6 +119,8 @@ def router(settings: Settings) -> APIRouter:
             return error(request, 404, "Not found", exc)
         except AmbiguousError as exc:
             return error(request, 300, "Which one?", exc)
+        except TooLongError as exc:
+            return error(request, 422, "Too long", exc)
         except UpwardError as exc:
             return error(request, 400, "Cannot show this page", exc)
         if csv is not None:
@@ -244,7 +247,7 @@ def router(settings: Settings) -> APIRouter:
         def build():
             if len(texts) < 2:
                 return _compare_form(con, prof, texts)
-            ctx = views.compare(con, prof, texts)
+            ctx = views.compare(con, prof, at_most(texts, COMPARE_AREAS, "areas"))
             ctx["texts"] = texts
             return ctx
 
