@@ -281,13 +281,15 @@ def test_import_dry_run_history_and_rollback(cli, writer):
     assert dry["dry_run"] and len(dry["new_programs"]) == 2 and dry["file"] == "mine.csv" and not writer.hub.exists()
     before = ok(writer.get(f"/api/v1/regions/{county}/programs"))
     done = ok(writer.post("/api/v1/programs/imports", files={"file": ("mine.csv", data, "text/csv")}, data={"who": "ana"}, headers=AUTH), 201)
-    assert done["import_id"] == 1 and done["who"] == "ana" and Path(done["file"]).read_bytes() == data  # kept beside the hub
+    assert done["import_id"] == 1 and done["who"] == "ana" and done["file"] == "mine.csv"  # the client's name, not the server's path
+    assert [p.read_bytes() for p in (writer.hub.parent / "uploads").rglob("mine.csv")] == [data]  # kept beside the hub
     after = ok(writer.get(f"/api/v1/regions/{county}/programs"))  # the cached answer is not served: the hub changed
     assert {r["program_id"] for r in after["programs"]} - {r["program_id"] for r in before["programs"]} == set(done["new_programs"])
     p = problem(writer.post("/api/v1/programs/imports", files={"file": ("again.csv", data, "text/csv")}, headers=AUTH), 409)
     assert "byte-identical" in p["detail"]
-    history = ok(writer.get("/api/v1/programs/imports"))
-    assert [(h["import_id"], h["who"], h["status"]) for h in history] == [(1, "ana", "active")]
+    history = ok(writer.get("/api/v1/programs/imports", headers=AUTH))
+    assert [(h["import_id"], h["who"], h["status"], h["file"]) for h in history] == [(1, "ana", "active", "mine.csv")]
+    assert [set(h) & {"who", "rolled_back_by"} for h in ok(writer.get("/api/v1/programs/imports"))] == [set()]  # who: token holders only
     rolled = ok(writer.post("/api/v1/programs/imports/1/rollback", data={"who": "bo"}, headers=AUTH))
     assert rolled["status"] == "rolled_back" and rolled["rolled_back_by"] == "bo"
     problem(writer.post("/api/v1/programs/imports/1/rollback", headers=AUTH), 409)

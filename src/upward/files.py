@@ -6,6 +6,8 @@ written to a temporary file beside the target, given the permissions a plain new
 (mkstemp's are owner-only), then renamed over the target, or, with `overwrite=False`, linked to
 it so that a file which appeared meanwhile is never replaced. The temporary file is removed on
 any failure; a kill -9 between the two steps leaves only a `.NAME.*.tmp` beside the target.
+Temporaries that a killed process left (an atlas build, a first hub import, an upload folder) carry
+that process's id in their name, so `clean_stale` can remove them at the next start.
 """
 
 from __future__ import annotations
@@ -59,3 +61,51 @@ def write_atomically(path: Path | str, write: Callable[[Path], object], *, overw
 
 def write_bytes_atomically(path: Path | str, data: bytes) -> Path:
     return write_atomically(path, lambda tmp: tmp.write_bytes(data))
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def clean_stale(folder: Path | str, prefix: str, suffixes: tuple[str, ...] = ("",), max_age_s: float = 3600) -> list[Path]:
+    """Remove what an interrupted run left in `folder`: entries named `{prefix}{pid}-…{suffix}` whose
+    process is gone (a file or a whole folder), and entries of that shape without a pid older than
+    `max_age_s`. Called at start-up by whatever owns the folder (atlas build, hub, uploads), so a
+    kill -9 leaves nothing behind for long. Returns what was removed."""
+    import shutil
+    import time
+
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        suffix = next((s for s in sorted(suffixes, key=len, reverse=True) if name.endswith(s)), None)
+        if not name.startswith(prefix) or suffix is None:
+            continue
+        middle = name[len(prefix):len(name) - len(suffix)] if suffix else name[len(prefix):]
+        pid = middle.split("-", 1)[0]
+        try:
+            if pid.isdigit():
+                if _alive(int(pid)):
+                    continue
+            elif time.time() - entry.lstat().st_mtime < max_age_s:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+        except OSError:
+            continue
+    return removed

@@ -100,6 +100,10 @@ def ensure(path: Path | str | None = None, progress: Callable[[str], None] | Non
     file is refused, never overwritten.
     """
     path = Path(path) if path else default_path()
+    if path.parent.is_dir():
+        from upward.files import clean_stale
+
+        clean_stale(path.parent, f".{path.name}.", (".building", ".building.wal"))  # what a killed build left
     if is_current(path):
         return path
     from upward.atlas.build import build

@@ -26,6 +26,7 @@ from upward import __version__, bundle, soc
 from upward.atlas import releases, store
 from upward.atlas.dimensions import STATEMENTS as DIMENSIONS
 from upward.atlas.people import STATEMENTS as PEOPLE
+from upward.files import clean_stale
 from upward.atlas.programs import STATEMENTS as PROGRAMS
 from upward.bundle.sources import SOURCES
 
@@ -39,7 +40,8 @@ def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
     if path.exists():
         upward.atlas.fingerprint_of(path)  # raises NotAnAtlasError for anything but an atlas
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".building", dir=path.parent)
+    clean_stale(path.parent, f".{path.name}.", (".building", ".building.wal"))  # what a killed build left
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".building", dir=path.parent)
     os.close(fd)
     os.unlink(tmp_name)
     tmp = Path(tmp_name)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from upward.errors import UpwardError
+from upward.files import clean_stale
 
 SCHEMA_VERSION = "5"
 #: Versions this code reads; an older one is upgraded in place by the next write (`upgrade`).
@@ -267,22 +270,126 @@ def upgrade(con) -> bool:
     return True
 
 
-def _connect(where: Path, read_only: bool):
+class HubBusyError(UpwardError):
+    """The hub is being written by another program for longer than a reader (or writer) waits: 503 in the API."""
+
+    status = 503
+
+
+#: How long a read waits for a write under way (the server then answers 503 with Retry-After),
+#: and how long a write waits for reads and other writes to finish (`UPWARD_HUB_WAIT`, seconds).
+READ_WAIT = 2.0
+WRITE_WAIT = 60.0
+log = logging.getLogger("upward.hub")
+
+
+def _write_wait() -> float:
+    raw = os.environ.get("UPWARD_HUB_WAIT")
+    try:
+        return max(0.0, float(raw)) if raw else WRITE_WAIT
+    except ValueError:
+        raise UpwardError(f"UPWARD_HUB_WAIT must be a number of seconds, not {raw!r}.") from None
+
+
+def _intent_file(where: Path) -> Path:
+    """Beside the hub: the file a writer locks while it waits for readers and writes (readers only test it)."""
+    return where.with_name(f".{where.name}.writer")
+
+
+def _lock_flags():
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no cross-process intent; writers still retry
+        return None
+    return fcntl
+
+
+@contextmanager
+def _writer_intent(where: Path, deadline: float):
+    """Announce a write: readers of other processes stop opening the hub until it is done, so a writer is
+    never starved by a stream of short reads. Waits (bounded) for another writer's intent."""
+    fcntl = _lock_flags()
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(_intent_file(where), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        said = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _busy(where, write=True) from None
+                if not said:
+                    log.warning("Another program is writing the hub at %s; waiting up to %.0f s for it (UPWARD_HUB_WAIT).",
+                                where, max(0.0, deadline - time.monotonic()))
+                    said = True
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _no_writer_pending(where: Path, deadline: float) -> None:
+    """A reader waits (bounded) while a writer has announced itself."""
+    fcntl = _lock_flags()
+    intent = _intent_file(where)
+    if fcntl is None or not intent.exists():
+        return
+    try:
+        fd = os.open(intent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _busy(where, write=False) from None
+                time.sleep(0.02)
+    finally:
+        os.close(fd)
+
+
+def _busy(where: Path, write: bool) -> HubBusyError:
+    if write:
+        return HubBusyError(
+            f"The hub at {where} stayed in use by another program for {_write_wait():.0f} s; nothing was written.",
+            hint="Try again when the other Upward command or server request has finished, or raise UPWARD_HUB_WAIT (seconds).",
+        )
+    return HubBusyError(f"The hub at {where} is being written by another program.", hint="Try again in a moment.")
+
+
+def _connect(where: Path, read_only: bool, deadline: float | None = None):
+    """A connection to the hub file, retried until `deadline` while another program holds it (DuckDB
+    lets one process write a file, or any number read it)."""
     import duckdb
 
     if where.is_dir():
         raise UpwardError(f"{where} is a folder; --hub needs a file path such as {where / 'hub.duckdb'}.")
-    try:
-        return duckdb.connect(str(where), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise UpwardError(
-                f"The hub at {where} is in use by another program.",
-                hint="Wait for the other Upward command to finish, then try again.",
-            ) from exc
-        raise NotAHubError(where) from exc
-    except duckdb.Error as exc:
-        raise NotAHubError(where) from exc
+    if deadline is None:
+        deadline = time.monotonic() + (READ_WAIT if read_only else _write_wait())
+    said = False
+    while True:
+        try:
+            return duckdb.connect(str(where), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise NotAHubError(where) from exc
+            if time.monotonic() >= deadline:
+                raise _busy(where, write=not read_only) from exc
+            if not read_only and not said:
+                log.warning("The hub at %s is in use by another program; waiting up to %.0f s for it (UPWARD_HUB_WAIT).",
+                            where, max(0.0, deadline - time.monotonic()))
+                said = True
+            time.sleep(0.05)
+        except duckdb.Error as exc:
+            raise NotAHubError(where) from exc
 
 
 @contextmanager
@@ -293,10 +400,18 @@ def open_hub(hub_path: Path | str | None, *, write: bool):
     a file. A new hub is built in a hidden file beside it and put in place only when the `with`
     block succeeds, so a failed first import leaves nothing behind (not even the folders made for
     it). An existing file that is not a hub is refused, never touched.
+
+    Another program's use of the hub is waited for, bounded: a write announces itself (readers
+    stop opening the hub) and waits up to UPWARD_HUB_WAIT seconds (default 60) for the reads and
+    writes under way, saying so once on the log (stderr in the CLI); a read waits up to
+    `READ_WAIT` (2 s) for a write under way. Past that, HubBusyError (503 with Retry-After in the API).
+    Stale temporaries of an interrupted first import are removed first (`clean_stale`).
     """
     import duckdb
 
     where = path(hub_path)
+    if where.parent.is_dir():
+        clean_stale(where.parent, f".{where.name}.", (".new", ".new.wal"))
     if not where.exists():
         if not write:
             con = duckdb.connect()
@@ -309,7 +424,19 @@ def open_hub(hub_path: Path | str | None, *, write: bool):
         with _new_hub(where) as con:
             yield con
         return
-    con = _connect(where, read_only=not write)
+    if write:
+        deadline = time.monotonic() + _write_wait()
+        with _writer_intent(where, deadline):
+            con = _connect(where, read_only=False, deadline=deadline)
+            try:
+                _check_is_hub(con, where)
+                yield con
+            finally:
+                con.close()
+        return
+    deadline = time.monotonic() + READ_WAIT
+    _no_writer_pending(where, deadline)
+    con = _connect(where, read_only=True, deadline=deadline)
     try:
         _check_is_hub(con, where)
         yield con

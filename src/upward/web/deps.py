@@ -165,12 +165,11 @@ class SharedExclusiveLock:
         self._writer = False
         self._waiting_writers = 0
 
-    def acquire_shared(self, blocking: bool = True) -> bool:
+    def acquire_shared(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        """True once held; False when not blocking, or after `timeout` seconds, while a writer holds or waits."""
         with self._cond:
-            while self._writer or self._waiting_writers:
-                if not blocking:
-                    return False
-                self._cond.wait()
+            if not self._cond.wait_for(lambda: not (self._writer or self._waiting_writers), timeout if blocking else 0):
+                return False
             self._readers += 1
             return True
 
@@ -229,13 +228,17 @@ async def hub_reading(request: Request):
     """Dependency: the hub file if it exists (else None), held against in-process writes for the request.
 
     Async, so an uncontended read costs no thread-pool trip; while a write holds the hub, the wait
-    happens in a worker thread, never in the event loop.
+    happens in a worker thread, never in the event loop, and lasts at most `hub._db.READ_WAIT`
+    seconds: then 503 with Retry-After.
     """
     lock = _hub_lock(request)
     if not lock.acquire_shared(blocking=False):
         import anyio
 
-        await anyio.to_thread.run_sync(lock.acquire_shared)
+        from upward.hub._db import READ_WAIT, HubBusyError
+
+        if not await anyio.to_thread.run_sync(lambda: lock.acquire_shared(timeout=READ_WAIT)):
+            raise HubBusyError("The hub is being written (an import, a rating sheet or an outcome run).", hint="Try again in a moment.")
     try:
         yield hub_path(request)
     finally:

@@ -22,6 +22,8 @@ nothing of the request's data.
 from __future__ import annotations
 
 import logging
+import re
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,14 +41,9 @@ def problem(status: int, title: str, detail: str, type_: str = "about:blank", **
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
 
 
-def _is_busy(exc: UpwardError) -> bool:
-    """The hub (or atlas) file is locked by another process."""
-    cause = exc.__cause__
-    return cause is not None and type(cause).__name__ == "IOException" and "lock" in str(cause).lower()
-
-
 def status_of(exc: UpwardError) -> tuple[int, str]:
     from upward.hub import InventoryError, NotAHubError
+    from upward.hub._db import HubBusyError
     from upward.outcomes.load import InputError
     from upward.web.deps import UnsupportedUpload, UploadTooLarge, WriteForbidden, WritesDisabled
 
@@ -64,7 +61,7 @@ def status_of(exc: UpwardError) -> tuple[int, str]:
         return 409, "Ambiguous"
     if getattr(exc, "status", None) == 409:
         return 409, "Conflict"
-    if _is_busy(exc):
+    if isinstance(exc, HubBusyError):
         return 503, "Busy"
     if isinstance(exc, (SourceFormatError, InventoryError, InputError)) or getattr(exc, "status", None) == 422:
         return 422, "Invalid input"
@@ -87,13 +84,32 @@ def _upload_errors(exc: UpwardError) -> list[dict] | None:
     return None
 
 
+_PATH = re.compile(r"(?<![\w.:/])(?:/[^\s'\"(),;:/]+)+/?")
+
+
+def public_text(text: str) -> str:
+    """A message without the server's folders: every absolute path that points into the file system
+    (the hub, the atlas, an upload) is cut to its file name, so an error body never tells a client where
+    the server keeps its files or whose home they are in. Route paths (/api/v1/…) are left alone."""
+
+    def name(m: re.Match) -> str:
+        found = m.group(0).rstrip("/")
+        if found.startswith(("/api/", "/static/")) or found == "/api":
+            return m.group(0)
+        p = Path(found)
+        on_disk = any(d.exists() for d in p.parents if d != Path(d.anchor))  # a folder of this machine holds it
+        return p.name if on_disk else m.group(0)
+
+    return _PATH.sub(name, text)
+
+
 def _unmask(text, request: Request):
-    """Uploaded files live under a temporary name on the server: show the client's name instead."""
+    """Uploaded files live under a temporary name on the server: show the client's name instead; and no server folder."""
     if not isinstance(text, str):
         return text
     for server, client in getattr(request.state, "uploads", {}).items():
         text = text.replace(server, client)
-    return text
+    return public_text(text)
 
 
 def _unmask_all(value, request: Request):
@@ -125,7 +141,7 @@ def install(app: FastAPI) -> None:
         elif isinstance(exc, SourceFormatError):
             extra.update(row=exc.row, field=exc.field)
         if status == 503:
-            extra["hint"] = "Another program is writing to the hub; try again in a moment."
+            extra["hint"] = "Another program is writing to the hub; try again in a moment (Retry-After)."
         response = problem(status, title, _unmask(exc.message, request), instance=str(request.url.path), **_unmask_all(extra, request))
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="upward"'

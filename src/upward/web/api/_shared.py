@@ -245,6 +245,27 @@ def check_token(settings: deps.Settings, authorization: str | None) -> None:
         )
 
 
+def holds_token(request: Request) -> bool:
+    """Whether the request carries the operator's token (reads that show who did what, or unpublished runs, need it)."""
+    try:
+        check_token(request.app.state.settings, request.headers.get("authorization"))
+    except (deps.WritesDisabled, deps.WriteForbidden):
+        return False
+    return True
+
+
+def public_history(rows: list[dict], with_who: bool) -> list[dict]:
+    """Import records for a client: the file's name only (never the folder it was imported from), and
+    who imported or rolled back only for token holders."""
+    out = []
+    for r in rows:
+        r = {**r, "file": Path(str(r["file"]).replace("\\", "/")).name}
+        if not with_who:
+            r = {k: v for k, v in r.items() if k not in ("who", "rolled_back_by")}
+        out.append(r)
+    return out
+
+
 async def require_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
     """Dependency of every write route (the guard middleware checks the same before reading the body)."""
     check_token(request.app.state.settings, request.headers.get("authorization"))
@@ -306,7 +327,9 @@ class FrontCache:
     dependencies and the trip through the thread pool — for an identical request: the same path
     and query string, on the same atlas, with the same profile (its hash) and the same hub state.
     Only answers the routes marked cacheable (`Ctx.respond`) are kept, 200s only; `If-None-Match`
-    gets a 304. Anything else passes through untouched.
+    gets a 304. Requests with an Authorization header (a token holder may be shown more, such as who
+    imported a file or an unpublished run) are never answered from here nor kept. Anything else passes
+    through untouched.
     """
 
     def __init__(self, app, state, entries: int = 4096, megabytes: float = 96):
@@ -321,6 +344,8 @@ class FrontCache:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/api/v1/") and scope["path"] != "/api/v1":
+            return await self.app(scope, receive, send)
+        if any(k == b"authorization" for k, _ in scope["headers"]):  # a token holder may see more: never shared through here
             return await self.app(scope, receive, send)
         try:
             key = self._key(scope)

@@ -136,7 +136,7 @@ def write_router() -> APIRouter:
             with deps.hub_writing(request) as hub, kept_upload(path, hub, request) as kept:
                 result = _conflict_if_duplicate(lambda: benchmarks.import_ratings(
                     ctx.cur, kept, hub, who=who or "api", profile=ctx.profile, soc=occ.code, area_code=area.code if area else None))
-        return json_response(result.to_dict(), status=201)
+        return json_response({**result.to_dict(), "file": file.filename}, status=201)
 
     return r
 

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 
 from upward.web import deps
 from upward.web.api._shared import (
-    AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, json_response, ok, require_token, safe_name, save_upload, suffix_of, upload_dir,
+    AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, holds_token, json_response, ok, public_history, require_token, safe_name, save_upload,
+    suffix_of, upload_dir,
 )  # fmt: skip
 from upward.web.api.occupations import _conflict_if_duplicate, kept_upload
 
@@ -122,11 +123,13 @@ def router() -> APIRouter:
         return ctx.respond("programs", {"area": a.code, "cip": prefix, "soc": occ and occ.code}, compute, hub=hub)
 
     @r.get("/programs/imports", summary="Import history", responses=ok("imports", description="Every import, oldest first."),
-           description="Who imported what, when, the file's sha256, how many rows, and whether it was rolled back (CLI: `upward programs history --json`).")
+           description="What was imported, when, the file's name and sha256, how many rows, and whether it was rolled back "
+           "(CLI: `upward programs history --json`). Who imported or rolled back is shown only with the bearer token.")
     def imports(ctx: Annotated[Ctx, Depends(context)], hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
         from upward.hub import history
 
-        return ctx.respond("imports", {}, lambda: history(hub) if hub else [], hub=hub)
+        who = holds_token(ctx.request)
+        return ctx.respond("imports", {"who": who}, lambda: public_history(history(hub), who) if hub else [], hub=hub)
 
     return r
 
@@ -160,7 +163,7 @@ def write_router() -> APIRouter:
                 return json_response({**result.to_dict(), "file": file.filename}, status=200)
             with deps.hub_writing(request) as hub, kept_upload(path, hub, request) as kept:
                 result = _conflict_if_duplicate(lambda: hub_mod.import_file(ctx.cur, hub, kept, who=who or "api", limits=Limits.of(ctx.profile)))
-        return json_response(result.to_dict(), status=201, headers={"Location": "/api/v1/programs/imports"})
+        return json_response({**result.to_dict(), "file": file.filename}, status=201, headers={"Location": "/api/v1/programs/imports"})
 
     @r.post("/programs/imports/{import_id}/rollback", summary="Roll back an import (write)",
             responses=ok("rollback", 401, 403, 404, 409, description="The import's updated history record."),
@@ -176,7 +179,7 @@ def write_router() -> APIRouter:
 
         with deps.hub_writing(request) as hub:
             try:
-                record = hub_mod.rollback(hub, import_id, who=who or "api")
+                record = public_history([hub_mod.rollback(hub, import_id, who=who or "api")], True)[0]
             except UpwardError as exc:  # the hub's words: "no import N", "no hub yet", "already rolled back"
                 if "There is no" in exc.message:
                     exc.status = 404

@@ -26,6 +26,7 @@ from upward.limits import COMPARE_AREAS, TooLongError, at_most
 from upward.profiles import PATHWAY_RANKINGS as RANKINGS
 from upward.web import deps
 from upward.web.deps import Settings, cursor, profile
+from upward.web.problems import public_text
 
 #: The hub, held against in-process writes while a page reads it (plain `hub_path` on older deps).
 hub_path = getattr(deps, "hub_reading", deps.hub_path)
@@ -142,8 +143,8 @@ def router(settings: Settings) -> APIRouter:
 
     def error(request: Request, status: int, title: str, exc: UpwardError) -> Response:
         ctx = {
-            "request": request, "title": title, "status": status, "message": exc.message,
-            "hint": None if isinstance(exc, (AmbiguousError,)) or getattr(exc, "suggestions", None) else exc.hint,
+            "request": request, "title": title, "status": status, "message": public_text(exc.message),
+            "hint": None if isinstance(exc, (AmbiguousError,)) or getattr(exc, "suggestions", None) else exc.hint and public_text(exc.hint),
             "choices": views.choices(exc), "nav": "", "area": None, "profile": None, "data": None,
             "page_data": None, "default_area": settings.default_region, "here": request.url.path,
         }
