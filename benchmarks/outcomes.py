@@ -53,7 +53,7 @@ def generate(out: Path, participants: int, wage_rows: int, seed: int) -> dict:
     workers = max(0, int(wage_rows / ROWS_PER_PERSON) - participants)
     if manifest.is_file():
         m = json.loads(manifest.read_text())
-        if (m["participants"], m["workers"], m["seed"]) == (participants, workers, seed):
+        if (m["participants"], m["workers"], m["seed"]) == (participants, workers, seed) and all("sha256" in f for f in m["files"].values()):
             print(f"Reusing synthetic data in {out} ({m['wage_rows']:,} wage rows)")
             return m
     t = time.time()

@@ -22,6 +22,8 @@ PARAM_CHARS = 200
 PARAMS = 64
 #: Areas compared side by side (API, pages and CLI).
 COMPARE_AREAS = 20
+#: Participants plus workers a server regenerates to check an uploaded SYNTHETIC.json (~30 MB of CSV, ~2 s).
+SYNTH_CHECK_PEOPLE = 200_000
 
 
 class TooLongError(UpwardError):

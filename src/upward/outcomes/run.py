@@ -34,7 +34,10 @@ MANIFEST = "SYNTHETIC.json"
 MIN_KEY_CHARS = 16
 
 
-def _manifest_for(file: Path) -> dict | None:
+def _manifest_for(file: Path, digest: str | None = None) -> dict | None:
+    """The SYNTHETIC.json beside the file (or its folder's parent) when it lists this very file: its
+    name, size and sha256 (`digest`, else computed). A manifest copied beside other files, or
+    hand-written without the bytes' digest, does not count."""
     for d in (file.parent, file.parent.parent):
         m = d / MANIFEST
         if m.is_file():
@@ -42,21 +45,29 @@ def _manifest_for(file: Path) -> dict | None:
                 data = json.loads(m.read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError):
                 return None
-            rel = file.resolve().relative_to(d.resolve()).as_posix()
-            entry = data.get("files", {}).get(rel)
-            if data.get("synthetic") is True and entry and entry.get("bytes") == file.stat().st_size:
+            rel = Path(os.path.relpath(os.path.abspath(file), os.path.abspath(d))).as_posix()  # links are not followed
+            entry = (data.get("files") or {}).get(rel) if isinstance(data, dict) else None
+            if (data.get("synthetic") is True and isinstance(entry, dict) and entry.get("bytes") == file.stat().st_size
+                    and entry.get("sha256") and entry["sha256"] == (digest or _sha256(file))):
                 return data
     return None
 
 
-def is_synthetic(files: list[str]) -> bool:
-    """Every file is listed, with its size, in the SYNTHETIC.json manifest `upward synth` wrote beside it
-    (a database table never counts as synthetic: it needs the key)."""
-    return bool(files) and all(db_input(f) is None and _manifest_for(Path(f)) is not None for f in files)
+def _sha256(path: Path) -> str:
+    from upward.outcomes.synth import sha256_of
+
+    return sha256_of(path)
 
 
-def hash_key(files: list[str]) -> tuple[bytes, str, bool]:
-    synthetic = is_synthetic(files)
+def is_synthetic(files: list[str], digests: dict[str, str] | None = None) -> bool:
+    """Every file is listed, with its size and sha256, in the SYNTHETIC.json manifest `upward synth` wrote
+    beside it (a database table never counts as synthetic: it needs the key)."""
+    digests = digests or {}
+    return bool(files) and all(db_input(f) is None and _manifest_for(Path(f), digests.get(f)) is not None for f in files)
+
+
+def hash_key(files: list[str], digests: dict[str, str] | None = None) -> tuple[bytes, str, bool]:
+    synthetic = is_synthetic(files, digests)
     key = os.environ.get(KEY_ENV)
     if key:
         if len(key) < MIN_KEY_CHARS:
@@ -292,10 +303,11 @@ def run(
     skipped: list[dict] = []
     mobility_rows = None
     p_files, w_files = files_of(participants), files_of(wages)
-    key, key_label, synthetic = hash_key(p_files + w_files)
 
     progress("Fingerprinting the inputs")
     inputs = {"participants": {"files": fingerprint(p_files)}, "wages": {"files": fingerprint(w_files)}}
+    digests = {f: e.get("sha256") for fs, kind in ((p_files, "participants"), (w_files, "wages")) for f, e in zip(fs, inputs[kind]["files"])}
+    key, key_label, synthetic = hash_key(p_files + w_files, digests)
     progress("Reading the atlas (areas, living wages, quality tiers)")
     eng = connect(engine, spark_master=spark_master, threads=threads)
     try:

@@ -40,6 +40,11 @@ def create_app(settings: Settings | None = None):
     app.state.response_cache = ResponseCache(settings.response_cache)
     app.state.resolved = Cache("resolved names", entries=4096, megabytes=8)  # what each typed area or occupation resolved to
     app.state.hub_lock, app.state.hub_generation = deps.SharedExclusiveLock(), 0
+    if not settings.read_only:
+        from upward.web import uploads
+
+        uploads.keep_in_memory(settings)
+        uploads.clean_at_start(settings)  # what a killed server left beside the hub
     problems.install(app)
     api_router = api.router(settings)
     app.include_router(api_router)

@@ -20,9 +20,6 @@ import hmac
 import json
 import math
 import re
-import shutil
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -39,6 +36,7 @@ from upward.limits import NAME_CHARS
 from upward.atlas.lookup import AREA_ACCEPTS, SOC_ACCEPTS
 from upward.web import deps
 from upward.web.api._examples import EXAMPLES
+from upward.web.uploads import save_upload, upload_dir  # noqa: F401  (the routes' one import of what they share)
 
 JSON = "application/json"
 
@@ -289,31 +287,6 @@ def suffix_of(upload: UploadFile, accepted: tuple[str, ...], what: str) -> str:
             "(the format comes from the file name's extension).",
         )
     return suffix
-
-
-@contextmanager
-def upload_dir(request: Request):
-    """A private temporary folder for this request's uploads, removed afterwards."""
-    tmp = Path(tempfile.mkdtemp(prefix="upward-upload-"))
-    try:
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def save_upload(request: Request, upload: UploadFile, folder: Path, name: str) -> Path:
-    """Copy an upload to `folder/name` (problems then name the client's file, not the server's path)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    upload.file.seek(0)
-    with target.open("wb") as out:
-        shutil.copyfileobj(upload.file, out, 1 << 20)
-    uploads = getattr(request.state, "uploads", None)
-    if uploads is None:
-        uploads = request.state.uploads = {}
-    uploads[str(target.resolve())] = upload.filename or name
-    uploads[str(target)] = upload.filename or name
-    return target
 
 
 def json_response(data, status: int = 200, headers: dict | None = None) -> Response:

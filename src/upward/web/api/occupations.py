@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import Response
 
 from upward.web import deps
+from upward.web.uploads import kept_upload
 from upward.web.api._shared import (
     AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, json_response, ok, problems, require_token, safe_name, save_upload, suffix_of, upload_dir,
 )  # fmt: skip
@@ -139,43 +140,6 @@ def write_router() -> APIRouter:
         return json_response({**result.to_dict(), "file": file.filename}, status=201)
 
     return r
-
-
-class kept_upload:
-    """Keep an imported file beside the hub (`uploads/<sha256 prefix>/<name>`), so the hub's history names real bytes; removed if the import fails."""
-
-    def __init__(self, path: FilePath, hub: FilePath, request=None):
-        self.path, self.hub, self.request = path, hub, request
-
-    def __enter__(self) -> FilePath:
-        import hashlib
-        import shutil
-
-        digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        folder = self.hub.parent / "uploads" / digest[:16]
-        self.made = [p for p in (folder, folder.parent, *folder.parent.parents) if not p.exists()]
-        folder.mkdir(parents=True, exist_ok=True)
-        self.target = folder / self.path.name
-        self.existed = self.target.exists()
-        if not self.existed:
-            tmp = folder / f".{self.path.name}.part"
-            shutil.copyfile(self.path, tmp)
-            tmp.replace(self.target)
-        if self.request is not None:  # problems name the client's file, not where the server keeps it
-            uploads = self.request.state.uploads
-            uploads[str(self.target)] = uploads[str(self.target.resolve())] = uploads.get(str(self.path), self.path.name)
-        return self.target
-
-    def __exit__(self, kind, exc, tb):
-        if exc is not None:
-            if not self.existed:
-                self.target.unlink(missing_ok=True)
-            for folder in self.made:  # innermost first, only those made here, only when empty
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
-        return False
 
 
 def _conflict_if_duplicate(fn):

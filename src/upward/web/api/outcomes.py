@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 
+from upward.errors import UpwardError
 from upward.outcomes.indicators import NAMES
 from upward.outcomes.schema import DIMENSIONS
 from upward.web import deps
@@ -117,7 +118,7 @@ def write_router() -> APIRouter:
                 save_upload(request, w, tmp / "wages", name)
             if manifest is not None:
                 suffix_of(manifest, (".json",), "a synthetic-data manifest")
-                save_upload(request, manifest, tmp, "SYNTHETIC.json")
+                _check_synthetic(ctx, save_upload(request, manifest, tmp, "SYNTHETIC.json"), [p, *sorted((tmp / "wages").iterdir())])
             mapping_path = None
             if mapping is not None:
                 m_suffix = suffix_of(mapping, (".toml", ".csv"), "a column mapping")
@@ -131,3 +132,32 @@ def write_router() -> APIRouter:
         return json_response(body, status=201, headers={"Location": f"/api/v1/outcomes/runs/{saved['run_id']}"})
 
     return r
+
+
+class SyntheticClaimError(UpwardError):
+    """An uploaded SYNTHETIC.json that does not describe the uploaded files (422)."""
+
+    status = 422
+
+
+def _check_synthetic(ctx: Ctx, manifest: FilePath, files: list[FilePath]) -> None:
+    """Uploaded files count as synthetic (hashed with the public key) only if this server's `upward synth`,
+    run with the manifest's parameters, writes exactly those bytes: never on the uploader's word alone."""
+    import json
+
+    from upward.outcomes.synth import reproduces
+
+    folder = manifest.parent
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SyntheticClaimError(f"SYNTHETIC.json is not JSON ({exc.__class__.__name__}).",
+                                  hint="Upload the manifest `upward synth` wrote, unchanged.") from None
+    named = {f.relative_to(folder).as_posix(): f for f in files}
+    why = reproduces(ctx.cur, data, named, folder / "synth-check") if isinstance(data, dict) else "it is not a JSON object"
+    if why:
+        raise SyntheticClaimError(
+            f"The uploaded SYNTHETIC.json does not describe the uploaded files: {why}. They are not treated as synthetic.",
+            hint="Upload the files `upward synth` wrote, unchanged and under their names, with their SYNTHETIC.json; or upload "
+            "real records without a manifest (the server then hashes identifiers with its UPWARD_HASH_KEY).",
+        )

@@ -13,7 +13,8 @@ from upward.web.api._shared import (
     AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, holds_token, json_response, ok, public_history, require_token, safe_name, save_upload,
     suffix_of, upload_dir,
 )  # fmt: skip
-from upward.web.api.occupations import _conflict_if_duplicate, kept_upload
+from upward.web.api.occupations import _conflict_if_duplicate
+from upward.web.uploads import kept_upload
 
 AreaPath = Annotated[str, Path(description=AREA_DESCRIPTION, examples=["houston", "0026420"])]
 TAG = "Training programs"
