@@ -394,11 +394,14 @@ def test_outcomes_pages_show_suppressed_cells_as_suppressed(atlas_path, tmp_path
 
     con = atlas.connect(atlas_path)
     generate(con, tmp_path / "synth", 300, 100, seed=3, state="TX", fmt="parquet")
-    result = run(tmp_path / "synth" / "participants.parquet", tmp_path / "synth" / "wages", "2022Q1", "2023Q4",
+    result = run(tmp_path / "synth" / "participants.parquet", tmp_path / "synth" / "wages", "2022Q3", "2023Q2",
                  atlas_con=con, program_year=2022, by="sex")
     hub = tmp_path / "hub.duckdb"
     saved = runs.save_run(result, hub, who="test")
     client = TestClient(create_app(Settings(db=atlas_path, hub=hub)))
+    assert client.get(f"/outcomes/{saved['run_id']}").status_code == 404  # stored is not published: the pages are public
+    assert f'href="/outcomes/{saved["run_id"]}"' not in client.get("/outcomes").text
+    runs.publish(saved["run_id"], hub, who="test")
     listing = client.get("/outcomes")
     assert listing.status_code == 200 and f'href="/outcomes/{saved["run_id"]}"' in listing.text
     r = client.get(f"/outcomes/{saved['run_id']}")

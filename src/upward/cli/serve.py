@@ -156,10 +156,59 @@ def runs_list(hub: HubOption = None, as_json: JsonOption = False):
     render.console.print(
         render.table(
             f"Outcome runs in {hub_mod.path(hub)}",
-            ["id", "saved (UTC)", "who", "exits", "breakdowns", "records", "profile", "synthetic"],
-            [[str(r["run_id"]), str(r["at"])[:19], r["who"], f"{r['exit_from']}–{r['exit_to']}",
+            ["id", "saved (UTC)", "who", "exits", "breakdowns", "records", "profile", "synthetic", "published"],
+            [[str(r["run_id"]), str(r["at"])[:16], r["who"], f"{r['exit_from']}–{r['exit_to']}",
               "; ".join(",".join(g) or "overall" for g in r["groupings"]), str(r["records"]),
-              f"{r['profile_name']} ({r['profile_hash']})", "yes" if r["synthetic"] else ""] for r in rows],
+              f"{r['profile_name']} ({r['profile_hash']})", "yes" if r["synthetic"] else "", _published(r["published"])] for r in rows],
             {0, 5},
         )
     )
+
+
+def _published(p: dict | None) -> str:
+    if not p:
+        return ""
+    return f"PY{p['program_year']}" + (f" ±{p['rounding']}" if p["rounding"] > 1 else "")
+
+
+@runs_app.command("publish")
+@handles_errors
+def runs_publish(
+    run_id: Annotated[int, typer.Argument(min=1, help="The run to publish (see `upward runs list`).")],
+    round_to: Annotated[int, typer.Option("--round", min=1, max=100, help="Publish counts rounded to a multiple of this (1: exact; 5 or 10 are usual).")] = 1,
+    who: Annotated[str | None, typer.Option("--who", help="Who publishes it (default: your login name).")] = None,
+    hub: HubOption = None,
+    as_json: JsonOption = False,
+):
+    """Make a run readable by anyone (the API without the token, the dashboard), under the disclosure policy.
+
+    Only one program year's exiters (exits YYYYQ3–(YYYY+1)Q2), one run per program year ever, suppressed at
+    the shipped minimum cell or above, and nothing recoverable from its records (docs/security.md)."""
+    from upward import hub as hub_mod
+    from upward.cli import render
+    from upward.hub.runs import publish
+
+    done = publish(run_id, hub_mod.path(hub), rounding=round_to, who=who)
+    if as_json:
+        return render.emit_json(done)
+    render.console.print(f"Run {run_id} is published as program year {done['published']['program_year']}'s outcomes"
+                         + (f", counts rounded to a multiple of {round_to}" if round_to > 1 else "") + ".", highlight=False)
+
+
+@runs_app.command("withdraw")
+@handles_errors
+def runs_withdraw(
+    run_id: Annotated[int, typer.Argument(min=1, help="The published run to withdraw.")],
+    who: Annotated[str | None, typer.Option("--who", help="Who withdraws it (default: your login name).")] = None,
+    hub: HubOption = None,
+    as_json: JsonOption = False,
+):
+    """Stop publishing a run. Its program year stays taken: readers may have kept it."""
+    from upward import hub as hub_mod
+    from upward.cli import render
+    from upward.hub.runs import withdraw
+
+    done = withdraw(run_id, hub_mod.path(hub), who=who)
+    if as_json:
+        return render.emit_json(done)
+    render.console.print(f"Run {run_id} is no longer published; no other run of its program year will be.", highlight=False)

@@ -38,6 +38,8 @@ refused.
     outcome_records  run_id, seq, indicator, grouping ('' or 'sex' or 'sex,age_group'),
                  group_json, numerator, denominator, value, suppressed — only suppressed
                  indicator records: never a participant row or identifier
+    outcome_publications  run_id, program_year, rounding, published_at, published_by,
+                 withdrawn_at, withdrawn_by — which runs the operator published (schema 5)
 
 Rows are never deleted or overwritten: each import appends rows tagged with its import_id. The
 views `current_providers` (key provider_id), `current_programs` (program_id),

@@ -17,7 +17,8 @@ SCHEMA_VERSION = "5"
 #: 1 → 2: programs.populations_served added. 2 → 3: benchmark_imports and benchmark_ratings
 #: (employer ratings of skill benchmarks, upward.hub.benchmarks) added. 3 → 4: outcome_runs and
 #: outcome_records (suppressed outcome indicators, upward.hub.runs) added. 4 → 5: program_title_codes
-#: (job titles in inventories coded to SOC, upward.hub.coded_titles) added.
+#: (job titles in inventories coded to SOC, upward.hub.coded_titles) and outcome_publications
+#: (which runs the operator published, upward.outcomes.disclosure) added.
 READABLE_VERSIONS = ("1", "2", "3", "4", "5")
 
 #: One statement per table, in dependency order. Rows are only ever inserted; `imports` rows are
@@ -163,10 +164,22 @@ TABLES = {
             candidates varchar not null,      -- JSON list of {soc, title, score}
             added boolean not null            -- whether its occupation was added to target_socs
         )""",
+    # Publications (schema 5): a stored run is private until the operator publishes it; only a run of
+    # one program year's exiters, one run per program year ever (upward.outcomes.disclosure).
+    "outcome_publications": """
+        create table outcome_publications (
+            run_id integer not null,
+            program_year integer not null,    -- the cohort: exiters from July 1 of this year to June 30 of the next
+            rounding integer not null,        -- published counts rounded to a multiple of this (1: exact)
+            published_at timestamp not null,  -- UTC
+            published_by varchar not null,
+            withdrawn_at timestamp,           -- UTC; the row stays: a cohort once published is never published from another run
+            withdrawn_by varchar
+        )""",
 }
 
 #: Tables each schema version added after version 1 (`upgrade` creates the missing ones).
-ADDED_IN = {"3": ("benchmark_imports", "benchmark_ratings"), "4": ("outcome_runs", "outcome_records"), "5": ("program_title_codes",)}
+ADDED_IN = {"3": ("benchmark_imports", "benchmark_ratings"), "4": ("outcome_runs", "outcome_records"), "5": ("program_title_codes", "outcome_publications")}
 
 #: The key of each versioned table: the current view keeps, per key, the row of the latest
 #: active import that has it.
@@ -249,7 +262,7 @@ def upgrade(con) -> bool:
     The caller holds the transaction, so the upgrade commits with the write that needed it
     (a failed import leaves the hub at its old version). 1 → 2 adds programs.populations_served
     (blank for the programs imported before); 2 → 3 adds the benchmark rating tables (empty);
-    3 → 4 the outcome run tables (empty); 4 → 5 the coded-titles table (empty). Every upgrade re-creates the views. Tables are created
+    3 → 4 the outcome run tables (empty); 4 → 5 the coded-titles and publications tables (empty). Every upgrade re-creates the views. Tables are created
     only when missing, so an upgrade never touches rows already there.
     """
     version = con.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0]

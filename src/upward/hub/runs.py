@@ -14,7 +14,14 @@ identifier), and a record that breaks the suppression rule — a suppressed cell
 a published cell under the profile's minimum — is refused, so a hub can be shared without
 exposing a person. Runs are only ever appended (schema 4, `upward.hub._db`).
 
-API: `save_run(result, hub_path, who=…)`, `list_runs(hub_path)`, `get_run(run_id, hub_path, by=…)`.
+A stored run is private: the operator reads it (the CLI on the hub, the API with the token). It
+becomes readable by anyone only when the operator publishes it (`publish`, schema 5), under the
+disclosure policy of `upward.outcomes.disclosure`: one program year's exiters, one run per program
+year ever, suppressed at the shipped minimum cell or above, checked by `audit`, optionally rounded.
+`public=True` reads only published runs, as published (rounded, without who ran them or the inputs).
+
+API: `save_run(result, hub_path, who=…)`, `list_runs(hub_path, public=…)`, `get_run(run_id, hub_path, by=…, public=…)`,
+`publish(run_id, hub_path, rounding=…, who=…)`, `withdraw(run_id, hub_path, who=…)`.
 """
 
 from __future__ import annotations
@@ -166,16 +173,31 @@ def save_run(result: dict | str, hub_path: Path | str | None = None, who: str | 
     return {"run_id": run_id, **{k: v for k, v in row.items() if k != "run"}, "groupings": json.loads(row["groupings"])}
 
 
-def _summary(r: dict) -> dict:
-    out = {k: r[k] for k in SUMMARY}
+def _summary(r: dict, published: dict | None = None, public: bool = False) -> dict:
+    out = {k: r[k] for k in SUMMARY if not (public and k in PRIVATE)}
     out["groupings"] = json.loads(out["groupings"])
+    out["published"] = published
     if out["synthetic"]:
         out["note"] = SYNTHETIC_NOTE
     return out
 
 
-def list_runs(hub_path: Path | str | None = None) -> list[dict]:
-    """Every run kept in the hub, oldest first, without its records."""
+#: What only the operator sees of a run: who saved it, when it started, and the inputs' digest.
+PRIVATE = ("who", "started", "inputs_sha256")
+
+
+def _publications(hub) -> dict[int, dict]:
+    """run_id → its current publication {program_year, rounding, published_at} (withdrawn ones are not current)."""
+    from upward.hub.imports import _rows
+
+    if not has_table(hub, "outcome_publications"):
+        return {}
+    rows = _rows(hub, "select * from outcome_publications where withdrawn_at is null order by published_at")
+    return {r["run_id"]: {"program_year": r["program_year"], "rounding": r["rounding"], "published_at": r["published_at"]} for r in rows}
+
+
+def list_runs(hub_path: Path | str | None = None, public: bool = False) -> list[dict]:
+    """Every run kept in the hub, oldest first, without its records (`public`: only the published runs, as published)."""
     from upward.hub.imports import _rows
 
     where = hub_file(hub_path)
@@ -184,7 +206,9 @@ def list_runs(hub_path: Path | str | None = None) -> list[dict]:
     with open_hub(where, write=False) as hub:
         if not has_table(hub, "outcome_runs"):
             return []
-        return [_summary(r) for r in _rows(hub, "select * from outcome_runs order by run_id")]
+        published = _publications(hub)
+        rows = _rows(hub, "select * from outcome_runs order by run_id")
+    return [_summary(r, published.get(r["run_id"]), public) for r in rows if not public or r["run_id"] in published]
 
 
 def parse_by(by: str | None) -> tuple[str, ...] | None:
@@ -202,19 +226,27 @@ def parse_by(by: str | None) -> tuple[str, ...] | None:
     return dims
 
 
-def get_run(run_id: int, hub_path: Path | str | None = None, by: str | None = None, indicator: str | None = None) -> dict:
+def get_run(run_id: int, hub_path: Path | str | None = None, by: str | None = None, indicator: str | None = None,
+            public: bool = False) -> dict:
     """One run: its summary, its run record and its records (all, or one breakdown with `by`, one indicator with `indicator`)."""
     from upward.hub.imports import _rows
 
     want = parse_by(by)
     where = hub_file(hub_path)
-    found = []
+    found, published = [], {}
     if where.exists():
         with open_hub(where, write=False) as hub:
             if has_table(hub, "outcome_runs"):
+                published = _publications(hub)
                 found = _rows(hub, "select * from outcome_runs where run_id = ?", [int(run_id)])
+                if public and int(run_id) not in published:
+                    found = []
                 rows = _rows(hub, "select * from outcome_records where run_id = ? order by seq", [int(run_id)]) if found else []
     if not found:
+        if public:
+            raise NotFoundError(f"There is no published outcome run {run_id}.",
+                                hint="Stored runs are read with the server's token; the operator publishes a program year's run "
+                                     "for everyone (upward runs publish). List the published runs with GET /api/v1/outcomes/runs.")
         raise NotFoundError(f"There is no outcome run {run_id} in the hub at {where}.", hint="List the runs with GET /api/v1/outcomes/runs.")
     records, groupings = [], []
     for r in rows:
@@ -227,10 +259,86 @@ def get_run(run_id: int, hub_path: Path | str | None = None, by: str | None = No
             continue
         records.append({"indicator": r["indicator"], "group": json.loads(r["group_json"]), "numerator": r["numerator"],
                         "denominator": r["denominator"], "value": r["value"], "suppressed": bool(r["suppressed"])})  # fmt: skip
+    pub = published.get(int(run_id))
+    record = json.loads(found[0]["run"])
+    if public:
+        from upward.outcomes.disclosure import PUBLIC_RUN_KEYS, rounded
+
+        record = {k: record[k] for k in PUBLIC_RUN_KEYS if k in record}
+        records = rounded(records, pub["rounding"])
     return {
-        **_summary(found[0]),
-        "run": json.loads(found[0]["run"]),
+        **_summary(found[0], pub, public),
+        "run": record,
         "breakdowns": [list(g) for g in groupings],
         "by": None if want is None else list(want),
         "records": records,
     }
+
+
+def publish(run_id: int, hub_path: Path | str | None = None, rounding: int = 1, who: str | None = None) -> dict:
+    """Make a stored run readable by anyone, under the disclosure policy (upward.outcomes.disclosure); returns
+    its summary. Refused, with the reason, unless: its exit window is one program year (YYYYQ3–(YYYY+1)Q2) and
+    its measurable-skill-gain year (if any) that year; no other run ever published that program year; it was
+    suppressed at the shipped minimum cell or above; and `audit` finds nothing recoverable in its records."""
+    from upward.hub.imports import _insert, _now, _rows
+    from upward.outcomes.disclosure import audit, program_year_of, publish_min_cell
+
+    if int(rounding) < 1 or int(rounding) > 100:
+        raise RunError(f"Rounding to a multiple of {rounding} is not offered.", hint="Use 1 (exact counts), 5 or 10.")
+    where = hub_file(hub_path)
+    if not where.exists():
+        raise NotFoundError(f"There is no outcome run {run_id}: the hub has no runs yet.", hint="Save one with `upward runs save`.")
+    run = get_run(run_id, where)
+    py = program_year_of(run["exit_from"], run["exit_to"])
+    if py is None:
+        raise RunError(
+            f"Run {run_id} covers exits {run['exit_from']}–{run['exit_to']}; only one program year's exiters can be published "
+            "(July 1 – June 30: YYYYQ3–(YYYY+1)Q2), so two published runs never share a person.",
+            hint="Run the outcomes engine for a program year, e.g. --exit-from 2022Q3 --exit-to 2023Q2, save it and publish that run.",
+        )
+    if run["program_year"] not in (None, py):
+        raise RunError(f"Run {run_id} measures skill gains in program year {run['program_year']}, not in its exiters' program year {py}.",
+                       hint=f"Run it with --program-year {py} (or without measurable skill gains).")
+    floor = publish_min_cell()
+    if int(run["min_cell"]) < floor:
+        raise RunError(f"Run {run_id} was suppressed at a minimum cell of {run['min_cell']}; a published run needs at least {floor}.",
+                       hint="Run it again with a profile whose outcomes.min_cell is at least that.")
+    found = audit(run["records"], int(run["min_cell"]))
+    if found:
+        raise RunError(f"Run {run_id} cannot be published: {len(found)} suppressed number(s) could be recovered from its records "
+                       f"(for example: {found[0]}).",
+                       hint="Run the outcomes engine again with this version of Upward (one suppression pattern across indicators).")
+    with open_hub(where, write=True) as hub:
+        hub.begin()
+        try:
+            upgrade(hub)
+            same_year = _rows(hub, "select * from outcome_publications where program_year = ? order by published_at", [py])
+            other = [r for r in same_year if r["run_id"] != int(run_id)]
+            if other:
+                raise RunError(
+                    f"Program year {py} was published as run {other[0]['run_id']} ({other[0]['published_at']:%Y-%m-%d}); a second run of "
+                    "the same cohort is never published, because the difference between the two would show the people who differ.",
+                    hint=f"Publish corrections as an agency decision outside Upward, or withdraw nothing and keep run {other[0]['run_id']}.",
+                )
+            if not any(r["withdrawn_at"] is None for r in same_year):
+                _insert(hub, "outcome_publications", _arrow("outcome_publications", [{
+                    "run_id": int(run_id), "program_year": py, "rounding": int(rounding), "published_at": _now(),
+                    "published_by": _user(who), "withdrawn_at": None, "withdrawn_by": None}]))
+            hub.commit()
+        except BaseException:
+            hub.rollback()
+            raise
+    return next(r for r in list_runs(where) if r["run_id"] == int(run_id))
+
+
+def withdraw(run_id: int, hub_path: Path | str | None = None, who: str | None = None) -> dict:
+    """Stop publishing a run (readers who kept it still have it: its program year stays taken)."""
+    from upward.hub.imports import _now
+
+    where = hub_file(hub_path)
+    with open_hub(where, write=True) as hub:
+        if not has_table(hub, "outcome_publications") or int(run_id) not in _publications(hub):
+            raise NotFoundError(f"Run {run_id} is not published.", hint="List the runs and what is published with `upward runs list`.")
+        hub.execute("update outcome_publications set withdrawn_at = ?, withdrawn_by = ? where run_id = ? and withdrawn_at is null",
+                    [_now(), _user(who), int(run_id)])
+    return next(r for r in list_runs(where) if r["run_id"] == int(run_id))

@@ -13,7 +13,9 @@ from upward.outcomes.indicators import NAMES
 from upward.outcomes.schema import DIMENSIONS
 from upward.web import deps
 from upward.web.http import enum_in
-from upward.web.api._shared import Ctx, context, json_response, ok, require_token, safe_name, save_upload, suffix_of, upload_dir
+from upward.web.api._shared import (
+    Ctx, context, holds_token, json_response, ok, require_token, safe_name, save_upload, suffix_of, upload_dir,
+)  # fmt: skip
 
 TAG = "Outcomes"
 Indicator = Literal[NAMES]  # type: ignore[valid-type]
@@ -42,16 +44,19 @@ def router() -> APIRouter:
         return ctx.respond("outcome_indicators", {}, catalog)
 
     @r.get("/outcomes/runs", summary="Outcome runs kept in the hub", responses=ok("runs", description="Every run, oldest first, without its records."),
-           description="Each run's metadata: who saved it and when, engine, exit window, breakdowns, minimum cell, profile (name and "
-           "hash), the inputs' sha256 digest and whether the data were synthetic. Never a participant identifier.")
+           description="With the bearer token: every stored run's metadata (who saved it and when, engine, exit window, breakdowns, "
+           "minimum cell, profile, the inputs' sha256 digest, whether the data were synthetic, whether it is published). Without it: "
+           "only the runs the operator published (one per program year, docs/security.md). Never a participant identifier.")
     def runs(ctx: Annotated[Ctx, Depends(context)], hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
         from upward.hub.runs import list_runs
 
-        return ctx.respond("runs", {}, lambda: list_runs(hub) if hub else [], hub=hub)
+        public = not holds_token(ctx.request)
+        return ctx.respond("runs", {"public": public}, lambda: list_runs(hub, public=public) if hub else [], hub=hub)
 
     @r.get("/outcomes/runs/{run_id}", summary="One outcome run's indicators", responses=ok("run", 400, 404, 422),
            description="The run's metadata and its records — `{indicator, group, numerator, denominator, value, suppressed}`, small "
-           "cells already suppressed by the engine (numbers null) — all, or one breakdown (`by`) or one indicator.")
+           "cells already suppressed by the engine (numbers null) — all, or one breakdown (`by`) or one indicator. A stored run is "
+           "read with the bearer token; without it only a published run, as published (404 otherwise).")
     def run(
         ctx: Annotated[Ctx, Depends(context)],
         run_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id (see GET /api/v1/outcomes/runs).")],
@@ -62,13 +67,15 @@ def router() -> APIRouter:
         from upward.errors import NotFoundError
         from upward.hub.runs import get_run, parse_by
 
+        public = not holds_token(ctx.request)
+
         def compute():
             parse_by(by)  # a bad `by` is a bad request even when the run does not exist
             if hub is None:
                 raise NotFoundError(f"There is no outcome run {run_id}: the hub has no runs yet.", hint="Save one with POST /api/v1/outcomes/runs or `upward runs save`.")
-            return get_run(run_id, hub, by=by, indicator=indicator)
+            return get_run(run_id, hub, by=by, indicator=indicator, public=public)
 
-        return ctx.respond("run", {"run_id": run_id, "by": by, "indicator": indicator}, compute, hub=hub)
+        return ctx.respond("run", {"run_id": run_id, "by": by, "indicator": indicator, "public": public}, compute, hub=hub)
 
     return r
 
@@ -130,6 +137,37 @@ def write_router() -> APIRouter:
             saved = save_run(result, hub, who=who or "api")
             body = get_run(saved["run_id"], hub)
         return json_response(body, status=201, headers={"Location": f"/api/v1/outcomes/runs/{saved['run_id']}"})
+
+    @r.post("/outcomes/runs/{run_id}/publish", summary="Publish a run (write)",
+            responses=ok("runs", 400, 401, 403, 404, description="The run's summary, with its publication."),
+            description="Make a stored run readable without the token, under the disclosure policy (docs/security.md): only a run of "
+            "one program year's exiters (YYYYQ3–(YYYY+1)Q2), one run per program year ever, suppressed at the shipped minimum cell or "
+            "above, and nothing recoverable from its records; optionally with counts rounded. Refusals say why (400). "
+            "CLI: `upward runs publish ID`. Needs the bearer token.")
+    def publish(
+        request: Request,
+        run_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id.")],
+        rounding: Annotated[int, Form(ge=1, le=100, description="Publish counts rounded to a multiple of this (1: exact; 5 or 10 are usual).")] = 1,
+        who: Annotated[str | None, Form(max_length=200, description="Who publishes it (recorded in the hub).")] = None,
+    ):
+        from upward.hub.runs import publish as publish_run
+
+        with deps.hub_writing(request) as hub:
+            return json_response(publish_run(run_id, hub, rounding=rounding, who=who or "api"))
+
+    @r.post("/outcomes/runs/{run_id}/withdraw", summary="Withdraw a published run (write)",
+            responses=ok("runs", 401, 403, 404, description="The run's summary."),
+            description="Stop publishing a run. Its program year stays taken: readers may have kept it, so another run of that cohort "
+            "is never published (CLI: `upward runs withdraw ID`). Needs the bearer token.")
+    def withdraw(
+        request: Request,
+        run_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id.")],
+        who: Annotated[str | None, Form(max_length=200, description="Who withdraws it (recorded in the hub).")] = None,
+    ):
+        from upward.hub.runs import withdraw as withdraw_run
+
+        with deps.hub_writing(request) as hub:
+            return json_response(withdraw_run(run_id, hub, who=who or "api"))
 
     return r
 

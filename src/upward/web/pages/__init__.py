@@ -324,10 +324,11 @@ def _list_runs(hub: Path | None) -> tuple[list[dict], str | None]:
     if runs is None:
         return [], "This installation cannot store outcome runs (no upward.hub.runs)."
     if hub is None:
-        return [], "No outcome run is stored in the hub yet."
+        return [], "No outcome run is published yet."
     out = []
-    for item in runs.list_runs(hub):
+    for item in runs.list_runs(hub, public=True):  # the dashboard is public: published runs only (docs/security.md)
         d = dict(item)
+        d.update(rounding=d["published"]["rounding"], published_at=d["published"]["published_at"])
         d["label"] = _describe(d)
         d["by"] = "; ".join(" × ".join(g) or "overall" for g in d.get("groupings") or [])
         out.append(d)
@@ -343,9 +344,9 @@ def _describe(run: dict) -> str | None:
 def _get_run(hub: Path | None, run_id: str) -> tuple[list[dict], dict]:
     runs = _runs_module()
     if runs is None or hub is None or not run_id.isdigit():
-        raise NotFoundError(f"There is no outcome run {run_id} in the hub.", hint="The Outcomes page lists the stored runs.")
-    got = runs.get_run(int(run_id), hub)
-    return got["records"], {**got.get("run", {}), "who": got.get("who"), "at": got.get("at")}
+        raise NotFoundError(f"There is no published outcome run {run_id}.", hint="The Outcomes page lists the published runs.")
+    got = runs.get_run(int(run_id), hub, public=True)
+    return got["records"], {**got.get("run", {}), "at": got.get("at"), "published": got.get("published")}
 
 
 # ---------------------------------------------------------------------------------------------

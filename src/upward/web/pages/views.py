@@ -927,12 +927,12 @@ def outcome_runs(con, prof: Profile, runs: list[dict] | None, reason: str | None
     ctx = _base(con, prof, "Outcomes", "outcomes")
     ctx.update(runs=runs or [], reason=reason)
     ctx["tables"]["runs"] = Table(
-        "runs", "Stored outcome runs",
+        "runs", "Published outcome runs",
         [Col("run_id", "run", "int", link=lambda r: f"/outcomes/{r['run_id']}"), Col("label", "cohort"), Col("by", "breakdowns"),
-         Col("records", "cells", "int"), Col("synthetic", "synthetic", "bool"), Col("engine", "engine"), Col("at", "stored (UTC)"),
-         Col("who", "by"), Col("profile_name", "profile"), Col("profile_hash", "profile hash", "code")],
-        runs or [], empty=reason or "No outcome run is stored in the hub yet.",
-        extra_csv=["exit_from", "exit_to", "program_year", "min_cell", "bundle", "inputs_sha256", "started"],
+         Col("records", "cells", "int"), Col("synthetic", "synthetic", "bool"), Col("rounding", "counts rounded to", "int"),
+         Col("published_at", "published (UTC)"), Col("profile_name", "profile"), Col("profile_hash", "profile hash", "code")],
+        runs or [], empty=reason or "No outcome run is published yet.",
+        extra_csv=["exit_from", "exit_to", "program_year", "min_cell", "bundle"],
     )
     return ctx
 
