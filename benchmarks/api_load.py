@@ -1,14 +1,24 @@
-"""Load test of the REST API on loopback: 32 concurrent clients for 30 s over jobs, occupation and pathway routes.
+"""Load test of the REST API on loopback: 32 concurrent clients over jobs, occupation and pathway routes.
 
     .venv/bin/python benchmarks/api_load.py [--clients 32] [--seconds 30] [--uncached] [--workers 1]
+                                            [--mixed] [--all-areas] [--unbounded-baseline]
 
 Starts `upward.web.create_app` under uvicorn in a subprocess on 127.0.0.1 (read-only, a fresh hub),
 warms it up (one request per URL: the analysis caches and the response cache fill), then runs the
-clients (httpx, asyncio) for the given time and prints throughput, p50/p95/p99 latency and the
-error count. The baseline, in the same run: the same questions asked in-process, straight to the
-analysis functions (warm caches, one thread), to show what HTTP adds. `--uncached` runs the load a
-second time against a server with the response cache off (every request recomputes), to show what
-the analysis itself costs under load. Targets (issue 7): zero errors, p95 ≤ 100 ms.
+clients (a minimal asyncio HTTP/1.1 client) for the given time and prints throughput, p50/p95/p99
+latency, the error count and the server's peak RSS. The baseline, in the same run: the same
+questions asked in-process, straight to the analysis functions (warm caches, one thread), to show
+what HTTP adds. `--uncached` runs the load a second time with the response cache off (every
+request computes). Targets (issue 7): zero errors, p95 ≤ 100 ms cached.
+
+`--mixed` (issue 19): 32 clients asking about 100 different areas (every 6th OEWS area by code:
+the nation, states, metros and nonmetropolitan areas) — jobs, an occupation's profile in the area
+and the likeliest next steps (which builds the area's pathway graph) — from a cold start (only the
+transition model built), with the response cache on and then off. `--all-areas` then asks for the
+next steps in every area (583 pathway graphs) and prints the server's RSS after, with the bounded
+caches; `--unbounded-baseline` does the 100 areas once with caches unbounded (UPWARD_CACHE_MB very
+large: what today's code did), the baseline the RSS is compared with. Targets (issue 19): 0 errors,
+RSS ≤ 2.5 GB, p95 ≤ 1 s with the response cache off, ≤ 100 ms with it on.
 """
 
 from __future__ import annotations
@@ -135,11 +145,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, hub: Path, cache: int, workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(db: Path, hub: Path, cache: int, workers: int, env: dict | None = None) -> tuple[subprocess.Popen, str]:
     import httpx
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(hub), str(port), str(cache), str(workers)])
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(hub), str(port), str(cache), str(workers)],
+                            env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -190,9 +201,11 @@ async def _get(reader, writer, request: bytes) -> tuple[int, int]:
     return status, length
 
 
-async def load(base: str, clients: int, seconds: float) -> tuple[list[float], int, float, dict]:
+async def load(base: str, clients: int, seconds: float, questions: list[tuple[str, str]] | None = None) -> tuple[list[float], int, float, dict]:
+    """`questions`: (kind, url) pairs, asked in turn by every client (default: QUESTIONS)."""
     host, port = base.removeprefix("http://").split(":")
-    requests = [f"GET {url_of(*q)} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: application/json\r\n\r\n".encode() for q in QUESTIONS]
+    questions = questions or [(q[0], url_of(*q)) for q in QUESTIONS]
+    requests = [f"GET {url} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: application/json\r\n\r\n".encode() for _, url in questions]
     latencies: list[float] = []
     per_kind: dict[str, list[float]] = {}
     errors = 0
@@ -204,7 +217,7 @@ async def load(base: str, clients: int, seconds: float) -> tuple[list[float], in
         i = k
         try:
             while time.perf_counter() < stop:
-                q = QUESTIONS[i % len(QUESTIONS)]
+                q = questions[i % len(questions)]
                 t = time.perf_counter()
                 try:
                     status, _ = await asyncio.wait_for(_get(reader, writer, requests[i % len(requests)]), 60)
@@ -235,12 +248,137 @@ def run_load(label: str, db: Path, clients: int, seconds: float, cache: int, wor
         try:
             print(f"  (server warm-up, one request per URL: {warm(base, workers):.1f} s)", flush=True)
             latencies, errors, elapsed, per_kind = asyncio.run(load(base, clients, seconds))
+            peak = rss_mb(proc.pid, "VmHWM")
         finally:
             stop_server(proc)
     row = summary(label, latencies, elapsed, errors)
+    row["peak_rss_mb"] = peak
+    print(f"  server peak RSS {peak:,.0f} MB")
     for kind, xs in per_kind.items():
         summary(f"  of which {kind}", xs, elapsed, 0)
     return row
+
+
+# --- the mixed-region run and every area's pathway graph (issue 19) ------------------------------
+
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """The process's resident memory (VmRSS) or its peak so far (VmHWM), in MB, from /proc."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def mixed_areas(db: Path, n: int = 100) -> list[str]:
+    """n areas spread over the OEWS area codes: the nation, states, metros and nonmetropolitan areas."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        codes = [r[0] for r in con.execute("select area_code from areas order by area_code").fetchall()]
+    finally:
+        con.close()
+    step = max(1, len(codes) // n)
+    return codes[::step][:n]
+
+
+def mixed_questions(areas: list[str]) -> list[tuple[str, str]]:
+    """For each area in turn: its jobs, an occupation everywhere (retail salespersons) in it, and that occupation's next steps there."""
+    out = []
+    for a in areas:
+        out += [("jobs", f"/api/v1/regions/{a}/jobs"), ("occupation", f"/api/v1/occupations/41-2011?region={a}"),
+                ("next", f"/api/v1/regions/{a}/next?from=41-2011")]
+    return out
+
+
+def ask_each(base: str, urls: list[str], clients: int = 2) -> tuple[int, float]:
+    """Every URL once, `clients` at a time: (errors, seconds)."""
+    import httpx
+
+    async def go():
+        errors = 0
+        sem = asyncio.Semaphore(clients)
+        async with httpx.AsyncClient(base_url=base, timeout=600) as c:
+            async def one(url):
+                nonlocal errors
+                async with sem:
+                    r = await c.get(url)
+                    errors += r.status_code != 200
+            await asyncio.gather(*(one(u) for u in urls))
+        return errors
+
+    t0 = time.perf_counter()
+    errors = asyncio.run(go())
+    return errors, time.perf_counter() - t0
+
+
+def run_mixed(db: Path, clients: int, seconds: float, cache: int, all_areas: bool) -> dict:
+    areas = mixed_areas(db)
+    questions = mixed_questions(areas)
+    label = f"mixed, {len(areas)} areas, response cache {'on' if cache else 'off'}"
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, base = start_server(db, Path(tmp) / "hub.duckdb", cache, 1)
+        try:
+            import httpx
+
+            t0 = time.perf_counter()
+            httpx.get(base + "/api/v1/regions/0000000/next?from=41-2011", timeout=600).raise_for_status()  # the transition model
+            print(f"  (transition model built in {time.perf_counter() - t0:.1f} s; RSS {rss_mb(proc.pid):,.0f} MB; every area starts cold)", flush=True)
+            latencies, errors, elapsed, per_kind = asyncio.run(load(base, clients, seconds, questions))
+            after, peak = rss_mb(proc.pid), rss_mb(proc.pid, "VmHWM")
+            row = summary(label, latencies, elapsed, errors)
+            row.update(peak_rss_mb=peak, rss_mb=after)
+            print(f"  server RSS after {after:,.0f} MB, peak {peak:,.0f} MB")
+            for kind, xs in per_kind.items():
+                summary(f"  of which {kind}", xs, elapsed, 0)
+            if all_areas:
+                every = [a for a in mixed_areas(db, 10_000)]
+                errs, secs = ask_each(base, [f"/api/v1/regions/{a}/next?from=41-2011" for a in every])
+                row.update(all_areas=len(every), all_errors=errs, all_rss_mb=rss_mb(proc.pid), all_peak_rss_mb=rss_mb(proc.pid, "VmHWM"))
+                print(f"  next steps in every area ({len(every)} pathway graphs) in {secs:.0f} s, {errs} errors: server RSS after "
+                      f"{row['all_rss_mb']:,.0f} MB, peak {row['all_peak_rss_mb']:,.0f} MB", flush=True)
+        finally:
+            stop_server(proc)
+    return row
+
+
+def mixed_baseline(db: Path, n: int = 10) -> None:
+    """The mixed questions for n of the 100 areas in-process, each area cold (one thread): what one answer costs."""
+    from upward import atlas, profiles
+    from upward.analysis import mobilize, occupations, pathways
+
+    con = atlas.connect(db)
+    prof = profiles.load(None)
+    pathways.next_steps(con, "0000000", "41-2011", prof, 10)  # the transition model, as the server's first request
+    by_kind: dict[str, list[float]] = {}
+    for a in mixed_areas(db)[1:1 + n]:
+        for kind, call in (("jobs", lambda: mobilize.jobs(con, a, prof)), ("occupation", lambda: occupations.occupation_profile(con, "41-2011", a, 10)),
+                           ("next", lambda: pathways.next_steps(con, a, "41-2011", prof, 10))):
+            t = time.perf_counter()
+            call()
+            by_kind.setdefault(kind, []).append(time.perf_counter() - t)
+    con.close()
+    for kind, xs in by_kind.items():
+        summary(f"in-process, cold area, {kind} (1 thread)", xs, sum(xs), 0)
+
+
+def unbounded_baseline(db: Path) -> dict:
+    """The 100 areas' next steps once each, caches unbounded (as before issue 19): the RSS the bounded caches are compared with."""
+    areas = mixed_areas(db)
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, base = start_server(db, Path(tmp) / "hub.duckdb", 0, 1, env={"UPWARD_CACHE_MB": "1000000"})
+        try:
+            errs, secs = ask_each(base, [f"/api/v1/regions/{a}/next?from=41-2011" for a in areas])
+            after, peak = rss_mb(proc.pid), rss_mb(proc.pid, "VmHWM")
+        finally:
+            stop_server(proc)
+    print(f"  caches unbounded: next steps in {len(areas)} areas in {secs:.0f} s, {errs} errors: server RSS after {after:,.0f} MB, "
+          f"peak {peak:,.0f} MB ({(after) / len(areas):.1f} MB per area on average, all in)", flush=True)
+    return {"rss_mb": after, "peak_rss_mb": peak, "areas": len(areas)}
 
 
 def main() -> None:
@@ -250,6 +388,10 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     ap.add_argument("--uncached", action="store_true", help="also run the load with the response cache off")
     ap.add_argument("--rounds", type=int, default=5, help="rounds of the in-process baseline")
+    ap.add_argument("--mixed", action="store_true", help="the mixed-region run: 100 areas from a cold start, response cache on and off")
+    ap.add_argument("--all-areas", action="store_true", help="with --mixed: then the next steps of every area (the RSS target)")
+    ap.add_argument("--unbounded-baseline", action="store_true", help="the 100 areas' pathway graphs with unbounded caches (before)")
+    ap.add_argument("--skip-fixed", action="store_true", help="skip the fixed-question runs (only --mixed and the baselines)")
     args = ap.parse_args()
 
     from upward import atlas
@@ -259,18 +401,39 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     print("Baseline: the same questions in-process, straight to the analysis functions")
     base = baseline(db, args.rounds) if args.rounds else {"all": {"rps": float("nan"), "p50": float("nan")}}
-    print(f"HTTP on loopback: {args.clients} concurrent clients for {args.seconds:g} s, uvicorn with {args.workers} worker(s)")
-    cached = run_load("HTTP, response cache on (the default)", db, args.clients, args.seconds, 512, args.workers)
-    rows = [cached]
-    if args.uncached:
-        rows.append(run_load("HTTP, response cache off (every request computes)", db, args.clients, args.seconds, 0, args.workers))
+    rows = []
+    if not args.skip_fixed:
+        print(f"HTTP on loopback: {args.clients} concurrent clients for {args.seconds:g} s, uvicorn with {args.workers} worker(s)")
+        rows.append(run_load("HTTP, response cache on (the default)", db, args.clients, args.seconds, 512, args.workers))
+        if args.uncached:
+            rows.append(run_load("HTTP, response cache off (every request computes)", db, args.clients, args.seconds, 0, args.workers))
+    mixed, before = [], None
+    if args.unbounded_baseline:
+        print("Baseline for memory: the caches unbounded, as before issue 19")
+        before = unbounded_baseline(db)
+    if args.mixed:
+        print(f"Baseline for the mixed run: each question in-process for 10 of the areas, cold, one thread")
+        mixed_baseline(db)
+        print(f"Mixed regions: {args.clients} concurrent clients for {args.seconds:g} s over 100 areas × (jobs, occupation, next steps)")
+        mixed.append(run_mixed(db, args.clients, args.seconds, 512, False))
+        mixed.append(run_mixed(db, args.clients, args.seconds, 0, args.all_areas))
     b = base["all"]
     print("Summary")
     for r in rows:
         verdict = "meets" if r["errors"] == 0 and r["p95"] <= 100 else "misses"
         print(f"  {r['label']}: {r['rps']:.0f} req/s, p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, "
-              f"{r['errors']} errors — {verdict} the target (0 errors, p95 ≤ 100 ms); "
+              f"{r['errors']} errors, peak RSS {r['peak_rss_mb']:,.0f} MB — {verdict} the target (0 errors, p95 ≤ 100 ms); "
               f"throughput {r['rps'] / b['rps']:.1f}× the in-process single-thread baseline ({b['rps']:.1f} calls/s, p50 {b['p50']:.1f} ms)")
+    for r in mixed:
+        p95_target = 100 if "cache on" in r["label"] else 1000
+        ok = r["errors"] == 0 and r["p95"] <= p95_target and r["peak_rss_mb"] <= 2560
+        print(f"  {r['label']}: {r['rps']:.1f} req/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, {r['errors']} errors, peak RSS "
+              f"{r['peak_rss_mb']:,.0f} MB — {'meets' if ok else 'misses'} the target (0 errors, p95 ≤ {p95_target} ms, RSS ≤ 2,560 MB)")
+        if "all_areas" in r:
+            ok = r["all_errors"] == 0 and r["all_peak_rss_mb"] <= 2560
+            print(f"  then every area's pathway graph ({r['all_areas']}): RSS {r['all_rss_mb']:,.0f} MB, peak {r['all_peak_rss_mb']:,.0f} MB, "
+                  f"{r['all_errors']} errors — {'meets' if ok else 'misses'} the target (RSS ≤ 2,560 MB)"
+                  + (f"; with unbounded caches 100 areas alone took {before['rss_mb']:,.0f} MB" if before else ""))
 
 
 if __name__ == "__main__":

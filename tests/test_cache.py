@@ -107,12 +107,12 @@ def test_the_hub_part_of_a_key_changes_with_every_write(tmp_path):
 
 
 def test_every_in_process_cache_is_a_bounded_cache(atlas_path, tmp_path):
-    from upward.analysis import pathways, programs, quality, similarity, transitions
+    from upward.analysis import mobilize, pathways, programs, quality, similarity, transitions
     from upward.outcomes import run
     from upward.web import Settings, create_app, deps
     from upward.web.pages import _cache
 
-    for holder in (pathways._CACHE, pathways._PROGRAMS, transitions._CACHE, similarity._CACHE, quality._TABLES,
+    for holder in (pathways._CACHE, pathways._PROGRAMS, transitions._CACHE, similarity._CACHE, quality._TABLES, mobilize._SCORED,
                    programs._INVENTORIES, run._LOOKUPS, _cache._results, deps._profiles):
         assert isinstance(holder, Cache)
     app = create_app(Settings(db=atlas_path, hub=tmp_path / "hub.duckdb"))

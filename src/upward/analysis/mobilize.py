@@ -20,9 +20,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import area_record, plain, plain_record, releases, source_text
+from upward.analysis._rows import area_record, atlas_id, plain, plain_record, releases, source_text
 from upward.analysis.measures import MEASURES
 from upward.analysis.quality import national_median, quality_table
+from upward.cache import Cache
 from upward.errors import UpwardError
 from upward.profiles import PILLARS, Profile
 
@@ -63,7 +64,21 @@ def lens_flags(df: pd.DataFrame, nat_median: float, profile: Profile) -> pd.Data
     return df
 
 
+#: A few areas' scored tables (ranking ~800 occupations in pandas costs ~0.3 s; jobs, the pathway graph,
+#: compare, skills and programs of a region all start here; upward.cache).
+_SCORED = Cache("scored tables", entries=256, megabytes=128)
+
+
 def scored_table(con, profile: Profile, area_codes: list[str] | None = None) -> pd.DataFrame:
+    """The quality table scored (pillars, JTM flag, composite, lenses); kept per atlas, profile and areas
+    for up to 8 areas, and each caller gets its own copy."""
+    if area_codes is not None and len(area_codes) <= 8:
+        key = (atlas_id(con), profile.hash, tuple(area_codes))
+        return _SCORED.get_or_build(key, lambda: _scored_table(con, profile, area_codes)).copy()
+    return _scored_table(con, profile, area_codes)
+
+
+def _scored_table(con, profile: Profile, area_codes: list[str] | None) -> pd.DataFrame:
     df = score(quality_table(con, profile, area_codes), profile)
     return lens_flags(df, national_median(con), profile)
 
