@@ -11,10 +11,11 @@ questions asked in-process, straight to the analysis functions (warm caches, one
 what HTTP adds. `--uncached` runs the load a second time with the response cache off (every
 request computes). Targets (issue 7): zero errors, p95 ≤ 100 ms cached.
 
-`--mixed` (issue 19): 32 clients asking about 100 different areas (every 6th OEWS area by code:
+`--mixed` (issue 19): 32 clients asking about 100 different areas (every 5th OEWS area by code:
 the nation, states, metros and nonmetropolitan areas) — jobs, an occupation's profile in the area
 and the likeliest next steps (which builds the area's pathway graph) — from a cold start (only the
-transition model built), with the response cache on and then off. `--all-areas` then asks for the
+transition model built): first every question once, 32 at a time (the first answers, cold), then
+the timed load, with the response cache on and then off. `--all-areas` then asks for the
 next steps in every area (583 pathway graphs) and prints the server's RSS after, with the bounded
 caches; `--unbounded-baseline` does the 100 areas once with caches unbounded (UPWARD_CACHE_MB very
 large: what today's code did), the baseline the RSS is compared with. Targets (issue 19): 0 errors,
@@ -295,18 +296,21 @@ def mixed_questions(areas: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def ask_each(base: str, urls: list[str], clients: int = 2) -> tuple[int, float]:
-    """Every URL once, `clients` at a time: (errors, seconds)."""
+def ask_each(base: str, urls: list[str], clients: int = 2, latencies: list | None = None) -> tuple[int, float]:
+    """Every URL once, `clients` at a time: (errors, seconds); each answer's latency appended to `latencies`."""
     import httpx
 
     async def go():
         errors = 0
         sem = asyncio.Semaphore(clients)
-        async with httpx.AsyncClient(base_url=base, timeout=600) as c:
+        async with httpx.AsyncClient(base_url=base, timeout=600, limits=httpx.Limits(max_connections=clients)) as c:
             async def one(url):
                 nonlocal errors
                 async with sem:
+                    t = time.perf_counter()
                     r = await c.get(url)
+                    if latencies is not None:
+                        latencies.append(time.perf_counter() - t)
                     errors += r.status_code != 200
             await asyncio.gather(*(one(u) for u in urls))
         return errors
@@ -328,6 +332,9 @@ def run_mixed(db: Path, clients: int, seconds: float, cache: int, all_areas: boo
             t0 = time.perf_counter()
             httpx.get(base + "/api/v1/regions/0000000/next?from=41-2011", timeout=600).raise_for_status()  # the transition model
             print(f"  (transition model built in {time.perf_counter() - t0:.1f} s; RSS {rss_mb(proc.pid):,.0f} MB; every area starts cold)", flush=True)
+            first: list[float] = []
+            errs, secs = ask_each(base, [url for _, url in questions], clients, first)
+            summary(f"first answers, {clients} at a time (cold areas)", first, secs, errs)
             latencies, errors, elapsed, per_kind = asyncio.run(load(base, clients, seconds, questions))
             after, peak = rss_mb(proc.pid), rss_mb(proc.pid, "VmHWM")
             row = summary(label, latencies, elapsed, errors)

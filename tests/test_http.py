@@ -151,3 +151,28 @@ def test_the_openapi_document_declares_the_values_the_routes_take(client):
     body = next(v for k, v in doc["components"]["schemas"].items() if k.startswith("Body_create_run"))
     by_run = _enum(body["properties"]["by"])
     assert all(parse_run_by(b) for b in by_run) and "all" in by_run
+
+
+def test_compute_slots_cap_concurrent_work_and_let_a_thread_nest():
+    """At most n requests compute at once (the rest wait off the interpreter lock, so the event loop
+    answering cached requests is not starved); an answer built from another's takes one slot."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from upward.web.deps import ComputeSlots
+
+    slots, inside, peak, lock = ComputeSlots(2), [0], [0], threading.Lock()
+
+    def work(_):
+        with slots():
+            with slots():  # nested: no second slot, no deadlock
+                with lock:
+                    inside[0] += 1
+                    peak[0] = max(peak[0], inside[0])
+                threading.Event().wait(0.02)
+                with lock:
+                    inside[0] -= 1
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(work, range(24)))
+    assert peak[0] == 2 and ComputeSlots(0).n >= 2

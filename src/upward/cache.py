@@ -111,9 +111,11 @@ class Cache:
         if self.max_entries <= 0 or max_bytes <= 0:
             return
         with _registry_lock:
-            size, big = sizeof(value, skip=_charged.keys())
-            if size > max_bytes:
-                return
+            charged = set(_charged)
+        size, big = sizeof(value, skip=charged)  # outside the lock: a frame's deep size can take milliseconds
+        if size > max_bytes:
+            return
+        with _registry_lock:
             _charge(big, +1)
         with self._lock:
             old = self._data.pop(key, None)

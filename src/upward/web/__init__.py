@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None):
     app.state.response_cache = ResponseCache(settings.response_cache)
     app.state.resolved = Cache("resolved names", entries=4096, megabytes=8)  # what each typed area or occupation resolved to
     app.state.hub_lock, app.state.hub_generation = deps.SharedExclusiveLock(), 0
+    app.state.compute = deps.ComputeSlots(settings.compute_threads)
     if not settings.read_only:
         from upward.web import uploads
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +41,7 @@ class Settings:
     default_region: str = "Houston-Pasadena-The Woodlands, TX"
     cors_origins: tuple[str, ...] = field(default_factory=tuple)  # empty: CORS off
     response_cache: int = 512  # JSON responses kept in memory (keyed by atlas, profile, hub and parameters); 0: off
+    compute_threads: int = 0  # requests computing at once (0: twice the CPUs); the others wait off the interpreter lock
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -154,6 +155,39 @@ def warm_region(con, area_code: str, prof) -> None:
     from upward.analysis.pathways import region
 
     region(con, area_code, prof)
+
+
+class ComputeSlots:
+    """At most n threads compute answers at once; the others wait, off the interpreter lock.
+
+    Why: pandas and Python code hold the GIL, and a request answered from memory is served in the
+    event loop, which needs the GIL too. With dozens of threads computing at once the event loop gets
+    its turn only every few hundred milliseconds, so even cached answers wait; capped, it waits for at
+    most a few threads. Re-entrant per thread (an answer built from another's takes one slot)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n if n > 0 else 2 * (os.cpu_count() or 1)
+        self._sem = threading.BoundedSemaphore(self.n)
+        self._local = threading.local()
+
+    @contextmanager
+    def __call__(self):
+        depth = getattr(self._local, "depth", 0)
+        if depth == 0:
+            self._sem.acquire()
+        self._local.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._local.depth = depth
+            if depth == 0:
+                self._sem.release()
+
+
+def computing(request: Request):
+    """The app's compute slots (create_app makes them; an app built otherwise computes without a cap)."""
+    slots = getattr(request.app.state, "compute", None)
+    return slots() if slots is not None else nullcontext()
 
 
 class SharedExclusiveLock:

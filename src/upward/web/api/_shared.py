@@ -81,6 +81,10 @@ class ResponseCache:
     def __init__(self, entries: int, megabytes: float = 96):
         self._cache = Cache("API responses", entries=entries, megabytes=megabytes)
 
+    def peek(self, key) -> tuple[bytes, str, bool] | None:
+        found = self._cache.get(key) if self._cache.max_entries > 0 else None
+        return None if found is None else (found[0], found[1], True)
+
     def get_or_compute(self, key, compute: Callable[[], bytes]) -> tuple[bytes, str, bool]:
         """(body, etag, hit)."""
         if self._cache.max_entries <= 0:
@@ -140,7 +144,12 @@ class Ctx:
             self.profile.hash,
             None if hub is False else deps.hub_stamp(self.request, hub),
         )
-        return state.response_cache.get_or_compute(key, lambda: dumps(compute()))
+        cache = state.response_cache
+        found = cache.peek(key)
+        if found is not None:
+            return found
+        with deps.computing(self.request):  # taken before waiting for another thread's build of the key: never a cycle of waits
+            return cache.get_or_compute(key, lambda: dumps(compute()))
 
     def answer(self, name: str, params: dict, compute: Callable[[], Any], *, hub: Path | None | bool = False):
         """Another route's answer, as data, from the cache when it was asked (one route's JSON built from another's)."""

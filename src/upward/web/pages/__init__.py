@@ -115,7 +115,8 @@ def router(settings: Settings) -> APIRouter:
     def render(request: Request, template: str, build, csv: str | None = None, status: int = 200) -> Response:
         """The page, or one of its tables as CSV, or a friendly error page."""
         try:
-            ctx = build()
+            with deps.computing(request):
+                ctx = build()
         except NotFoundError as exc:
             return error(request, 404, "Not found", exc)
         except AmbiguousError as exc:
