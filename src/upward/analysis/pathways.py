@@ -46,7 +46,7 @@ from upward.profiles import PATHWAY_RANKINGS as RANKINGS
 from upward.profiles import Profile
 
 SCHEMA = "upward.pathways/2"
-#: ~17 MB per area: about 40 areas, the least recently asked dropped first (upward.cache).
+#: ~7 MB per area: about 100 areas, the least recently asked dropped first (upward.cache).
 _CACHE = Cache("pathway graphs", entries=200, megabytes=700)
 
 

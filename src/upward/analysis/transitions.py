@@ -63,7 +63,7 @@ OBSERVED = ("commonly observed", "sometimes observed", "same CPS group")
 #: Step kinds, by the credential B asks of A.
 KINDS = ("move", "certificate", "degree", "residency")
 
-#: ~60 MB per model (one per atlas and profile; upward.cache).
+#: ~25 MB per model (one per atlas and profile; upward.cache).
 _CACHE = Cache("transition models", entries=4, megabytes=200)
 
 
