@@ -44,7 +44,8 @@ def _free_port() -> int:
 
 
 def _store_synthetic_run(atlas_path, hub, folder) -> None:
-    """A real outcomes run on synthetic people, stored in the hub as `upward outcomes` stores one: run 1."""
+    """A real outcomes run on synthetic people, stored in the hub as `upward outcomes` stores one and published
+    (the dashboard shows published runs only): run 1."""
     from upward import atlas
     from upward.hub import runs
     from upward.outcomes.run import run
@@ -52,8 +53,8 @@ def _store_synthetic_run(atlas_path, hub, folder) -> None:
 
     con = atlas.connect(atlas_path)
     generate(con, folder, 300, 100, seed=5, state="TX", fmt="parquet")
-    result = run(folder / "participants.parquet", folder / "wages", "2022Q1", "2023Q4", atlas_con=con, program_year=2022, by="sex,age_group")
-    runs.save_run(result, hub, who="browser test")
+    result = run(folder / "participants.parquet", folder / "wages", "2022Q3", "2023Q2", atlas_con=con, program_year=2022, by="sex,age_group")
+    runs.publish(runs.save_run(result, hub, who="browser test")["run_id"], hub, who="browser test")
     con.close()
 
 
