@@ -156,13 +156,15 @@ def runs_list(hub: HubOption = None, as_json: JsonOption = False):
     render.console.print(
         render.table(
             f"Outcome runs in {hub_mod.path(hub)}",
-            ["id", "saved (UTC)", "who", "exits", "breakdowns", "records", "profile", "synthetic", "published"],
-            [[str(r["run_id"]), str(r["at"])[:16], r["who"], f"{r['exit_from']}–{r['exit_to']}",
-              "; ".join(",".join(g) or "overall" for g in r["groupings"]), str(r["records"]),
-              f"{r['profile_name']} ({r['profile_hash']})", "yes" if r["synthetic"] else "", _published(r["published"])] for r in rows],
-            {0, 5},
+            ["id", "exits", "breakdowns", "cells", "published"],
+            [[str(r["run_id"]) + ("*" if r["synthetic"] else ""), f"{r['exit_from']}–{r['exit_to']}",
+              "; ".join(",".join(g) for g in r["groupings"] if g) or "overall", str(r["records"]), _published(r["published"])]
+             for r in rows],
+            {0, 3},
         )
     )
+    render.console.print(("* synthetic data (upward synth). " if any(r["synthetic"] for r in rows) else "")
+                         + "Who saved each run, when, its profile and inputs: --json.", highlight=False)
 
 
 def _published(p: dict | None) -> str:
