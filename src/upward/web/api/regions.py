@@ -50,8 +50,7 @@ def router() -> APIRouter:
     ):
         from upward.analysis.quality import all_indicators
 
-        def every_area():
-            ctx.warm_model()
+        def every_area():  # pay rows and counts only: no similarity matrix or pathway model is needed
             return {"profile": ctx.profile.record(), "household": ctx.profile.household, "areas": all_indicators(ctx.cur, ctx.profile, None)}
 
         if type is None:
