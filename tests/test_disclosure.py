@@ -216,3 +216,21 @@ def test_published_counts_can_be_rounded_while_the_operator_reads_them_exactly(a
     assert all(x["value"] == round(x["value"], 2) for x in shown if x["numerator"] is not None)
     assert public["records"] == rounded(results["py2022"]["records"], 5)
     assert [x["suppressed"] for x in public["records"]] == [x["suppressed"] for x in exact["records"]]
+
+
+def test_every_indicator_declares_the_people_it_counts():
+    """An undeclared indicator is linked to every other (safe, but it hides far more than it must):
+    each one the engine computes names its denominator's and numerator's sets, and each set is
+    either the exiters, the program year's participants, or nested in one of them."""
+    from upward.outcomes.indicators import NAMES
+    from upward.outcomes.suppress import _SUBSETS, COUNTS
+
+    assert set(NAMES) == set(COUNTS)
+    roots = {"exiters", "program_year_participants"}
+    for den, num in COUNTS.values():
+        for s in (den, num):
+            if s is None:
+                continue
+            seen = s
+            while seen not in roots:
+                seen = _SUBSETS[seen]

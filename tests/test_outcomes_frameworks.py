@@ -307,7 +307,9 @@ def test_a_run_whose_suppression_does_not_converge_writes_nothing(cli, monkeypat
     done = tmp_path / "done" / "run.json"
     code, _, err = cli(*args, "--out", str(done))
     assert code == 0, err
-    rounds = json.loads(done.with_name("run.json.run.json").read_text())["suppression_rounds"]
+    from upward.outcomes import run_record_path
+
+    rounds = json.loads(run_record_path(done).read_text())["suppression_rounds"]  # run.json → run.run.json
     assert rounds >= 1
     # the same run, allowed one round fewer than it needs
     monkeypatch.setattr(run_mod, "suppress", lambda *a, **k: suppress(*a, **{**k, "max_rounds": rounds - 1}))

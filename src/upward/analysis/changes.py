@@ -39,6 +39,7 @@ import pandas as pd
 from upward import soc
 from upward.analysis._rows import area_record, atlas_id, plain, plain_record, releases
 from upward.atlas.releases import OEWS, SOURCE_NAMES, Held, chosen, held, in_use, require_area, resolve, workbook_for
+from upward.cache import Cache
 from upward.errors import UpwardError
 from upward.profiles import Profile
 
@@ -50,8 +51,8 @@ _WAGES = tuple(m for m in OEWS_MEASURES if m != "tot_emp")
 PROJECTION_MEASURES = ("emp_base", "emp_projected", "emp_change_pct", "openings_annual", "separations_rate", "median_wage")
 PROJECTION_CATEGORIES = ("typical_education", "work_experience", "on_the_job_training")
 Z = 1.96
-_CACHE: dict[tuple, dict] = {}
-_CACHE_KEPT = 32
+#: A few regions' comparisons (upward.cache).
+_CACHE = Cache("release changes", entries=32, megabytes=48)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,8 +392,10 @@ def changes(con, area_code: str, profile: Profile, from_release: str | None = No
     """Everything that changed in an area between two releases of one source (schema `upward.changes/1`)."""
     a, b = pick_releases(con, area_code, from_release, to_release, source)
     key = (atlas_id(con), area_code, source, a.release, b.release, profile.hash, top)
-    if key in _CACHE:
-        return _CACHE[key]
+    return _CACHE.get_or_build(key, lambda: _changes(con, area_code, profile, a, b, source, top))
+
+
+def _changes(con, area_code: str, profile: Profile, a, b, source: str, top: int) -> dict:
     if source == OEWS:
         df = occupation_changes(con, area_code, a, b)
     else:
@@ -418,9 +421,6 @@ def changes(con, area_code: str, profile: Profile, from_release: str | None = No
         "notes": _notes(source, a, b, area, df),
         "data": releases(con),
     }
-    if len(_CACHE) >= _CACHE_KEPT:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = result
     return result
 
 

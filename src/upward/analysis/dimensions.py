@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from upward.analysis._rows import area_record, atlas_id, plain, plain_record, releases
+from upward.cache import Cache
 from upward.errors import UpwardError
 from upward.profiles import BENEFIT_COMPONENTS, Profile
 
@@ -39,8 +40,8 @@ MAX_FEDERAL_SHARE = 0.5
 
 BENEFITS_LABEL = "group-level estimate (BLS NCS access rates of the occupation's group, industries and wage quartile)"
 
-_CACHE: dict[tuple, pd.DataFrame] = {}
-_CACHE_KEPT = 8
+#: The per-occupation table per atlas and benefit weights (~1 MB each; upward.cache).
+_CACHE = Cache("occupation dimensions", entries=8, megabytes=16)
 
 
 def occupation_dimensions(con, profile: Profile) -> pd.DataFrame:
@@ -61,8 +62,10 @@ def occupation_dimensions(con, profile: Profile) -> pd.DataFrame:
     """
     weights = profile.get("benefits.weights")
     key = (atlas_id(con), tuple(sorted(weights.items())))
-    if key in _CACHE:
-        return _CACHE[key].copy()
+    return _CACHE.get_or_build(key, lambda: _occupation_dimensions(con, weights)).copy()
+
+
+def _occupation_dimensions(con, weights: dict) -> pd.DataFrame:
     df = con.execute(
         """
         select o.occ_code, o.occ_title, o.major_code,
@@ -98,9 +101,6 @@ def occupation_dimensions(con, profile: Profile) -> pd.DataFrame:
         np.where(benefits.notna(), BENEFITS_LABEL, "not measured"),
     )
     df["safety"] = (1 - df.hazard_exposure / 100).round(6)
-    if len(_CACHE) >= _CACHE_KEPT:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = df.copy()
     return df
 
 

@@ -429,7 +429,8 @@ MATCHES = ("stated target", "specific field", "broad field")
 _BRIDGE_COLUMNS = ["program_id", "program_name", "provider_name", "credential", "award_level", "cip_code", "hours", "weeks", "cost",
                    "completions", "completions_prior", "local_completions", "distance_share", "published_earnings",
                    "stated_target", "match", "award_match", "dormant", "source"]
-_LOOKUPS: dict[str, tuple[dict, dict]] = {}
+#: Per atlas: CIP widths and entry education for bridges (small; upward.cache).
+_LOOKUPS = Cache("bridge lookups", entries=2, megabytes=8)
 
 
 def programs_by_occupation(inv: pd.DataFrame) -> dict[str, set[int]]:
@@ -451,13 +452,12 @@ def stated_targets(con) -> dict[str, set[str]]:
 
 def _bridge_lookups(con) -> tuple[dict, dict]:
     """How many occupations each CIP leads to, and each occupation's BLS typical entry education (per atlas)."""
-    key = atlas_id(con)
-    if key not in _LOOKUPS:
-        _LOOKUPS.clear()
+    def build() -> tuple[dict, dict]:
         widths = dict(con.execute("select cip_code, count(*) from cip_occupations group by 1").fetchall())
         education = dict(con.execute("select occ_code, typical_education from occupation_education").fetchall())
-        _LOOKUPS[key] = (widths, education)
-    return _LOOKUPS[key]
+        return widths, education
+
+    return _LOOKUPS.get_or_build(atlas_id(con), build)
 
 
 def rank_bridges(con, inv: pd.DataFrame, from_occ: str, to_occ: str, by_occ: dict[str, set[int]] | None = None,

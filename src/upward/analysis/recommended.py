@@ -16,11 +16,12 @@ region's own advice, so programme alignment never proposes it for phase-out
 from __future__ import annotations
 
 from upward.analysis._rows import atlas_id
+from upward.cache import Cache, hub_state
 from upward.errors import UpwardError
 from upward.profiles import Profile
 
-_KEPT: dict[tuple, dict] = {}
-_KEPT_MAX = 16
+#: A few regions' recommended pathways (each a handful of pathway results; upward.cache).
+_KEPT = Cache("recommended pathways", entries=16, megabytes=32)
 
 
 def recommended(con, area_code: str, profile: Profile, hub_path=None) -> dict:
@@ -30,14 +31,8 @@ def recommended(con, area_code: str, profile: Profile, hub_path=None) -> dict:
     `origins[k]` = {"index": position in `upward quality`'s largest_low_quality, "origin": that row,
     "result": the pathways() result}. Kept per atlas, area, profile and hub state (the hub only
     changes the training listed on each step)."""
-    from upward.analysis.programs import _hub_state
-
-    key = (atlas_id(con), area_code, profile.hash, _hub_state(hub_path))
-    if key not in _KEPT:
-        if len(_KEPT) >= _KEPT_MAX:
-            _KEPT.pop(next(iter(_KEPT)))
-        _KEPT[key] = _recommended(con, area_code, profile, hub_path)
-    return _KEPT[key]
+    key = (atlas_id(con), area_code, profile.hash, hub_state(hub_path))
+    return _KEPT.get_or_build(key, lambda: _recommended(con, area_code, profile, hub_path))
 
 
 def _recommended(con, area_code: str, profile: Profile, hub_path) -> dict:

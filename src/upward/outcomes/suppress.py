@@ -31,6 +31,7 @@ import ibis
 import ibis.expr.datatypes as dt
 
 from upward.errors import UpwardError
+from upward.outcomes.indicators import MOBILITY_YEARS, RETURN_YEARS
 
 SEP = "\x1f"
 MAX_ROUNDS = 100
@@ -84,18 +85,25 @@ COUNTS: dict[str, tuple[str, str | None]] = {
     "median_earnings_q2": ("employed_q2", None),
     "credential_rate": ("in_training", "credentialed"),
     "msg_rate": ("program_year_participants", "skill_gain"),
+    "employment_placement_rate": ("exiters", "employed_q1"),
+    "initial_earnings_median": ("employed_q2_q3", None),
+    "credit_attainment_rate": ("with_credits", "credit_attained"),
     "earnings_change_median": ("employed_q2", None),
     "earnings_gain_rate": ("employed_q2", "earnings_gain"),
     "quality_job_rate_q2": ("exiters", "quality_job_q2"),
     "quality_job_rate_q4": ("exiters", "quality_job_q4"),
-    "economic_mobility_rate": ("exiters", "mobility"),
-    "economic_security_rate": ("exiters", "security"),
+    **{f"economic_mobility_rate_{n}y": ("exiters", f"mobility_{n}y") for n in MOBILITY_YEARS},
+    "living_wage_earnings_rate": ("exiters", "living_wage_earnings"),
+    **{f"minimum_economic_return_rate_{n}y": ("with_net_price", f"economic_return_{n}y") for n in RETURN_YEARS},
 }
 #: sub ⊆ sup, by definition (transitively closed below): equal counts of nested sets are the same people.
 _SUBSETS = {
-    "employed_q2": "exiters", "employed_q4": "exiters", "in_training": "exiters", "credentialed": "in_training",
+    "employed_q1": "exiters", "employed_q2": "exiters", "employed_q4": "exiters", "employed_q2_q3": "employed_q2",
+    "in_training": "exiters", "credentialed": "in_training", "with_credits": "in_training", "credit_attained": "with_credits",
     "earnings_gain": "employed_q2", "quality_job_q2": "employed_q2", "quality_job_q4": "employed_q4",
-    "mobility": "employed_q4", "security": "exiters", "skill_gain": "program_year_participants",
+    **{f"mobility_{n}y": "exiters" for n in MOBILITY_YEARS}, "living_wage_earnings": "exiters",
+    "with_net_price": "exiters", **{f"economic_return_{n}y": "with_net_price" for n in RETURN_YEARS},
+    "skill_gain": "program_year_participants",
 }
 
 

@@ -16,17 +16,15 @@ title warm; building it reads the atlas's `title_vocabulary` table and indexes i
 
 from __future__ import annotations
 
-import threading
-
+from upward.cache import Cache
 from upward.titles.match import Candidate, Coded, Coder
 
 #: Confidence below which a coded title should be reviewed by a person (docs/titles.md shows the
 #: accuracy of each confidence band on held-out titles, which is where this figure comes from).
 REVIEW_BELOW = 0.5
 
-_CODERS: dict[str, Coder] = {}
-_LOCK = threading.Lock()
-_KEEP = 2  # two atlases at most (a rebuilt atlas and the one still open)
+#: Two atlases at most (a rebuilt atlas and the one still open); upward.cache builds each once.
+_CODERS = Cache("job-title coders", entries=2, megabytes=256)
 
 
 def coder(con) -> Coder:
@@ -34,15 +32,7 @@ def coder(con) -> Coder:
     from upward.analysis._rows import atlas_id
     from upward.titles import vocabulary
 
-    key = atlas_id(con)
-    with _LOCK:
-        found = _CODERS.get(key)
-        if found is None:
-            found = Coder(vocabulary.load(con))
-            while len(_CODERS) >= _KEEP:
-                _CODERS.pop(next(iter(_CODERS)))
-            _CODERS[key] = found
-        return found
+    return _CODERS.get_or_build(atlas_id(con), lambda: Coder(vocabulary.load(con)))
 
 
 def code_titles(con, titles: list[str | None], top: int = 5) -> list[dict]:
