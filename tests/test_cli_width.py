@@ -87,9 +87,13 @@ def _quality(doc):
 
 
 def _align(doc):
-    occ = doc["occupations"][:6]
-    return [o["occ_title"] for o in occ] + [o["supply_flag"] for o in occ] + [d["award"] for d in doc["duplicates"][:6] if d.get("award")] \
-        + [p["phase_out_evidence"] for p in sorted(doc["phase_out_candidates"], key=lambda p: -(p["completions"] or 0))[:6]]
+    from upward.analysis.programs import SUPPLY_FLAGS
+
+    # the supply table lists only occupations whose supply is judged (training is the route)
+    occ = [o for o in doc["occupations"] if o["supply_flag"] in SUPPLY_FLAGS][:6]
+    return [o["occ_title"] for o in occ] + [o["supply_flag"].replace("-supplied", "") for o in occ] \
+        + [d["award"] for d in doc["duplicates"][:6] if d.get("award")] \
+        + [p["phase_out_evidence"] for p in sorted(doc["phase_out_candidates"], key=lambda p: -(p["local_completions"] or 0))[:6]]
 
 
 def _regions(doc):

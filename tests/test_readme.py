@@ -68,6 +68,17 @@ def _fill_rating_sheet(path: Path) -> None:
     wb.save(path)
 
 
+def _staff_workbook(path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Employee", "Job Title"])
+    for row in (["1", "Registered Nurse"], ["2", "CNA / Patient Care Tech"], ["3", "SR. WAREHOUSE ASSOC - 2ND SHIFT"]):
+        ws.append(row)
+    wb.save(path)
+
+
 def test_every_readme_command_runs_as_written(atlas_path, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
@@ -81,6 +92,7 @@ def test_every_readme_command_runs_as_written(atlas_path, tmp_path, monkeypatch)
     monkeypatch.setenv("UPWARD_HUB", str(tmp_path / "hub.duckdb"))
     monkeypatch.delenv("UPWARD_HASH_KEY", raising=False)
     runner = CliRunner()
+    _staff_workbook(Path("staff.xlsx"))  # the user's own workbook the README codes a column of
     rated = False
     ran = []
     for args, target in commands(text):
@@ -95,7 +107,7 @@ def test_every_readme_command_runs_as_written(atlas_path, tmp_path, monkeypatch)
         ran.append(shlex.join(args))
     # what the README says the commands leave behind is there
     for name in ("mine.csv", "my.toml", "nurses.xlsx", "houston.html", "houston.pdf", "east-texas.pdf", "houston.xlsx", "outcomes.json",
-                 "outcomes.run.json", "east-texas-outcomes.pdf"):
+                 "outcomes.run.json", "east-texas-outcomes.pdf", "coded.csv"):
         assert Path(name).is_file(), name
     assert rated and len(ran) >= 40
 

@@ -151,7 +151,7 @@ def test_the_body_speaks_to_a_board(printed):
     # award levels in words, never IPEDS codes; estimated completions labelled as estimates
     for d in report["training"]["duplicates"]:
         assert d["award"] and not str(d["award"]).isdigit(), d
-    assert "related completions (est.)" in " ".join(text.split())
+    assert "local completers (est.)" in " ".join(text.split())
     # the outcomes to track never read as a promise
     for act in report["actions"]["outcomes"]:
         assert not re.search(r"\b(moves from|will move|guarantee|can expect)", act["text"]), act["text"]

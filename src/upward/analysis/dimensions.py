@@ -127,7 +127,7 @@ def occupation_record(con, occ_code: str, profile: Profile) -> dict:
         },
         "safety": {
             "hazard_exposure": r["hazard_exposure"], "safety": r["safety"], "method": r["hazard_method"],
-            "source": "O*NET 30 Work Context, Exposed to Hazardous Conditions (0 never … 100 every day); BLS injury and fatality "
+            "source": "O*NET 30 Work Context, Exposed to Hazardous Conditions (0 never to 100 every day); BLS injury and fatality "
                       "rates by occupation are not bundled",
         },
         "equity": {
@@ -257,7 +257,7 @@ def by_group(con, area_code: str, profile: Profile, by: str = "major-group") -> 
     notes = [
         f"Weights: {weighting}. Pay is the employment-weighted median of the occupations' median wages; benefits, hazard, "
         "women's share and pay ratio and AI exposure are employment-weighted means of national occupation figures, each "
-        f"with the share of employment it covers (the …_coverage columns); a group figure covering under {MIN_COVERAGE:.0%} of the "
+        f"with the share of employment it covers (the columns ending in _coverage); a group figure covering under {MIN_COVERAGE:.0%} of the "
         "group's jobs is left out (CPS publishes no women's median below 50,000 full-time workers).",
         "Benefits are group-level estimates (BLS NCS), not the occupations' own figures; hazard is O*NET's 0–100 exposure to "
         "hazardous conditions; the pay ratio is CPS women's ÷ men's median weekly earnings (full-time, national).",

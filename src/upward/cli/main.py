@@ -312,7 +312,7 @@ def _print_dimensions(d: dict) -> None:
     rows = [
         ["benefits", pct(b["value"]), f"{b['basis']}: medical care {pct(b['medical_access'])} ({b['medical_group']}), paid sick leave "
          f"{pct(b['sick_leave_access'])} (its industries), retirement {pct(b['retirement_access_wage'])} ({b['wage_quartile'] or 'no wage'})"],
-        ["hazard", render.number(s["hazard_exposure"]), "O*NET exposure to hazardous conditions, 0 never … 100 every day"
+        ["hazard", render.number(s["hazard_exposure"]), "O*NET exposure to hazardous conditions, 0 never to 100 every day"
          + (f" ({s['method'].replace('_', ' ')})" if s["method"] and s["method"] != "onet_rollup" else "")],
         ["women", pct(e["women_share"], 1), f"women's ÷ men's median weekly pay {ratio} ({weekly}, full-time)" if ratio != "—"
          else "women's ÷ men's median weekly pay: not published (CPS shows no median under 50,000 full-time workers)"],

@@ -15,6 +15,7 @@ from upward.profiles import HOUSEHOLDS
 from upward.web import deps
 
 from upward.web.api._shared import AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, ok
+from upward.web.http import enum_in
 
 AreaType = Literal["national", "state", "metro", "nonmetro"]
 Lens = Literal["jtm", "good-promising", "opportunity"]
@@ -200,7 +201,7 @@ def summary_router() -> APIRouter:
         ctx: Annotated[Ctx, Depends(context)],
         area: AreaPath,
         household: Annotated[str | None, Query(description="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C, any case (default: the server profile's).",
-                                               max_length=10, examples=["1A2C"], json_schema_extra={"enum": list(HOUSEHOLDS)})] = None,
+                                               max_length=10, examples=["1A2C"], json_schema_extra=lambda s: enum_in(s, list(HOUSEHOLDS)))] = None,
         top: Annotated[int, Query(ge=1, le=100, description="How many occupations to list.")] = 10,
     ):
         from upward.analysis.regions import region_summary
