@@ -34,7 +34,8 @@ def test_default_profile_loads_with_documented_values():
     assert p.data == default_data()
     assert p.household == "2A2W2C"
     assert p.get("scoring.min_employment") == 100
-    assert p.get("jtm.bar") == 50
+    assert p.get("jtm.bars") == {"employers": 50, "workers": 50, "equity": 0, "strategy": 33}
+    assert p.get("jtm.missing_percentile") == 50 and p.get("jtm.max_rse") == 30 and p.get("jtm.include_ladder") is False
     assert p.get("jtm.min_median_living_wage_ratio") == 1.0
     assert p.get("quality.quality_p25_ratio") == 1.0 and p.get("quality.near_quality_median_ratio") == 1.0
     assert p.get("opportunity.national_median_ratio") == 1.0
@@ -80,7 +81,7 @@ def test_default_hash_is_stable_and_covers_content_not_key_order(tmp_path):
 def test_record_gives_name_hash_source(tmp_path):
     p = profiles.load()
     assert p.record() == {"name": "default", "hash": p.hash, "source": "default"}
-    path = write(tmp_path, 'name = "houston-board"\n[jtm]\nbar = 60\n')
+    path = write(tmp_path, 'name = "houston-board"\n[jtm.bars]\nworkers = 60\n')
     q = profiles.load(path)
     assert q.record() == {"name": "houston-board", "hash": q.hash, "source": str(path)}
 
@@ -89,7 +90,7 @@ def test_different_profiles_have_different_hashes(tmp_path):
     hashes = {
         profiles.load().hash,
         profiles.load(write(tmp_path, '[living_wage]\nhousehold = "1A2C"\n', "a.toml")).hash,
-        profiles.load(write(tmp_path, "[jtm]\nbar = 60\n", "b.toml")).hash,
+        profiles.load(write(tmp_path, "[jtm.bars]\nworkers = 60\n", "b.toml")).hash,
         profiles.load(write(tmp_path, "[jtm.workers]\nwage_ladder = 0.25\n", "c.toml")).hash,
         profiles.load(write(tmp_path, 'name = "other"\n', "d.toml")).hash,
     }
@@ -113,9 +114,9 @@ def test_partial_profile_merges_over_default(tmp_path):
 
 def test_partial_nested_table_keeps_the_other_keys(tmp_path):
     p = profiles.load(write(tmp_path, "[jtm.workers]\nwage_ladder = 0.4\n\n[jtm.weights]\nworkers = 0.5\n"))
-    assert p.get("jtm.workers") == {"median_living_wage_ratio": 0.5, "entry_living_wage_ratio": 0.3, "wage_ladder": 0.4}
-    assert p.get("jtm.weights") == {"workers": 0.5, "employers": 0.25, "strategic": 0.25, "accessibility": 0.25}
-    assert p.get("jtm.bar") == 50 and p.get("jtm.employers") == default_data()["jtm"]["employers"]
+    assert p.get("jtm.workers") == {**default_data()["jtm"]["workers"], "wage_ladder": 0.4}
+    assert p.get("jtm.weights") == {"employers": 0.25, "workers": 0.5, "equity": 0.15, "strategy": 0.3}
+    assert p.get("jtm.bars") == default_data()["jtm"]["bars"] and p.get("jtm.employers") == default_data()["jtm"]["employers"]
 
 
 def test_inputs_pointing_at_existing_files_are_accepted(tmp_path):
@@ -137,18 +138,22 @@ INVALID = {
     ),
     "unknown section key": ("[scoring]\nminimum = 5\n", "scoring.minimum", ["scoring.min_employment"]),
     "table given as a value": ('living_wage = "2A2W2C"\n', "living_wage", ["[living_wage] table"]),
-    "unknown pillar weight": ("[jtm.weights]\nfoo = 1\n", "jtm.weights", ["workers", "employers", "strategic", "accessibility"]),
+    "unknown pillar weight": ("[jtm.weights]\nfoo = 1\n", "jtm.weights", ["employers", "workers", "equity", "strategy"]),
     "negative measure weight": ("[jtm.employers]\ngrowth = -0.1\n", "jtm.employers.growth", ["a finite, non-negative number"]),
-    "negative pillar weight": ("[jtm.weights]\nstrategic = -1\n", "jtm.weights.strategic", ["a finite, non-negative number"]),
+    "negative pillar weight": ("[jtm.weights]\nstrategy = -1\n", "jtm.weights.strategy", ["a finite, non-negative number"]),
     "weights summing to 0": (
         "[similarity.weights]\nskills = 0\nknowledge = 0\nabilities = 0\nwork_activities = 0\n"
         "detailed_work_activities = 0\ntechnology = 0\nindustries = 0\n",
         "similarity.weights",
         ["positive sum"],
     ),
-    "bar above 100": ("[jtm]\nbar = 120\n", "jtm.bar", ["a number from 0 to 100"]),
-    "bar below 0": ("[jtm]\nbar = -5\n", "jtm.bar", ["a number from 0 to 100"]),
-    "bar as text": ('[jtm]\nbar = "50"\n', "jtm.bar", ["a number from 0 to 100"]),
+    "bar above 100": ("[jtm.bars]\nworkers = 120\n", "jtm.bars.workers", ["a number from 0 to 100"]),
+    "bar below 0": ("[jtm.bars]\nequity = -5\n", "jtm.bars.equity", ["a number from 0 to 100"]),
+    "bar as text": ('[jtm.bars]\nstrategy = "50"\n', "jtm.bars.strategy", ["a number from 0 to 100"]),
+    "old single bar": ("[jtm]\nbar = 50\n", "jtm.bar", ["jtm.bars"]),
+    "rse above 100": ("[jtm]\nmax_rse = 150\n", "jtm.max_rse", ["a number from 0 to 100"]),
+    "ladder as text": ('[jtm]\ninclude_ladder = "yes"\n', "jtm.include_ladder", ["true or false"]),
+    "missing percentile above 100": ("[jtm]\nmissing_percentile = 101\n", "jtm.missing_percentile", ["a number from 0 to 100"]),
     "old similarity threshold": ("[similarity]\nthreshold = 0.91\n", "similarity.threshold", ["similarity.calibration_group"]),
     "calibration group unknown": ('[similarity]\ncalibration_group = "major"\n', "similarity.calibration_group", ["broad, minor"]),
     "viable sd negative": ("[similarity]\nviable_sd = -1\n", "similarity.viable_sd", ["a number from 0 to 5"]),
@@ -221,10 +226,10 @@ def test_weight_table_missing_a_measure(pillar):
 
 def test_pillar_weights_missing_one_via_validate():
     data = default_data()
-    del data["jtm"]["weights"]["strategic"]
+    del data["jtm"]["weights"]["strategy"]
     with pytest.raises(ProfileError) as info:
         profiles.validate(data, "test")
-    assert info.value.key == "jtm.weights" and "strategic" in info.value.hint
+    assert info.value.key == "jtm.weights" and "strategy" in info.value.hint
 
 
 @pytest.mark.parametrize("value", ["nan", "inf"])

@@ -58,8 +58,8 @@ class Evidence:
         return out
 
 
-def evidence(con, codes: list[str], common: float, sometimes: float) -> Evidence:
-    """The movers share of every ordered pair of `codes`, from the atlas's CPS tables."""
+def _movers(con) -> tuple[dict[str, int], np.ndarray]:
+    """CPS groups → index, and the movers share of every ordered pair of groups (rows: origin)."""
     groups = [r[0] for r in con.execute("select distinct source from cps_transitions order by 1").fetchall()]
     g = {c: k for k, c in enumerate(groups)}
     prob = np.zeros((len(groups), len(groups)))
@@ -70,13 +70,47 @@ def evidence(con, codes: list[str], common: float, sometimes: float) -> Evidence
     with np.errstate(invalid="ignore", divide="ignore"):
         movers = np.where(stay[:, None] < 1, prob / (1 - stay[:, None]), 0.0)
     np.fill_diagonal(movers, 0.0)
+    return g, movers
+
+
+def _group_weights(con, codes: list[str], g: dict[str, int]) -> np.ndarray:
+    """codes × CPS groups: each occupation's weight in the groups holding it (`occupation_cps`)."""
     index = {c: i for i, c in enumerate(codes)}
-    w = np.zeros((len(codes), len(groups)))
+    w = np.zeros((len(codes), len(g)))
     for occ, cps, weight in con.execute("select occ_code, cps_code, weight from occupation_cps").fetchall():
         if occ in index and cps in g:
             w[index[occ], g[cps]] = weight
+    return w
+
+
+def evidence(con, codes: list[str], common: float, sometimes: float) -> Evidence:
+    """The movers share of every ordered pair of `codes`, from the atlas's CPS tables."""
+    g, movers = _movers(con)
+    w = _group_weights(con, codes, g)
     known = w.sum(axis=1) > 0
     share = w @ movers @ w.T
     same = (w > 0).astype(np.float32) @ (w > 0).astype(np.float32).T > 0
     share = np.where(known[:, None] & known[None, :] & ~same, share, np.nan)
     return Evidence(codes, share, same, known, common, sometimes)
+
+
+def upward_moves(con, codes: list[str], wages: np.ndarray, employment: np.ndarray) -> np.ndarray:
+    """Per occupation: the share of the observed moves out of its CPS group(s) that go to a group
+    paying more than the occupation itself (BGI's "transitions to higher pay").
+
+    A group's pay is the employment-weighted mean of the national OEWS median wages of the
+    occupations it holds (`wages`, `employment` aligned with `codes`); the occupation's own pay is
+    its national median, so a region's wages never move it. NaN where CPS has no group for it or
+    it has no national median.
+    """
+    g, movers = _movers(con)
+    w = _group_weights(con, codes, g)
+    ok = ~np.isnan(wages) & (employment > 0)
+    mass = w * np.where(ok, employment, 0.0)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        group_pay = (mass * np.nan_to_num(wages)[:, None]).sum(axis=0) / mass.sum(axis=0)
+    origin = w / np.where(w.sum(axis=1, keepdims=True) > 0, w.sum(axis=1, keepdims=True), 1)
+    higher = group_pay[None, :] > wages[:, None]  # occupations × groups
+    out = np.einsum("ig,gh,ih->i", origin, movers, higher.astype(float))
+    out[~(w.sum(axis=1) > 0) | np.isnan(wages)] = np.nan
+    return out

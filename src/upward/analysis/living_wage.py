@@ -131,7 +131,7 @@ def pay_frame(con, profile: Profile, area_codes: list[str] | None = None) -> pd.
     df = con.execute(
         f"""
         with lw as ({lw})
-        select w.area_code, a.area_type, w.occ_code, o.occ_title, w.tot_emp as employment, w.emp_prse,
+        select w.area_code, a.area_type, w.occ_code, o.occ_title, w.tot_emp as employment, w.emp_prse, w.mean_prse,
                {capped('a_mean')}, {capped('a_median')}, {capped('a_pct25')}, {capped('a_pct75')}, {capped('a_pct10')}, {capped('a_pct90')},
                w.a_median_top_coded or w.a_pct25_top_coded or w.a_pct90_top_coded as top_coded,
                w.loc_quotient, am.a_median as area_median, a.price_parity,

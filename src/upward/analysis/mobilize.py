@@ -1,11 +1,19 @@
-"""Jobs That Mobilize: four pillars scored within a region, and two other lenses on the same data.
+"""Jobs That Mobilize: the Burning Glass Institute's four pillars scored within a region, and two other lenses.
 
-Each pillar is the weighted mean of its measures' percentile ranks (0–100) among the region's
-scored occupations (at least the profile's minimum employment and a published median wage). A
-measure where lower is better (education, experience, job zone) is ranked in reverse. A missing
-measure is left out of its pillar and the other weights are rescaled; the explanation says so.
-An occupation is a JTM when every pillar reaches the profile's bar and its median wage pays the
-living wage; JTMs rank by the weighted mean of the pillars (the composite).
+Each pillar (Employers, Workers, Equity, Strategy; `profiles.PILLARS`, measures in
+`measures.MEASURES`) is the weighted mean of its measures' percentile ranks (0–100) among the
+region's scored occupations (at least the profile's minimum employment and a published median
+wage). A measure where lower is better (years of preparation, AI exposure) is ranked in reverse. A
+missing measure counts at the profile's `jtm.missing_percentile` (the region's median by default),
+never by rescaling the other weights, so missing data never lifts an occupation above where a
+median value would; the explanation lists what was missing.
+
+An occupation is a JTM when every pillar reaches its bar (`jtm.bars`), its median pays the living
+wage, a person can reach it without a bachelor's degree (`measures.entry_route`: Upward's
+accessibility, a gate rather than a ranked pillar), it is not a residual "All Other" code, and its
+OEWS estimate is reliable. Supervisors and managers that pass are *career-ladder destinations*,
+listed apart (the default JTM list is of jobs a person can enter). JTMs rank by the composite, the
+weighted mean of the pillars.
 
 Lenses on the same measures, for comparison:
 - `good-promising` (after Brookings, *Opportunity Industries*): good jobs pay at least the
@@ -31,28 +39,66 @@ LENSES = ("jtm", "good-promising", "opportunity")
 
 
 def score(df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
-    """Add percentile ranks, pillar scores, the JTM flag and the composite to a measures table."""
+    """Add percentile ranks, pillar scores, the gates, the JTM and career-ladder flags and the
+    composite to a measures table. Rows are scored within their own area; their order never matters."""
     df = df.copy()
     df["scored"] = (df.employment >= profile.get("scoring.min_employment")) & df.a_median.notna()
     scored = df[df.scored]
+    fill = profile.get("jtm.missing_percentile")
+    missing = pd.Series([[] for _ in range(len(df))], index=df.index, dtype=object)
     for measure, m in MEASURES.items():
         values = scored[m.column] if m.higher_is_better else -scored[m.column]
         by_area = values.groupby(scored.area_code)
         pct = by_area.rank(method="average", pct=True) * 100
         # one value shared by every occupation (or a single occupation) ranks nothing
         df[f"pct_{measure}"] = pct.where(by_area.transform("nunique") > 1)
+        gone = df.scored & df[f"pct_{measure}"].isna()
+        for i in np.flatnonzero(gone.to_numpy()):
+            missing.iat[i] = [*missing.iat[i], measure]
+    df["missing_measures"] = missing.where(df.scored, None)
     for pillar, measures in PILLARS.items():
         weights = profile.get(f"jtm.{pillar}")
-        num = sum(df[f"pct_{m}"].fillna(0) * weights[m] for m in measures)
-        den = sum(df[f"pct_{m}"].notna() * weights[m] for m in measures)
-        df[f"pillar_{pillar}"] = (num / den.replace(0, np.nan)).where(df.scored)
+        total = sum(weights.values())
+        df[f"pillar_{pillar}"] = (sum(df[f"pct_{m}"].fillna(fill) * weights[m] for m in measures) / total).where(df.scored)
     pw = profile.get("jtm.weights")
     df["composite"] = sum(df[f"pillar_{p}"] * pw[p] for p in PILLARS) / sum(pw.values())
-    bar = profile.get("jtm.bar")
-    clears = np.logical_and.reduce([df[f"pillar_{p}"] >= bar for p in PILLARS])
-    pays = df.median_living_wage_ratio >= profile.get("jtm.min_median_living_wage_ratio")
-    df["jtm"] = df.scored & clears & pays & df.get("gates_met", True)  # the profile's benefits/safety floors, if any
+    bars = profile.get("jtm.bars")
+    df["clears_bars"] = np.logical_and.reduce([df[f"pillar_{p}"] >= bars[p] for p in PILLARS])
+    df["pays"] = df.median_living_wage_ratio >= profile.get("jtm.min_median_living_wage_ratio")
+    reliable = ~df.unreliable.astype(bool) | profile.get("jtm.allow_unreliable")
+    qualifies = (
+        df.scored & df.clears_bars & df.pays & df.get("gates_met", True)  # the profile's benefits/safety floors, if any
+        & df.reachable.astype(bool) & ~df.residual.astype(bool) & reliable
+    )
+    ladder = df.ladder.astype(bool) & ~profile.get("jtm.include_ladder")
+    df["jtm"] = qualifies & ~ladder
+    df["career_ladder"] = qualifies & ladder
     return df
+
+
+def reasons(r, profile: Profile) -> list[str]:
+    """Why an occupation is not a Job That Mobilizes (empty when it is), one plain sentence each."""
+    out = []
+    if not r["scored"]:
+        return ["not scored here (too few jobs or no published median wage)"]
+    bars = profile.get("jtm.bars")
+    for p in PILLARS:
+        if r[f"pillar_{p}"] < bars[p]:
+            out.append(f"{p} {r[f'pillar_{p}']:.0f} < {bars[p]:g}")
+    if not r["pays"]:
+        ratio = r["median_living_wage_ratio"]
+        out.append("no living wage for this area" if pd.isna(ratio) else f"median {ratio:.2f} × the living wage")
+    if not r.get("gates_met", True):
+        out.append("below the profile's benefits or safety floor")
+    if not r["reachable"]:
+        out.append("needs a bachelor's degree, and no allowed step in from a lower-paid job that does not")
+    if r["residual"]:
+        out.append('a residual "All Other" code (a mix of occupations, never a JTM)')
+    if r["unreliable"] and not profile.get("jtm.allow_unreliable"):
+        out.append(f"unreliable OEWS estimate: {r['unreliable_because']}")
+    if r["career_ladder"]:
+        out.append(f"a {r['ladder_kind']}: a career-ladder destination, listed apart")
+    return out
 
 
 def lens_flags(df: pd.DataFrame, nat_median: float, profile: Profile) -> pd.DataFrame:
@@ -85,13 +131,55 @@ def _scored_table(con, profile: Profile, area_codes: list[str] | None) -> pd.Dat
 
 _ROW_COLUMNS = [
     "occ_code", "occ_title", "employment", "a_median", "a_pct25", "top_coded", "living_wage", "median_living_wage_ratio",
-    "tier", "typical_education", "openings", "growth", "loc_quotient", "untapped_talent",
-    "pillar_workers", "pillar_employers", "pillar_strategic", "pillar_accessibility", "composite", "jtm",
+    "tier", "typical_education", "entry_route", "openings", "growth", "loc_quotient", "untapped_talent",
+    *(f"pillar_{p}" for p in PILLARS), "composite", "jtm", "career_ladder", "ladder_kind", "residual", "unreliable",
 ]
 
 
-def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | None = 25, include_all: bool = False) -> dict:
-    """The ranked list of one area through one lens, with pillar scores and key raw values."""
+def _peers(con, area_code: str) -> list[dict]:
+    """The areas a region's list is compared with: its state (for a metro or nonmetro area; a metro
+    spanning states is compared with the state BLS files it under) and the nation."""
+    area = area_record(con, area_code)
+    out = []
+    if area["area_type"] in ("metro", "nonmetro"):
+        row = con.execute(
+            "select area_code from areas where area_type = 'state' and state_code = (select state_code from areas where area_code = ?)", [area_code]
+        ).fetchone()
+        if row:
+            out.append(area_record(con, row[0]))
+    if area["area_type"] != "national":
+        out.append(area_record(con, "0000000"))
+    return out
+
+
+def comparison(con, area_code: str, profile: Profile, here: pd.DataFrame, top: int = 20) -> list[dict]:
+    """How the region's JTM list differs from its state's and the nation's: how many of its JTMs
+    are JTMs there too, the top `top` overlap (Jaccard), and its JTMs that are not JTMs there
+    (the region's own, listed by composite)."""
+    mine = here[here.jtm].sort_values(["composite", "occ_code"], ascending=[False, True])
+    out = []
+    for peer in _peers(con, area_code):
+        there = scored_table(con, profile, [peer["area_code"]])
+        theirs = there[there.jtm].sort_values(["composite", "occ_code"], ascending=[False, True])
+        a, b = set(mine.occ_code.head(top)), set(theirs.occ_code.head(top))
+        own = mine[~mine.occ_code.isin(set(theirs.occ_code))]
+        out.append({
+            "area": peer,
+            "jtm_count": int(len(theirs)),
+            "shared": int(mine.occ_code.isin(set(theirs.occ_code)).sum()),
+            "top_jaccard": plain(len(a & b) / len(a | b)) if a | b else None,
+            "top": top,
+            "only_here": [{"occ_code": r.occ_code, "occ_title": r.occ_title} for r in own.head(10).itertuples()],
+            "only_there": [{"occ_code": r.occ_code, "occ_title": r.occ_title}
+                           for r in theirs[~theirs.occ_code.isin(set(mine.occ_code))].head(10).itertuples()],
+        })
+    return out
+
+
+def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | None = 25, include_all: bool = False,
+         compare: bool = True) -> dict:
+    """The ranked list of one area through one lens, with pillar scores and key raw values; for the
+    JTM lens also the career-ladder destinations and how the list differs from the state's and the nation's."""
     if lens not in LENSES:
         raise UpwardError(f"Unknown lens '{lens}'.", hint=f"Use one of: {', '.join(LENSES)}.")
     df = scored_table(con, profile, [area_code])
@@ -99,7 +187,7 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
     if lens == "jtm":
         chosen = scored if include_all else scored[scored.jtm]
         chosen = chosen.sort_values(["jtm", "composite", "occ_code"], ascending=[False, False, True])
-        chosen = chosen.assign(category=np.where(chosen.jtm, "jtm", "not jtm"))
+        chosen = chosen.assign(category=np.select([chosen.jtm, chosen.career_ladder], ["jtm", "career ladder"], "not jtm"))
     elif lens == "good-promising":
         chosen = scored if include_all else scored[scored.good | scored.promising]
         order = np.select([chosen.good, chosen.promising], [0, 1], 2)
@@ -112,6 +200,8 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
     if top is not None and not include_all:
         chosen = chosen.head(top)
     rows = [plain_record(r) for r in chosen[[*_ROW_COLUMNS, "category"]].to_dict("records")]
+    ladder = scored[scored.career_ladder].sort_values(["composite", "occ_code"], ascending=[False, True])
+    ladder_rows = [plain_record(r) for r in ladder[_ROW_COLUMNS].head(top or len(ladder)).to_dict("records")]
     notes = []
     if len(scored) and scored.living_wage.isna().all():
         notes.append(
@@ -120,12 +210,15 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
         )
     elif lens == "jtm" and len(scored) and not scored.jtm.any():
         best = scored.sort_values("composite", ascending=False).iloc[0]
-        weakest = min(PILLARS, key=lambda p: best[f"pillar_{p}"])
         notes.append(
-            f"No occupation reaches the bar of {profile.get('jtm.bar'):g} on every pillar here. The closest is "
-            f"{best.occ_title} ({best.occ_code}), held back by its {weakest} pillar ({best[f'pillar_{weakest}']:.0f}); "
-            "see --all, or --explain that occupation."
+            f"No occupation passes every condition here. The highest composite is {best.occ_title} ({best.occ_code}): "
+            f"{'; '.join(reasons(best, profile))}. See --all, or --explain that occupation."
         )
+    if lens == "jtm":
+        held = scored[~scored.jtm & scored.clears_bars & scored.pays & (scored.residual | scored.unreliable)]
+        if len(held):
+            notes.append(f"{len(held)} occupation(s) clear every bar but are residual \"All Other\" codes or unreliable OEWS estimates, "
+                         "so they are not JTMs (--all shows them; docs/job-quality.md).")
     if len(scored) and scored.price_parity.isna().all():
         notes.append("No BEA price parity for this area: the cost-adjusted bar of the good-promising and opportunity lenses is undefined.")
     if len(scored) and scored.top_coded.any():
@@ -137,11 +230,15 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
         "household": profile.household,
         "scored_occupations": int(scored.shape[0]),
         "jtm_count": int(scored.jtm.sum()),
+        "career_ladder_count": int(scored.career_ladder.sum()),
         "good_count": int(scored.good.sum()),
         "promising_count": int(scored.promising.sum()),
         "opportunity_count": int(scored.opportunity.sum()),
         "cost_adjusted_bar": plain(df.cost_adjusted_bar.iloc[0]) if len(df) else None,
+        "bars": profile.get("jtm.bars"),
         "jobs": rows,
+        "career_ladder": ladder_rows,
+        "compared_with": comparison(con, area_code, profile, scored) if lens == "jtm" and compare else [],
         "notes": notes,
         "data": releases(con),
     }
@@ -157,14 +254,28 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
             hint="Try the state or the national area, or list what is scored with: upward jobs --region AREA --all",
         )
     r = row.iloc[0]
-    bar = profile.get("jtm.bar")
+    bars = profile.get("jtm.bars")
+    fill = profile.get("jtm.missing_percentile")
+    def year(v) -> str | None:
+        return None if pd.isna(v) else f"{v:.0f}"
+
+    shown_as = {"preparation_years": f"{r['preparation_years']:g} y: {r['typical_education']}" + (
+        f" + {r['work_experience'].lower()} experience" if r["work_experience"] not in (None, "None") and not pd.isna(r["work_experience"]) else "")
+        if not pd.isna(r["preparation_years"]) else None}
+    # the year of each CPS table: 2022 (sex and race, table 11) and 2025 (age and earnings), kept visible
+    cps = {"share_55_over": year(r["year_age"]), "women_men_pay_ratio": year(r["year_earnings"]), "integration": year(r["year_sex_race"])}
+    release = {"wage_growth": f"OEWS {r['wage_growth_span']}" if r["wage_growth_span"] else None,
+               **{k: f"CPS {v}" + (" (region: ACS 2018–2022 via CDC SVI)" if k == "integration" else "") for k, v in cps.items() if v}}
+    detail = {"integration": (f"women {r['women_share']:.0%} (the region's jobs {r['region_women_share']:.0%}), Black {r['black_share']:.0%}, "
+                              f"Hispanic {r['hispanic_share']:.0%}, Asian {r['asian_share']:.0%}")
+              if not pd.isna(r["women_share"]) and not pd.isna(r["region_women_share"]) and not pd.isna(r["black_share"]) else None}
     pillars = []
     for pillar, measures in PILLARS.items():
         weights = profile.get(f"jtm.{pillar}")
         items = []
         for m in measures:
             spec = MEASURES[m]
-            shown = {"education": r["typical_education"], "experience": r["work_experience"]}.get(m)
+            missing = bool(pd.isna(r[f"pct_{m}"]))
             items.append(
                 plain_record(
                     {
@@ -173,19 +284,25 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
                         "value": r[m] if m in ("median_living_wage_ratio", "entry_living_wage_ratio") else r[spec.column],
                         "ranked_on": spec.column,
                         "ranked_value": r[spec.column],
-                        "shown_as": shown,
+                        "shown_as": shown_as.get(m),
+                        "release": release.get(m),
+                        "detail": detail.get(m),
                         "percentile": r[f"pct_{m}"],
+                        "counted_as": fill if missing else r[f"pct_{m}"],
                         "weight": weights[m],
                         "direction": "higher ranks higher" if spec.higher_is_better else "lower ranks higher",
                         "what": spec.what,
+                        "bgi": spec.bgi,
+                        "level": spec.level,
                         "source": source_text(con, spec.sources),
-                        "missing": bool(pd.isna(r[f"pct_{m}"])),
+                        "missing": missing,
                     }
                 )
             )
         score_ = r[f"pillar_{pillar}"]
         pillars.append(
-            plain_record({"pillar": pillar, "score": score_, "bar": bar, "meets_bar": bool(score_ >= bar) if not pd.isna(score_) else False, "measures": items})
+            plain_record({"pillar": pillar, "score": score_, "bar": bars[pillar],
+                          "meets_bar": bool(score_ >= bars[pillar]) if not pd.isna(score_) else False, "measures": items})
         )
     lw_ratio = r["median_living_wage_ratio"]
     floor = profile.get("jtm.min_median_living_wage_ratio")
@@ -203,8 +320,27 @@ def explain(con, area_code: str, occ_code: str, profile: Profile) -> dict:
             else "BLS publishes no median wage for it here"
         ),
         "jtm": bool(r["jtm"]),
+        "career_ladder": bool(r["career_ladder"]),
+        "not_jtm_because": reasons(r, profile) if not r["jtm"] else [],
         "composite": plain(r["composite"]),
+        "missing_measures": list(r["missing_measures"] or []),
+        "missing_counted_as": fill,
         "living_wage_floor": plain_record({"ratio": lw_ratio, "required": floor, "met": bool(lw_ratio >= floor) if not pd.isna(lw_ratio) else False, "living_wage": r["living_wage"], "cpi_factor": r["cpi_factor"]}),
+        "access": plain_record({
+            "reachable": bool(r["reachable"]), "route": r["entry_route"], "typical_education": r["typical_education"],
+            "on_the_job_training": r["on_the_job_training"], "work_experience": r["work_experience"],
+            "untapped_talent": r["untapped_talent"],
+            "rule": "reachable without a bachelor's degree: its own typical entry education, an apprenticeship, or one allowed "
+                    "pathway step from a lower-paid occupation in the region that needs none (docs/pathways.md §3)",
+        }),
+        "flags": plain_record({
+            "residual": bool(r["residual"]), "unreliable": bool(r["unreliable"]), "unreliable_because": r["unreliable_because"],
+            "emp_rse": r["emp_prse"], "mean_wage_rse": r["mean_prse"], "max_rse": profile.get("jtm.max_rse"),
+            "ladder": bool(r["ladder"]), "ladder_kind": r["ladder_kind"],
+        }),
+        "not_measured": ["wage parity by race (BGI Equity): no public source publishes pay by race for detailed occupations",
+                         "promotion rate and transitions to unemployment (BGI Workers): no public source by detailed occupation",
+                         "share of entrants (BGI Employers): not published by occupation"],
         "pillars": pillars,
         "quality": plain_record(
             {

@@ -96,18 +96,30 @@ def _print_jobs(r: dict) -> None:
             str(i + 1), j["occ_code"], escape(j["occ_title"]), *([j["category"]] if show_lens else []), render.number(j["employment"]),
             ("≥ " if j["top_coded"] else "") + render.money(j["a_median"]),
             f"{j['median_living_wage_ratio']:.2f}" if j["median_living_wage_ratio"] is not None else "—",
-            render.number(j["openings"]), _score(j["pillar_workers"]), _score(j["pillar_employers"]),
-            _score(j["pillar_strategic"]), _score(j["pillar_accessibility"]), _score(j["composite"]),
+            render.number(j["openings"]), _score(j["pillar_employers"]), _score(j["pillar_workers"]),
+            _score(j["pillar_equity"]), _score(j["pillar_strategy"]), _score(j["composite"]),
         ]
         for i, j in enumerate(r["jobs"])
     ]
     Col = render.Column
     cols = [Col("#", "code"), Col("SOC", "code"), Col("occupation"), *([Col("lens", drop=3)] if show_lens else []),
             Col("jobs", "num", drop=1), Col("median", "num"), Col("÷LW", "num"), Col("open/yr", "num", drop=2),
-            Col("W", "num"), Col("E", "num"), Col("S", "num"), Col("A", "num"), Col("score", "num")]
+            Col("E", "num"), Col("W", "num"), Col("Q", "num"), Col("S", "num"), Col("score", "num")]
     lens = "" if show_lens or r["lens"] == "jtm" else f", {r['lens']} lens"
-    c.print(render.table(f"Ranked by score{lens}. Pillars are percentile ranks in the region (0–100): W workers, E employers, S strategic value, "
-                         "A accessibility; ÷LW is the median ÷ the living wage", cols, rows))
+    c.print(render.table(f"Ranked by score{lens}. Pillars are percentile ranks in the region (0–100): E employers, W workers, Q equity, "
+                         "S strategy; ÷LW is the median ÷ the living wage", cols, rows))
+    if r["lens"] == "jtm" and r.get("career_ladder"):
+        c.print(f"Career-ladder destinations ({r['career_ladder_count']}): supervisors and managers that pass every condition, "
+                "reached by promotion rather than entered: " + "; ".join(
+                    f"{escape(j['occ_title'])} ({j['occ_code']})" for j in r["career_ladder"][:8]) + ("…" if r["career_ladder_count"] > 8 else "."),
+                highlight=False)
+    for cmp in r.get("compared_with", []):
+        own = ", ".join(escape(x["occ_title"]) for x in cmp["only_here"][:5])
+        c.print(f"Against {escape(cmp['area']['area_name'])} ({cmp['jtm_count']} JTMs): {cmp['shared']} of these {r['jtm_count']} are JTMs there too; "
+                f"top-{cmp['top']} overlap (Jaccard) {cmp['top_jaccard']:.2f}" if cmp["top_jaccard"] is not None else "top lists empty",
+                highlight=False)
+        if own:
+            c.print(f"  JTMs here, not there: {own}{'…' if len(cmp['only_here']) > 5 else ''}", highlight=False)
     c.print("[dim]Explain one: upward jobs --region AREA --explain SOC. Method: docs/job-quality.md.[/]", highlight=False)
 
 
@@ -117,7 +129,11 @@ def _print_explain(e: dict) -> None:
     c = render.console
     o, a, lw = e["occupation"], e["area"], e["living_wage_floor"]
     verdict = "is a Job That Mobilizes" if e["jtm"] else "is not a Job That Mobilizes"
+    if e.get("career_ladder"):
+        verdict = "passes every condition and is a career-ladder destination (a supervisor or manager, listed apart)"
     c.print(f"[bold]{o['occ_title']}[/] ({o['occ_code']}) in {a['area_name']} {verdict}.", highlight=False)
+    if e["not_jtm_because"] and not e.get("career_ladder"):
+        c.print("Why not: " + "; ".join(escape(x) for x in e["not_jtm_because"]) + ".", highlight=False)
     if not e["scored"]:
         c.print(f"Not scored: {e['not_scored_because']}.")
         return
@@ -139,9 +155,11 @@ def _print_explain(e: dict) -> None:
         for m in p["measures"]:
             if m["source"] not in sources:
                 sources.append(m["source"])
-            whats.append((m["measure"], f"{m['what']} [{sources.index(m['source']) + 1}]"))
+            extra = "".join(f"; {x}" for x in (m.get("release"), m.get("detail")) if x)
+            whats.append((m["measure"], f"{m['what']}{extra} [{sources.index(m['source']) + 1}]"))
             rows.append([
-                escape(m["measure"]), escape(m["shown_as"] or _value(m["value"])), _score(m["percentile"]), f"{m['weight']:g}",
+                escape(m["measure"]), escape(m["shown_as"] or _value(m["value"])) if not m["missing"] else "missing",
+                _score(m["percentile"]) if not m["missing"] else f"({_score(m['counted_as'])})", f"{m['weight']:g}",
                 "higher" if m["direction"].startswith("higher") else "lower", str(sources.index(m["source"]) + 1),
             ])
         mark = "meets" if p["meets_bar"] else "misses"
@@ -151,7 +169,17 @@ def _print_explain(e: dict) -> None:
             rows,
         ))
     c.print(render.notes("What each measure is, and its source (percentile: its rank among the region's scored occupations)", whats))
-    c.print(render.notes("Sources", sources))
+    c.print(render.notes("Sources (title, release)", sources))
+    if e["missing_measures"]:
+        c.print(f"Missing here: {', '.join(e['missing_measures'])} — each counted at percentile {e['missing_counted_as']:g} (in brackets), "
+                "never by rescaling the other weights.", highlight=False)
+    acc, f = e["access"], e["flags"]
+    c.print(f"Access: {escape(acc['route']) if acc['route'] else 'no route without a bachelor' + chr(39) + 's degree'}; "
+            f"untapped talent {render.number(acc['untapped_talent'])} jobs in lower-paid occupations one allowed step away.", highlight=False)
+    rse = f"employment RSE {f['emp_rse']:g}%" if f["emp_rse"] is not None else "employment RSE not published"
+    c.print(f"Reliability: {rse} (limit {f['max_rse']:g}%)" + (f" — unreliable: {escape(f['unreliable_because'])}" if f["unreliable"] else "")
+            + (". A residual \"All Other\" code." if f["residual"] else "."), highlight=False)
+    c.print("[dim]Not measured: " + "; ".join(e["not_measured"]) + ".[/]", highlight=False)
     q = e["quality"]
     def dim(v, source):
         return v if isinstance(v, str) else f"{v:.2f} ({source})"

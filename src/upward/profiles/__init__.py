@@ -36,10 +36,10 @@ EDUCATION_LEVELS = (
     "Doctoral or professional degree",
 )
 PILLARS = {
-    "workers": ("median_living_wage_ratio", "entry_living_wage_ratio", "wage_ladder"),
-    "employers": ("openings", "growth", "employment"),
-    "strategic": ("location_quotient", "industry_breadth", "skill_centrality"),
-    "accessibility": ("education", "experience", "job_zone", "untapped_talent"),
+    "employers": ("openings", "growth", "wage_growth", "share_55_over", "separations"),
+    "workers": ("median_living_wage_ratio", "entry_living_wage_ratio", "upward_moves", "wage_ladder", "preparation_years", "ai_exposure"),
+    "equity": ("women_men_pay_ratio", "integration"),
+    "strategy": ("skill_centrality", "industry_breadth", "geographic_dispersion", "location_quotient"),
 }
 SIMILARITY_FACETS = (
     "skills", "knowledge", "abilities", "work_activities", "detailed_work_activities", "technology", "industries",
@@ -204,9 +204,18 @@ def validate(data: dict, source: str) -> None:
     _weights(data, "pathways.evidence_weight", EVIDENCE_LEVELS, source)
     for key in ("employment", "job_zone_up"):
         _number(data, f"pathways.prior.{key}", source, 0, 100)
-    _number(data, "jtm.bar", source, 0, 100)
     _number(data, "jtm.min_median_living_wage_ratio", source, 0, 10)
     _weights(data, "jtm.weights", tuple(PILLARS), source)
+    bars = data["jtm"]["bars"]
+    if not isinstance(bars, dict) or set(bars) != set(PILLARS):
+        raise ProfileError(source, "jtm.bars", f"has {sorted(bars) if isinstance(bars, dict) else bars!r}", f"exactly the bars {', '.join(PILLARS)}")
+    for pillar in PILLARS:
+        _number(data, f"jtm.bars.{pillar}", source, 0, 100)
+    _number(data, "jtm.missing_percentile", source, 0, 100)
+    _number(data, "jtm.max_rse", source, 0, 100)
+    for key in ("allow_unreliable", "include_ladder"):
+        if not isinstance(data["jtm"][key], bool):
+            raise ProfileError(source, f"jtm.{key}", f"is {data['jtm'][key]!r}", "true or false")
     for pillar, measures in PILLARS.items():
         table = data["jtm"][pillar]
         if set(table) != set(measures):
