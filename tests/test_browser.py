@@ -215,7 +215,7 @@ def test_a_csv_downloads(server, browser):
     d = got.value
     assert d.suggested_filename == "upward-region-0026420-jtms.csv"
     rows = list(csv.DictReader(io.StringIO(Path(d.path()).read_text(encoding="utf-8"))))
-    assert len(rows) == 37 and rows[0]["occ_code"] and rows[0]["profile_hash"]
+    assert len(rows) == 74 and rows[0]["occ_code"] and rows[0]["profile_hash"]
     assert not watch.problems, watch.problems
     page.close()
 

@@ -49,22 +49,25 @@ def test_jobs_houston_json(cli, con):
     check_releases(d)
     scored = con.execute(scored_sql(), [NATIONAL_MEDIAN, HOUSTON]).fetchall()
     assert d["scored_occupations"] == len(scored) == 642
-    assert d["jtm_count"] == 37
+    assert d["jtm_count"] == 74 and d["career_ladder_count"] == 12  # pinned in test_mobilize too
     assert d["good_count"] == sum(1 for r in scored if r[2] >= r[5])
     assert d["opportunity_count"] == sum(1 for r in scored if r[2] >= r[5] and r[4] in ACCESSIBLE)
     assert d["promising_count"] == sum(1 for r in scored if r[2] < r[5] and r[4] in ACCESSIBLE and r[3] >= r[5])
     assert d["cost_adjusted_bar"] == pytest.approx(NATIONAL_MEDIAN * 98.629 / 100)
     rows = d["jobs"]
-    assert len(rows) == 25  # --top default, 37 JTMs
+    assert len(rows) == 25  # --top default, 74 JTMs
     assert all(r["jtm"] is True and r["category"] == "jtm" for r in rows)
     comps = [r["composite"] for r in rows]
     assert comps == sorted(comps, reverse=True)
     assert rows[0]["composite"] == max(j["composite"] for j in rows)
+    bars, weights = d["bars"], profiles.load().get("jtm.weights")
     for r in rows:
-        assert min(r[f"pillar_{p}"] for p in PILLARS) >= 50
-        assert r["median_living_wage_ratio"] >= 1
+        assert all(r[f"pillar_{p}"] >= bars[p] for p in PILLARS)
+        assert r["median_living_wage_ratio"] >= 1 and r["entry_route"] and not r["residual"] and not r["unreliable"] and not r["career_ladder"]
         assert r["median_living_wage_ratio"] == pytest.approx(r["a_median"] / HOUSTON_LW)
-        assert r["composite"] == pytest.approx(sum(r[f"pillar_{p}"] for p in PILLARS) / 4)
+        assert r["composite"] == pytest.approx(sum(r[f"pillar_{p}"] * weights[p] for p in PILLARS) / sum(weights.values()))
+    assert all(r["career_ladder"] and not r["jtm"] for r in d["career_ladder"])
+    assert {c["area"]["area_code"] for c in d["compared_with"]} == {"4800000", "0000000"}  # Texas and the nation
 
 
 def test_jobs_top_and_text(cli):
@@ -74,10 +77,11 @@ def test_jobs_top_and_text(cli):
     assert json.loads(top3)["jobs"] == json.loads(out)["jobs"][:3]
     _, top100, _ = cli("jobs", "--region", HOUSTON, "--top", "100", "--json")
     listed = json.loads(top100)["jobs"]
-    assert len(listed) == 37 and all(r["jtm"] for r in listed)  # only the JTMs, however large --top
+    assert len(listed) == 74 and all(r["jtm"] for r in listed)  # only the JTMs, however large --top
     rc, text, _ = cli("jobs", "--region", HOUSTON, "--top", "3")
     assert rc == 0
-    assert "642 occupations scored: 37 Jobs That Mobilize" in text
+    assert "642 occupations scored: 74 Jobs That Mobilize" in text
+    assert "Career-ladder destinations (12)" in text and "Against Texas" in text
     first = json.loads(out)["jobs"][0]
     assert first["occ_code"] in text and first["occ_title"][:30] in text
     assert f"profile default ({profiles.load().hash})" in text
@@ -140,9 +144,9 @@ def test_jobs_all_csv(cli, con):
     assert [int(r["rank"]) for r in rows] == list(range(1, 643))
     assert all(r["area_code"] == HOUSTON for r in rows)
     cats = [r["category"] for r in rows]
-    assert cats[:37] == ["jtm"] * 37 and set(cats[37:]) == {"not jtm"}
-    assert [r["jtm"] for r in rows[:38]] == ["True"] * 37 + ["False"]
-    comps = [float(r["composite"]) for r in rows[:37]]
+    assert cats[:74] == ["jtm"] * 74 and set(cats[74:]) == {"not jtm", "ladder"} and cats.count("ladder") == 12
+    assert [r["jtm"] for r in rows[:75]] == ["True"] * 74 + ["False"]
+    comps = [float(r["composite"]) for r in rows[:74]]
     assert comps == sorted(comps, reverse=True)
     nurse = next(r for r in rows if r["occ_code"] == "29-1141")
     assert float(nurse["a_median"]) == 99_830 and nurse["tier"] == "quality"
@@ -162,9 +166,11 @@ def test_explain_json(cli, con):
     assert e["jtm"] is True and e["scored"] is True
     assert [p["pillar"] for p in e["pillars"]] == list(PILLARS)
     assert [m["measure"] for p in e["pillars"] for m in p["measures"]] == [m for ms in PILLARS.values() for m in ms]
-    assert all(p["meets_bar"] and p["score"] >= 50 for p in e["pillars"])
-    weights = {p["pillar"]: p["score"] for p in e["pillars"]}
-    assert e["composite"] == pytest.approx(sum(weights.values()) / 4)
+    assert all(p["meets_bar"] and p["score"] >= p["bar"] for p in e["pillars"])
+    scores, w = {p["pillar"]: p["score"] for p in e["pillars"]}, profiles.load().get("jtm.weights")
+    assert e["composite"] == pytest.approx(sum(scores[p] * w[p] for p in PILLARS) / sum(w.values()))
+    assert e["access"]["route"] == "entry without a bachelor's degree (High school diploma or equivalent)"
+    assert e["flags"]["residual"] is False and e["flags"]["unreliable"] is False and e["not_jtm_because"] == []
     # median 63,180 ≥ 54,538 > 25th percentile 49,960: near-quality, and the JTM floor is met
     assert e["quality"]["a_median"] == 63_180 and e["quality"]["tier"] == "near-quality"
     assert e["living_wage_floor"]["living_wage"] == HOUSTON_LW and e["living_wage_floor"]["met"] is True
@@ -185,8 +191,10 @@ def test_explain_text(cli):
     assert f"Composite {e['composite']:.0f} of 100." in text
     assert "$54,538" in text and f"{63_180 / HOUSTON_LW:.2f}" in text and "met" in text and "CPI-U × 1.1622" in text
     for p in e["pillars"]:
-        assert f"{p['pillar']}: {p['score']:.0f} — meets the bar of 50" in text
+        assert f"{p['pillar']}: {p['score']:.0f} — meets the bar of {p['bar']:g}" in text
     assert "High school diploma or equivalent" in text
+    assert "Missing here: women_men_pay_ratio" in text and "(50)" in text  # CPS publishes no women's median for it
+    assert "Not measured: wage parity by race" in text
     q = e["quality"]
     assert f"Quality tier: near-quality. Benefits: {q['benefits']:.2f} (BLS NCS group-level estimate); safety: {q['safety']:.2f} (O*NET hazardous conditions)." in text
 
@@ -276,7 +284,7 @@ def test_compare_three_areas(cli, con):
     h, al, _ = c["areas"]
     assert h["real_median_wage"] == pytest.approx(49_410 / 98.629 * 100)
     assert al["real_median_wage"] == pytest.approx(41_000 / 83.231 * 100)
-    assert h["jtm_count"] == 37 and h["scored_occupations"] == 642
+    assert h["jtm_count"] == 74 and h["scored_occupations"] == 642
     # the same indicators as `upward quality`
     _, qout, _ = cli("quality", "--region", HOUSTON, "--json")
     for k, v in json.loads(qout)["indicators"].items():
@@ -288,7 +296,7 @@ def test_compare_text(cli):
     rc, text, _ = cli("compare", HOUSTON, NW_AL)
     assert rc == 0
     assert "Houston-Pasadena-The Woodlands, TX" in text and "Northwest Alabama nonmetropolitan area" in text
-    assert "real median wage" in text and "37 of 642" in text
+    assert "real median wage" in text and "74 of 642" in text
 
 
 def test_compare_needs_two_areas(cli):
@@ -328,7 +336,7 @@ def test_custom_profile_is_recorded_and_used(cli, con, tmp_path):
     base_jtm = {r["occ_code"] for r in json.loads(base)["jobs"] if r["jtm"]}
     _, single, _ = cli("jobs", "--region", HOUSTON, "--all", "--profile", str(path), "--json")
     single_jtm = {r["occ_code"] for r in json.loads(single)["jobs"] if r["jtm"]}
-    assert base_jtm <= single_jtm and len(single_jtm) == d["jtm_count"] >= 37
+    assert base_jtm <= single_jtm and len(single_jtm) == d["jtm_count"] >= 74
 
 
 def test_profile_show_prints_default_toml(cli):
@@ -340,17 +348,17 @@ def test_profile_show_prints_default_toml(cli):
 
 def test_profile_show_merged(cli, tmp_path):
     path = tmp_path / "p.toml"
-    path.write_text("[jtm]\nbar = 60\n")
+    path.write_text("[jtm.bars]\nworkers = 60\n")
     rc, out, _ = cli("profile", "show", "--profile", str(path))
     assert rc == 0
     d = json.loads(out)
-    assert d["settings"]["jtm"]["bar"] == 60 and d["settings"]["living_wage"]["household"] == "2A2W2C"
+    assert d["settings"]["jtm"]["bars"]["workers"] == 60 and d["settings"]["living_wage"]["household"] == "2A2W2C"
     assert d["profile"]["hash"] == profiles.load(path).hash
 
 
 def test_profile_check(cli, tmp_path):
     good = tmp_path / "good.toml"
-    good.write_text('name = "board"\n[jtm]\nbar = 60\n')
+    good.write_text('name = "board"\n[jtm.bars]\nworkers = 60\n')
     rc, out, _ = cli("profile", "check", str(good))
     assert rc == 0
     assert f"Profile 'board' is valid (hash {profiles.load(good).hash})." in out

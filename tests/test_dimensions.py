@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -229,9 +230,10 @@ def test_jtms_unchanged_unless_the_profile_gates(con, profile, tmp_path):
     from upward.analysis.mobilize import scored_table
 
     base = scored_table(con, profile, [HOUSTON]).set_index("occ_code")
-    bar = profile.get("jtm.bar")
-    by_hand = base.scored & (base[[f"pillar_{p}" for p in ("workers", "employers", "strategic", "accessibility")]] >= bar).all(axis=1) \
-        & (base.median_living_wage_ratio >= profile.get("jtm.min_median_living_wage_ratio"))
+    bars = profile.get("jtm.bars")
+    by_hand = base.scored & np.logical_and.reduce([base[f"pillar_{p}"] >= b for p, b in bars.items()]) \
+        & (base.median_living_wage_ratio >= profile.get("jtm.min_median_living_wage_ratio")) \
+        & base.reachable & ~base.residual & ~base.unreliable & ~base.ladder
     assert (base.jtm == by_hand).all()  # the default profile gates on nothing
     path = tmp_path / "gate.toml"
     path.write_text("[quality]\nmin_safety = 0.5\n")

@@ -191,7 +191,7 @@ def test_region_page_has_the_cli_numbers(pages, cli_json):
     html = pages["/regions/houston"].text
     jobs = cli_json("jobs", "--region", "houston", "--top", "100")
     quality = cli_json("quality", "--region", "houston")
-    assert jobs["jtm_count"] == 37 and jobs["jobs"]
+    assert jobs["jtm_count"] == 74 and jobs["jobs"]
     top = jobs["jobs"][0]
     assert f"{jobs['jtm_count']} Jobs That Mobilize, ranked" in html
     assert f'Top: <a href="/regions/0026420/occupations/{top["occ_code"]}">{escape(top["occ_title"])}</a>' in html
@@ -212,7 +212,7 @@ def test_region_page_has_the_cli_numbers(pages, cli_json):
 def test_region_csv_downloads_parse_and_match(client, pages, cli_json):
     jobs = cli_json("jobs", "--region", "houston", "--top", "100")
     page = Page(pages["/regions/houston"].text)
-    assert {re.search(r"csv=(\w+)", h).group(1) for h in page.csv} == {"people", "indicators", "dimensions", "tiers", "jtms", "low_quality", "skills"}
+    assert {re.search(r"csv=(\w+)", h).group(1) for h in page.csv} == {"people", "indicators", "dimensions", "tiers", "jtms", "asked", "ladder", "jtm_compare", "low_quality", "skills"}
     r = client.get("/regions/houston?csv=jtms")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert 'filename="upward-region-0026420-jtms.csv"' in r.headers["content-disposition"]
@@ -223,6 +223,10 @@ def test_region_csv_downloads_parse_and_match(client, pages, cli_json):
     assert rows[0]["profile_hash"] == jobs["profile"]["hash"] and rows[0]["bundle"] == jobs["data"]["bundle"]
     skills = list(csv.DictReader(io.StringIO(client.get("/regions/houston?csv=skills").text)))
     assert len(skills) == 68  # every element, though the page shows 15
+    ladder = list(csv.DictReader(io.StringIO(client.get("/regions/houston?csv=ladder").text)))
+    assert len(ladder) == jobs["career_ladder_count"] == 12 and all(r["ladder_kind"] in ("manager", "first-line supervisor") for r in ladder)
+    compare = list(csv.DictReader(io.StringIO(client.get("/regions/houston?csv=jtm_compare").text)))
+    assert [r["area_name"] for r in compare] == ["Texas", "National"]
     assert client.get("/regions/houston?csv=nope").status_code == 404
 
 

@@ -327,7 +327,7 @@ def test_area_without_living_wage_still_reports(run, tmp_path):
 
 def test_profile_and_its_numbers_travel_together(run, cli_json, tmp_path):
     prof = tmp_path / "lower-bar.toml"
-    prof.write_text('name = "lower-bar"\n[jtm]\nbar = 40\n', encoding="utf-8")
+    prof.write_text('name = "lower-bar"\n[jtm.bars]\nemployers = 40\nworkers = 40\n', encoding="utf-8")
     report = json.loads(run("report", "--region", NONMETRO, "--profile", prof, "--json", "--origins", "1").stdout)
     assert report["profile"]["name"] == "lower-bar"
     assert all(n["command"][-2:] == ["--profile", str(prof)] for f in report["glance"]["facts"] for n in f["numbers"].values()

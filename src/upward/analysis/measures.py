@@ -133,6 +133,9 @@ def occupation_measures(con, profile: Profile) -> pd.DataFrame:
     for col in ("women_share", *(f"{g}_share" for g in RACE_GROUPS), "share_55_over", "women_men_pay_ratio", "ai_exposure",
                 "year_sex_race", "year_age", "year_earnings"):
         df[col] = df.occ_code.map(dims[col])
+    from upward.analysis.requirements import _specific_bachelors
+
+    df["specific_degree"] = df.occ_code.isin(_specific_bachelors(con))
     manager = df.major_code == "11-0000"
     supervisor = df.major_code.isin(SUPERVISED_MAJORS) & (df.minor_code == df.major_code.str[:3] + "1000")
     df["ladder"] = manager | supervisor
@@ -192,8 +195,9 @@ def _add_integration(con, df: pd.DataFrame) -> None:
     emp = df.employment.where(df.women_share.notna(), 0).fillna(0)
     women_region = (df.women_share.fillna(0) * emp).groupby(df.area_code).sum() / emp.groupby(df.area_code).sum().replace(0, np.nan)
     d_sex = (df.women_share - df.area_code.map(women_region)).abs()
-    occ = pd.DataFrame({g: df[f"{g}_share"] for g in RACE_GROUPS})
-    reg = pd.DataFrame({g: df.area_code.map(pop[g]) if g in pop else np.nan for g in RACE_GROUPS})
+    occ = pd.DataFrame({g: df[f"{g}_share"] for g in RACE_GROUPS}, index=df.index)
+    # an area SVI does not cover (Puerto Rico, the territories) has no population mix: integration is missing
+    reg = pd.DataFrame({g: df.area_code.map(pop[g]) if g in pop else np.nan for g in RACE_GROUPS}, index=df.index, dtype=float)
     occ["other"] = (1 - occ.sum(axis=1, min_count=len(RACE_GROUPS))).clip(lower=0)
     reg["other"] = (1 - reg.sum(axis=1, min_count=len(RACE_GROUPS))).clip(lower=0)
     d_race = (occ - reg).abs().sum(axis=1, min_count=4) / 2

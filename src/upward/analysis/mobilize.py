@@ -84,7 +84,7 @@ def reasons(r, profile: Profile) -> list[str]:
     bars = profile.get("jtm.bars")
     for p in PILLARS:
         if r[f"pillar_{p}"] < bars[p]:
-            out.append(f"{p} {r[f'pillar_{p}']:.0f} < {bars[p]:g}")
+            out.append(f"{p} {r[f'pillar_{p}']:.1f} < {bars[p]:g}")
     if not r["pays"]:
         ratio = r["median_living_wage_ratio"]
         out.append("no living wage for this area" if pd.isna(ratio) else f"median {ratio:.2f} × the living wage")
@@ -134,6 +134,30 @@ _ROW_COLUMNS = [
     "tier", "typical_education", "entry_route", "openings", "growth", "loc_quotient", "untapped_talent",
     *(f"pillar_{p}" for p in PILLARS), "composite", "jtm", "career_ladder", "ladder_kind", "residual", "unreliable",
 ]
+
+
+#: Typical entry education that is itself a training route (a programme a region funds).
+TRAINED_EDUCATION = ("Postsecondary nondegree award", "Associate's degree")
+#: BLS on-the-job training that is a formal route (a region funds apprenticeships and long-term OJT).
+TRAINED_OJT = ("Apprenticeship", "Long-term on-the-job training")
+
+
+def asked_about(scored: pd.DataFrame, profile: Profile, top: int = 10, per_group: int = 2) -> pd.DataFrame:
+    """The jobs a board asks about: the region's largest occupations that a training programme
+    leads to — a postsecondary award or associate's degree, an apprenticeship or long-term on-the-job
+    training (BLS), or a bachelor's in the occupation's own field reached in one allowed step from a
+    job that needs none (nursing) — at most `per_group` per SOC major group (the largest), `top` in
+    all, largest first: the trades, nursing, truck driving, as a
+    rule rather than a list. Supervisors, managers and residual codes are left out (they are not
+    what a programme trains for). Each row carries its verdict and reasons."""
+    s = scored[scored.scored & ~scored.ladder.astype(bool) & ~scored.residual.astype(bool)]
+    trained = (s.typical_education.isin(TRAINED_EDUCATION) | s.on_the_job_training.isin(TRAINED_OJT)
+               | (s.typical_education.eq("Bachelor's degree") & s.specific_degree.astype(bool)
+                  & s.entry_route.fillna("").str.startswith("one step from")))
+    s = s[trained].sort_values(["employment", "occ_code"], ascending=[False, True])
+    s = s.groupby(s.occ_code.str[:2], sort=False).head(per_group).head(top)
+    return s.assign(verdict=np.where(s.jtm, "JTM", "not a JTM"),
+                    reasons=[reasons(r, profile) for _, r in s.iterrows()])
 
 
 def _peers(con, area_code: str) -> list[dict]:
@@ -187,7 +211,7 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
     if lens == "jtm":
         chosen = scored if include_all else scored[scored.jtm]
         chosen = chosen.sort_values(["jtm", "composite", "occ_code"], ascending=[False, False, True])
-        chosen = chosen.assign(category=np.select([chosen.jtm, chosen.career_ladder], ["jtm", "career ladder"], "not jtm"))
+        chosen = chosen.assign(category=np.select([chosen.jtm, chosen.career_ladder], ["jtm", "ladder"], "not jtm"))
     elif lens == "good-promising":
         chosen = scored if include_all else scored[scored.good | scored.promising]
         order = np.select([chosen.good, chosen.promising], [0, 1], 2)
@@ -218,7 +242,7 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
         held = scored[~scored.jtm & scored.clears_bars & scored.pays & (scored.residual | scored.unreliable)]
         if len(held):
             notes.append(f"{len(held)} occupation(s) clear every bar but are residual \"All Other\" codes or unreliable OEWS estimates, "
-                         "so they are not JTMs (--all shows them; docs/job-quality.md).")
+                         "so they are not Jobs That Mobilize.")
     if len(scored) and scored.price_parity.isna().all():
         notes.append("No BEA price parity for this area: the cost-adjusted bar of the good-promising and opportunity lenses is undefined.")
     if len(scored) and scored.top_coded.any():
@@ -238,6 +262,9 @@ def jobs(con, area_code: str, profile: Profile, lens: str = "jtm", top: int | No
         "bars": profile.get("jtm.bars"),
         "jobs": rows,
         "career_ladder": ladder_rows,
+        "asked_about": [plain_record(r) for r in asked_about(scored, profile)[
+            ["occ_code", "occ_title", "employment", "a_median", "median_living_wage_ratio", "typical_education", "on_the_job_training",
+             *(f"pillar_{p}" for p in PILLARS), "jtm", "verdict", "reasons"]].to_dict("records")] if lens == "jtm" else [],
         "compared_with": comparison(con, area_code, profile, scored) if lens == "jtm" and compare else [],
         "notes": notes,
         "data": releases(con),

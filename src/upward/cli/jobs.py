@@ -102,7 +102,8 @@ def _print_jobs(r: dict) -> None:
         for i, j in enumerate(r["jobs"])
     ]
     Col = render.Column
-    cols = [Col("#", "code"), Col("SOC", "code"), Col("occupation"), *([Col("lens", drop=3)] if show_lens else []),
+    # 20: the longest word of a SOC title ("Helpers--Production") stays whole
+    cols = [Col("#", "code"), Col("SOC", "code"), Col("occupation", min_width=20), *([Col("lens", drop=3)] if show_lens else []),
             Col("jobs", "num", drop=1), Col("median", "num"), Col("÷LW", "num"), Col("open/yr", "num", drop=2),
             Col("E", "num"), Col("W", "num"), Col("Q", "num"), Col("S", "num"), Col("score", "num")]
     lens = "" if show_lens or r["lens"] == "jtm" else f", {r['lens']} lens"
@@ -111,15 +112,17 @@ def _print_jobs(r: dict) -> None:
     if r["lens"] == "jtm" and r.get("career_ladder"):
         c.print(f"Career-ladder destinations ({r['career_ladder_count']}): supervisors and managers that pass every condition, "
                 "reached by promotion rather than entered: " + "; ".join(
-                    f"{escape(j['occ_title'])} ({j['occ_code']})" for j in r["career_ladder"][:8]) + ("…" if r["career_ladder_count"] > 8 else "."),
+                    f"{escape(j['occ_title'])} ({j['occ_code']})" for j in r["career_ladder"][:8])
+                + (f"; and {r['career_ladder_count'] - 8} more (--json lists them)." if r["career_ladder_count"] > 8 else "."),
                 highlight=False)
     for cmp in r.get("compared_with", []):
-        own = ", ".join(escape(x["occ_title"]) for x in cmp["only_here"][:5])
+        own = "; ".join(escape(x["occ_title"]) for x in cmp["only_here"][:5])
         c.print(f"Against {escape(cmp['area']['area_name'])} ({cmp['jtm_count']} JTMs): {cmp['shared']} of these {r['jtm_count']} are JTMs there too; "
                 f"top-{cmp['top']} overlap (Jaccard) {cmp['top_jaccard']:.2f}" if cmp["top_jaccard"] is not None else "top lists empty",
                 highlight=False)
         if own:
-            c.print(f"  JTMs here, not there: {own}{'…' if len(cmp['only_here']) > 5 else ''}", highlight=False)
+            more = len(cmp["only_here"]) - 5
+            c.print(f"  JTMs here, not there: {own}" + (f"; and {more} more" if more > 0 else ""), highlight=False)
     c.print("[dim]Explain one: upward jobs --region AREA --explain SOC. Method: docs/job-quality.md.[/]", highlight=False)
 
 

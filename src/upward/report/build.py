@@ -286,36 +286,25 @@ def _comparison(src: Sources, codes: list[tuple[str, str]]) -> list[dict]:
     return out
 
 
-def _why(j: dict, bar: float, pillars: tuple[str, ...]) -> str:
-    """Why an occupation is a JTM, from its own row: the weakest pillar still over the bar, and the raw values."""
-    weakest = min(pillars, key=lambda p: j[f"pillar_{p}"])
-    parts = [f"all four pillars ≥ {bar:g} (lowest: {weakest} {j[f'pillar_{weakest}']:.0f})"]
+def _why(j: dict, bars: dict, pillars: tuple[str, ...]) -> str:
+    """Why an occupation is a JTM, from its own row: the pillar closest to its bar, and the raw values."""
+    closest = min(pillars, key=lambda p: j[f"pillar_{p}"] - bars[p])
+    parts = [f"every pillar at its bar (closest: {closest} {j[f'pillar_{closest}']:.0f}, bar {bars[closest]:g})"]
     if j["median_living_wage_ratio"] is not None:
         parts.append(f"median {j['median_living_wage_ratio']:.2f}× the living wage")
     if j["openings"] is not None:
         parts.append(f"{j['openings']:,.0f} openings a year")
     if j["loc_quotient"] is not None:
         parts.append(f"location quotient {j['loc_quotient']:.2f}")
-    if j["untapped_talent"]:
-        parts.append(f"{j['untapped_talent']:,.0f} workers here one viable step away")
-    if j["typical_education"]:
-        parts.append(f"entry: {j['typical_education'].lower()}")
+    if j["entry_route"]:
+        parts.append(f"entry: {j['entry_route']}")
     return "; ".join(parts)
 
 
-def _why_not(j: dict, bar: float, floor: float) -> str:
-    """Why a large occupation another lens selects is not a JTM: the pillars under the bar, the living-wage floor."""
-    reasons = [f"{p} {j[f'pillar_{p}']:.0f}" for p in PILLARS if j[f"pillar_{p}"] is not None and j[f"pillar_{p}"] < bar]
-    out = []
-    if reasons:
-        out.append("under the bar of " + f"{bar:g} on " + ", ".join(reasons))
-    if j["median_living_wage_ratio"] is not None and j["median_living_wage_ratio"] < floor:
-        out.append(f"median {j['median_living_wage_ratio']:.2f}× the living wage (needs {floor:g}×)")
-    return "; ".join(out) or "—"
-
-
 _LENS_TEXT = {
-    "jtm": ("Jobs That Mobilize", "upper half of the region on all four pillars (workers, employers, strategic value, accessibility) and a median that pays the living wage"),
+    "jtm": ("Jobs That Mobilize", "at the region's bar on the Employers, Workers and Strategy pillars (Equity is scored and ranked), a median "
+            "that pays the living wage, reachable without a bachelor's degree, a reliable OEWS estimate, not a residual code, "
+            "not a supervisor or manager"),
     "good": ("Good jobs (Brookings)", "median at least the national median wage adjusted for local prices (employer health insurance, part of Brookings' definition, is not measured)"),
     "promising": ("Promising jobs (Brookings)", "pay less than that, open without a bachelor's degree, and the occupation's own 90th percentile reaches the bar"),
     "opportunity": ("Opportunity occupations (Federal Reserve)", "open without a bachelor's degree and a median at least the cost-adjusted national median"),
@@ -324,7 +313,7 @@ _LENS_TEXT = {
 
 def _jtm_section(lenses: dict, src: Sources, profile: Profile, opts: dict) -> dict:
     jobs = lenses["jtm"]
-    bar = profile.get("jtm.bar")
+    bars = dict(profile.get("jtm.bars"))
     floor = profile.get("jtm.min_median_living_wage_ratio")
     pillars = tuple(PILLARS)
     cat = {lens: {j["occ_code"]: j["category"] for j in r["jobs"]} for lens, r in lenses.items()}
@@ -335,7 +324,7 @@ def _jtm_section(lenses: dict, src: Sources, profile: Profile, opts: dict) -> di
         also = [name for name, hit in (("good", cat["good-promising"].get(j["occ_code"]) == "good"),
                                        ("promising", cat["good-promising"].get(j["occ_code"]) == "promising"),
                                        ("opportunity", cat["opportunity"].get(j["occ_code"]) == "opportunity")) if hit]
-        rows.append({**j, "rank": i + 1, "also": also, "why": _why(j, bar, pillars), "path": f"jobs[{i}]"})
+        rows.append({**j, "rank": i + 1, "also": also, "why": _why(j, bars, pillars), "path": f"jobs[{i}]"})
     members = {
         "jtm": [j for j in jobs["jobs"] if j["jtm"]],
         "good": [j for j in lenses["good-promising"]["jobs"] if j["category"] == "good"],
@@ -353,29 +342,22 @@ def _jtm_section(lenses: dict, src: Sources, profile: Profile, opts: dict) -> di
             "also_jtm": sum(j["occ_code"] in jtm_codes for j in m),
             "largest": [j["occ_title"] for j in m[:3]],
         })
-    # big occupations another lens picks that the JTM lens does not, with the reason from their own row
-    by_code = {j["occ_code"]: j for j in jobs["jobs"]}
-    outside = []
-    for j in sorted(members["opportunity"] + members["good"], key=lambda j: (-(j["employment"] or 0), j["occ_code"])):
-        if j["occ_code"] in jtm_codes or j["occ_code"] in {o["occ_code"] for o in outside}:
-            continue
-        row = by_code[j["occ_code"]]
-        lens = "opportunity" if cat["opportunity"].get(j["occ_code"]) == "opportunity" else "good"
-        outside.append({"occ_code": j["occ_code"], "occ_title": j["occ_title"], "employment": row["employment"], "a_median": row["a_median"],
-                        "top_coded": row["top_coded"], "lens": lens, "reason": _why_not(row, bar, floor)})
-        if len(outside) >= 6:
-            break
+    # the jobs a board asks about (the largest with a training route: trades, nursing, truck driving), with the verdict
+    asked = [{**x, "reason": "; ".join(x["reasons"]) or "a Job That Mobilizes"} for x in jobs.get("asked_about", [])]
     return {
         "command": command_text(src.command("jobs")),
-        "bar": bar,
+        "bars": bars,
         "floor": floor,
         "weights": dict(profile.get("jtm.weights")),
         "scored": src.num("jobs", "scored_occupations", "int"),
         "jtm_count": src.num("jobs", "jtm_count", "int"),
+        "ladder_count": jobs.get("career_ladder_count", 0),
+        "ladder": [x["occ_title"] for x in jobs.get("career_ladder", [])[:8]],
+        "compared_with": jobs.get("compared_with", []),
         "cost_adjusted_bar": src.num("jobs", "cost_adjusted_bar", "money") if jobs["cost_adjusted_bar"] is not None else None,
         "rows": rows,
         "lenses": lens_rows,
-        "outside": outside,
+        "asked": asked,
         "notes": [n for n in jobs["notes"] if "2021 values" not in n],  # the vintage note is said once, at a glance
     }
 
@@ -590,7 +572,9 @@ SETTINGS = (
     ("living_wage.cpi_adjustment", "whether MIT's 2021 living wages are brought to the wage year's prices with each area's CPI-U"),
     ("quality.near_quality_median_ratio", "a median under this multiple of the living wage puts an occupation in the low (low-wage) tier"),
     ("opportunity.national_median_ratio", "the multiple of the national median wage, at local prices, an opportunity occupation pays"),
-    ("jtm.bar", "the percentile every pillar of a Job That Mobilizes reaches"),
+    ("jtm.bars", "the percentile each pillar of a Job That Mobilizes reaches (employers, workers, equity, strategy)"),
+    ("jtm.max_rse", "the OEWS relative standard error (%) above which an estimate is unreliable and not a Job That Mobilizes"),
+    ("jtm.include_ladder", "whether supervisors and managers count as Jobs That Mobilize (default: listed apart, as career-ladder destinations)"),
     ("jtm.min_median_living_wage_ratio", "the multiple of the living wage a Job That Mobilizes' median pays"),
     ("benchmarks.essential_importance", "the O*NET importance (of 5) from which a skill is essential"),
     ("programs.under_supply_ratio", "related completions ÷ openings under this: under-supplied"),

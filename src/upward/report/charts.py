@@ -129,7 +129,7 @@ def jtm_pillars(rows: list[dict], title: str, limit: int = 15) -> str:
     width, name_w, cell, comp_w = 680, 280, 54, 150
     rh = 19
     body = []
-    heads = ("Workers", "Employers", "Strategic", "Access")
+    heads = ("Employers", "Workers", "Equity", "Strategy")
     for k, h in enumerate(heads):
         body.append(_text(name_w + k * cell + cell / 2, 12, h, 9, "middle", MUTED))
     body.append(_text(name_w + 4 * cell + 10, 12, "Composite (0–100)", 9, fill=MUTED))
@@ -140,7 +140,7 @@ def jtm_pillars(rows: list[dict], title: str, limit: int = 15) -> str:
         h = max(rh, len(lines) * 10 * LINE + 5)
         mid = y + h / 2
         body += _label(name_w - 8, mid, lines, 10, "end")
-        for k, p in enumerate(("workers", "employers", "strategic", "accessibility")):
+        for k, p in enumerate(("employers", "workers", "equity", "strategy")):
             v = r[f"pillar_{p}"]
             shade = PILLAR_COLOURS[min(4, int((v or 0) // 20))]
             body.append(f'<rect x="{name_w + k * cell + 1}" y="{y + 1}" width="{cell - 2}" height="{h - 2:.1f}" fill="{shade}"/>')

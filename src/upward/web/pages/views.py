@@ -25,7 +25,7 @@ from upward.web.pages._tables import Col, Table
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 TIER_COLORS = {"quality": "#009E73", "near-quality": "#56B4E9", "low": "#D55E00", "unknown": "#999999", "not scored": "#BBBBBB"}
 TIER_ORDER = ["quality", "near-quality", "low", "unknown"]
-PILLAR_LABELS = {"workers": "Workers", "employers": "Employers", "strategic": "Strategic value", "accessibility": "Accessibility"}
+PILLAR_LABELS = {"employers": "Employers", "workers": "Workers", "equity": "Equity", "strategy": "Strategy"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,16 +247,42 @@ def region(con, prof: Profile, code: str, hub: Path | None = None) -> dict:
             Col("a_median", "median", "money"),
             Col("median_living_wage_ratio", "÷ LW", "num2"),
             Col("openings", "openings/yr", "int"),
-            Col("pillar_workers", "workers", "score"),
             Col("pillar_employers", "employers", "score"),
-            Col("pillar_strategic", "strategic", "score"),
-            Col("pillar_accessibility", "access", "score"),
+            Col("pillar_workers", "workers", "score"),
+            Col("pillar_equity", "equity", "score"),
+            Col("pillar_strategy", "strategy", "score"),
             Col("composite", "score", "score"),
         ],
         [{"rank": i + 1, **j} for i, j in enumerate(jobs["jobs"])],
-        note="Pillars are percentile ranks (0–100) within the region's scored occupations; a JTM reaches the profile's bar on all four and its median pays the living wage.",
+        note=("Pillars (the Burning Glass Institute's four) are percentile ranks (0–100) within the region's scored occupations; a JTM "
+              "reaches each pillar's bar (" + ", ".join(f"{p} {b:g}" for p, b in jobs["bars"].items()) + "), pays the living wage at the "
+              "median, is reachable without a bachelor's degree, has reliable OEWS figures and is not a residual code, supervisor or manager."),
         empty="No occupation is a Job That Mobilizes here (see the notes).",
-        extra_csv=["a_pct25", "top_coded", "living_wage", "tier", "typical_education", "growth", "loc_quotient", "untapped_talent", "jtm"],
+        extra_csv=["a_pct25", "top_coded", "living_wage", "tier", "typical_education", "entry_route", "growth", "loc_quotient", "untapped_talent", "jtm"],
+    )
+    ctx["tables"]["ladder"] = Table(
+        "ladder", f"{jobs['career_ladder_count']} career-ladder destinations (supervisors and managers that pass every condition)",
+        [Col("occ_code", "SOC", "code"), Col("occ_title", "occupation", link=_occ_link(a)), Col("ladder_kind", "kind"),
+         Col("employment", "jobs", "int"), Col("a_median", "median", "money"), Col("composite", "score", "score")],
+        jobs["career_ladder"],
+        note="Reached by promotion rather than entered, so listed apart from the JTMs (profile jtm.include_ladder).",
+        empty="None here.",
+    )
+    ctx["tables"]["jtm_compare"] = Table(
+        "jtm_compare", "How this list differs from the state's and the nation's",
+        [Col("area_name", "against"), Col("jtm_count", "their JTMs", "int"), Col("shared", "JTMs here also JTMs there", "int"),
+         Col("top_jaccard", "top-20 overlap (Jaccard)", "num2"), Col("only_here", "JTMs here, not there")],
+        [{"area_name": c["area"]["area_name"], "jtm_count": c["jtm_count"], "shared": c["shared"], "top_jaccard": c["top_jaccard"],
+          "only_here": "; ".join(x["occ_title"] for x in c["only_here"][:5])} for c in jobs["compared_with"]],
+        empty="The nation has no wider list to compare with.",
+    )
+    ctx["tables"]["asked"] = Table(
+        "asked", "The jobs boards ask about, and why each is or is not a JTM",
+        [Col("occ_code", "SOC", "code"), Col("occ_title", "occupation", link=_occ_link(a)), Col("employment", "jobs", "int"),
+         Col("a_median", "median", "money"), Col("median_living_wage_ratio", "÷ LW", "num2"), Col("why", "verdict")],
+        [{**x, "why": "JTM" if x["jtm"] else "; ".join(x["reasons"])} for x in jobs["asked_about"]],
+        note="The region's largest occupations a training programme leads to (certificate, associate's, apprenticeship, long-term "
+             "on-the-job training, or a bachelor's in its own field reached in one step), at most two per SOC major group.",
     )
     ctx["tables"]["low_quality"] = Table(
         "low_quality", "Largest low-quality occupations",
