@@ -115,7 +115,7 @@ def test_partial_profile_merges_over_default(tmp_path):
 def test_partial_nested_table_keeps_the_other_keys(tmp_path):
     p = profiles.load(write(tmp_path, "[jtm.workers]\nwage_ladder = 0.4\n\n[jtm.weights]\nworkers = 0.5\n"))
     assert p.get("jtm.workers") == {**default_data()["jtm"]["workers"], "wage_ladder": 0.4}
-    assert p.get("jtm.weights") == {"employers": 0.25, "workers": 0.5, "equity": 0.15, "strategy": 0.3}
+    assert p.get("jtm.weights") == {**default_data()["jtm"]["weights"], "workers": 0.5}
     assert p.get("jtm.bars") == default_data()["jtm"]["bars"] and p.get("jtm.employers") == default_data()["jtm"]["employers"]
 
 

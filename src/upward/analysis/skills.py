@@ -186,7 +186,8 @@ def landscape(con, area_code: str, profile: Profile) -> dict:
     total_openings = sum(w for _, w in weights)
     for domain in LANDSCAPE_DOMAINS:
         rated = max((r["rated_openings"] or 0 for r in rows if r["domain"] == domain), default=0)
-        coverage[domain]["share_of_jtm_openings"] = rated / total_openings if total_openings else None
+        # the two sums add the same openings in a different order (SQL, Python): a full share can come out 1 + 1e-16
+        coverage[domain]["share_of_jtm_openings"] = min(1.0, rated / total_openings) if total_openings else None
     found = anchors(con, [r["element_id"] for r in rows])
     for r in rows:
         r["demand_level_meaning"] = level_meaning(r["demand_level"], found.get(r["element_id"], []))
