@@ -24,6 +24,7 @@ from upward.analysis._rows import atlas_id
 from upward.analysis.living_wage import pay_frame
 from upward.analysis.requirements import EDUCATION_YEARS, EXPERIENCE_YEARS, SUPERVISED_MAJORS
 from upward.analysis.transitions import transitions
+from upward.cache import Cache
 from upward.errors import UpwardError
 from upward.profiles import EDUCATION_LEVELS, Profile
 
@@ -76,20 +77,22 @@ MEASURES: dict[str, Measure] = {
 }
 
 
-_NATIONAL: dict[tuple, pd.DataFrame] = {}
+#: The national per-occupation measures per atlas and profile (~1 MB each; upward.cache).
+_NATIONAL = Cache("national occupation measures", entries=4, megabytes=16)
 
 
 def occupation_measures(con, profile: Profile) -> pd.DataFrame:
     """The national, per-occupation measures (one row per detailed occupation), computed once per
     atlas and kept: projections, schooling and experience, industry and geographic dispersion,
     wage growth, upward moves, CPS equity and age, AI exposure, and the career-ladder flag."""
+    return _NATIONAL.get_or_build((atlas_id(con), profile.hash), lambda: _occupation_measures(con, profile)).copy()
+
+
+def _occupation_measures(con, profile: Profile) -> pd.DataFrame:
     from upward.analysis.changes import wage_growth
     from upward.analysis.dimensions import occupation_dimensions
     from upward.analysis.evidence import upward_moves
 
-    key = (atlas_id(con), profile.hash)
-    if key in _NATIONAL:
-        return _NATIONAL[key].copy()
     df = con.execute(
         """
         with staffing as (
@@ -140,9 +143,6 @@ def occupation_measures(con, profile: Profile) -> pd.DataFrame:
     supervisor = df.major_code.isin(SUPERVISED_MAJORS) & (df.minor_code == df.major_code.str[:3] + "1000")
     df["ladder"] = manager | supervisor
     df["ladder_kind"] = np.where(manager, "manager", np.where(supervisor, "first-line supervisor", None))
-    if len(_NATIONAL) >= 4:
-        _NATIONAL.pop(next(iter(_NATIONAL)))
-    _NATIONAL[key] = df.copy()
     return df
 
 
