@@ -32,6 +32,9 @@ def test_institution_lands_in_its_area(con):
     inv = inventory(con, "0026420")
     nursing = inv[inv.program_id == f"ipeds:{HCC}:51.3801:3"].iloc[0]
     assert nursing.completions == 117 and nursing.completions_year == 2024 and "29-1141" in list(nursing.occupations)
+    # the programme carries the CIP's title as NCES writes it, less NCES's closing period
+    assert nursing.program_name == "Registered Nursing/Registered Nurse"
+    assert not inv[inv.source == "nces_ipeds"].program_name.str.endswith(".").any()
 
 
 @needs_data

@@ -239,7 +239,8 @@ STATEMENTS: list[tuple[str, str]] = [
             from tx_socs group by program_id
         )
         select 'ipeds:' || c.unitid || ':' || c.cip_code || ':' || c.award_level as program_id,
-               'ipeds:' || c.unitid as provider_id, any_value(k.title) as name, c.cip_code, c.award_level,
+               -- NCES ends every CIP title with a period; a programme's name is shown without it
+               'ipeds:' || c.unitid as provider_id, rtrim(any_value(k.title), '.') as name, c.cip_code, c.award_level,
                any_value(l.label) as credential, null::double as hours, null::double as weeks, null::double as cost,
                null::varchar as modality, []::varchar[] as target_socs, []::varchar[] as unmapped_socs, 'nces_ipeds' as source
         from ipeds_completions c
