@@ -14,6 +14,7 @@ import pytest
 from upward import hub
 from upward.errors import UpwardError
 from upward.hub.template import COLUMNS, EXAMPLE_ROWS, make_rows
+from upward.hub import data as hub_data
 
 
 def write_csv(path: Path, rows: list[dict], columns=None) -> Path:
@@ -641,7 +642,7 @@ def test_importing_a_seed_program_id_replaces_the_seed_row(con, tmp_path, hub_pa
     assert seed_id in set(seed.program_id)
     rows = [rows_of("HCC-RN-ADN") | {"program_id": seed_id, "provider_id": "ipeds:448196"}, rows_of("HCC-HVAC-CERT")]
     hub.import_file(con, hub_path, write_csv(tmp_path / "override.csv", rows))
-    merged = inventory(con, "0026420", hub_path)
+    merged = inventory(con, "0026420", hub_data(hub_path))
     assert len(merged) == len(seed) + 1  # the override replaced its seed row; HCC-HVAC-CERT is new
     row = merged[merged.program_id == seed_id]
     assert len(row) == 1 and row.source.iloc[0] == "imported" and row.completions.iloc[0] == 112

@@ -122,7 +122,7 @@ def test_imported_programs_are_matched_to_needs(con, tmp_path):
     f.write_text(",".join(COLUMNS) + "\n" + ",".join(f'"{row[c]}"' for c in COLUMNS) + "\n", encoding="utf-8")
     path = tmp_path / "hub.duckdb"
     hub.import_file(con, path, f)
-    r = by_measure(people(con, CHICAGO, path))
+    r = by_measure(people(con, CHICAGO, hub.data(path)))
     assert r["limited_english"]["programs"] == 1 and r["limited_english"]["program_examples"][0]["program_id"] == "esl-1"
     assert r["single_parent"]["programs"] == 1  # childcare
     assert r["no_broadband"]["programs"] >= 1  # in person: reachable without home internet

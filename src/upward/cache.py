@@ -291,6 +291,11 @@ def _own(v, stack: list) -> tuple[int, bool]:
 # --- the hub's part of a key -----------------------------------------------------------------
 
 
+def hub_key(hub) -> tuple | None:
+    """The cache-key part for the hub data a face handed analysis (upward.hub.HubData, or None)."""
+    return None if hub is None else hub.state
+
+
 def hub_state(hub: Path | str | None) -> tuple | None:
     """What identifies the hub's content for a cache key: its path, size and modification times (the
     database file's and its write-ahead log's), so any write, in this process or another, changes it."""

@@ -40,7 +40,7 @@ from upward.analysis._rows import area_record, atlas_id, plain, releases
 from upward.analysis.evidence import LEVELS
 from upward.analysis.mobilize import scored_table
 from upward.analysis.transitions import Transitions, prior_scores, transitions
-from upward.cache import Cache, hub_state
+from upward.cache import Cache, hub_key
 from upward.errors import UpwardError
 from upward.profiles import PATHWAY_RANKINGS as RANKINGS
 from upward.profiles import Profile
@@ -207,14 +207,14 @@ def _dominates(a: dict, b: dict) -> bool:
     return a["years"] <= b["years"] and a["_weight"] >= b["_weight"] and (a["years"] < b["years"] or a["_weight"] > b["_weight"])
 
 
-def _inventory(con, reg: Region, hub_path) -> tuple[pd.DataFrame, dict, object]:
+def _inventory(con, reg: Region, hub) -> tuple[pd.DataFrame, dict, object]:
     """The area's programs (kept by analysis.programs) and their rows per occupation, kept here."""
     from upward.analysis.programs import inventory, programs_by_occupation
 
-    state = hub_state(hub_path)
+    state = hub_key(hub)
     key = ("inventory", state)
     if key not in reg.extras:
-        inv = inventory(con, reg.area_code, hub_path)
+        inv = inventory(con, reg.area_code, hub)
         reg.extras[key] = (inv, programs_by_occupation(inv), state)
     return reg.extras[key]
 
@@ -306,7 +306,7 @@ def _origin(con, reg: Region, from_occ: str, titles: dict) -> int:
 
 
 def pathways(con, area_code: str, from_occ: str, profile: Profile, to_occ: str | None = None, max_steps: int | None = None,
-             top: int | None = None, hub_path=None, with_training: bool = True, rank: str | None = None) -> dict:
+             top: int | None = None, hub=None, with_training: bool = True, rank: str | None = None) -> dict:
     """The best pathways from one occupation to the area's JTMs (or to one named target)."""
     reg = region(con, area_code, profile)
     m = reg.model
@@ -349,7 +349,7 @@ def pathways(con, area_code: str, from_occ: str, profile: Profile, to_occ: str |
     candidates.sort(key=_rank_key(rank))
     per_target = None if to_occ else int(profile.get("pathways.max_per_target"))
     chosen = choose(candidates, top, per_target)
-    programs = _inventory(con, reg, hub_path) if with_training else None
+    programs = _inventory(con, reg, hub) if with_training else None
     paths = []
     for k, c in enumerate(chosen, 1):
         nodes = c["_nodes"]

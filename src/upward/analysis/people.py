@@ -75,10 +75,10 @@ def _shares(con, code: str | None) -> dict[str, dict]:
     return {r["measure"]: r for r in records(con, "select * from area_population where area_code = ?", [code])}
 
 
-def _programs(con, area_code: str, hub_path) -> pd.DataFrame:
+def _programs(con, area_code: str, hub) -> pd.DataFrame:
     from upward.analysis.programs import inventory
 
-    return inventory(con, area_code, hub_path)
+    return inventory(con, area_code, hub)
 
 
 def _as_list(v) -> list[str]:
@@ -111,7 +111,7 @@ def _matching(inv: pd.DataFrame, fields: pd.DataFrame, need: Need) -> pd.DataFra
     return inv[hit]
 
 
-def people(con, area_code: str, hub_path=None) -> dict:
+def people(con, area_code: str, hub=None) -> dict:
     """Every measure for the area with its MOE, share and share MOE, the state's and the nation's
     shares beside it, the need it signals and the programs in the area that answer it."""
     area = area_record(con, area_code)
@@ -125,7 +125,7 @@ def people(con, area_code: str, hub_path=None) -> dict:
         notes.insert(0, NOT_COVERED)
         return result
     state, national = _shares(con, state_code), _shares(con, nation if area_code != nation else None)
-    inv = _programs(con, area_code, hub_path)
+    inv = _programs(con, area_code, hub)
     fields = _service_fields(inv)
     total = rows["total_population"]
     result.update(

@@ -41,7 +41,7 @@ from upward.analysis._rows import area_record, atlas_id, frame_records, plain_re
 from upward.analysis.mobilize import scored_table
 from upward.analysis.routes import TRAINING_ROUTES, route_reason
 from upward.atlas.programs import SPECIFIC_PROGRAMME_OCCUPATIONS
-from upward.cache import Cache, hub_state
+from upward.cache import Cache, hub_key
 from upward.profiles import Profile
 
 
@@ -57,16 +57,19 @@ def _area_filter(area: dict) -> tuple[str, list]:
 _INVENTORIES = Cache("program inventories", entries=64, megabytes=96)
 
 
-def inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:
+def inventory(con, area_code: str, hub=None) -> pd.DataFrame:
     """Programs offered in the area with provider, latest completions and the occupations they lead to.
 
     Kept per atlas, area and hub state: alignment, gaps, bridges, pathways and the report all start
-    here, and each caller gets its own copy."""
-    key = (atlas_id(con), area_code, hub_state(hub_path))
-    return _INVENTORIES.get_or_build(key, lambda: _inventory(con, area_code, hub_path)).copy()
+    here, and each caller gets its own copy.
+
+    `hub`: the region's own imports as a face hands them over (upward.hub.HubData), or None for
+    the public seed alone."""
+    key = (atlas_id(con), area_code, hub_key(hub))
+    return _INVENTORIES.get_or_build(key, lambda: _inventory(con, area_code, hub)).copy()
 
 
-def _inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:
+def _inventory(con, area_code: str, hub=None) -> pd.DataFrame:
     area = area_record(con, area_code)
     where, params = _area_filter(area)
     local = "local_share_nation" if area["area_type"] == "national" else "local_share_state"
@@ -78,20 +81,17 @@ def _inventory(con, area_code: str, hub_path=None) -> pd.DataFrame:
         """,
         params,
     ).df()
-    if hub_path is not None:
-        df = _with_imports(con, df, area, hub_path)
+    if hub is not None:
+        df = _with_imports(con, df, area, hub.programs())
     return df
 
 
-def _with_imports(con, seed: pd.DataFrame, area: dict, hub_path) -> pd.DataFrame:
+def _with_imports(con, seed: pd.DataFrame, area: dict, inv: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The region's own imported programs override seed rows with the same id and add new ones.
 
     They go through the same rules as the seed: the CIP's occupations at the award levels that
     fit them (an award given as text fits every one), the occupations the region states (always),
     and — for a program that keeps a seed id — its institution's local share."""
-    from upward import hub
-
-    inv = hub.inventory(hub_path)
     programs, providers = inv["programs"], inv["providers"]
     if programs.empty:
         return seed
@@ -225,16 +225,16 @@ def _joined(values) -> list | None:
     return [("; ".join(str(x) for x in v) or None) if isinstance(v, (list, tuple, np.ndarray)) else None for v in values]
 
 
-def alignment(con, area_code: str, profile: Profile, hub_path=None) -> dict:
+def alignment(con, area_code: str, profile: Profile, hub=None) -> dict:
     """Programs against the area's job quality, demand and pathways: supply, gaps, duplicates,
     stepping stones and phase-out candidates."""
     from upward.analysis.recommended import stepping_stones
     from upward.analysis.routes import routes
 
-    inv = inventory(con, area_code, hub_path)
+    inv = inventory(con, area_code, hub)
     jobs = scored_table(con, profile, [area_code]).set_index("occ_code")
     cfg = profile.get("programs")
-    stones = stepping_stones(con, area_code, profile, hub_path) if jobs.jtm.any() else {}
+    stones = stepping_stones(con, area_code, profile, hub) if jobs.jtm.any() else {}
     result = align(inv, jobs, cfg, routes(con), stones, int(profile.get("pathways.origins")))
     notes = [NOT_COUNTED]
     if len(jobs) and jobs.living_wage.isna().all():
@@ -505,7 +505,7 @@ def bridge_count(inv_by_occ: dict[str, set[int]], from_occ: str, to_occ: str) ->
     return len(inv_by_occ.get(to_occ, set()) - inv_by_occ.get(from_occ, set()))
 
 
-def bridges(con, area_code: str, from_occ: str, to_occ: str, hub_path=None, top: int = 10) -> dict:
+def bridges(con, area_code: str, from_occ: str, to_occ: str, hub=None, top: int = 10) -> dict:
     """Programs in the area that prepare for the step from one occupation to the next.
 
     A bridge trains for the target occupation (by its CIP at an award level that leads into it, or
@@ -513,7 +513,7 @@ def bridges(con, area_code: str, from_occ: str, to_occ: str, hub_path=None, top:
     need of — ranked as `rank_bridges` says. The pathways engine adds the skill gap each bridge
     has to close.
     """
-    ranked = rank_bridges(con, inventory(con, area_code, hub_path), from_occ, to_occ)
+    ranked = rank_bridges(con, inventory(con, area_code, hub), from_occ, to_occ)
     return {
         "area": area_record(con, area_code),
         "from": from_occ,

@@ -16,7 +16,7 @@ region's own advice, so programme alignment never proposes it for phase-out
 from __future__ import annotations
 
 from upward.analysis._rows import atlas_id
-from upward.cache import Cache, hub_state
+from upward.cache import Cache, hub_key
 from upward.errors import UpwardError
 from upward.profiles import Profile
 
@@ -24,18 +24,18 @@ from upward.profiles import Profile
 _KEPT = Cache("recommended pathways", entries=16, megabytes=32)
 
 
-def recommended(con, area_code: str, profile: Profile, hub_path=None) -> dict:
+def recommended(con, area_code: str, profile: Profile, hub=None) -> dict:
     """The recommended pathways of an area: per origin (largest low-wage occupation first) its
     `pathways()` result, the origins that have none and why, and the reason there are none at all.
 
     `origins[k]` = {"index": position in `upward quality`'s largest_low_quality, "origin": that row,
     "result": the pathways() result}. Kept per atlas, area, profile and hub state (the hub only
     changes the training listed on each step)."""
-    key = (atlas_id(con), area_code, profile.hash, hub_state(hub_path))
-    return _KEPT.get_or_build(key, lambda: _recommended(con, area_code, profile, hub_path))
+    key = (atlas_id(con), area_code, profile.hash, hub_key(hub))
+    return _KEPT.get_or_build(key, lambda: _recommended(con, area_code, profile, hub))
 
 
-def _recommended(con, area_code: str, profile: Profile, hub_path) -> dict:
+def _recommended(con, area_code: str, profile: Profile, hub) -> dict:
     from upward.analysis import quality
     from upward.analysis.pathways import pathways
 
@@ -46,7 +46,7 @@ def _recommended(con, area_code: str, profile: Profile, hub_path) -> dict:
         return out
     for i, o in enumerate(low):
         try:
-            r = pathways(con, area_code, o["occ_code"], profile, hub_path=hub_path)
+            r = pathways(con, area_code, o["occ_code"], profile, hub=hub)
         except UpwardError as exc:
             out["skipped"].append({"index": i, "soc": o["occ_code"], "title": o["occ_title"], "reason": exc.message})
             if "No occupation is a Job That Mobilizes" in exc.message:
@@ -65,11 +65,11 @@ def path_words(result: dict, path: dict) -> str:
     return " → ".join([result["from"]["title"], *(s["to_title"] for s in path["steps"])])
 
 
-def stepping_stones(con, area_code: str, profile: Profile, hub_path=None) -> dict[str, list[str]]:
+def stepping_stones(con, area_code: str, profile: Profile, hub=None) -> dict[str, list[str]]:
     """Occupation → the recommended pathways (in words) it is on — as their start, a job they pass
-    through or their JTM — each pathway once, best-ranked first. (`hub_path` only shares the memo
+    through or their JTM — each pathway once, best-ranked first. (`hub` only shares the memo
     with the report, which lists the hub's training on each step.)"""
-    rec = recommended(con, area_code, profile, hub_path)
+    rec = recommended(con, area_code, profile, hub)
     out: dict[str, list[str]] = {}
     for o in rec["origins"]:
         r = o["result"]

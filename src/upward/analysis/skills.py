@@ -305,11 +305,12 @@ def elements(con, occ_code: str, domains: list[str] | tuple[str, ...]) -> list[d
     )
 
 
-def benchmark(con, occ_code: str, profile: Profile, area_code: str | None = None, hub_path=None, *, ratings: list[dict] | None = None) -> dict:
+def benchmark(con, occ_code: str, profile: Profile, area_code: str | None = None, hub=None, *, ratings: list[dict] | None = None) -> dict:
     """The occupation's essential skills with O*NET's importance, level and level anchors; adjusted for a region by its employers' ratings.
 
-    With `area_code`, the ratings for that region come from the hub at `hub_path` (none when it
-    is None), or from `ratings` when given (an import's dry run: the hub's plus the file's).
+    With `area_code`, the ratings for that region come from `hub` (upward.hub.HubData, as a face
+    hands it over; none when it is None), or from `ratings` when given (an import's dry run: the
+    hub's plus the file's).
     """
     cfg = profile.get("benchmarks")
     occ = _occupation(con, occ_code)
@@ -326,10 +327,8 @@ def benchmark(con, occ_code: str, profile: Profile, area_code: str | None = None
         area = area_record(con, area_code)
         if area is None:
             raise UpwardError(f"No area {area_code} in the atlas.", hint="List areas with: upward regions --search NAME")
-        if ratings is None and hub_path is not None:
-            from upward.hub.benchmarks import ratings as hub_ratings
-
-            ratings = hub_ratings(hub_path, area_code=area_code, occ_code=occ_code)
+        if ratings is None and hub is not None:
+            ratings = hub.ratings(area_code, occ_code)
     ratings = [r for r in ratings or [] if (r["area_code"], r["occ_code"]) == (area_code, occ_code)]
     by_element: dict[str, list[dict]] = {}
     for r in ratings:

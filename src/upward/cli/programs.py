@@ -19,12 +19,19 @@ app.add_typer(programs_app, name="programs")
 HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database of imported programs (default: user data dir, or $UPWARD_HUB).")]
 
 
-def _hub(hub: Path | None):
+def _hub_path(hub: Path | None):
     """The hub file, only when it exists: reading never creates one."""
     from upward import hub as hub_mod
 
     path = hub_mod.path(hub)
     return path if path.exists() else None
+
+
+def _hub(hub: Path | None):
+    """The hub's data as analysis takes it (upward.hub.HubData), None when there is no hub yet."""
+    from upward import hub as hub_mod
+
+    return hub_mod.data(_hub_path(hub))
 
 
 def _money(v) -> str:

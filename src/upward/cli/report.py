@@ -21,7 +21,7 @@ OriginsOption = Annotated[int, typer.Option("--origins", min=1, max=10, help="Ho
 def _gather(region, profile, outcomes, compare, hub, db, quiet, origins):
     from upward import profiles
     from upward.atlas.lookup import resolve_area
-    from upward.cli.programs import _hub
+    from upward.cli.programs import _hub_path
     from upward.cli.render import err_console
     from upward.report import build
     from upward.report import outcomes as outcomes_mod
@@ -35,7 +35,7 @@ def _gather(region, profile, outcomes, compare, hub, db, quiet, origins):
         peers.append(r.code)
     from upward import hub as hub_mod
 
-    hub_path = _hub(hub)  # programs and ratings: only a hub that exists
+    hub_path = _hub_path(hub)  # programs and ratings: only a hub that exists
     run = outcomes_mod.load(outcomes, hub_mod.path(hub)) if outcomes else None
     if run and run["synthetic"] and not quiet:
         from upward.cli.outcomes import SYNTHETIC_NOTE

@@ -57,17 +57,73 @@ stay in the hub with who imported them and when. Their API is `upward.hub.benchm
 `import_ratings`, `ratings`); the sheet and the rules are documented in docs/skills.md. Outcome
 runs: `upward.hub.runs` (`save_run`, `list_runs`, `get_run`).
 
-API: `path`, `template`, `read_inventory`, `validate`, `import_file`, `history`, `rollback`,
+Analysis never imports the hub (tests/test_layers.py checks it): the hub is data. A face (CLI,
+web, report) opens the hub it was given and hands analysis a `HubData` (`data(path)`), which reads
+the programme inventory and the employer ratings on demand and names the hub's state for cache keys.
+
+API: `path`, `data`, `HubData`, `template`, `read_inventory`, `validate`, `import_file`, `history`, `rollback`,
 `inventory`. The template and the rules are documented in docs/programs-import.md. (Test and
 benchmark rows: `upward.hub.template.make_rows`, not part of the API.)
 """
 
+from pathlib import Path
+
+import pandas as pd
+
+from upward.cache import hub_state
 from upward.hub._db import NotAHubError, path
 from upward.hub.imports import Change, ImportResult, history, import_file, inventory, rollback
 from upward.hub.template import ALIASES, COLUMNS, REQUIRED, template
 from upward.hub.validate import InventoryError, Problem, read_inventory, validate
 
+
+
+class HubData:
+    """The hub's content as analysis reads it: handed over by a face, read on demand.
+
+    Analysis takes this as an argument instead of importing the hub (the hub is data, and data
+    flows from the faces into analysis, never back). Reading is lazy so a cached answer costs no
+    hub read: `state` (path, size, modification times) is what cache keys hold, and two HubData
+    for the same file are equal.
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, hub_path: Path | str):
+        self.path = Path(hub_path)
+
+    @property
+    def state(self) -> tuple | None:
+        return hub_state(self.path)
+
+    def programs(self) -> dict[str, pd.DataFrame]:
+        """The current programme inventory: {'providers', 'programs', 'completions', 'outcomes'} (see `inventory`)."""
+        return inventory(self.path)
+
+    def ratings(self, area_code: str, occ_code: str) -> list[dict]:
+        """Every employer rating of the occupation's benchmark in the area, oldest first (upward.hub.benchmarks.ratings)."""
+        from upward.hub.benchmarks import ratings
+
+        return ratings(self.path, area_code=area_code, occ_code=occ_code)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, HubData) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(("hub", self.path))
+
+    def __repr__(self) -> str:
+        return f"HubData({str(self.path)!r})"
+
+
+def data(hub_path: Path | str | None) -> HubData | None:
+    """What a face hands analysis for the hub at `hub_path` (None: no hub, the public seed alone)."""
+    return None if hub_path is None else HubData(hub_path)
+
+
 __all__ = [
+    "HubData",
+    "data",
     "ALIASES",
     "COLUMNS",
     "REQUIRED",

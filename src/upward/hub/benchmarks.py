@@ -33,6 +33,7 @@ from upward.analysis import skills
 from upward.errors import SourceFormatError, UpwardError
 from upward.files import FileAppeared, write_atomically
 from upward.hub import coded_titles
+from upward.hub import data as hub_data
 from upward.hub._db import has_table, open_hub, upgrade
 from upward.hub._db import path as hub_file
 from upward.hub.validate import Problem
@@ -199,7 +200,7 @@ def history(hub_path: Path | str | None = None) -> list[dict]:
 
 def sheet_rows(con, occ_code: str, area_code: str, profile, hub_path=None) -> tuple[list[dict], dict]:
     """The sheet's rows (one per element in the region's benchmark, removed ones included) and the benchmark."""
-    b = skills.benchmark(con, occ_code, profile, area_code, hub_path)
+    b = skills.benchmark(con, occ_code, profile, area_code, hub_data(hub_path))
     rows = []
     for e in b["elements"]:
         if e["status"] == "not added":

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from upward.analysis._rows import area_record, records, releases
 from upward.errors import UpwardError
+from upward.hub import data as hub_data
 from upward.profiles import PILLARS, Profile
 from upward.report.refs import Sources, command_text, show
 
@@ -104,6 +105,7 @@ def gather(
         raise UpwardError(f"No area {area_code} in the atlas.", hint="List areas with: upward regions --search NAME")
     prof = ["--profile", str(profile_path)] if profile_path else []
     hub = ["--hub", str(hub_path)] if hub_explicit and hub_path else []
+    held = hub_data(hub_path)  # the hub as analysis reads it (analysis never opens the hub itself)
     src = Sources()
     if outcomes is not None:
         src.add("outcomes", ["--outcomes", outcomes["source"]], outcomes)
@@ -117,7 +119,7 @@ def gather(
 
     summary = timed("region", lambda: region_summary(con, area_code, profile, None, 10))
     src.add("region", ["region", area_code, "--json", *prof], summary)
-    pe = timed("people", lambda: people_mod.people(con, area_code, hub_path))
+    pe = timed("people", lambda: people_mod.people(con, area_code, held))
     src.add("people", ["people", "--region", area_code, "--json", *hub], pe)
     dims = timed("dimensions", lambda: by_group(con, area_code, profile, "major-group"))
     src.add("dimensions", ["dimensions", "--region", area_code, "--by", "major-group", "--json", *prof], dims)
@@ -137,7 +139,7 @@ def gather(
     jobs = lenses["jtm"]
     land = timed("skills", lambda: skills.landscape(con, area_code, profile))
     src.add("skills", ["skills", "--region", area_code, "--json", *prof], land)
-    align = timed("programs", lambda: _alignment(con, area_code, profile, hub_path))
+    align = timed("programs", lambda: _alignment(con, area_code, profile, held))
     src.add("programs", ["programs", "align", "--region", area_code, "--json", *prof, *hub], align)
 
     jtms = [j for j in jobs["jobs"] if j["jtm"]]
@@ -145,14 +147,14 @@ def gather(
     for i, j in enumerate(jtms[: opts["benchmarks"]]):
         key = f"benchmark_{i}"
         try:
-            b = timed(key, lambda j=j: skills.benchmark(con, j["occ_code"], profile, area_code, hub_path))
+            b = timed(key, lambda j=j: skills.benchmark(con, j["occ_code"], profile, area_code, held))
         except UpwardError as exc:  # O*NET rates nothing for it
             bench.append({"soc": j["occ_code"], "title": j["occ_title"], "error": exc.message})
             continue
         src.add(key, ["benchmark", j["occ_code"], "--region", area_code, "--json", *prof, *hub], b)
         bench.append(_benchmark_section(b, key, src))
 
-    origins = _pathways(con, area_code, profile, q, src, prof, hub, hub_path, opts, timings)
+    origins = _pathways(con, area_code, profile, q, src, prof, hub, held, opts, timings)
     changed = _changes(con, area_code, profile, src, prof, opts, timed)
 
     ctx = {
@@ -197,12 +199,12 @@ def gather(
 # sections
 
 
-def _alignment(con, area_code: str, profile: Profile, hub_path) -> dict:
+def _alignment(con, area_code: str, profile: Profile, held) -> dict:
     """`upward programs align`: the analysis keeps the area's inventory and scores, so this is cheap
     after the pathways section has read them."""
     from upward.analysis.programs import alignment
 
-    return alignment(con, area_code, profile, hub_path)
+    return alignment(con, area_code, profile, held)
 
 
 def _area_summary(s: dict, src: Sources) -> dict:
@@ -377,7 +379,7 @@ def _requires_words(q: dict) -> str:
     return "; ".join(parts) or "no new credential"
 
 
-def _pathways(con, area_code, profile, q, src: Sources, prof, hub, hub_path, opts, timings) -> dict:
+def _pathways(con, area_code, profile, q, src: Sources, prof, hub, held, opts, timings) -> dict:
     """The region's recommended pathways into JTMs (analysis.recommended: the default pathways
     from its largest low-wage occupations — the same ones programme advice calls stepping
     stones), for the first `opts["origins"]` origins that have one.
@@ -395,7 +397,7 @@ def _pathways(con, area_code, profile, q, src: Sources, prof, hub, hub_path, opt
     )
     out = {"definition": definition, "origins": [], "skipped": [], "command": command_text(src.command("quality"))}
     t0 = time.perf_counter()
-    rec = recommended(con, area_code, profile, hub_path)
+    rec = recommended(con, area_code, profile, held)
     timings["recommended_pathways"] = round(time.perf_counter() - t0, 3)
     low = q["largest_low_quality"]
     if rec["none_reason"] and not rec["origins"]:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import Response
 
 from upward.web import deps
+from upward.hub import data as hub_data
 from upward.web.uploads import kept_upload
 from upward.web.api._shared import (
     AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, json_response, ok, problems, require_token, safe_name, save_upload, suffix_of, upload_dir,
@@ -75,7 +76,7 @@ def router() -> APIRouter:
         def compute():
             occ = ctx.soc(soc)
             area = ctx.area(region, "region") if region else None
-            b = build(ctx.cur, occ.code, ctx.profile, area.code if area else None, hub)
+            b = build(ctx.cur, occ.code, ctx.profile, area.code if area else None, hub_data(hub))
             return {"resolved": [n for n in (occ.note, area and area.note) if n], **b}
 
         return ctx.respond("benchmark", {"soc": soc, "region": region}, compute, hub=hub)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query
 
 from upward.web import deps
+from upward.hub import data as hub_data
 from upward.web.api._shared import AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, ok
 
 AreaPath = Annotated[str, Path(description=AREA_DESCRIPTION, examples=["fresno", "0023420"])]
@@ -39,7 +40,7 @@ def router() -> APIRouter:
 
         def compute():
             ctx.warm_region(a.code)
-            return pathways(ctx.cur, a.code, origin.code, ctx.profile, target.code if target else None, max_steps, top, hub, rank=rank)
+            return pathways(ctx.cur, a.code, origin.code, ctx.profile, target.code if target else None, max_steps, top, hub_data(hub), rank=rank)
 
         params = {"area": a.code, "from": origin.code, "to": target and target.code, "max_steps": max_steps, "top": top, "rank": rank}
         return ctx.respond("paths", params, compute, hub=hub)

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 
 from upward.web import deps
+from upward.hub import data as hub_data
 from upward.web.api._shared import (
     AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, holds_token, json_response, ok, public_history, require_token, safe_name, save_upload,
     suffix_of, upload_dir,
@@ -25,7 +26,7 @@ def _alignment(ctx: Ctx, area_code: str, hub):
         from upward.analysis.programs import alignment
 
         ctx.warm_model()
-        return alignment(ctx.cur, area_code, ctx.profile, hub)
+        return alignment(ctx.cur, area_code, ctx.profile, hub_data(hub))
 
     return compute
 
@@ -39,7 +40,7 @@ def _inventory(ctx: Ctx, a, hub):
 
         from upward.analysis.programs import NOT_COUNTED
 
-        inv = inventory(ctx.cur, a.code, hub)
+        inv = inventory(ctx.cur, a.code, hub_data(hub))
         rows = [plain_record({**r, "occupations": list(r["occupations"]), "related_occupations": list(r["related_occupations"])})
                 for r in inv.to_dict("records")]
         return {"area": {"area_code": a.code, "area_name": a.name}, "programs": rows, "notes": [NOT_COUNTED], "data": releases(ctx.cur)}
@@ -90,7 +91,7 @@ def router() -> APIRouter:
 
         def compute():  # bridges(top) is every bridge cut at `top`: the whole list is computed once, then cut
             every = ctx.answer("bridges", {"area": a.code, "from": x.code, "to": y.code, "top": None},
-                               lambda: bridges_of(ctx.cur, a.code, x.code, y.code, hub, None), hub=hub)
+                               lambda: bridges_of(ctx.cur, a.code, x.code, y.code, hub_data(hub), None), hub=hub)
             return {**every, "bridges": every["bridges"][:top]}
 
         return ctx.respond("bridges", {"area": a.code, "from": x.code, "to": y.code, "top": top}, compute, hub=hub)

@@ -11,6 +11,7 @@ from pathlib import Path as FilePath
 from fastapi import APIRouter, Depends, Path, Query
 
 from upward.limits import COMPARE_AREAS
+from upward.hub import data as hub_data
 from upward.profiles import HOUSEHOLDS
 from upward.web import deps
 
@@ -152,7 +153,7 @@ def router() -> APIRouter:
         from upward.analysis.people import people as build
 
         a = ctx.area(area)
-        return ctx.respond("people", {"area": a.code}, lambda: build(ctx.cur, a.code, hub), hub=hub)
+        return ctx.respond("people", {"area": a.code}, lambda: build(ctx.cur, a.code, hub_data(hub)), hub=hub)
 
     @r.get("/regions/{area:path}/dimensions", summary="Job quality by occupation group or industry", responses=ok("dimensions", 404, 409, 422),
            description="For each SOC major group (or NAICS sector, through OEWS national staffing patterns): employment, median pay "

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from upward.analysis._rows import atlas_id
 from upward.cache import Cache, hub_state
+from upward.hub import HubData
 from upward.profiles import Profile
 
 #: Per-area page tables (jobs, quality, alignment, landscape…), the least recently seen dropped first.
@@ -28,6 +29,8 @@ def _part(v):
         return ("profile", v.hash)
     if isinstance(v, Path):
         return ("file", hub_state(v))
+    if isinstance(v, HubData):
+        return ("hub", v.state)
     if isinstance(v, (list, tuple)):
         return tuple(_part(x) for x in v)
     if isinstance(v, dict):

@@ -17,6 +17,7 @@ from upward.analysis import mobilize, occupations, pathways as pathways_mod, peo
 from upward.analysis._rows import plain_record, releases
 from upward.atlas.lookup import NATIONAL, resolve_area, resolve_occupation
 from upward.errors import NotFoundError, UpwardError
+from upward.hub import data as hub_data
 from upward.profiles import Profile
 from upward.web.pages._cache import memo, peek
 from upward.web.pages._tables import Col, Table
@@ -187,6 +188,7 @@ def _peer_indicators(con, prof: Profile, codes: list[str]) -> list[dict]:
 
 
 def region(con, prof: Profile, code: str, hub: Path | None = None) -> dict:
+    hub = hub_data(hub)  # analysis reads the hub as data handed to it
     summary = memo(con, regions.region_summary, code, prof, None, 10)
     area = summary["area"]
     q = memo(con, quality.quality_report, code, prof, 15)
@@ -412,6 +414,7 @@ def _programs_for(con, area: str, soc: str, hub: Path | None) -> list[dict]:
 
 
 def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dict:
+    hub = hub_data(hub)  # analysis reads the hub as data handed to it
     p = memo(con, occupations.occupation_profile, soc, code, 10, prof)
     o, area = p["occupation"], memo(con, regions.region_summary, code, prof, None, 10)["area"]
     ctx = _base(con, prof, f"{o['occ_title']} in {area['area_name']}", "region", area)
@@ -603,6 +606,7 @@ def _node_rows(con, prof: Profile, code: str) -> dict:
 
 def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: str | None, to_soc: str | None,
                      max_steps: int | None, top: int | None, step: str | None, rank: str | None = None) -> dict:
+    hub = hub_data(hub)  # analysis reads the hub as data handed to it
     summary = memo(con, regions.region_summary, code, prof, None, 10)
     area = summary["area"]
     ctx = _base(con, prof, f"Pathways in {area['area_name']}", "pathways", area)
@@ -689,6 +693,7 @@ def _flag_options(rows: list[dict]) -> list[str]:
 
 
 def programs(con, prof: Profile, code: str, hub: Path | None, f: dict) -> dict:
+    hub = hub_data(hub)  # analysis reads the hub as data handed to it
     a = memo(con, programs_mod.alignment, code, prof, hub)
     area = a["area"]
     ctx = _base(con, prof, f"Programs in {area['area_name']}", "programs", area)
