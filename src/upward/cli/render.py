@@ -13,14 +13,14 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 
 from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+
+from upward import formats
 
 console = Console()
 err_console = Console(stderr=True)
@@ -35,16 +35,8 @@ WORD_MAX = 18
 GUTTER = 2
 
 
-def _default(o):
-    if isinstance(o, (date, datetime)):
-        return o.isoformat()
-    if isinstance(o, Decimal):
-        return float(o)
-    raise TypeError(f"not JSON serialisable: {type(o)}")
-
-
 def emit_json(data) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=_default, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(data, indent=2, default=formats.json_default, ensure_ascii=False) + "\n")
 
 
 def emit_csv(rows: Iterable[dict]) -> None:
@@ -58,18 +50,13 @@ def emit_csv(rows: Iterable[dict]) -> None:
 
 
 def money(value, hourly: bool = False, at_least: float | None = None) -> str:
-    """Dollars; `at_least` is the BLS top-code bound, shown as '≥ $…' for a top-coded cell."""
+    """Dollars (upward.formats); `at_least` is the BLS top-code bound, shown as '≥ $…' for a top-coded cell."""
     if at_least is not None:
-        return "≥ " + money(at_least, hourly)
-    if value is None:
-        return "—"
-    return f"${value:,.2f}" if hourly else f"${value:,.0f}"
+        return "≥ " + formats.money(at_least, hourly)
+    return formats.money(value, hourly)
 
 
-def number(value, digits: int = 0) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}f}"
+number = formats.number
 
 
 @dataclass(frozen=True)

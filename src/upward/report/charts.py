@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from upward.formats import TIER_COLOURS
 from upward.report.refs import show
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
@@ -14,7 +15,6 @@ INK = "#1f2933"
 MUTED = "#616e7c"
 GRID = "#d9e2ec"
 ROLE_COLOURS = {"region": "#1b5e94", "state": "#6b9ac4", "nation": "#a9b8c6", "peer": "#d98e32"}
-TIER_COLOURS = {"quality": "#2f7d4f", "near-quality": "#9cc98a", "low": "#d9534f", "unknown": "#c7cdd3"}
 PILLAR_COLOURS = ("#f1f5f9", "#cfe0ee", "#9fc1de", "#5f97c6", "#1b5e94")
 CHAR_W = 0.6  # DejaVu Sans advance per em, a little generous so labels never overrun
 

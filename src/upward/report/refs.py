@@ -17,35 +17,9 @@ from __future__ import annotations
 import re
 import shlex
 
-#: How each kind of number is shown, everywhere in the report (HTML, PDF and the export's display column).
-FORMATS = {
-    "pct": lambda v: f"{v:.0%}",
-    "pct1": lambda v: f"{v:.1%}",
-    "signed_pct": lambda v: f"{v:+.0%}",
-    "money": lambda v: f"${v:,.0f}",
-    "count": lambda v: f"{v:,.0f}",
-    "ratio": lambda v: f"{v:.2f}",
-    "factor": lambda v: f"{v:.3f}",
-    "parity": lambda v: f"{v:.1f}",
-    "parity_pct": lambda v: f"{v:.1f}%",  # a price parity read as a percentage of the national price level
-    "level": lambda v: f"{v:.2f}",
-    "score": lambda v: f"{v:.0f}",
-    "int": lambda v: f"{int(v):,}",
-    "num1": lambda v: f"{v:.1f}",
-    # an estimated count (related completions split each program's completers over its occupations):
-    # whole people, and a small share that is not nothing reads "under 1", never "0" or "0.1"
-    "estimate": lambda v: "0" if v == 0 else ("under 1" if abs(v) < 0.5 else f"{v:,.0f}"),
-    "change_pct": lambda v: f"{v:+.1f}%",  # a change already in percent (upward changes)
-}
-
-
-def show(value, fmt: str) -> str:
-    """A value as the report shows it ('—' when missing)."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    return FORMATS[fmt](value)
+#: How each kind of number is shown, everywhere in the report (HTML, PDF and the export's display
+#: column): the one table every face uses (upward.formats).
+from upward.formats import FORMATS, show  # noqa: E402  (re-exported: report code names them from here)
 
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

@@ -21,8 +21,6 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,6 +28,7 @@ from fastapi import Depends, Request, UploadFile
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from upward import formats
 from upward.cache import Cache
 from upward.errors import AmbiguousError, NotFoundError
 from upward.limits import NAME_CHARS
@@ -47,13 +46,7 @@ SOC_DESCRIPTION = f"The occupation: {SOC_ACCEPTS}, at most {NAME_CHARS} characte
 # --- JSON ----------------------------------------------------------------------------------
 
 
-def _default(o):
-    """As the CLI's `--json` (upward.cli.render) serialises dates and decimals."""
-    if isinstance(o, (date, datetime)):
-        return o.isoformat()
-    if isinstance(o, Decimal):
-        return float(o)
-    raise TypeError(f"not JSON serialisable: {type(o)}")
+_default = formats.json_default  # the CLI's `--json` writes the same values the same way
 
 
 def _no_nan(v):

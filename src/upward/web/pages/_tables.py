@@ -9,11 +9,12 @@ with the profile and bundle like the CLI's `--csv`.
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from markupsafe import Markup, escape
+
+from upward import formats
 
 
 @dataclass
@@ -58,8 +59,12 @@ class Table:
         return self.rows if self.show is None else self.rows[: self.show]
 
 
-def _missing(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
+_missing = formats.missing
+
+
+#: The pages' column kinds, each a kind of the one number format (upward.formats).
+_KINDS = {"int": "count", "num1": "num1_grouped", "num2": "num2_grouped", "num3": "num3_grouped", "money": "money",
+          "money_h": "money_h", "pct": "pct", "pct1": "pct1", "change": "signed_pct", "score": "score"}
 
 
 def fmt(v: Any, kind: str = "text") -> str:
@@ -67,27 +72,9 @@ def fmt(v: Any, kind: str = "text") -> str:
     if kind == "bool":
         return "yes" if v else ""
     if _missing(v):
-        return "—"
-    if kind == "int":
-        return f"{v:,.0f}"
-    if kind == "num1":
-        return f"{v:,.1f}"
-    if kind == "num2":
-        return f"{v:,.2f}"
-    if kind == "num3":
-        return f"{v:,.3f}"
-    if kind == "money":
-        return f"${v:,.0f}"
-    if kind == "money_h":
-        return f"${v:,.2f}"
-    if kind == "pct":
-        return f"{v:.0%}"
-    if kind == "pct1":
-        return f"{v:.1%}"
-    if kind == "change":
-        return f"{v:+.0%}"
-    if kind == "score":
-        return f"{v:.0f}"
+        return formats.MISSING
+    if kind in _KINDS:
+        return formats.FORMATS[_KINDS[kind]](v)
     if kind == "list":
         return "; ".join(str(x) for x in v)
     return str(v)

@@ -17,16 +17,14 @@ from upward.analysis import mobilize, occupations, pathways as pathways_mod, peo
 from upward.analysis._rows import plain_record, releases
 from upward.atlas.lookup import NATIONAL, resolve_area, resolve_occupation
 from upward.errors import NotFoundError, UpwardError
+from upward.formats import OKABE_ITO, TIER_COLOURS
 from upward.hub import data as hub_data
 from upward.profiles import Profile
 from upward.web.pages._cache import memo, peek
 from upward.web.pages._tables import Col, Table
 
-#: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
-TIER_COLORS = {"quality": "#009E73", "near-quality": "#56B4E9", "low": "#D55E00", "unknown": "#999999", "not scored": "#BBBBBB"}
+TIER_COLORS = TIER_COLOURS  # the one palette (upward.formats), under the name the templates know
 TIER_ORDER = ["quality", "near-quality", "low", "unknown"]
-PILLAR_LABELS = {"employers": "Employers", "workers": "Workers", "equity": "Equity", "strategy": "Strategy"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -44,11 +42,6 @@ def occupation_url(area: str, soc: str) -> str:
 def pathways_url(area: str, **params) -> str:
     q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"/regions/{quote(area)}/pathways" + (f"?{q}" if q else "")
-
-
-def programs_url(area: str, **params) -> str:
-    q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"/regions/{quote(area)}/programs" + (f"?{q}" if q else "")
 
 
 def _occ_link(area: str, key: str = "occ_code"):
@@ -498,11 +491,6 @@ def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dic
 # What changed — `upward changes`, `upward atlas info`
 
 
-def changes_url(area: str, **params) -> str:
-    q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"/regions/{quote(area)}/changes" + (f"?{q}" if q else "")
-
-
 def _held(con) -> list[dict]:
     from upward.atlas.releases import held_records
 
@@ -683,9 +671,6 @@ def _occupation_titles(con) -> list[dict]:
 
 # ---------------------------------------------------------------------------------------------
 # Programs — `upward programs align`, `gaps`, `list`
-
-
-FLAGS = ("under-supplied", "balanced", "over-supplied")
 
 
 def _flag_options(rows: list[dict]) -> list[str]:
