@@ -42,6 +42,26 @@ class SourceFormatError(UpwardError):
         self.reason = reason
 
 
+class ConflictError(UpwardError):
+    """A request the hub's current state refuses: a file byte-identical to an active import, an
+    import already rolled back. The API answers 409; the CLI exits 1 like any refusal."""
+
+    status = 409
+
+
+class UnknownRecordError(UpwardError):
+    """A record the hub does not hold (an import id never made, a hub not created yet). The API
+    answers 404; the CLI exits 1. Unlike NotFoundError it is an id, not a typed name, so there is
+    nothing to suggest."""
+
+    status = 404
+
+
+class NoJobsThatMobilizeError(UpwardError):
+    """The area has no Job That Mobilizes, so a question whose default target is one has no answer
+    (every other origin in the same area would get the same answer)."""
+
+
 class NotFoundError(UpwardError):
     """A name or code that resolves to nothing; carries the closest candidates."""
 

@@ -41,7 +41,7 @@ from upward.analysis.evidence import LEVELS
 from upward.analysis.mobilize import scored_table
 from upward.analysis.transitions import Transitions, prior_scores, transitions
 from upward.cache import Cache, hub_key
-from upward.errors import UpwardError
+from upward.errors import NoJobsThatMobilizeError, UpwardError
 from upward.profiles import PATHWAY_RANKINGS as RANKINGS
 from upward.profiles import Profile
 
@@ -320,7 +320,7 @@ def pathways(con, area_code: str, from_occ: str, profile: Profile, to_occ: str |
     if to_occ is None:
         targets = reg.jtm.copy()
         if not targets.any():
-            raise UpwardError(f"No occupation is a Job That Mobilizes in area {area_code}, so there is no default target.",
+            raise NoJobsThatMobilizeError(f"No occupation is a Job That Mobilizes in area {area_code}, so there is no default target.",
                               hint="Name one with --to SOC, or see why with: upward jobs --region AREA --all")
     else:
         if to_occ not in m.index or not reg.in_region[m.index[to_occ]]:

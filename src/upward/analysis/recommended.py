@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from upward.analysis._rows import atlas_id
 from upward.cache import Cache, hub_key
-from upward.errors import UpwardError
+from upward.errors import NoJobsThatMobilizeError, UpwardError
 from upward.profiles import Profile
 
 #: A few regions' recommended pathways (each a handful of pathway results; upward.cache).
@@ -49,7 +49,7 @@ def _recommended(con, area_code: str, profile: Profile, hub) -> dict:
             r = pathways(con, area_code, o["occ_code"], profile, hub=hub)
         except UpwardError as exc:
             out["skipped"].append({"index": i, "soc": o["occ_code"], "title": o["occ_title"], "reason": exc.message})
-            if "No occupation is a Job That Mobilizes" in exc.message:
+            if isinstance(exc, NoJobsThatMobilizeError):
                 out["none_reason"] = exc.message
                 break
             continue

@@ -30,7 +30,7 @@ from upward import codes as code_rules
 from upward import csvout, sheets
 from upward import text as upward_text
 from upward.analysis import skills
-from upward.errors import SourceFormatError, UpwardError
+from upward.errors import ConflictError, SourceFormatError, UpwardError
 from upward.files import FileAppeared, write_atomically
 from upward.hub import coded_titles
 from upward.hub import data as hub_data
@@ -46,7 +46,6 @@ COLUMNS = (
 )  # fmt: skip
 READ_COLUMNS = ("soc", "area_code", "domain", "element_id", "element_name", "rating", "proposed_level", "rater", "organisation", "comment")
 REQUIRED = ("soc", "area_code", "domain", "element_id", "element_name", "rating", "proposed_level", "rater", "organisation")
-INFORMATIONAL = tuple(c for c in COLUMNS if c not in READ_COLUMNS)
 ALIASES = {"organization": "organisation", "soc_code": "soc", "occ_code": "soc", "job_title": "soc", "area": "area_code", "element": "element_name"}
 SUFFIXES = (".csv", ".xlsx")
 HEADER_ROW = 1
@@ -543,7 +542,7 @@ def import_ratings(con, path: Path | str, hub_path: Path | str | None = None, wh
         found = hub.execute('select import_id, "at", who from benchmark_imports where sha256 = ? order by import_id', [digest]).fetchall()
         if found:
             i, at, by = found[-1]
-            raise UpwardError(
+            raise ConflictError(
                 f"{path.name} is byte-identical to benchmark import {i} ({at:%Y-%m-%d %H:%M} UTC, by {by}); importing it again would count its ratings twice.",
                 hint="Nothing was imported. To change a rating, give the new rating in a new sheet: a rater's latest rating counts.",
             )

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from upward.errors import UpwardError
+from upward.errors import ConflictError, UnknownRecordError, UpwardError
 from upward.hub._db import KEYS, TABLES, open_hub, upgrade
 from upward.hub._db import path as hub_file
 from upward.hub.validate import InventoryError, Problem, award_level_value, check, read_inventory
@@ -244,7 +244,7 @@ def _refuse_if_active(con, digest: str, file: Path) -> None:
     found = _rows(con, 'select import_id, "at", who from imports where sha256 = ? and status = \'active\' order by import_id', [digest])
     if found:
         f = found[-1]
-        raise UpwardError(
+        raise ConflictError(
             f"{file.name} is byte-identical to import {f['import_id']} ({f['at']:%Y-%m-%d %H:%M} UTC, by {f['who']}), "
             "which is still active; importing it again would change nothing.",
             hint=f"To bring back what that file said after a later import changed it, roll back the later import "
@@ -327,18 +327,18 @@ def rollback(hub_path: Path | str | None, import_id: int, who: str | None = None
     """
     where = hub_file(hub_path)
     if not where.exists():
-        raise UpwardError(f"There is no hub at {where} yet, so no import {import_id} to roll back.", hint="Import a file first.")
+        raise UnknownRecordError(f"There is no hub at {where} yet, so no import {import_id} to roll back.", hint="Import a file first.")
     with open_hub(where, write=True) as hub:
         found = _rows(hub, "select * from imports where import_id = ?", [int(import_id)])
         if not found:
             ids = [r[0] for r in hub.execute("select import_id from imports order by import_id").fetchall()]
-            raise UpwardError(
+            raise UnknownRecordError(
                 f"There is no import {import_id} in the hub at {where}.",
                 hint=f"Imports: {', '.join(map(str, ids))}." if ids else "The hub has no imports yet.",
             )
         rec = found[0]
         if rec["status"] == "rolled_back":
-            raise UpwardError(
+            raise ConflictError(
                 f"Import {import_id} was already rolled back ({rec['rolled_back_at']:%Y-%m-%d %H:%M} UTC, by {rec['rolled_back_by']}).",
                 hint="Nothing to do. To bring its rows back, import its file again.",
             )

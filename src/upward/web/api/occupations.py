@@ -144,13 +144,14 @@ def write_router() -> APIRouter:
 
 
 def _conflict_if_duplicate(fn):
-    """Run an import: a byte-identical file already imported is a conflict (409); a file the reader
-    cannot read (not CSV, no header, nothing rated…) is invalid input (422), like a bad row."""
+    """Run an import: a byte-identical file already imported is a conflict (409: ConflictError says
+    so by its type); any other refusal of the file (not CSV, no header, nothing rated…) is invalid
+    input (422), like a bad row."""
     from upward.errors import UpwardError
 
     try:
         return fn()
     except UpwardError as exc:
         if type(exc) is UpwardError and not hasattr(exc, "status"):
-            exc.status = 409 if "byte-identical" in exc.message else 422
+            exc.status = 422
         raise

@@ -177,17 +177,8 @@ def write_router() -> APIRouter:
         who: Annotated[str | None, Form(description="Who rolls it back (recorded in the hub's history).", max_length=200)] = None,
     ):
         from upward import hub as hub_mod
-        from upward.errors import UpwardError
-
-        with deps.hub_writing(request) as hub:
-            try:
-                record = public_history([hub_mod.rollback(hub, import_id, who=who or "api")], True)[0]
-            except UpwardError as exc:  # the hub's words: "no import N", "no hub yet", "already rolled back"
-                if "There is no" in exc.message:
-                    exc.status = 404
-                elif "already rolled back" in exc.message:
-                    exc.status = 409
-                raise
+        with deps.hub_writing(request) as hub:  # no such import: UnknownRecordError (404); already rolled back: ConflictError (409)
+            record = public_history([hub_mod.rollback(hub, import_id, who=who or "api")], True)[0]
         return json_response(record)
 
     return r
