@@ -34,7 +34,6 @@ from functools import cache
 
 #: Bidirectional formatting controls (Unicode's Bidi_Control property).
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
 _REFUSED = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]"
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from upward.sources.oews import TOP_CODED
+
 
 def records(con, sql: str, params: list | None = None) -> list[dict]:
     cur = con.execute(sql, params or [])
@@ -58,13 +60,14 @@ def releases(con) -> dict:
 
 
 def top_code_bounds(con) -> dict:
-    """BLS's own words for footnote 5 give the wage a top-coded cell is at least (hourly, annual)."""
+    """BLS's own words for footnote 5 (upward.sources.oews.TOP_CODED) give the wage a top-coded cell is at least (hourly, annual)."""
     import re
 
     # The release in use states its cap; one that never top-codes (no footnote 5) takes the newest stated.
     text = con.execute(
-        """select text from oews_footnotes_by_release where footnote_code = '5'
-           order by release = (select release from current_releases where source = 'bls_oews') desc, release desc limit 1"""
+        """select text from oews_footnotes_by_release where footnote_code = ?
+           order by release = (select release from current_releases where source = 'bls_oews') desc, release desc limit 1""",
+        [TOP_CODED],
     ).fetchone()[0]
     hourly, annual = (float(x.replace(",", "")) for x in re.findall(r"\$([\d,]+(?:\.\d+)?)", text)[:2])
     return {"hourly": hourly, "annual": annual, "footnote": text}

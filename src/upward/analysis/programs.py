@@ -214,8 +214,6 @@ def award_words(level) -> str | None:
 
 #: The supply flags of occupations whose supply is judged (training is the route, IPEDS counts it).
 SUPPLY_FLAGS = ("under-supplied", "balanced", "over-supplied")
-#: Why a program is never a phase-out candidate.
-ROLES = ("stepping stone", "leads to a Job That Mobilizes")
 
 
 def _joined(values) -> list | None:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-ROUTES = ("education", "formal training", "apprenticeship", "learned at work", "unknown")
 TRAINING_ROUTES = ("education", "formal training")
 BEYOND_HIGH_SCHOOL = (
     "Some college, no degree", "Postsecondary nondegree award", "Associate's degree", "Bachelor's degree",

@@ -23,6 +23,7 @@ import duckdb
 
 import upward.atlas
 from upward import __version__, bundle, soc
+from upward.sources.oews import TOP_CODED
 from upward.atlas import releases, store
 from upward.atlas.dimensions import STATEMENTS as DIMENSIONS
 from upward.atlas.people import STATEMENTS as PEOPLE
@@ -283,7 +284,7 @@ DERIVED: list[tuple[str, str]] = [
     (
         "wages",
         "create view wages as select w.*, "
-        + ", ".join(f"coalesce(w.{c}_fn = '5', false) as {c}_top_coded" for c in _WAGE_COLUMNS)
+        + ", ".join(f"coalesce(w.{c}_fn = '{TOP_CODED}', false) as {c}_top_coded" for c in _WAGE_COLUMNS)
         + " from oews_wages w",
     ),
 ]

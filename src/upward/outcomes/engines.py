@@ -35,9 +35,6 @@ import ibis.expr.datatypes as dt
 
 from upward.errors import UpwardError
 
-ENGINES = ("duckdb", "spark")
-
-
 def pads(key: bytes) -> tuple[str, str]:
     """HMAC's inner and outer padded keys (RFC 2104), hex: K ⊕ ipad and K ⊕ opad, K padded to 64 bytes."""
     import hashlib

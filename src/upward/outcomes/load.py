@@ -9,7 +9,7 @@ aside with the identifier replaced by its keyed hash, and the run goes on with t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import ibis
@@ -31,18 +31,6 @@ class Check:
     field: str
     reason: str
     expr: ibis.BooleanValue
-
-
-@dataclass
-class Loaded:
-    """One input file set, typed and checked (not yet filtered)."""
-
-    kind: str
-    files: list[str]
-    table: ibis.Table  # typed columns plus the raw identifier `person_id` (never selected out of the engine)
-    checks: list[Check]
-    numbered: ibis.Table | None = None
-    numbered_checks: list[Check] = field(default_factory=list)
 
 
 class InputError(UpwardError):

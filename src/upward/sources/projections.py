@@ -43,7 +43,6 @@ from upward.sources._checks import (
 #: The occupational tables, in the order a column published by several of them is taken from.
 SHEETS = ("Table 1.2", "Table 1.7", "Table 1.10")
 MAIN_SHEET = "Table 1.2"
-SEPARATIONS_SHEET = "Table 1.10"
 #: The title sits in row 1 and the column names in row 2; data starts in file row 3.
 _HEADER_ROWS = 2
 #: BLS's mark for "data unavailable" (an em dash).
