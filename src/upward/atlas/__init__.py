@@ -22,6 +22,7 @@ _DERIVATION = (
     _HERE / "dimensions.py", _HERE / "people.py", _HERE.parent / "soc.py",
     # the group, sector, measure and price definitions the derivations read
     _HERE.parent / "sources" / "cpi.py", _HERE.parent / "sources" / "ncs.py", _HERE.parent / "sources" / "svi.py",
+    _HERE.parent / "sources" / "oews.py",  # TOP_CODED, the footnote the wages view reads
     # the job-title coder's normalised vocabulary
     _HERE.parent / "titles" / "normalise.py", _HERE.parent / "titles" / "vocabulary.py",
 )
