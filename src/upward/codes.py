@@ -91,6 +91,15 @@ def cip6(value) -> str | None:
     return f"{m.group(3)}.{m.group(4)}"
 
 
+def cip_prefix(text: str) -> str:
+    """A CIP code or prefix as a filter is typed ('51.38', '51.3801', or '513801' / '="513801"' as a
+    spreadsheet writes it) → the dotted prefix the inventory's codes start with."""
+    prefix = text.replace("=", "").strip('"')
+    if prefix.isdigit() and len(prefix) > 2:
+        prefix = f"{prefix[:2]}.{prefix[2:]}"
+    return prefix
+
+
 def county_fips(value) -> str | None:
     """'48201', '8001', 8001 → the five-digit county FIPS code, else None."""
     text = as_text(value)

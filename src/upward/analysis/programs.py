@@ -69,6 +69,25 @@ def inventory(con, area_code: str, hub=None) -> pd.DataFrame:
     return _INVENTORIES.get_or_build(key, lambda: _inventory(con, area_code, hub)).copy()
 
 
+def program_list(con, area_code: str, hub=None) -> dict:
+    """`upward programs list` and GET /regions/{area}/programs: every program of the area (the
+    public seed plus the region's imports, `hub`), with its occupations as lists and the note on
+    what local completions count. `only` narrows it by CIP prefix or occupation."""
+    inv = inventory(con, area_code, hub)
+    rows = [plain_record({**r, "occupations": list(r["occupations"]), "related_occupations": list(r["related_occupations"])})
+            for r in inv.to_dict("records")]
+    area = area_record(con, area_code)
+    return {"area": {"area_code": area_code, "area_name": area["area_name"]}, "programs": rows, "notes": [NOT_COUNTED], "data": releases(con)}
+
+
+def only(listed: dict, cip_prefix: str | None = None, occ_code: str | None = None) -> dict:
+    """A `program_list` answer narrowed to programs whose CIP code starts with `cip_prefix`
+    (upward.codes.cip_prefix) and that lead to `occ_code` (either may be None: no filter)."""
+    rows = [r for r in listed["programs"]
+            if (cip_prefix is None or (r["cip_code"] or "").startswith(cip_prefix)) and (occ_code is None or occ_code in r["occupations"])]
+    return {**listed, "programs": rows}
+
+
 def _inventory(con, area_code: str, hub=None) -> pd.DataFrame:
     area = area_record(con, area_code)
     where, params = _area_filter(area)

@@ -53,30 +53,18 @@ def list_programs(
     as_csv: CsvOption = False,
 ):
     """The programs offered in an area (public seed plus your imports), with completions and earnings."""
-    from upward.analysis._rows import releases
-    from upward.analysis.programs import inventory
+    from upward.analysis.programs import NOT_COUNTED, only, program_list
     from upward.atlas.lookup import resolve_occupation
     from upward.cli import render
+    from upward.codes import cip_prefix
 
     check_formats(as_json, as_csv)
     con, area = atlas_and_area(db, region, as_json or as_csv)
-    inv = inventory(con, area.code, _hub(hub))
-    if cip:
-        prefix = cip.replace("=", "").strip('"')
-        if prefix.isdigit() and len(prefix) > 2:  # '513801' as spreadsheets write it
-            prefix = f"{prefix[:2]}.{prefix[2:]}"
-        inv = inv[inv.cip_code.fillna("").str.startswith(prefix)]
-    if soc:
-        occ = resolve_occupation(con, soc)
+    occ = resolve_occupation(con, soc) if soc else None
+    if occ:
         say_note(occ.note, as_json or as_csv)
-        inv = inv[[occ.code in list(o) for o in inv.occupations]]
-    from upward.analysis._rows import plain_record
-
-    from upward.analysis.programs import NOT_COUNTED
-
-    rows = [plain_record({**r, "occupations": list(r["occupations"]), "related_occupations": list(r["related_occupations"])})
-            for r in inv.to_dict("records")]
-    result = {"area": {"area_code": area.code, "area_name": area.name}, "programs": rows, "notes": [NOT_COUNTED], "data": releases(con)}
+    result = only(program_list(con, area.code, _hub(hub)), cip_prefix(cip) if cip else None, occ.code if occ else None)
+    rows = result["programs"]
     if as_json:
         return render.emit_json(result)
     if as_csv:

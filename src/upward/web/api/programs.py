@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 
 from upward.web import deps
+from upward.codes import cip_prefix
 from upward.hub import data as hub_data
 from upward.web.api._shared import (
     AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, holds_token, json_response, ok, public_history, require_token, safe_name, save_upload,
@@ -35,15 +36,9 @@ def _inventory(ctx: Ctx, a, hub):
     """Every program of the area as `upward programs list --json` lists them (before its --cip and --soc filters)."""
 
     def compute():
-        from upward.analysis._rows import plain_record, releases
-        from upward.analysis.programs import inventory
+        from upward.analysis.programs import program_list
 
-        from upward.analysis.programs import NOT_COUNTED
-
-        inv = inventory(ctx.cur, a.code, hub_data(hub))
-        rows = [plain_record({**r, "occupations": list(r["occupations"]), "related_occupations": list(r["related_occupations"])})
-                for r in inv.to_dict("records")]
-        return {"area": {"area_code": a.code, "area_name": a.name}, "programs": rows, "notes": [NOT_COUNTED], "data": releases(ctx.cur)}
+        return program_list(ctx.cur, a.code, hub_data(hub))
 
     return compute
 
@@ -108,19 +103,14 @@ def router() -> APIRouter:
     ):
         a = ctx.area(area)
         occ = ctx.soc(soc) if soc else None
-        prefix = None
-        if cip:  # as `upward programs list` reads --cip (upward.cli.programs): '513801' as spreadsheets write it
-            prefix = cip.replace("=", "").strip('"')
-            if prefix.isdigit() and len(prefix) > 2:
-                prefix = f"{prefix[:2]}.{prefix[2:]}"
+        prefix = cip_prefix(cip) if cip else None  # as `upward programs list` reads --cip
         if prefix is None and occ is None:
             return ctx.respond("programs", {"area": a.code}, _inventory(ctx, a, hub), hub=hub)
 
         def compute():  # the area's inventory (computed once per area and hub state), filtered as the CLI filters it
-            every = ctx.answer("programs", {"area": a.code}, _inventory(ctx, a, hub), hub=hub)
-            rows = [r for r in every["programs"]
-                    if (prefix is None or (r["cip_code"] or "").startswith(prefix)) and (occ is None or occ.code in r["occupations"])]
-            return {**every, "programs": rows}
+            from upward.analysis.programs import only
+
+            return only(ctx.answer("programs", {"area": a.code}, _inventory(ctx, a, hub), hub=hub), prefix, occ and occ.code)
 
         return ctx.respond("programs", {"area": a.code, "cip": prefix, "soc": occ and occ.code}, compute, hub=hub)
 
