@@ -6,7 +6,7 @@ metro (Houston 0026420) and a nonmetro area (East Kentucky 2100004) against the 
 `$UPWARD_DB` (or `--db`), with a hub it seeds through the CLI itself (one program import from the
 shipped template, one employer rating per region), and writes one canonical JSON document: keys
 sorted, the scratch folder's path and import timestamps replaced by placeholders, nothing else
-touched but floats, compared to 12 significant digits (see DIGITS).
+touched but floats, compared to 12 significant digits and 9 decimals (see DIGITS).
 
     python scripts/cli_json_snapshot.py write /tmp/before.json      # before the change
     python scripts/cli_json_snapshot.py compare /tmp/before.json    # after: exit 1 and a diff if any answer moved
@@ -65,10 +65,13 @@ GLOBAL = [
     ("profile-show", ["profile", "show"]),
 ]
 
-#: Floats are compared to 12 significant digits: DuckDB sums doubles in parallel, so a sum over
-#: many rows (the skills landscape's weighted means) can differ in its last bit from run to run on
-#: the same code. Twelve digits is far below any figure the project prints and far above that noise.
+#: Floats are compared to 12 significant digits, then 9 decimals: DuckDB sums doubles in parallel, so
+#: a sum over many rows (the skills landscape's weighted means, the atlas's O*NET roll-ups) can
+#: differ in its last bits from run to run on the same code, and a small difference of two such
+#: sums (a skill gap of 0.0004) carries that noise into its 12th digit. Both bounds are far below
+#: any figure the project prints and far above that noise.
 DIGITS = 12
+DECIMALS = 9
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?$")
 
 
@@ -117,7 +120,7 @@ def _canonical(value, scratch: str):
     if isinstance(value, list):
         return [_canonical(v, scratch) for v in value]
     if isinstance(value, float):
-        return float(f"{value:.{DIGITS}g}")
+        return round(float(f"{value:.{DIGITS}g}"), DECIMALS)  # significant digits first: idempotent on a stored snapshot
     if isinstance(value, str):
         if _TIME.match(value):
             return "<TIME>"
@@ -162,7 +165,7 @@ def main() -> int:
         a.file.write_text(now, encoding="utf-8")
         print(f"wrote {a.file} ({len(now):,} characters)", file=sys.stderr)
         return 0
-    before = a.file.read_text(encoding="utf-8")
+    before = _dump(_canonical(json.loads(a.file.read_text(encoding="utf-8")), "<SCRATCH>"))  # written by any version of this script
     if before == now:
         print(f"identical: every command's JSON matches {a.file}", file=sys.stderr)
         return 0

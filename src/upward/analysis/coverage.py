@@ -77,3 +77,13 @@ def onet_coverage(con) -> dict:
         "per_area": per_area,
         "national_unrated_occupations": unrated,
     }
+
+
+def atlas_info(con) -> dict:
+    """`upward atlas info` and GET /api/v1/atlas: the atlas's build record (`meta`), the data
+    releases in use (`sources`), every release held (`releases`) and O*NET's coverage."""
+    from upward.atlas.releases import held_records
+
+    meta = dict(con.execute("select key, value from meta").fetchall())
+    sources = [dict(zip(("key", "title", "release", "license"), r)) for r in con.execute("select key, title, release, license from sources").fetchall()]
+    return {"meta": meta, "sources": sources, "releases": held_records(con), "onet_coverage": onet_coverage(con)}

@@ -358,18 +358,15 @@ def atlas_build(
 def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOption = False):
     """Where the atlas is, which data releases it holds, and how well O*NET covers OEWS employment."""
     from upward import atlas
-    from upward.analysis.coverage import onet_coverage
-    from upward.atlas.releases import held_records
+    from upward.analysis.coverage import atlas_info as info_of
     from upward.cli import render
 
     check_formats(as_json, as_csv)
     con = connect_atlas(db)
-    meta = dict(con.execute("select key, value from meta").fetchall())
-    sources = [dict(zip(("key", "title", "release", "license"), r)) for r in con.execute("select key, title, release, license from sources").fetchall()]
-    held = held_records(con)
-    cov = onet_coverage(con)
+    info = info_of(con)
+    meta, sources, held, cov = info["meta"], info["sources"], info["releases"], info["onet_coverage"]
     if as_json:
-        return render.emit_json({"meta": meta, "sources": sources, "releases": held, "onet_coverage": cov})
+        return render.emit_json(info)
     if as_csv:
         return render.emit_csv(cov["per_area"])
     c = render.console

@@ -44,15 +44,8 @@ def router() -> APIRouter:
            "date, input files and their sha256, coverage and which is current) and how well O*NET covers OEWS employment "
            "(CLI: `upward atlas info --json`).")
     def atlas(ctx: Annotated[Ctx, Depends(context)]):
-        from upward.analysis.coverage import onet_coverage
+        from upward.analysis.coverage import atlas_info
 
-        def compute():
-            from upward.atlas.releases import held_records
-
-            meta = dict(ctx.cur.execute("select key, value from meta").fetchall())
-            sources = [dict(zip(("key", "title", "release", "license"), r)) for r in ctx.cur.execute("select key, title, release, license from sources").fetchall()]
-            return {"meta": meta, "sources": sources, "releases": held_records(ctx.cur), "onet_coverage": onet_coverage(ctx.cur)}
-
-        return ctx.respond("atlas", {}, compute)
+        return ctx.respond("atlas", {}, lambda: atlas_info(ctx.cur))
 
     return r
