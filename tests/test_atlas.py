@@ -284,3 +284,29 @@ def test_descriptor_release_is_chosen_per_occupation_never_mixed(con):
     assert con.execute(
         "select recommend_suppress from descriptors where occ_code = '11-3031' and domain = 'skills' and element_id = '2.B.3.a' and scale_id = 'LV'"
     ).fetchone()[0] is True
+
+
+@pytest.mark.slow
+def test_two_builds_of_the_same_bundle_are_the_same_atlas(atlas_path, tmp_path):
+    """Every number traces back to the atlas, so building it again from the same bundle and code gives
+    the same rows, to the last bit (parallel float sums used to move living wages and O*NET means)."""
+    from upward.atlas.build import build
+
+    again = build(tmp_path / "again.duckdb")
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{atlas_path}' as a (read_only)")
+        con.execute(f"attach '{again}' as b (read_only)")
+        tables = [t for (t,) in con.execute("select table_name from duckdb_tables() where database_name = 'a' order by 1").fetchall()]
+        assert len(tables) > 50 and "living_wage" in tables and "descriptors" in tables
+        differing = {}
+        for t in tables:
+            if t == "meta":  # holds the build time
+                continue
+            n = con.execute(f"select count(*) from (select * from a.main.{t} except all select * from b.main.{t})").fetchone()[0]
+            m = con.execute(f"select count(*) from (select * from b.main.{t} except all select * from a.main.{t})").fetchone()[0]
+            if n or m:
+                differing[t] = (n, m)
+        assert differing == {}
+    finally:
+        con.close()

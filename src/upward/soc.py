@@ -48,6 +48,10 @@ Upward's occupation key (`occ_code`) is the code OEWS publishes wages under, wri
 `reconcile()` returns every mapping as rows with the method used, so coverage can be printed
 and tested; `descriptor_rollup_sql()`, `all_other_proxy_sql()` and `related_proxy_sql()` apply
 the descriptor rules inside the atlas.
+
+Every mean is rounded to 12 decimals: DuckDB adds the rows of an average in an order that can vary
+from run to run, so the last bits of a mean could differ between two builds of the same bundle;
+rounding far below any published precision makes the atlas the same every time.
 """
 
 from __future__ import annotations
@@ -149,7 +153,7 @@ def descriptor_rollup_sql(ratings: str, soc_map: str) -> str:
     has_base as (select distinct soc_code, domain from r where onetsoc_code = soc_code || '.00'),
     soc_level as (
         select r.occ_code, any_value(r.method) as method, r.soc_code, r.domain, r.element_id,
-               any_value(r.element_name) as element_name, r.scale_id, r.category, avg(r.value) as value,
+               any_value(r.element_name) as element_name, r.scale_id, r.category, round(avg(r.value), 12) as value,
                count(distinct r.onetsoc_code) as n_onet_codes, any_value(r.onet_release) as onet_release,
                bool_or(r.suppress) as suppress, bool_or(r.not_relevant) as not_relevant
         from r left join has_base b on b.soc_code = r.soc_code and b.domain = r.domain
@@ -157,7 +161,7 @@ def descriptor_rollup_sql(ratings: str, soc_map: str) -> str:
         group by r.occ_code, r.soc_code, r.domain, r.element_id, r.scale_id, r.category
     )
     select occ_code, domain, element_id, any_value(element_name) as element_name, scale_id,
-           nullif(category, -1) as category, avg(value) as value,
+           nullif(category, -1) as category, round(avg(value), 12) as value,
            count(*) as n_soc_codes, sum(n_onet_codes) as n_onet_codes, any_value(method) as method,
            any_value(onet_release) as onet_release,
            bool_or(suppress) as recommend_suppress, bool_or(not_relevant) as not_relevant
@@ -204,7 +208,7 @@ def related_proxy_sql(descriptors: str, occupations: str, related: str) -> str:
                arg_min(onet_release, [tier::varchar, onet_release]) as onet_release
         from candidates group by occ_code, domain
     )
-    select c.occ_code, c.domain, c.element_id, any_value(c.element_name), c.scale_id, c.category, avg(c.value),
+    select c.occ_code, c.domain, c.element_id, any_value(c.element_name), c.scale_id, c.category, round(avg(c.value), 12),
            count(distinct c.sibling), 0, 'related_occupations', b.onet_release,
            bool_or(c.recommend_suppress), bool_or(c.not_relevant)
     from candidates c join best b using (occ_code, domain, tier, onet_release)
@@ -239,7 +243,7 @@ def all_other_proxy_sql(descriptors: str, occupations: str) -> str:
                arg_min(onet_release, [tier::varchar, onet_release]) as onet_release
         from candidates group by occ_code, domain
     )
-    select c.occ_code, c.domain, c.element_id, any_value(c.element_name), c.scale_id, c.category, avg(c.value),
+    select c.occ_code, c.domain, c.element_id, any_value(c.element_name), c.scale_id, c.category, round(avg(c.value), 12),
            count(distinct c.sibling), 0,
            case b.tier when 1 then 'all_other_broad_group' else 'all_other_minor_group' end,
            b.onet_release, bool_or(c.recommend_suppress), bool_or(c.not_relevant)

@@ -47,7 +47,11 @@ def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
     os.unlink(tmp_name)
     tmp = Path(tmp_name)
     try:
-        con = duckdb.connect(str(tmp))
+        # One thread: DuckDB sums floats in parallel chunks whose order varies, so two builds of the
+        # same bundle differed in the last digits of living wages, population sums, field supply and
+        # rolled-up O*NET levels. The atlas is the record every number traces back to: it must be the
+        # same each time (tests/test_atlas.py builds it twice). It costs about 2 s of a 10 s build.
+        con = duckdb.connect(str(tmp), config={"threads": 1})
         try:
             _load_bundle(con, progress)
             added = store.load(con, store.folder(path), progress)
