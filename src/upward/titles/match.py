@@ -148,6 +148,9 @@ class Coder:
         shares = odds / odds.sum()
         soc, (_, _, via, sim) = ranked[0]
         raw = [min(1.0, v[3]) * float(p) for (_, v), p in zip(ranked[:top], shares[:top])]
+        # the ranking is by the full score (with evidence), the shown score by similarity × share: a
+        # candidate listed lower never shows more than the one above it
+        raw = list(np.minimum.accumulate(raw)) if raw else raw
         confidence = raw[0]
         if sim < 1.0:
             confidence = min(confidence, sim * self._generic_share(forms[0], soc))
