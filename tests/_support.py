@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -31,3 +32,20 @@ def one(df: pd.DataFrame, **key) -> pd.Series:
     rows = df[mask.fillna(False)]
     assert len(rows) == 1, key
     return rows.iloc[0]
+
+
+@contextmanager
+def api(settings):
+    """A client of a fresh app. Not `with TestClient(...)`: the app's start-up tasks (the dashboard
+    warming its default region in a background thread) are not what these tests test."""
+    from fastapi.testclient import TestClient
+
+    from upward.web import create_app
+
+    app = create_app(settings)
+    c = TestClient(app)
+    try:
+        yield c
+    finally:
+        c.close()
+        app.state.atlas.close()

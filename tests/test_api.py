@@ -9,30 +9,19 @@ import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from upward.web import Settings, create_app
+from upward.web import Settings
+
+from _support import api
 
 TOKEN = "test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PROBLEM = "application/problem+json"
 
 
-@contextmanager
-def api(settings: Settings):
-    """A client of a fresh app. Not `with TestClient(...)`: the app's start-up tasks (the dashboard
-    warming its default region in a background thread) are not what these tests test."""
-    app = create_app(settings)
-    c = TestClient(app)
-    try:
-        yield c
-    finally:
-        c.close()
-        app.state.atlas.close()
 
 
 @pytest.fixture(scope="module")

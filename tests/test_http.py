@@ -4,25 +4,16 @@ OpenAPI document declares the values `state`, `household` and `by` take."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 import pytest
-from fastapi.testclient import TestClient
 
-from upward.web import Settings, create_app
+from upward.web import Settings
+
+from _support import api
 
 TOKEN = "test-token-0123456789abcdef"
 
 
-@contextmanager
-def api(settings: Settings):
-    app = create_app(settings)
-    c = TestClient(app)
-    try:
-        yield c
-    finally:
-        c.close()
-        app.state.atlas.close()
 
 
 @pytest.fixture(scope="module")

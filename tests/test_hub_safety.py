@@ -15,27 +15,18 @@ import sys
 import textwrap
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from upward.web import Settings, create_app
+from upward.web import Settings
+
+from _support import api
 
 TOKEN = "test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-@contextmanager
-def api(settings: Settings):
-    app = create_app(settings)
-    c = TestClient(app)
-    try:
-        yield c
-    finally:
-        c.close()
-        app.state.atlas.close()
 
 
 def _upward(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

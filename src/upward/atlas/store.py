@@ -28,6 +28,7 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -325,6 +326,26 @@ def _open_for_writing(path: Path):
         ) from exc
 
 
+@contextmanager
+def _transaction(path: Path):
+    """A write connection inside one transaction: committed, checkpointed and closed when the block
+    ends, rolled back when it raises (the atlas is left as it was)."""
+    w = _open_for_writing(path)
+    try:
+        w.execute("begin transaction")
+        yield w
+        w.execute("commit")
+        w.execute("checkpoint")
+    except BaseException:
+        try:
+            w.execute("rollback")
+        except Exception:  # the transaction may already be gone
+            pass
+        raise
+    finally:
+        w.close()
+
+
 def _would_be_current(con, readings: list[Reading]) -> bool:
     """Whether these rows are (or make) a source's current release: the atlas's current tables change, so it is rebuilt."""
     for r in readings:
@@ -398,22 +419,10 @@ def add(atlas_path: Path, files: list[Path], published: str | None = None, annou
         if rebuild:
             build(atlas_path, progress=progress)
         else:
-            w = _open_for_writing(atlas_path)
-            try:
-                w.execute("begin transaction")
+            with _transaction(atlas_path) as w:
                 for p in written:
                     _apply(w, p, _record(p))
                 _refresh(w, atlas_path)
-                w.execute("commit")
-                w.execute("checkpoint")
-            except BaseException:
-                try:
-                    w.execute("rollback")
-                except Exception:  # the transaction may already be gone
-                    pass
-                raise
-            finally:
-                w.close()
     except BaseException:
         for p in written:
             shutil.rmtree(p, ignore_errors=True)
@@ -458,9 +467,7 @@ def remove(atlas_path: Path, text: str, source: str | None = None, progress: Cal
         if rebuild:
             build(atlas_path, progress=progress)
         else:
-            w = _open_for_writing(atlas_path)
-            try:
-                w.execute("begin transaction")
+            with _transaction(atlas_path) as w:
                 for (_, hidden), record in zip(moved, records):
                     for table in record["tables"]:
                         match = " and ".join(f"{table}.{k} = x.{k}" for k in _KEYS[table])
@@ -479,16 +486,6 @@ def remove(atlas_path: Path, text: str, source: str | None = None, progress: Cal
                 else:
                     w.execute("delete from releases where source = ? and release = ?", [h.source, h.release])
                 _refresh(w, atlas_path)
-                w.execute("commit")
-                w.execute("checkpoint")
-            except BaseException:
-                try:
-                    w.execute("rollback")
-                except Exception:
-                    pass
-                raise
-            finally:
-                w.close()
     except BaseException:
         for p, hidden in moved:
             if hidden.exists():
