@@ -60,10 +60,9 @@ def pair(result, indicator, **group):
 
 @pytest.fixture(scope="module")
 def frameworks(con):
-    import os
-
-    os.environ["UPWARD_HASH_KEY"] = KEY
-    return run(con, by="disability")
+    with pytest.MonkeyPatch.context() as mp:  # module-scoped: undone when the run is computed
+        mp.setenv("UPWARD_HASH_KEY", KEY)
+        return run(con, by="disability")
 
 
 def percentile(values: list[float], p: float) -> float:
