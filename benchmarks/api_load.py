@@ -93,7 +93,7 @@ def baseline(db: Path, rounds: int) -> dict:
             return mobilize.jobs(con, a, prof)
         o = resolve_occupation(con, occ).code
         if kind == "occupation":
-            return occupations.occupation_profile(con, o, a, 10)
+            return occupations.occupation_profile(con, a, o, top=10)
         return pathways.pathways(con, a, o, prof)
 
     t0 = time.perf_counter()
@@ -363,7 +363,7 @@ def mixed_baseline(db: Path, n: int = 10) -> None:
     pathways.next_steps(con, "0000000", "41-2011", prof, 10)  # the transition model, as the server's first request
     by_kind: dict[str, list[float]] = {}
     for a in mixed_areas(db)[1:1 + n]:
-        for kind, call in (("jobs", lambda: mobilize.jobs(con, a, prof)), ("occupation", lambda: occupations.occupation_profile(con, "41-2011", a, 10)),
+        for kind, call in (("jobs", lambda: mobilize.jobs(con, a, prof)), ("occupation", lambda: occupations.occupation_profile(con, a, "41-2011", top=10)),
                            ("next", lambda: pathways.next_steps(con, a, "41-2011", prof, 10))):
             t = time.perf_counter()
             call()

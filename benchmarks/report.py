@@ -54,7 +54,7 @@ def analysis_only(con, area_code: str, profile, peers: list[str]) -> None:
     skills.landscape(con, area_code, profile)
     build._alignment(con, area_code, profile, None)
     for j in [j for j in jobs["jobs"] if j["jtm"]][:3]:
-        skills.benchmark(con, j["occ_code"], profile, area_code, None)
+        skills.benchmark(con, area_code, j["occ_code"], profile, None)
     for o in q["largest_low_quality"][:3]:
         try:
             pathways(con, area_code, o["occ_code"], profile)

@@ -226,7 +226,7 @@ def test_lookalike_spellings_of_one_rater_are_one_voice(con, tmp_path):
     for i, who in enumerate(spellings):
         rated = [{**row, "rating": "raise", "proposed_level": "7", "rater": who, "organisation": "Memorial Hermann"}]
         benchmarks.import_ratings(con, write_csv(tmp_path / f"r{i}.csv", rated), hub_path, profile=prof)
-    e = next(e for e in skills.benchmark(con, "29-1141", prof, "0026420", hub_data(hub_path))["elements"] if e["element_id"] == row["element_id"])
+    e = next(e for e in skills.benchmark(con, "0026420", "29-1141", prof, hub_data(hub_path))["elements"] if e["element_id"] == row["element_id"])
     assert len(e["ratings"]) == 5 and sum(r["current"] for r in e["ratings"]) == 1
     # one rater raising to 7 against O*NET's level: the median of two voices, half way
     assert e["region_level"] == pytest.approx((float(row["onet_level"]) + 7) / 2)

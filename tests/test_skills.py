@@ -88,7 +88,7 @@ def _official_rn_skills() -> dict:
 def test_known_onet_values_flow_into_the_benchmark(con, profile):
     official = _official_rn_skills()
     assert official[("2.A.1.b", "IM")] == 4.0 and official[("2.A.1.b", "LV")] == 4.25  # Active Listening
-    b = skills.benchmark(con, RN, profile)
+    b = skills.benchmark(con, None, RN, profile)
     by_id = {e["element_id"]: e for e in b["elements"]}
     listening = by_id["2.A.1.b"]
     assert (listening["importance"], listening["level"]) == (4.0, 4.25) and listening["essential"]
@@ -105,7 +105,7 @@ def test_known_onet_values_flow_into_the_benchmark(con, profile):
 def test_anchors_are_oneTs_own_texts(con, profile):
     with (SHARED / "onet" / "29.3" / "Level Scale Anchors.txt").open(encoding="utf-8") as f:
         official = [r for r in csv.DictReader(f, delimiter="\t") if r["Element ID"] == "2.A.1.a"]  # Reading Comprehension
-    b = skills.benchmark(con, RN, profile)
+    b = skills.benchmark(con, None, RN, profile)
     reading = next(e for e in b["elements"] if e["element_id"] == "2.A.1.a")
     assert [(a["value"], a["description"]) for a in reading["anchors"]] == [(float(r["Anchor Value"]), r["Anchor Description"]) for r in official]
     assert reading["level"] == 4.25
@@ -192,7 +192,7 @@ def test_export_csv_and_xlsx(con, profile, tmp_path):
     rows = sheet(con, profile, tmp_path)
     assert list(rows[0]) == list(benchmarks.COLUMNS)
     assert {r["soc"] for r in rows} == {RN} and {r["area_code"] for r in rows} == {HOUSTON}
-    assert len(rows) == len(skills.benchmark(con, RN, profile)["elements"])
+    assert len(rows) == len(skills.benchmark(con, None, RN, profile)["elements"])
     assert all(r["rating"] == "" and r["level_meaning"].startswith("level ") for r in rows)
     with pytest.raises(UpwardError, match="will not overwrite"):
         benchmarks.export(con, RN, HOUSTON, tmp_path / "sheet.csv", profile)
@@ -217,7 +217,7 @@ def test_round_trip_agree_changes_nothing_and_a_raise_moves_the_level(con, profi
     assert dry.rows == len(rows) and dry.changes == [] and not hub_path.exists()
     result = benchmarks.import_ratings(con, tmp_path / "agree.csv", hub_path, who="planner", profile=profile)
     assert result.import_id == 1 and result.changes == [] and result.by_rating["agree"] == len(rows)
-    b = skills.benchmark(con, RN, profile, HOUSTON, hub_data(hub_path))
+    b = skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))
     assert {e["element_id"]: e["region_level"] for e in b["elements"]} == onet
     assert all(e["status"] == "rated" for e in b["elements"])
 
@@ -230,14 +230,14 @@ def test_round_trip_agree_changes_nothing_and_a_raise_moves_the_level(con, profi
     result = benchmarks.import_ratings(con, write_csv(tmp_path / "raise2.csv", raised2), hub_path, profile=profile)
     half = (onet[target] + 6.5) / 2
     assert [(c["element_id"], c["level_before"], c["level_after"]) for c in result.changes] == [(target, onet[target], pytest.approx(half))]
-    b = skills.benchmark(con, RN, profile, HOUSTON, hub_data(hub_path))
+    b = skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))
     e = next(e for e in b["elements"] if e["element_id"] == target)
     assert e["region_level"] == pytest.approx(half) and e["change"] == pytest.approx(half - onet[target])
     assert e["region_level_meaning"].startswith(f"level {round(half, 2):g}")
     # Ana now raises too (her later rating supersedes her agree): median of (O*NET, 6.5, 6.5, 7) = 6.5
     ana = [{**r, "rater": "Ana Ruiz", "organisation": "Memorial Hermann", "proposed_level": "7"} for r in raised]
     benchmarks.import_ratings(con, write_csv(tmp_path / "ana.csv", ana), hub_path, profile=profile)
-    e = next(e for e in skills.benchmark(con, RN, profile, HOUSTON, hub_data(hub_path))["elements"] if e["element_id"] == target)
+    e = next(e for e in skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))["elements"] if e["element_id"] == target)
     assert e["region_level"] == 6.5 and e["keep_votes"] == 3
     assert [(r["rater"], r["rating"], r["current"]) for r in e["ratings"]] == [
         ("Ana Ruiz", "agree", False), ("Bo Chen", "raise", True), ("Cy Diaz", "raise", True), ("Ana Ruiz", "raise", True),
@@ -270,7 +270,7 @@ def test_add_and_remove_and_xlsx_import(con, profile, tmp_path, hub_path):
     removed = ws.cell(2, col["element_id"]).value
     result = benchmarks.import_ratings(con, tmp_path / "s.xlsx", hub_path, profile=profile, soc=RN, area_code=HOUSTON)
     assert result.rows == 2 and len(result.skipped_rows) == new - 3
-    b = skills.benchmark(con, RN, profile, HOUSTON, hub_data(hub_path))
+    b = skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))
     status = {e["element_id"]: e["status"] for e in b["elements"]}
     assert status[removed] == "removed" and status["2.A.1.e"] == "added"
     math_ = next(e for e in b["elements"] if e["element_id"] == "2.A.1.e")
@@ -349,10 +349,10 @@ def test_history_keeps_every_rating_with_who_and_when(con, profile, tmp_path, hu
     ]  # fmt: skip
     assert all(r["rater"] == "Ana Ruiz" and r["organisation"] == "Memorial Hermann" and r["imported_at"] for r in kept)
     assert [h["who"] for h in benchmarks.history(hub_path)] == ["ana@board", "bo@board"]
-    e = next(e for e in skills.benchmark(con, RN, profile, HOUSTON, hub_data(hub_path))["elements"] if e["element_id"] == rows[0]["element_id"])
+    e = next(e for e in skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))["elements"] if e["element_id"] == rows[0]["element_id"])
     assert [r["current"] for r in e["ratings"]] == [False, True]
     assert e["region_level"] == pytest.approx((float(rows[0]["onet_level"]) + 0.5) / 2)
-    assert skills.benchmark(con, RN, profile, KOKOMO, hub_data(hub_path))["ratings"] == 0  # another region is untouched
+    assert skills.benchmark(con, KOKOMO, RN, profile, hub_data(hub_path))["ratings"] == 0  # another region is untouched
 
 
 def _v2_hub(where: Path, source: Path) -> None:
@@ -382,7 +382,7 @@ def test_a_version_2_hub_is_upgraded_and_keeps_its_programs(con, profile, tmp_pa
     hub_path.parent.mkdir()
     _v2_hub(hub_path, programs_hub)
     inventory = hub.inventory(hub_path)
-    assert benchmarks.ratings(hub_path) == [] and skills.benchmark(con, RN, profile, HOUSTON, hub_data(hub_path))["ratings"] == 0
+    assert benchmarks.ratings(hub_path) == [] and skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))["ratings"] == 0
     rows = sheet(con, profile, tmp_path)
     path = write_csv(tmp_path / "r.csv", rated(rows))
     benchmarks.import_ratings(con, path, hub_path, dry_run=True, profile=profile)

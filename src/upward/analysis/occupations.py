@@ -55,7 +55,7 @@ def work_sets(con, occ_code: str, limit: int = 10) -> dict:
     }
 
 
-def occupation_profile(con, occ_code: str, area_code: str = NATIONAL, top: int = 10, profile=None) -> dict:
+def occupation_profile(con, area_code: str, occ_code: str, profile=None, *, top: int = 10) -> dict:
     """Everything about one occupation in one area; `dimensions` (benefits, safety, equity, AI
     exposure, national) uses the profile's benefit weights (the default profile when None)."""
     from upward import profiles

@@ -305,10 +305,10 @@ def elements(con, occ_code: str, domains: list[str] | tuple[str, ...]) -> list[d
     )
 
 
-def benchmark(con, occ_code: str, profile: Profile, area_code: str | None = None, hub=None, *, ratings: list[dict] | None = None) -> dict:
+def benchmark(con, area_code: str | None, occ_code: str, profile: Profile, hub=None, *, ratings: list[dict] | None = None) -> dict:
     """The occupation's essential skills with O*NET's importance, level and level anchors; adjusted for a region by its employers' ratings.
 
-    With `area_code`, the ratings for that region come from `hub` (upward.hub.HubData, as a face
+    `area_code` None is the national benchmark. With an area, the ratings for that region come from `hub` (upward.hub.HubData, as a face
     hands it over; none when it is None), or from `ratings` when given (an import's dry run: the
     hub's plus the file's).
     """

@@ -171,7 +171,7 @@ def occupation(
     con, area = atlas_and_area(db, region, as_json or as_csv)
     occ = resolve_occupation(con, soc)
     say_note(occ.note, as_json or as_csv)
-    p = occupation_profile(con, occ.code, area.code, top, profiles.load(profile))
+    p = occupation_profile(con, area.code, occ.code, profiles.load(profile), top=top)
     if as_json:
         return render.emit_json({"resolved": [n for n in (occ.note, area.note) if n], **p})
     if as_csv:

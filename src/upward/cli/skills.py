@@ -136,7 +136,7 @@ def benchmark(
         render.console.print(result.summary(), highlight=False, markup=False)
         return None
 
-    b = build(con, occ.code, prof, area.code if area else None, hub_mod.data(hub_path) if hub_path.exists() else None)
+    b = build(con, area.code if area else None, occ.code, prof, hub_mod.data(hub_path) if hub_path.exists() else None)
     if as_json:
         return render.emit_json({"resolved": [n for n in (occ.note, area and area.note) if n], **b})
     if as_csv:

@@ -199,7 +199,7 @@ def history(hub_path: Path | str | None = None) -> list[dict]:
 
 def sheet_rows(con, occ_code: str, area_code: str, profile, hub_path=None) -> tuple[list[dict], dict]:
     """The sheet's rows (one per element in the region's benchmark, removed ones included) and the benchmark."""
-    b = skills.benchmark(con, occ_code, profile, area_code, hub_data(hub_path))
+    b = skills.benchmark(con, area_code, occ_code, profile, hub_data(hub_path))
     rows = []
     for e in b["elements"]:
         if e["status"] == "not added":
@@ -601,8 +601,8 @@ def _compare(con, profile, earlier: list[dict], new: list[dict], next_id: int) -
     for area, occ in sorted({(r["area_code"], r["occ_code"]) for r in new}):
         old = [r for r in earlier if (r["area_code"], r["occ_code"]) == (area, occ)]
         added = [{**r, "import_id": next_id} for r in new if (r["area_code"], r["occ_code"]) == (area, occ)]
-        before = {e["element_id"]: e for e in skills.benchmark(con, occ, profile, area, ratings=old)["elements"]}
-        for e in skills.benchmark(con, occ, profile, area, ratings=old + added)["elements"]:
+        before = {e["element_id"]: e for e in skills.benchmark(con, area, occ, profile, ratings=old)["elements"]}
+        for e in skills.benchmark(con, area, occ, profile, ratings=old + added)["elements"]:
             b = before.get(e["element_id"])
             level_before = b["region_level"] if b else None
             in_before = bool(b and b["in_benchmark"])

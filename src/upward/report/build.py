@@ -147,7 +147,7 @@ def gather(
     for i, j in enumerate(jtms[: opts["benchmarks"]]):
         key = f"benchmark_{i}"
         try:
-            b = timed(key, lambda j=j: skills.benchmark(con, j["occ_code"], profile, area_code, held))
+            b = timed(key, lambda j=j: skills.benchmark(con, area_code, j["occ_code"], profile, held))
         except UpwardError as exc:  # O*NET rates nothing for it
             bench.append({"soc": j["occ_code"], "title": j["occ_title"], "error": exc.message})
             continue

@@ -76,7 +76,7 @@ def router() -> APIRouter:
         def compute():
             occ = ctx.soc(soc)
             area = ctx.area(region, "region") if region else None
-            b = build(ctx.cur, occ.code, ctx.profile, area.code if area else None, hub_data(hub))
+            b = build(ctx.cur, area.code if area else None, occ.code, ctx.profile, hub_data(hub))
             return {"resolved": [n for n in (occ.note, area and area.note) if n], **b}
 
         return ctx.respond("benchmark", {"soc": soc, "region": region}, compute, hub=hub)
@@ -96,7 +96,7 @@ def router() -> APIRouter:
         def compute():
             occ = ctx.soc(soc)
             area = ctx.area(region, "region")
-            p = occupation_profile(ctx.cur, occ.code, area.code, top, ctx.profile)
+            p = occupation_profile(ctx.cur, area.code, occ.code, ctx.profile, top=top)
             return {"resolved": [n for n in (occ.note, area.note) if n], **p}
 
         return ctx.respond("occupation", {"soc": soc, "region": region, "top": top}, compute)

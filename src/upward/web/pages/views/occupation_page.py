@@ -36,7 +36,7 @@ def _programs_for(con, area: str, soc: str, hub: Path | None) -> list[dict]:
 
 def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dict:
     hub = hub_data(hub)  # analysis reads the hub as data handed to it
-    p = memo(con, occupations.occupation_profile, soc, code, 10, prof)
+    p = memo(con, occupations.occupation_profile, code, soc, prof, top=10)
     o, area = p["occupation"], memo(con, regions.region_summary, code, prof, None, 10)["area"]
     ctx = _base(con, prof, f"{o['occ_title']} in {area['area_name']}", "region", area)
     try:
@@ -44,7 +44,7 @@ def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dic
     except UpwardError as exc:  # not published in this area: the profile says so
         ex = None
         ctx["notes"].append(exc.message)
-    bench = memo(con, skills.benchmark, soc, prof, code, hub)
+    bench = memo(con, skills.benchmark, code, soc, prof, hub)
     similar = memo(con, _similar, soc, o["occ_title"], prof, 10)
     progs = memo(con, _programs_for, code, soc, hub)
     ctx.update(profile_result=p, explain=ex, benchmark=bench, occ=o)

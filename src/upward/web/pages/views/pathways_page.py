@@ -45,7 +45,7 @@ def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: 
         j = nodes_info.get(soc)
         emp = j["employment"] if j else None
         if emp is None:
-            wages = memo(con, occupations.occupation_profile, soc, code, 10)["wages"]
+            wages = memo(con, occupations.occupation_profile, code, soc, top=10)["wages"]
             emp = (wages or {}).get("tot_emp")
         nodes[soc] = {
             "id": soc, "title": title, "employment": emp, "tier": j["tier"] if j else "not scored",
@@ -60,7 +60,7 @@ def pathway_explorer(con, prof: Profile, code: str, hub: Path | None, from_soc: 
             key = f"{a}>{b}"
             edges[key] = {"id": key, "source": a, "target": b, "change": s["pay"]["change_pct"]}
             if key not in steps:
-                bench = memo(con, skills.benchmark, b, prof, code, hub)
+                bench = memo(con, skills.benchmark, code, b, prof, hub)
                 steps[key] = {
                     **s, "from": a, "to": b, "from_title": nodes[a]["title"], "id": key,
                     "benchmark": [e for e in bench["elements"]][:10],
