@@ -44,3 +44,21 @@ def test_the_checker_sees_an_import_inside_a_function(tmp_path):
     """The check would catch the circle as it was: a lazy `from upward.hub.benchmarks import ratings`."""
     (tmp_path / "m.py").write_text("def f():\n    from upward.hub.benchmarks import ratings\n    from upward import hub\n")
     assert {"upward.hub.benchmarks", "upward.hub"} <= _imports(tmp_path / "m.py")
+
+
+FACES = ("upward.cli", "upward.web", "upward.report")
+
+
+def test_sources_and_bundle_read_official_files_only():
+    """Readers of official files know nothing of what is built from them."""
+    later = ("upward.atlas", "upward.analysis", "upward.hub", "upward.outcomes", *FACES)
+    assert _layer_imports("sources", later) == {}
+    assert _layer_imports("bundle", later) == {}
+
+
+def test_the_atlas_and_the_title_coder_never_import_analysis_the_hub_or_a_face():
+    """The atlas is built from the bundle and read by everything after it, so its helpers (query,
+    provenance, lookup) live below analysis; the title coder reads the atlas's vocabulary only."""
+    later = ("upward.analysis", "upward.hub", "upward.outcomes", *FACES)
+    assert _layer_imports("atlas", later) == {}
+    assert _layer_imports("titles", later) == {}

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from upward import profiles, soc
 from upward.analysis import changes as ch
-from upward.analysis._rows import atlas_id, releases as data_releases
+from upward.atlas.provenance import atlas_id, releases as data_releases
 from upward.atlas import releases as rel
 from upward.errors import NotFoundError, UpwardError
 

@@ -7,7 +7,7 @@ limits — entries and megabytes — and drops its least recently used entries p
 is bounded whatever clients ask.
 
 - **Keys** are tuples that start with what the result depends on: the atlas fingerprint
-  (`upward.analysis._rows.atlas_id`), the profile's hash (or the part of the profile the result
+  (`upward.atlas.provenance.atlas_id`), the profile's hash (or the part of the profile the result
   reads), and the hub's state when the result reads the hub (`hub_state`). A rebuilt atlas, an
   edited profile or an import therefore never serves an old result.
 - **One computation per key**: concurrent callers asking for the same missing key wait for the

@@ -37,7 +37,9 @@ import numpy as np
 import pandas as pd
 
 from upward import soc
-from upward.analysis._rows import area_record, atlas_id, plain, plain_record, releases
+from upward.atlas.lookup import area_record
+from upward.atlas.provenance import atlas_id, releases
+from upward.atlas.query import plain, plain_record
 from upward.atlas.releases import OEWS, SOURCE_NAMES, Held, chosen, held, in_use, require_area, resolve, workbook_for
 from upward.cache import Cache
 from upward.errors import UpwardError

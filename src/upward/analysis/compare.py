@@ -9,7 +9,11 @@ state and the nation like for like.
 
 from __future__ import annotations
 
-from upward.analysis._rows import area_record, plain_record, releases
+from upward.atlas.lookup import area_record
+
+from upward.atlas.provenance import releases
+
+from upward.atlas.query import plain_record
 from upward.analysis.living_wage import price_note, years
 from upward.analysis.mobilize import scored_table
 from upward.analysis.quality import indicators as system_indicators

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from statistics import median
 
-from upward.analysis._rows import records
+from upward.atlas.query import records
 from upward.soc import DIRECT_METHODS
 
 #: An occupation "has descriptors" when O*NET rates it (importance and level) in at least one of

@@ -19,7 +19,11 @@ import re
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import area_record, atlas_id, plain, plain_record, releases
+from upward.atlas.lookup import area_record
+
+from upward.atlas.provenance import atlas_id, releases
+
+from upward.atlas.query import plain, plain_record
 from upward.cache import Cache
 from upward.errors import UpwardError
 from upward.profiles import BENEFIT_COMPONENTS, Profile

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from upward.analysis._rows import record, top_code_bounds
+from upward.atlas.provenance import top_code_bounds
+
+from upward.atlas.query import record
 from upward.errors import UpwardError
 from upward.profiles import Profile
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import atlas_id
+from upward.atlas.provenance import atlas_id
 from upward.analysis.living_wage import pay_frame
 from upward.analysis.requirements import EDUCATION_YEARS, EXPERIENCE_YEARS, SUPERVISED_MAJORS
 from upward.analysis.transitions import transitions

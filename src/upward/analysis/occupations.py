@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from upward.analysis._rows import record, records, releases, top_code_bounds
+from upward.atlas.provenance import releases, top_code_bounds
+
+from upward.atlas.query import record, records
 from upward.atlas.lookup import NATIONAL
 from upward.errors import UpwardError
 

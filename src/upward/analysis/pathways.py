@@ -36,7 +36,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import area_record, atlas_id, plain, releases
+from upward.atlas.lookup import area_record
+
+from upward.atlas.provenance import atlas_id, releases
+
+from upward.atlas.query import plain
 from upward.analysis.evidence import LEVELS
 from upward.analysis.mobilize import scored_table
 from upward.analysis.transitions import Transitions, prior_scores, transitions

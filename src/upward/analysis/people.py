@@ -15,7 +15,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from upward.analysis._rows import area_record, plain, records, releases
+from upward.atlas.lookup import area_record
+
+from upward.atlas.provenance import releases
+
+from upward.atlas.query import plain, records
 from upward.sources.svi import MEASURES
 
 

@@ -37,7 +37,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from upward.analysis._rows import area_record, atlas_id, frame_records, plain_record, releases
+from upward.atlas.lookup import area_record
+
+from upward.atlas.provenance import atlas_id, releases
+
+from upward.atlas.query import frame_records, plain_record
 from upward.analysis.mobilize import scored_table
 from upward.analysis.routes import TRAINING_ROUTES, route_reason
 from upward.atlas.programs import SPECIFIC_PROGRAMME_OCCUPATIONS

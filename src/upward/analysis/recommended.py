@@ -15,7 +15,7 @@ region's own advice, so programme alignment never proposes it for phase-out
 
 from __future__ import annotations
 
-from upward.analysis._rows import atlas_id
+from upward.atlas.provenance import atlas_id
 from upward.cache import Cache, hub_key
 from upward.errors import NoJobsThatMobilizeError, UpwardError
 from upward.profiles import Profile

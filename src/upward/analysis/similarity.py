@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from upward.analysis._rows import atlas_id
+from upward.atlas.provenance import atlas_id
 from upward.cache import Cache
 
 RATED = ("skills", "knowledge", "abilities", "work_activities")

@@ -54,7 +54,11 @@ from __future__ import annotations
 
 import statistics
 
-from upward.analysis._rows import area_record, record, records, releases
+from upward.atlas.lookup import area_record
+
+from upward.atlas.provenance import releases
+
+from upward.atlas.query import record, records
 from upward.errors import UpwardError
 from upward.profiles import Profile
 

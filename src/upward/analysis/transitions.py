@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from upward.analysis._rows import atlas_id
+from upward.atlas.provenance import atlas_id
 from upward.analysis.evidence import LEVELS, Evidence, evidence
 from upward.analysis.requirements import SUPERVISED_MAJORS, Requirements, industry_overlap, requirements
 from upward.analysis.similarity import Calibration, Similarity, calibrate, similarity

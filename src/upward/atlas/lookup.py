@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from upward import codes
 from upward.errors import AmbiguousError, NotFoundError
+from upward.atlas.query import record
 from upward.limits import NAME_CHARS, bounded
 
 NATIONAL = "0000000"
@@ -182,3 +183,12 @@ def _resolve_code(con, q: str, code: str, detail: str | None, by_code: dict) -> 
     if row and row[0] in by_code:
         return Resolved(row[0], by_code[row[0]][1], f"SOC {code} is published by OEWS within {row[0]} ({by_code[row[0]][1]})")
     raise NotFoundError(f"No occupation has the code {q}.", hint="Search by title, e.g. upward occupation 'registered nurses'.")
+
+
+def area_record(con, area_code: str) -> dict:
+    """The few area fields every result names."""
+    return record(
+        con,
+        "select area_code, area_name, area_type, state_abbr, price_parity, total_employment from areas where area_code = ?",
+        [area_code],
+    )

@@ -138,7 +138,7 @@ _LOOKUPS = Cache("outcome lookups", entries=4, megabytes=64)
 
 def lookups(atlas_con, profile, engine: Engine) -> Lookups:
     """The small atlas tables the engine needs, shipped in as in-memory tables (kept per bundle and profile)."""
-    from upward.analysis._rows import releases
+    from upward.atlas.provenance import releases
 
     # the tiers depend on the living-wage, quality and input settings only, not on [outcomes]
     relevant = {k: profile.data.get(k) for k in ("living_wage", "quality", "inputs", "scoring", "education", "similarity")}
@@ -422,7 +422,7 @@ def run(
     def small(n):
         return None if n is not None and 0 < n < min_cell else n
 
-    from upward.analysis._rows import releases
+    from upward.atlas.provenance import releases
 
     record = {
         "started": datetime.fromtimestamp(started, timezone.utc).isoformat(timespec="seconds"),

@@ -82,7 +82,7 @@ def _choice(rng, mapping: dict, n: int) -> np.ndarray:
 
 
 def occupations(con, state_area: str) -> Occupations:
-    from upward.analysis._rows import top_code_bounds
+    from upward.atlas.provenance import top_code_bounds
 
     cap = top_code_bounds(con)["annual"]  # a top-coded percentile enters as BLS's cap (its lower bound)
     rows = con.execute(

@@ -27,7 +27,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from upward.analysis._rows import area_record, records, releases
+from upward.atlas.lookup import area_record
+
+from upward.atlas.provenance import releases
+
+from upward.atlas.query import records
 from upward.errors import UpwardError
 from upward.hub import data as hub_data
 from upward.profiles import PILLARS, Profile

@@ -29,7 +29,7 @@ _CODERS = Cache("job-title coders", entries=2, megabytes=256)
 
 def coder(con) -> Coder:
     """The coder of the atlas `con`, built on first use and kept for the process."""
-    from upward.analysis._rows import atlas_id
+    from upward.atlas.provenance import atlas_id
     from upward.titles import vocabulary
 
     return _CODERS.get_or_build(atlas_id(con), lambda: Coder(vocabulary.load(con)))

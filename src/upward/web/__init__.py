@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None):
 
     from upward.web import api, deps, pages, problems
     from upward.web.api._shared import FrontCache, ResponseCache
-    from upward.analysis._rows import atlas_id
+    from upward.atlas.provenance import atlas_id
     from upward.cache import Cache
     from upward.web.deps import open_atlas
 

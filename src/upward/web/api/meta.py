@@ -18,7 +18,7 @@ def router() -> APIRouter:
            description="The API version, the atlas and its data releases, the server's profile (name and hash: every result records "
            "them), whether writes are possible, and where the OpenAPI document is.")
     def index(ctx: Annotated[Ctx, Depends(context)]):
-        from upward.analysis._rows import releases
+        from upward.atlas.provenance import releases
 
         s = ctx.settings
         writes = "off (read-only server)" if s.read_only else ("bearer token" if s.token else "off (no token configured)")

@@ -15,7 +15,7 @@ import weakref
 from contextlib import suppress
 from pathlib import Path
 
-from upward.analysis._rows import atlas_id
+from upward.atlas.provenance import atlas_id
 from upward.cache import Cache, hub_state
 from upward.hub import HubData
 from upward.profiles import Profile

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from upward.analysis._rows import releases
+from upward.atlas.provenance import releases
 from upward.atlas.lookup import resolve_area, resolve_occupation
 from upward.errors import UpwardError
 from upward.formats import TIER_COLOURS

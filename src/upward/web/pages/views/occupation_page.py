@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from upward.analysis import mobilize, occupations, programs as programs_mod, regions, skills
-from upward.analysis._rows import plain_record
+from upward.atlas.query import plain_record
 from upward.errors import UpwardError
 from upward.hub import data as hub_data
 from upward.profiles import Profile
