@@ -37,14 +37,14 @@ from upward.report import build, render  # noqa: E402
 def analysis_only(con, area_code: str, profile, peers: list[str]) -> None:
     """The analysis calls a report makes, and nothing else."""
     from upward.analysis import mobilize, quality, skills
-    from upward.analysis.compare import compare_areas
+    from upward.analysis.compare import compare_areas, comparison_codes
     from upward.analysis.pathways import pathways
+    from upward.analysis.programs import alignment
     from upward.analysis.regions import region_summary
 
-    area = build.area_record(con, area_code)
     region_summary(con, area_code, profile, None, 10)
     q = quality.quality_report(con, area_code, profile, 10)
-    codes = [c for c, _ in build.comparison_codes(con, area, peers)]
+    codes = [c for c, _ in comparison_codes(con, area_code, peers)]
     if len(codes) > 1:
         compare_areas(con, codes, profile, 5)
     jobs = None
@@ -52,7 +52,7 @@ def analysis_only(con, area_code: str, profile, peers: list[str]) -> None:
         r = mobilize.jobs(con, area_code, profile, lens, 25, True)
         jobs = jobs or r
     skills.landscape(con, area_code, profile)
-    build._alignment(con, area_code, profile, None)
+    alignment(con, area_code, profile, None)
     for j in [j for j in jobs["jobs"] if j["jtm"]][:3]:
         skills.benchmark(con, area_code, j["occ_code"], profile, None)
     for o in q["largest_low_quality"][:3]:

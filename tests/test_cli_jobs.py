@@ -389,3 +389,14 @@ def test_indicators_for_every_area_match_the_quality_report(cli):
     assert rc == 0 and len(out.strip().splitlines()) == 1 + 54
     rc, _, err = cli("indicators", "--type", "city")
     assert rc == 1 and "Unknown area type" in err
+
+
+def test_what_an_area_is_compared_with(con):
+    """A metro and a nonmetro area meet their state (by OEWS's state code) and the nation; a state
+    meets the nation; the nation only itself; a peer named twice, or already there, is listed once."""
+    from upward.analysis.compare import comparison_codes
+
+    assert comparison_codes(con, HOUSTON) == [(HOUSTON, "region"), ("4800000", "state"), ("0000000", "nation")]
+    assert comparison_codes(con, NW_AL) == [(NW_AL, "region"), ("0100000", "state"), ("0000000", "nation")]
+    assert comparison_codes(con, "4800000", [HOUSTON, HOUSTON, "0000000"]) == [("4800000", "region"), ("0000000", "nation"), (HOUSTON, "peer")]
+    assert comparison_codes(con, "0000000") == [("0000000", "region")]

@@ -482,7 +482,7 @@ def test_charts_draw_the_values_given():
 
 
 def test_household_words():
-    from upward.report.build import household_words
+    from upward.analysis.living_wage import household_words
 
     assert household_words("2A2W2C") == "two working adults with two children"
     assert household_words("1A0C") == "one adult with no children"

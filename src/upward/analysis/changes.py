@@ -44,6 +44,7 @@ from upward.atlas.releases import OEWS, SOURCE_NAMES, Held, chosen, held, in_use
 from upward.cache import Cache
 from upward.errors import UpwardError
 from upward.profiles import Profile
+from upward.sources.oews import TOP_CODED
 
 SCHEMA = "upward.changes/1"
 #: OEWS measures compared, in the order shown.
@@ -61,6 +62,29 @@ _CACHE = Cache("release changes", entries=32, megabytes=48)
 # choosing the two releases
 
 
+def earlier_releases(con, area_code: str, to: Held, source: str = OEWS) -> list[Held]:
+    """The held releases before `to` that hold the area (OEWS publishes some areas in some years
+    only; projections are national)."""
+    return [h for h in held(con, source) if h.base_year < to.base_year and _covers(con, h, area_code)]
+
+
+def previous_release(con, area_code: str, to: Held, source: str = OEWS) -> Held | None:
+    """The newest of `earlier_releases`, or None: what "since the previous release" means for
+    `upward changes` and the report's *What changed* section alike."""
+    earlier = earlier_releases(con, area_code, to, source)
+    return max(earlier, key=lambda h: h.base_year) if earlier else None
+
+
+def default_releases(con, area_code: str, source: str = OEWS) -> tuple[Held, Held] | None:
+    """The release in use and the previous one holding the area, when the atlas holds both for
+    it; None otherwise (a report leaves the section out; `upward changes` says what to load)."""
+    to = in_use(con, source)
+    if not _covers(con, to, area_code):
+        return None
+    start = previous_release(con, area_code, to, source)
+    return (start, to) if start else None
+
+
 def pick_releases(con, area_code: str, from_text: str | None, to_text: str | None, source: str = OEWS) -> tuple[Held, Held]:
     """The two releases to compare: as named, or by default the release in use and the newest
     earlier release holding the area (OEWS) or the newest earlier one (projections)."""
@@ -68,9 +92,9 @@ def pick_releases(con, area_code: str, from_text: str | None, to_text: str | Non
     if from_text:
         start = resolve(con, from_text, source)
     else:
-        before = [h for h in held(con, source) if h.base_year < to.base_year]
-        earlier = [h for h in before if _covers(con, h, area_code)]
-        if not earlier:
+        start = previous_release(con, area_code, to, source)
+        if start is None:
+            before = [h for h in held(con, source) if h.base_year < to.base_year]
             name = (con.execute("select area_name from area_list where area_code = ?", [area_code]).fetchone() or [area_code])[0]
             others = "; ".join(f"{h.period} covers {h.coverage}" for h in before) or "none is held"
             year = before[0].base_year if before else to.base_year - 1
@@ -78,7 +102,6 @@ def pick_releases(con, area_code: str, from_text: str | None, to_text: str | Non
                 f"The atlas holds {SOURCE_NAMES[source]} for {name} in {to.period} only (earlier releases: {others}).",
                 hint=f"Load {workbook_for(con, area_code, year)} with `upward atlas add FILE`, then compare again (docs/releases.md).",
             )
-        start = max(earlier, key=lambda h: h.base_year)
     if start.release == to.release:
         raise UpwardError(f"--from and --to are both {start.name}.", hint="Name two different releases.")
     for h in (start, to):
@@ -100,7 +123,7 @@ def _covers(con, h: Held, area_code: str) -> bool:
 
 def _oews_side(con, release: str, area_code: str) -> pd.DataFrame:
     cols = ", ".join(f"w.{m}" for m in OEWS_MEASURES)
-    top = ", ".join(f"coalesce(w.{m}_fn = '5', false) as {m}_top_coded" for m in _WAGES)
+    top = ", ".join(f"coalesce(w.{m}_fn = '{TOP_CODED}', false) as {m}_top_coded" for m in _WAGES)
     return con.execute(
         f"""select o.occ_code, o.occ_title, {cols}, w.emp_prse, w.mean_prse, {top}, w.occ_code is not null as in_area
             from oews_occupations_by_release o
@@ -217,7 +240,7 @@ def wage_growth(con, area_code: str, start: str | None = None, end: str | None =
     if start:
         a = resolve(con, start, OEWS)
     else:
-        earlier = [h for h in held(con, OEWS) if h.base_year < b.base_year and _covers(con, h, area_code)]
+        earlier = earlier_releases(con, area_code, b, OEWS)
         if not earlier:
             raise UpwardError(f"No OEWS release before {b.period} holds this area: wage growth needs two.",
                               hint="Load an earlier release of the area with `upward atlas add FILE`.")

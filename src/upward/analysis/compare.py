@@ -9,15 +9,34 @@ state and the nation like for like.
 
 from __future__ import annotations
 
-from upward.atlas.lookup import area_record
-
+from upward.atlas.lookup import NATIONAL, area_record
 from upward.atlas.provenance import releases
-
 from upward.atlas.query import plain_record
 from upward.analysis.living_wage import price_note, years
 from upward.analysis.mobilize import scored_table
 from upward.analysis.quality import indicators as system_indicators
 from upward.profiles import Profile
+
+
+def comparison_codes(con, area_code: str, peers: list[str] | tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(code, role) of what an area is measured against, in order: the area ("region"), its state
+    ("state", for a metro or nonmetro area: the state OEWS files it under), the nation ("nation")
+    unless it is the nation, then the peers the user named ("peer"), each once. The report's
+    *At a glance* and the region page's system indicators compare the same areas."""
+    out = [(area_code, "region")]
+    state = con.execute(
+        """select s.area_code from areas a join areas s on s.area_type = 'state' and s.state_code = a.state_code
+           where a.area_code = ? and a.area_type in ('metro', 'nonmetro')""",
+        [area_code],
+    ).fetchone()
+    if state:
+        out.append((state[0], "state"))
+    if area_code != NATIONAL:
+        out.append((NATIONAL, "nation"))
+    for p in peers:
+        if p not in {c for c, _ in out}:
+            out.append((p, "peer"))
+    return out
 
 
 def compare_areas(con, area_codes: list[str], profile: Profile, top: int = 5) -> dict:

@@ -20,9 +20,7 @@ import numpy as np
 import pandas as pd
 
 from upward.atlas.lookup import area_record
-
 from upward.atlas.provenance import atlas_id, releases
-
 from upward.atlas.query import plain, plain_record
 from upward.cache import Cache
 from upward.errors import UpwardError

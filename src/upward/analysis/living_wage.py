@@ -13,13 +13,25 @@ from __future__ import annotations
 import pandas as pd
 
 from upward.atlas.provenance import top_code_bounds
-
 from upward.atlas.query import record
 from upward.errors import UpwardError
 from upward.profiles import Profile
 
 #: Hours a year MIT's hourly figure is worked (40 hours × 52 weeks): annual = hourly × 2,080.
 HOURS_A_YEAR = 2080
+
+#: MIT's household codes: adults (and how many work), then children.
+_ADULTS = {"1A": "one adult", "2A1W": "two adults (one working)", "2A2W": "two working adults"}
+_CHILDREN = {"0C": "no children", "1C": "one child", "2C": "two children", "3C": "three children"}
+
+
+def household_words(code: str) -> str:
+    """MIT's household codes in words: 2A2W2C → 'two working adults with two children'."""
+    for prefix, adults in sorted(_ADULTS.items(), key=lambda kv: -len(kv[0])):
+        if code.startswith(prefix):
+            kids = _CHILDREN.get(code[len(prefix):], code[len(prefix):])
+            return f"{adults} with {kids}" if kids != "no children" else f"{adults} with no children"
+    return code
 
 
 def adjusted(profile: Profile) -> bool:

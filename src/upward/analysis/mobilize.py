@@ -29,9 +29,7 @@ import numpy as np
 import pandas as pd
 
 from upward.atlas.lookup import area_record
-
 from upward.atlas.provenance import atlas_id, releases, source_text
-
 from upward.atlas.query import plain, plain_record
 from upward.analysis.measures import MEASURES
 from upward.analysis.quality import national_median, quality_table
@@ -40,6 +38,16 @@ from upward.errors import UpwardError
 from upward.profiles import PILLARS, Profile
 
 LENSES = ("jtm", "good-promising", "opportunity")
+#: Each category a lens selects, with its name and rule in a board's words (the report's lens
+#: table; `jobs` rows carry the category).
+LENS_CATEGORIES = {
+    "jtm": ("Jobs That Mobilize", "at the region's bar on the Employers, Workers and Strategy pillars (Equity is scored and ranked), a median "
+            "that pays the living wage, reachable without a bachelor's degree, a reliable OEWS estimate, not a residual code, "
+            "not a supervisor or manager"),
+    "good": ("Good jobs (Brookings)", "median at least the national median wage adjusted for local prices (employer health insurance, part of Brookings' definition, is not measured)"),
+    "promising": ("Promising jobs (Brookings)", "pay less than that, open without a bachelor's degree, and the occupation's own 90th percentile reaches the bar"),
+    "opportunity": ("Opportunity occupations (Federal Reserve)", "open without a bachelor's degree and a median at least the cost-adjusted national median"),
+}
 
 
 def score(df: pd.DataFrame, profile: Profile) -> pd.DataFrame:

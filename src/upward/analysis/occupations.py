@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from upward.atlas.provenance import releases, top_code_bounds
-
 from upward.atlas.query import record, records
 from upward.atlas.lookup import NATIONAL
 from upward.errors import UpwardError

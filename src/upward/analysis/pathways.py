@@ -37,9 +37,7 @@ import numpy as np
 import pandas as pd
 
 from upward.atlas.lookup import area_record
-
 from upward.atlas.provenance import atlas_id, releases
-
 from upward.atlas.query import plain
 from upward.analysis.evidence import LEVELS
 from upward.analysis.mobilize import scored_table

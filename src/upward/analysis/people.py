@@ -16,9 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from upward.atlas.lookup import area_record
-
 from upward.atlas.provenance import releases
-
 from upward.atlas.query import plain, records
 from upward.sources.svi import MEASURES
 

@@ -14,9 +14,7 @@ import numpy as np
 import pandas as pd
 
 from upward.atlas.lookup import area_record
-
 from upward.atlas.provenance import atlas_id, releases
-
 from upward.atlas.query import plain_record, records
 from upward.analysis.living_wage import living_wage, living_wage_sql, pay_frame
 from upward.analysis.measures import area_measures

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from upward.atlas.provenance import releases, top_code_bounds
-
 from upward.atlas.query import record, records
 from upward.analysis.living_wage import living_wage
 from upward.analysis.people import people_summary

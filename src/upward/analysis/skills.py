@@ -55,9 +55,7 @@ from __future__ import annotations
 import statistics
 
 from upward.atlas.lookup import area_record
-
 from upward.atlas.provenance import releases
-
 from upward.atlas.query import record, records
 from upward.errors import UpwardError
 from upward.profiles import Profile

@@ -28,49 +28,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from upward.atlas.lookup import area_record
-
 from upward.atlas.provenance import releases
-
 from upward.atlas.query import records
 from upward.errors import UpwardError
 from upward.hub import data as hub_data
 from upward.profiles import PILLARS, Profile
+from upward.analysis.living_wage import household_words
 from upward.report.refs import Sources, command_text, show
 
 SCHEMA = "upward.report/1"
-NATIONAL = "0000000"
 #: How many of the largest low-wage occupations get pathways, how many pathways each shows,
 #: how many JTMs get a proficiency benchmark, and table lengths. Documented in docs/report.md.
 DEFAULTS = {"origins": 3, "paths_per_origin": 2, "benchmarks": 3, "gaps": 10, "rows": 12, "jtm_rows": 15}
-
-_ADULTS = {"1A": "one adult", "2A1W": "two adults (one working)", "2A2W": "two working adults"}
-_CHILDREN = {"0C": "no children", "1C": "one child", "2C": "two children", "3C": "three children"}
-
-
-def household_words(code: str) -> str:
-    """MIT's household codes in words: 2A2W2C → 'two working adults with two children'."""
-    for prefix, adults in sorted(_ADULTS.items(), key=lambda kv: -len(kv[0])):
-        if code.startswith(prefix):
-            kids = _CHILDREN.get(code[len(prefix):], code[len(prefix):])
-            return f"{adults} with {kids}" if kids != "no children" else f"{adults} with no children"
-    return code
-
-
-def comparison_codes(con, area: dict, peers: list[str]) -> list[tuple[str, str]]:
-    """(code, role) for the area, its state (metros and nonmetro areas), the nation, then the peers."""
-    out = [(area["area_code"], "region")]
-    if area["area_type"] in ("metro", "nonmetro"):
-        state = con.execute("select area_code from areas where area_type = 'state' and state_code = (select state_code from areas where area_code = ?)",
-                            [area["area_code"]]).fetchone()
-        if state:
-            out.append((state[0], "state"))
-    if area["area_type"] != "national":
-        out.append((NATIONAL, "nation"))
-    for p in peers:
-        if p not in {c for c, _ in out}:
-            out.append((p, "peer"))
-    return out
-
 
 def build(con, area_code: str, profile: Profile, **kwargs) -> dict:
     """Everything the report shows for one area (see `gather`)."""
@@ -97,8 +66,9 @@ def gather(
     """
     from upward.analysis import mobilize, quality, skills
     from upward.analysis import people as people_mod
-    from upward.analysis.compare import compare_areas
+    from upward.analysis.compare import compare_areas, comparison_codes
     from upward.analysis.dimensions import by_group
+    from upward.analysis.programs import alignment
     from upward.analysis.regions import region_summary
     from upward.report import actions, sentences
 
@@ -129,7 +99,7 @@ def gather(
     src.add("dimensions", ["dimensions", "--region", area_code, "--by", "major-group", "--json", *prof], dims)
     q = timed("quality", lambda: quality.quality_report(con, area_code, profile, 10))
     src.add("quality", ["quality", "--region", area_code, "--json", *prof], q)
-    codes = comparison_codes(con, area, list(peers))
+    codes = comparison_codes(con, area_code, peers)
     roles = [r for _, r in codes]
     if len(codes) > 1:
         cmp = timed("compare", lambda: compare_areas(con, [c for c, _ in codes], profile, 5))
@@ -143,7 +113,7 @@ def gather(
     jobs = lenses["jtm"]
     land = timed("skills", lambda: skills.landscape(con, area_code, profile))
     src.add("skills", ["skills", "--region", area_code, "--json", *prof], land)
-    align = timed("programs", lambda: _alignment(con, area_code, profile, held))
+    align = timed("programs", lambda: alignment(con, area_code, profile, held))
     src.add("programs", ["programs", "align", "--region", area_code, "--json", *prof, *hub], align)
 
     jtms = [j for j in jobs["jobs"] if j["jtm"]]
@@ -201,14 +171,6 @@ def gather(
 
 # ---------------------------------------------------------------------------------------------
 # sections
-
-
-def _alignment(con, area_code: str, profile: Profile, held) -> dict:
-    """`upward programs align`: the analysis keeps the area's inventory and scores, so this is cheap
-    after the pathways section has read them."""
-    from upward.analysis.programs import alignment
-
-    return alignment(con, area_code, profile, held)
 
 
 def _area_summary(s: dict, src: Sources) -> dict:
@@ -307,17 +269,9 @@ def _why(j: dict, bars: dict, pillars: tuple[str, ...]) -> str:
     return "; ".join(parts)
 
 
-_LENS_TEXT = {
-    "jtm": ("Jobs That Mobilize", "at the region's bar on the Employers, Workers and Strategy pillars (Equity is scored and ranked), a median "
-            "that pays the living wage, reachable without a bachelor's degree, a reliable OEWS estimate, not a residual code, "
-            "not a supervisor or manager"),
-    "good": ("Good jobs (Brookings)", "median at least the national median wage adjusted for local prices (employer health insurance, part of Brookings' definition, is not measured)"),
-    "promising": ("Promising jobs (Brookings)", "pay less than that, open without a bachelor's degree, and the occupation's own 90th percentile reaches the bar"),
-    "opportunity": ("Opportunity occupations (Federal Reserve)", "open without a bachelor's degree and a median at least the cost-adjusted national median"),
-}
-
-
 def _jtm_section(lenses: dict, src: Sources, profile: Profile, opts: dict) -> dict:
+    from upward.analysis.mobilize import LENS_CATEGORIES
+
     jobs = lenses["jtm"]
     bars = dict(profile.get("jtm.bars"))
     floor = profile.get("jtm.min_median_living_wage_ratio")
@@ -340,7 +294,7 @@ def _jtm_section(lenses: dict, src: Sources, profile: Profile, opts: dict) -> di
     counts = {"jtm": ("jobs", "jtm_count"), "good": ("jobs", "good_count"), "promising": ("jobs", "promising_count"), "opportunity": ("jobs", "opportunity_count")}
     jtm_codes = {j["occ_code"] for j in members["jtm"]}
     lens_rows = []
-    for lens, (name, rule) in _LENS_TEXT.items():
+    for lens, (name, rule) in LENS_CATEGORIES.items():
         m = sorted(members[lens], key=lambda j: (-(j["employment"] or 0), j["occ_code"]))
         lens_rows.append({
             "lens": lens, "name": name, "rule": rule,
@@ -533,16 +487,15 @@ def _training_section(a: dict, src: Sources, opts: dict, thresholds: dict) -> di
 def _changes(con, area_code: str, profile: Profile, src: Sources, prof: list[str], opts: dict, timed) -> dict | None:
     """What changed since the previous OEWS release, when the atlas holds two for the area (else None)."""
     from upward.analysis import changes
-    from upward.atlas.releases import OEWS, held
+    from upward.atlas.releases import OEWS
 
-    covering = [h for h in held(con, OEWS) if changes._covers(con, h, area_code)]
-    current = [h for h in covering if h.current]
-    if len(covering) < 2 or not current:
+    pair = changes.default_releases(con, area_code, OEWS)
+    if pair is None:
         return None
-    earlier = max((h for h in covering if h.base_year < current[0].base_year), key=lambda h: h.base_year)
+    earlier, current = pair
     top = opts["rows"]
-    r = timed("changes", lambda: changes.changes(con, area_code, profile, earlier.release, current[0].release, OEWS, top))
-    src.add("changes", ["changes", "--region", area_code, "--from", earlier.release, "--to", current[0].release, "--top", str(top), "--json", *prof], r)
+    r = timed("changes", lambda: changes.changes(con, area_code, profile, earlier.release, current.release, OEWS, top))
+    src.add("changes", ["changes", "--region", area_code, "--from", earlier.release, "--to", current.release, "--top", str(top), "--json", *prof], r)
     movers = changes.movers(r, "tot_emp", opts["rows"])
     index = {o["occ_code"]: i for i, o in enumerate(r["occupations"])}
     t = "summary.all_occupations"

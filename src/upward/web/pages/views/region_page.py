@@ -7,20 +7,12 @@ from pathlib import Path
 from upward.analysis import compare as compare_mod
 from upward.analysis import dimensions as dimensions_mod
 from upward.analysis import mobilize, people as people_mod, quality, regions, skills
-from upward.atlas.lookup import NATIONAL
 from upward.hub import data as hub_data
 from upward.profiles import Profile
 from upward.web.pages._cache import memo, peek
 from upward.web.pages._tables import Col, Table
 from upward.web.pages.views._common import TIER_COLORS, _base, _notes, _occ_link, pathways_url, region_url
 from upward.web.pages.views._charts import bar_chart
-
-
-def _state_code(con, area: dict) -> str | None:
-    if area["area_type"] in ("national", "state") or not area.get("state_abbr"):
-        return None
-    states = memo(con, regions.list_areas, None, area["state_abbr"], "state")
-    return states[0]["area_code"] if states else None
 
 
 def _peer_indicators(con, prof: Profile, codes: list[str]) -> list[dict]:
@@ -44,9 +36,8 @@ def region(con, prof: Profile, code: str, hub: Path | None = None) -> dict:
     q = memo(con, quality.quality_report, code, prof, 15)
     jobs = memo(con, mobilize.jobs, code, prof, "jtm", None, False)
     land = memo(con, skills.landscape, code, prof)
-    state = _state_code(con, area)
     rows = [{**q["area"], **{k: v for k, v in q["indicators"].items() if k != "area_code"}}]
-    rows += _peer_indicators(con, prof, [p for p in (state, None if code == NATIONAL else NATIONAL) if p])
+    rows += _peer_indicators(con, prof, [c for c, role in memo(con, compare_mod.comparison_codes, code) if role != "region"])
     for r in rows:
         r["median_wage"] = (memo(con, regions.region_summary, r["area_code"], prof, None, 10)["wages_all_occupations"] or {}).get("a_median")
 
