@@ -1,33 +1,10 @@
 """Recommended actions: three assets to leverage, three changes, three expected outcomes.
 
-Each is chosen by an explicit rule over the analysis results the report already holds, never
-written by hand, and carries its evidence: the numbers (each a reference to the `upward … --json`
-output and path it comes from) and the rule that picked it. The rules, in order of preference
-(a later rule fills in when an earlier one finds nothing, so there are always up to three):
-
-Assets to leverage (each a different occupation)
-  A1 demand       the Job That Mobilizes with the most annual openings (`upward jobs --all`);
-  A2 pipeline     the JTM whose related completions already meet its openings (supply flag
-                  balanced or over-supplied) with the most completions (`upward programs align`);
-  A3 specialism   the JTM with the highest location quotient, at least 1 (`upward jobs --all`);
-  A4 talent       the JTM with the most workers one viable step away (untapped talent);
-  A5 quality      without JTMs: the quality-tier occupation (even its 25th percentile pays the
-                  living wage) with the most openings.
-Changes
-  C1 training gap the JTM training gap with the most openings: training is how people enter it (BLS)
-                  and there is no program, or local completions under the profile's gap ratio of
-                  openings (`upward programs align`, gaps[0]) — never a job learned at work;
-  C2 pathway      the cheapest pathway from the largest low-wage occupation that has one into a
-                  JTM (`upward paths --from SOC`), with the steps people train for that no local
-                  program trains for (steps learned at work are said to be, never called a gap);
-  C3 skill        the skill or knowledge area with the biggest gap between JTM demand and the
-                  workforce's supply (`upward skills`, elements[0]);
-  C4 review       the phase-out candidate with the most local completions, with its evidence and what
-                  the pathways say (stepping stones and programs into JTMs are never candidates);
-  C5 duplicates   the CIP offered by the most providers while local completions exceed twice the
-                  openings of the jobs it trains for.
-Outcomes to track (what the changes are for, in the analysis's own numbers — never a forecast or
-a promise: each says what the jobs pay today and what to measure)
+Each is picked by an explicit rule in `upward.analysis.actions` (the rules, A1–A5, C1–C5 and the
+baselines, are listed there) over the analysis results the report already holds, never written by
+hand; this module phrases each pick and carries its evidence: the numbers, each a reference to the
+`upward … --json` output and path it comes from, and the rule that picked it. Outcomes to track
+say what the changes are for, in the analysis's own numbers — never a forecast or a promise:
   O1 pay          for C2: what the job at the end of the pathway pays today against the start, and
                   its ratio to the living wage — the mark to track for the people who make the moves;
   O2 supply       for C1: the openings a year an added completer would compete for, and their pay;
@@ -38,16 +15,12 @@ a promise: each says what the jobs pay today and what to measure)
 
 from __future__ import annotations
 
-from upward.analysis.routes import TRAINING_ROUTES
+from upward.analysis import actions as rules
 from upward.report.refs import Sources, sentence
 
 
 def _action(kind: str, rule: str, title: str, s: dict, commands: list[str]) -> dict:
     return {"kind": kind, "rule": rule, "title": title, **s, "evidence": list(s["numbers"].values()), "commands": commands}
-
-
-def _jtm_rows(src: Sources) -> list[tuple[int, dict]]:
-    return [(i, j) for i, j in enumerate(src.get("jobs")["jobs"]) if j["jtm"]]
 
 
 def _job_index(src: Sources, soc: str) -> int | None:
@@ -58,18 +31,12 @@ def _job_index(src: Sources, soc: str) -> int | None:
 
 
 def assets(src: Sources) -> list[dict]:
+    """The assets `analysis.actions.assets` picks, each phrased with its numbers."""
     from upward.report.refs import command_text
 
     jobs_cmd = command_text(src.command("jobs"))
-    align = src.get("programs")
-    out, used = [], set()
-    jtms = _jtm_rows(src)
 
-    def demand():
-        cands = [(i, j) for i, j in jtms if j["openings"] is not None and j["occ_code"] not in used]
-        if not cands:
-            return None
-        i, j = max(cands, key=lambda t: (t[1]["openings"], t[1]["composite"]))
+    def demand(i, j):
         nums = {"openings": src.num("jobs", f"jobs[{i}].openings", "count", "annual openings"),
                 "median": src.num("jobs", f"jobs[{i}].a_median", "money", "median wage"),
                 "ratio": src.num("jobs", f"jobs[{i}].median_living_wage_ratio", "ratio", "median ÷ living wage")}
@@ -77,68 +44,45 @@ def assets(src: Sources) -> list[dict]:
         if j["untapped_talent"]:
             nums["talent"] = src.num("jobs", f"jobs[{i}].untapped_talent", "count", "workers one viable step away")
             template += ", with {talent} workers in the region one viable step away"
-        return j, _action("asset", "A1 demand: the JTM with the most annual openings", f"Hiring demand: {j['occ_title']}",
-                          sentence(template + ".", {"occ": j["occ_title"]}, nums, "asset_demand"), [jobs_cmd])
+        return f"Hiring demand: {j['occ_title']}", sentence(template + ".", {"occ": j["occ_title"]}, nums, "asset_demand"), [jobs_cmd]
 
-    def pipeline():
-        rows = [(i, o) for i, o in enumerate(align["occupations"]) if o["jtm"] and o["occ_code"] not in used
-                and o["supply_flag"] in ("balanced", "over-supplied") and (o["related_completions"] or 0) > 0]
-        if not rows:
-            return None
-        i, o = max(rows, key=lambda t: (t[1]["related_completions"], t[0]))
+    def pipeline(i, o):
         nums = {"completions": src.num("programs", f"occupations[{i}].related_completions", "estimate", "local completers, estimated (latest year)"),
                 "openings": src.num("programs", f"occupations[{i}].openings", "count", "annual openings"),
                 "programs": src.num("programs", f"occupations[{i}].programs", "int", "programs leading there"),
                 "ratio": src.num("programs", f"occupations[{i}].supply_ratio", "ratio", "completions ÷ openings")}
-        return o, _action("asset", "A2 pipeline: the JTM whose local completions already meet its openings, most completions first",
-                          f"A training pipeline that works: {o['occ_title']}",
-                          sentence("{programs} programs in the area already train for {occ}: an estimated {completions} local completers a year against "
-                                   "{openings} openings (ratio {ratio}). Pathway cohorts can build on them.", {"occ": o["occ_title"]}, nums, "asset_pipeline"),
-                          [command_text(src.command("programs"))])
+        return (f"A training pipeline that works: {o['occ_title']}",
+                sentence("{programs} programs in the area already train for {occ}: an estimated {completions} local completers a year against "
+                         "{openings} openings (ratio {ratio}). Pathway cohorts can build on them.", {"occ": o["occ_title"]}, nums, "asset_pipeline"),
+                [command_text(src.command("programs"))])
 
-    def specialism():
-        cands = [(i, j) for i, j in jtms if j["loc_quotient"] is not None and j["loc_quotient"] >= 1 and j["occ_code"] not in used]
-        if not cands:
-            return None
-        i, j = max(cands, key=lambda t: (t[1]["loc_quotient"], t[1]["composite"]))
+    def specialism(i, j):
         nums = {"lq": src.num("jobs", f"jobs[{i}].loc_quotient", "ratio", "location quotient"),
                 "emp": src.num("jobs", f"jobs[{i}].employment", "count", "jobs in the area"),
                 "median": src.num("jobs", f"jobs[{i}].a_median", "money", "median wage")}
-        return j, _action("asset", "A3 specialism: the JTM with the highest location quotient (at least 1)", f"A regional specialism: {j['occ_title']}",
-                          sentence("The region specialises in {occ}: a location quotient of {lq} (its share of local jobs against its national share), "
-                                   "{emp} jobs at a median of {median}.", {"occ": j["occ_title"]}, nums, "asset_specialism"), [jobs_cmd])
+        return (f"A regional specialism: {j['occ_title']}",
+                sentence("The region specialises in {occ}: a location quotient of {lq} (its share of local jobs against its national share), "
+                         "{emp} jobs at a median of {median}.", {"occ": j["occ_title"]}, nums, "asset_specialism"), [jobs_cmd])
 
-    def talent():
-        cands = [(i, j) for i, j in jtms if j["untapped_talent"] and j["occ_code"] not in used]
-        if not cands:
-            return None
-        i, j = max(cands, key=lambda t: (t[1]["untapped_talent"], t[1]["composite"]))
+    def talent(i, j):
         nums = {"talent": src.num("jobs", f"jobs[{i}].untapped_talent", "count", "workers one viable step away"),
                 "median": src.num("jobs", f"jobs[{i}].a_median", "money", "median wage")}
-        return j, _action("asset", "A4 talent: the JTM with the most workers one viable step away", f"Untapped talent: {j['occ_title']}",
-                          sentence("{talent} people in the region work in lower-paid jobs one viable step from {occ} (median {median}).",
-                                   {"occ": j["occ_title"]}, nums, "asset_talent"), [jobs_cmd])
+        return (f"Untapped talent: {j['occ_title']}",
+                sentence("{talent} people in the region work in lower-paid jobs one viable step from {occ} (median {median}).",
+                         {"occ": j["occ_title"]}, nums, "asset_talent"), [jobs_cmd])
 
-    def quality():
-        cands = [(i, j) for i, j in enumerate(src.get("jobs")["jobs"]) if j["tier"] == "quality" and j["openings"] is not None
-                 and j["occ_code"] not in used]
-        if not cands:
-            return None
-        i, j = max(cands, key=lambda t: (t[1]["openings"], t[1]["occ_code"]))
+    def quality(i, j):
         nums = {"openings": src.num("jobs", f"jobs[{i}].openings", "count", "annual openings"),
                 "median": src.num("jobs", f"jobs[{i}].a_median", "money", "median wage")}
-        return j, _action("asset", "A5 quality: without JTMs, the quality-tier occupation with the most openings", f"Quality jobs in demand: {j['occ_title']}",
-                          sentence("{occ} pays a living wage even to newcomers and has {openings} openings a year (median {median}).",
-                                   {"occ": j["occ_title"]}, nums, "asset_quality"), [jobs_cmd])
+        return (f"Quality jobs in demand: {j['occ_title']}",
+                sentence("{occ} pays a living wage even to newcomers and has {openings} openings a year (median {median}).",
+                         {"occ": j["occ_title"]}, nums, "asset_quality"), [jobs_cmd])
 
-    for rule in (demand, pipeline, specialism, talent, quality):
-        if len(out) >= 3:
-            break
-        found = rule()
-        if found:
-            row, action = found
-            used.add(row["occ_code"])
-            out.append(action)
+    phrase = {"A1": demand, "A2": pipeline, "A3": specialism, "A4": talent, "A5": quality}
+    out = []
+    for rule, i, row in rules.assets(src.get("jobs"), src.get("programs")):
+        title, s, commands = phrase[rule](i, row)
+        out.append(_action("asset", rules.RULES[rule], title, s, commands))
     return out
 
 
@@ -151,9 +95,9 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
     out, picked = [], {}
 
     def training_gap():
-        if not align["gaps"]:
+        g = rules.training_gap(align)
+        if g is None:
             return None
-        g = align["gaps"][0]
         nums = {"openings": src.num("programs", "gaps[0].openings", "count", "annual openings"),
                  "completions": src.num("programs", "gaps[0].related_completions", "estimate", "local completers, estimated (latest year)")}
         if g["programs"]:
@@ -163,7 +107,7 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
         else:
             template = "Start training for {occ}: {openings} openings a year and no program in the area trains for it."
         picked["gap"] = g
-        return _action("change", "C1 training gap: the JTM training gap (training is the route) with the most openings", f"Close the training gap: {g['occ_title']}",
+        return _action("change", rules.RULES["C1"], f"Close the training gap: {g['occ_title']}",
                        sentence(template, {"occ": g["occ_title"]}, nums, "change_gap"), [prog_cmd])
 
     def pathway():
@@ -176,10 +120,7 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
             nums = {"emp": o["employment"], "from": o["a_median"],
                     "to": src.num(key, f"pathways[0].steps[{last}].pay.to", "money", "median wage at the end"),
                     "change": src.num(key, "pathways[0].pay.change_pct", "signed_pct", "pay change over the pathway")}
-            # a step people learn at work (or through an apprenticeship) is no missing program (analysis/routes.py)
-            route = {o_["occ_code"]: o_["training_route"] for o_ in align["occupations"]}
-            untrained = [s["to_title"] for s in p["steps"] if not s["training_count"] and route.get(s["to"], "education") in TRAINING_ROUTES]
-            at_work = [s["to_title"] for s in p["steps"] if not s["training_count"] and route.get(s["to"], "education") not in TRAINING_ROUTES]
+            untrained, at_work = rules.steps_without_programs(p["steps"], align)
             via = [s["to_title"] for s in p["steps"][:-1]]
             names = {"origin": o["title"], "target": p["target_title"], "via": ", then ".join(via)}
             template = "Build a bridge from {origin} ({emp} jobs at a median of {from}) to {target}, where people earn {to} ({change})"
@@ -193,21 +134,20 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
                 names["at_work"] = "; ".join(at_work)
                 template += (" " if untrained else ". ") + "{at_work} " + ("is" if len(at_work) == 1 else "are") + " learned at work, not in a program."
             picked["pathway"] = (o, p)
-            return _action("change", "C2 pathway: the best-ranked pathway into a JTM from the largest low-wage occupation that has one",
+            return _action("change", rules.RULES["C2"],
                            f"Open a pathway out of low-wage work: {o['title']} → {p['target_title']}",
                            sentence(template, names, nums, "change_pathway"), [command_text(src.command("quality")), o["command"]])
         return None
 
     def skill():
-        land = src.get("skills")
-        for i, e in enumerate(land["elements"]):
-            if e["gap"] is None or e["gap"] <= 0:
-                break
+        found = rules.skill_gap(src.get("skills"))
+        if found:
+            i, e = found
             nums = {"demand": src.num("skills", f"elements[{i}].demand", "level", "JTM demand (O*NET level × importance)"),
                     "supply": src.num("skills", f"elements[{i}].supply", "level", "workforce supply (same measure)")}
             names = {"element": e["element_name"], "domain": "skill" if e["domain"] == "skills" else "knowledge area",
                      "meaning": e["demand_level_meaning"] or "not described by O*NET's anchors"}
-            return _action("change", "C3 skill: the skill or knowledge area with the biggest gap between JTM demand and workforce supply",
+            return _action("change", rules.RULES["C3"],
                            f"Teach the {names['domain']} the best jobs need: {e['element_name']}",
                            sentence("Build {element} ({domain}) into the programs that feed the JTMs: their demand is {demand} against a workforce "
                                     "supply of {supply} (O*NET level weighted by importance, scale of seven); the level they need reads: {meaning}.",
@@ -215,32 +155,32 @@ def changes(src: Sources, origins: dict) -> tuple[list[dict], dict]:
         return None
 
     def review():
-        cands = [(i, p) for i, p in enumerate(align["phase_out_candidates"]) if p["local_completions"]]
-        if not cands:
+        found = rules.program_to_review(align)
+        if found is None:
             return None
-        i, p = max(cands, key=lambda t: (t[1]["local_completions"], t[1]["program_id"]))
+        i, p = found
         nums = {"completions": src.num("programs", f"phase_out_candidates[{i}].local_completions", "estimate", "local completers, estimated (latest year)")}
-        return _action("change", "C4 review: the phase-out candidate with the most local completions", f"Review a program: {p['program_name']}",
+        return _action("change", rules.RULES["C4"], f"Review a program: {p['program_name']}",
                        sentence("Review {program} at {provider} (an estimated {completions} local completers a year): {evidence}; {pathways}.",
                                 {"program": p["program_name"] or "—", "provider": p["provider_name"] or "—", "evidence": p["phase_out_evidence"],
                                  "pathways": p["pathways_say"]},
                                 nums, "change_review"), [prog_cmd])
 
     def duplicates():
-        if not align["duplicates"]:
+        d = rules.duplicated_program(align)
+        if d is None:
             return None
-        d = align["duplicates"][0]
         nums = {"providers": src.num("programs", "duplicates[0].providers", "int", "providers"),
                 "completions": src.num("programs", "duplicates[0].local_completions", "estimate", "local completers, estimated"),
                 "openings": src.num("programs", "duplicates[0].openings", "count", "openings of the occupations it leads to")}
-        return _action("change", "C5 duplicates: the program offered by the most providers while local completions exceed twice the openings",
+        return _action("change", rules.RULES["C5"],
                        f"Coordinate duplicated programs: {d['program_name']}",
                        sentence("{providers} providers offer {program} ({award}, CIP {cip}): an estimated {completions} local completers for {openings} openings a year.",
                                 {"program": d["program_name"], "award": d["award"] or "award level not stated", "cip": d["cip_code"]}, nums,
                                 "change_duplicates"), [prog_cmd])
 
     for rule in (training_gap, pathway, skill, review, duplicates):
-        if len(out) >= 3:
+        if len(out) >= rules.PER_KIND:
             break
         found = rule()
         if found:
@@ -290,7 +230,7 @@ def expected(src: Sources, picked: dict, outcomes: dict | None) -> list[dict]:
         template = "Progress shows in the share of jobs whose median pays a living wage, {lw} now, and in the low tier's share, {low} now (re-run each year with new OEWS data)"
         names: dict = {}
         commands = [command_text(src.command("quality"))]
-        rec = _outcome_baseline(outcomes)
+        rec = rules.outcome_baseline(outcomes)
         if rec is not None:
             i, r = rec
             names = {"indicator": r["indicator"].replace("_", " "), "synthetic": " (SYNTHETIC data: method only)" if outcomes.get("synthetic") else ""}
@@ -303,17 +243,6 @@ def expected(src: Sources, picked: dict, outcomes: dict | None) -> list[dict]:
         out.append(_action("outcome", "O3 measure: the baselines to track, from upward quality and the outcomes run", "A measurable baseline",
                            sentence(template + ".", names, nums, "outcome_measure"), commands))
     return out
-
-
-def _outcome_baseline(outcomes: dict | None):
-    """The overall (no breakdown) quality-job rate in the 2nd quarter, else the employment rate."""
-    if not outcomes:
-        return None
-    for name in ("quality_job_rate_q2", "employment_rate_q2"):
-        for i, r in enumerate(outcomes["records"]):
-            if r["indicator"] == name and not r["group"]:
-                return i, r
-    return None
 
 
 def derive(src: Sources, ctx: dict, origins: dict, outcomes: dict | None) -> dict:
