@@ -12,6 +12,7 @@ that process's id in their name, so `clean_stale` can remove them at the next st
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -57,6 +58,16 @@ def write_atomically(path: Path | str, write: Callable[[Path], object], *, overw
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path
+
+
+def sha256(path: Path | str) -> str:
+    """The hex SHA-256 of a file, read in 4 MiB blocks so any size fits in bounded memory: the one
+    digest recorded for bundle inputs, added releases, outcome inputs and synthetic files."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def write_bytes_atomically(path: Path | str, data: bytes) -> Path:

@@ -38,6 +38,7 @@ import pandas as pd
 
 from upward.atlas import releases as rel
 from upward.errors import SourceFormatError, UpwardError
+from upward.files import sha256
 
 RECORD = "release.json"
 _KEYS = {
@@ -126,14 +127,6 @@ class Reading:
     files: list[dict] = field(default_factory=list)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def read_file(path: Path, state_fips: dict[str, str]) -> Reading:
     """One official file: BLS's projections `occupation.xlsx`, an OEWS download workbook, or an OEWS SQLite release."""
     from upward.bundle.build import with_release
@@ -173,7 +166,7 @@ def read_file(path: Path, state_fips: dict[str, str]) -> Reading:
             "or an OEWS SQLite release (.sqlite.gz)",
         )
     reading.tables = {t: with_release(df, reading.release) for t, df in parts.items()}
-    reading.files = [{"name": path.name, "sha256": _sha256(path)}]
+    reading.files = [{"name": path.name, "sha256": sha256(path)}]
     return reading
 
 

@@ -7,7 +7,6 @@ same inputs give the same tables; `verify()` rebuilds in memory and compares.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,6 +23,7 @@ import pyarrow.parquet as pq
 from upward.bundle import DATA_DIR, PROVENANCE_FILE
 from upward.bundle.sources import RELEASES, SOURCES, Release, releases_of
 from upward.errors import UpwardError
+from upward.files import sha256
 
 #: Bumped when a table's shape changes, so atlases built from an older bundle are rebuilt.
 BUNDLE_SCHEMA = 2
@@ -106,7 +106,7 @@ def _releases(inp: Inputs) -> pd.DataFrame:
     """One row per bundled release of OEWS and the projections: period, publication, input files and their sha256."""
     rows = []
     for r in RELEASES:
-        files = [{"path": f, "sha256": sha256_file(inp / f)} for f in r.inputs]
+        files = [{"path": f, "sha256": sha256(inp / f)} for f in r.inputs]
         base, _, end = r.release.partition("-")
         rows.append({
             "source": r.source, "release": r.release, "period": r.period,
@@ -302,14 +302,6 @@ def _credit(keys: str | tuple[str, ...]) -> dict[str, str]:
     return {f: (" " if f == "attribution" else "; ").join(dict.fromkeys(p[f] for p in parts)) for f in parts[0]}
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def to_arrow(df: pd.DataFrame) -> pa.Table:
     """Arrow table without pandas metadata, so the file depends on the data only."""
     return pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
@@ -335,7 +327,7 @@ def build_tables(data_dir: Path, progress: Callable[[str], None] | None = None) 
         table = to_arrow(entry.make(inputs))
         for f in entry.inputs:
             if f not in hashes:
-                hashes[f] = sha256_file(inputs / f)
+                hashes[f] = sha256(inputs / f)
         record = {
             "file": f"data/{entry.name}.parquet",
             "description": entry.description,
@@ -346,7 +338,7 @@ def build_tables(data_dir: Path, progress: Callable[[str], None] | None = None) 
         }
         if entry.licenses:
             record["licenses"] = [
-                {"file": f"data/{entry.license_name(f)}", "path": f, "sha256": sha256_file(inputs / f)} for f in entry.licenses
+                {"file": f"data/{entry.license_name(f)}", "path": f, "sha256": sha256(inputs / f)} for f in entry.licenses
             ]
         yield entry, table, record
 
@@ -399,7 +391,7 @@ def verify(data_dir: Path, bundle_dir: Path | None = None) -> list[str]:
             problems.append(f"{entry.name}: table content differs")
         for lic in record.get("licenses", []):
             kept = bundle_dir / lic["file"]
-            if not kept.exists() or sha256_file(kept) != lic["sha256"]:
+            if not kept.exists() or sha256(kept) != lic["sha256"]:
                 problems.append(f"{entry.name}: licence file {lic['file']} missing or changed")
     extra = set(committed["files"]) - names
     problems += [f"{n}: in the committed bundle but no longer built" for n in sorted(extra)]

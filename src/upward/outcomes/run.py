@@ -6,7 +6,6 @@ The result is an envelope: `records` (the JSON records documented in docs/outcom
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -20,6 +19,7 @@ import ibis.expr.datatypes as dt
 
 from upward.cache import Cache
 from upward.errors import UpwardError
+from upward.files import sha256
 from upward.outcomes import indicators as ind
 from upward.outcomes import load
 from upward.outcomes.engines import Engine, connect, db_input, files_of, read_error
@@ -48,15 +48,9 @@ def _manifest_for(file: Path, digest: str | None = None) -> dict | None:
             rel = Path(os.path.relpath(os.path.abspath(file), os.path.abspath(d))).as_posix()  # links are not followed
             entry = (data.get("files") or {}).get(rel) if isinstance(data, dict) else None
             if (data.get("synthetic") is True and isinstance(entry, dict) and entry.get("bytes") == file.stat().st_size
-                    and entry.get("sha256") and entry["sha256"] == (digest or _sha256(file))):
+                    and entry.get("sha256") and entry["sha256"] == (digest or sha256(file))):
                 return data
     return None
-
-
-def _sha256(path: Path) -> str:
-    from upward.outcomes.synth import sha256_of
-
-    return sha256_of(path)
 
 
 def is_synthetic(files: list[str], digests: dict[str, str] | None = None) -> bool:
@@ -96,11 +90,7 @@ def fingerprint(files: list[str]) -> list[dict]:
             entry = fingerprint([d.path])[0]
             out.append({**entry, "name": d.label, "table": d.table})
             continue
-        h = hashlib.sha256()
-        with open(f, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 22), b""):
-                h.update(chunk)
-        out.append({"name": Path(f).name, "bytes": Path(f).stat().st_size, "sha256": h.hexdigest()})
+        out.append({"name": Path(f).name, "bytes": Path(f).stat().st_size, "sha256": sha256(f)})
     return out
 
 
