@@ -192,29 +192,39 @@ def pathway(path: dict, title: str, key: str) -> str:
     return _svg(width, box_h + 12, body, title)
 
 
+def _paired_bars(rows: list[dict], title: str, *, name: str, values: tuple[str, str], legend: tuple[str, str], colours: tuple[str, str],
+                 label, name_w: int, bar_w: int, legend_gap: int) -> str:
+    """Two bars per row on one scale (first above second), the row's name on the left and
+    `label(row)` after the longer bar: skill supply against demand, openings against completers."""
+    width = 680
+    first, second = values
+    top = max(max(r[first] or 0, r[second] or 0) for r in rows) or 1
+    bh, y = 8, 22
+    body = [
+        f'<rect x="{name_w}" y="4" width="10" height="8" fill="{colours[0]}"/>', _text(name_w + 14, 12, legend[0], 9, fill=MUTED),
+        f'<rect x="{name_w + legend_gap}" y="4" width="10" height="8" fill="{colours[1]}"/>', _text(name_w + legend_gap + 14, 12, legend[1], 9, fill=MUTED),
+    ]
+    for r in rows:
+        lines = wrap(r[name], 10, name_w - 10)
+        h = max(2 * bh + 1, len(lines) * 10 * LINE)
+        y0 = y + (h - 2 * bh - 1) / 2
+        body += _label(name_w - 8, y + h / 2, lines, 10, "end")
+        w1 = (r[first] or 0) / top * bar_w
+        w2 = (r[second] or 0) / top * bar_w
+        body.append(f'<rect x="{name_w}" y="{y0:.1f}" width="{w1:.1f}" height="{bh}" fill="{colours[0]}"/>')
+        body.append(f'<rect x="{name_w}" y="{y0 + bh + 1:.1f}" width="{w2:.1f}" height="{bh}" fill="{colours[1]}"/>')
+        body.append(_text(name_w + max(w1, w2) + 5, y0 + bh + 4, label(r), 9, fill=MUTED))
+        y += h + 8
+    return _svg(width, y, body, title)
+
+
 def skill_gaps(gaps: list[dict], title: str) -> str:
     """Paired bars per element: the workforce's supply and the JTMs' demand (O*NET level × importance)."""
     if not gaps:
         return ""
-    width, name_w, bar_w = 680, 230, 360
-    top = max(max(g["demand"] or 0, g["supply"] or 0) for g in gaps) or 1
-    bh, y = 8, 22
-    body = [
-        f'<rect x="{name_w}" y="4" width="10" height="8" fill="{ROLE_COLOURS["nation"]}"/>', _text(name_w + 14, 12, "supply (all jobs)", 9, fill=MUTED),
-        f'<rect x="{name_w + 130}" y="4" width="10" height="8" fill="{ROLE_COLOURS["region"]}"/>', _text(name_w + 144, 12, "demand (JTM openings)", 9, fill=MUTED),
-    ]
-    for g in gaps:
-        lines = wrap(g["element_name"], 10, name_w - 10)
-        h = max(2 * bh + 1, len(lines) * 10 * LINE)
-        y0 = y + (h - 2 * bh - 1) / 2
-        body += _label(name_w - 8, y + h / 2, lines, 10, "end")
-        ws = (g["supply"] or 0) / top * bar_w
-        wd = (g["demand"] or 0) / top * bar_w
-        body.append(f'<rect x="{name_w}" y="{y0:.1f}" width="{ws:.1f}" height="{bh}" fill="{ROLE_COLOURS["nation"]}"/>')
-        body.append(f'<rect x="{name_w}" y="{y0 + bh + 1:.1f}" width="{wd:.1f}" height="{bh}" fill="{ROLE_COLOURS["region"]}"/>')
-        body.append(_text(name_w + max(ws, wd) + 5, y0 + bh + 4, f"gap {g['gap']:+.2f}", 9, fill=MUTED))
-        y += h + 8
-    return _svg(width, y, body, title)
+    return _paired_bars(gaps, title, name="element_name", values=("supply", "demand"), legend=("supply (all jobs)", "demand (JTM openings)"),
+                        colours=(ROLE_COLOURS["nation"], ROLE_COLOURS["region"]), label=lambda g: f"gap {g['gap']:+.2f}",
+                        name_w=230, bar_w=360, legend_gap=130)
 
 
 def supply(rows: list[dict], title: str) -> str:
@@ -222,27 +232,13 @@ def supply(rows: list[dict], title: str) -> str:
     rows = [r for r in rows if r.get("openings")]
     if not rows:
         return ""
-    width, name_w, bar_w = 680, 250, 340
-    top = max(max(r["openings"] or 0, r["related_completions"] or 0) for r in rows) or 1
-    bh, y = 8, 22
-    body = [
-        f'<rect x="{name_w}" y="4" width="10" height="8" fill="{ROLE_COLOURS["region"]}"/>', _text(name_w + 14, 12, "openings a year", 9, fill=MUTED),
-        f'<rect x="{name_w + 120}" y="4" width="10" height="8" fill="{ROLE_COLOURS["peer"]}"/>', _text(name_w + 134, 12, "local completers (estimated)", 9, fill=MUTED),
-    ]
-    for r in rows:
-        lines = wrap(r["occ_title"], 10, name_w - 10)
-        h = max(2 * bh + 1, len(lines) * 10 * LINE)
-        y0 = y + (h - 2 * bh - 1) / 2
-        body += _label(name_w - 8, y + h / 2, lines, 10, "end")
-        wo = (r["openings"] or 0) / top * bar_w
-        wc = (r["related_completions"] or 0) / top * bar_w
-        body.append(f'<rect x="{name_w}" y="{y0:.1f}" width="{wo:.1f}" height="{bh}" fill="{ROLE_COLOURS["region"]}"/>')
-        body.append(f'<rect x="{name_w}" y="{y0 + bh + 1:.1f}" width="{wc:.1f}" height="{bh}" fill="{ROLE_COLOURS["peer"]}"/>')
+
+    def label(r):
         ratio = r.get("supply_ratio")
-        label = f"{show(r['openings'], 'count')} / {show(r['related_completions'], 'estimate')}" + (f" ({show(ratio, 'ratio')})" if ratio is not None else "")
-        body.append(_text(name_w + max(wo, wc) + 5, y0 + bh + 4, label, 9, fill=MUTED))
-        y += h + 8
-    return _svg(width, y, body, title)
+        return f"{show(r['openings'], 'count')} / {show(r['related_completions'], 'estimate')}" + (f" ({show(ratio, 'ratio')})" if ratio is not None else "")
+
+    return _paired_bars(rows, title, name="occ_title", values=("openings", "related_completions"), legend=("openings a year", "local completers (estimated)"),
+                        colours=(ROLE_COLOURS["region"], ROLE_COLOURS["peer"]), label=label, name_w=250, bar_w=340, legend_gap=120)
 
 
 def outcome_rates(indicators: list[dict], title: str) -> str:
