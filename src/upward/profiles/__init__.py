@@ -133,19 +133,37 @@ def _check_known_keys(own: dict, default: dict, source: str, prefix: str) -> Non
             _check_known_keys(value, default[key], source, dotted + ".")
 
 
-def _number(data: dict, dotted: str, source: str, lo: float, hi: float) -> float:
+def _node(data: dict, dotted: str) -> Any:
     node: Any = data
     for part in dotted.split("."):
         node = node[part]
+    return node
+
+
+def _number(data: dict, dotted: str, source: str, lo: float, hi: float) -> float:
+    node = _node(data, dotted)
     if isinstance(node, bool) or not isinstance(node, (int, float)) or not math.isfinite(node) or not lo <= node <= hi:
         raise ProfileError(source, dotted, f"is {node!r}", f"a number from {lo:g} to {hi:g}")
     return float(node)
 
 
+def _whole(data: dict, dotted: str, source: str, lo: int, hi: int | None = None, allowed: str | None = None) -> int:
+    """A whole number (never a boolean: TOML's `true` is not a count) from lo to hi."""
+    node = _node(data, dotted)
+    if isinstance(node, bool) or not isinstance(node, int) or node < lo or (hi is not None and node > hi):
+        raise ProfileError(source, dotted, f"is {node!r}", allowed or f"a whole number from {lo} to {hi:,}")
+    return node
+
+
+def _boolean(data: dict, dotted: str, source: str) -> bool:
+    node = _node(data, dotted)
+    if not isinstance(node, bool):
+        raise ProfileError(source, dotted, f"is {node!r}", "true or false")
+    return node
+
+
 def _weights(data: dict, dotted: str, names: tuple[str, ...], source: str) -> None:
-    node: Any = data
-    for part in dotted.split("."):
-        node = node[part]
+    node = _node(data, dotted)
     if not isinstance(node, dict) or set(node) != set(names):
         got = sorted(node) if isinstance(node, dict) else node
         raise ProfileError(source, dotted, f"has {got}", f"exactly the weights {', '.join(names)}")
@@ -164,11 +182,8 @@ def validate(data: dict, source: str) -> None:
     hh = data["living_wage"]["household"]
     if hh not in HOUSEHOLDS:
         raise ProfileError(source, "living_wage.household", f"is {hh!r}", ", ".join(HOUSEHOLDS))
-    if not isinstance(data["living_wage"]["cpi_adjustment"], bool):
-        raise ProfileError(source, "living_wage.cpi_adjustment", f"is {data['living_wage']['cpi_adjustment']!r}", "true or false")
-    mn = data["scoring"]["min_employment"]
-    if isinstance(mn, bool) or not isinstance(mn, int) or mn < 0:
-        raise ProfileError(source, "scoring.min_employment", f"is {mn!r}", "a whole number of jobs, 0 or more")
+    _boolean(data, "living_wage.cpi_adjustment", source)
+    _whole(data, "scoring.min_employment", source, 0, allowed="a whole number of jobs, 0 or more")
     _number(data, "quality.quality_p25_ratio", source, 0, 10)
     _number(data, "quality.near_quality_median_ratio", source, 0, 10)
     _number(data, "quality.min_benefits", source, 0, 1)
@@ -185,13 +200,8 @@ def validate(data: dict, source: str) -> None:
         raise ProfileError(source, "similarity.calibration_group", f"is {group!r}", ", ".join(CALIBRATION_GROUPS))
     _number(data, "similarity.viable_sd", source, 0, 5)
     for key in ("max_job_zone_step", "max_steps", "top", "max_per_target"):
-        v = data["pathways"][key]
-        lo = 1 if key in ("max_steps", "top", "max_per_target") else 0
-        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= 10:
-            raise ProfileError(source, f"pathways.{key}", f"is {v!r}", f"a whole number from {lo} to 10")
-    origins = data["pathways"]["origins"]
-    if isinstance(origins, bool) or not isinstance(origins, int) or not 1 <= origins <= 30:
-        raise ProfileError(source, "pathways.origins", f"is {origins!r}", "a whole number from 1 to 30")
+        _whole(data, f"pathways.{key}", source, 0 if key == "max_job_zone_step" else 1, 10)
+    _whole(data, "pathways.origins", source, 1, 30)
     _number(data, "pathways.max_study_years", source, 0, 12)
     _number(data, "pathways.experience_overlap", source, 0, 1)
     _number(data, "pathways.min_step_wage_ratio", source, 0, 2)
@@ -214,8 +224,7 @@ def validate(data: dict, source: str) -> None:
     _number(data, "jtm.missing_percentile", source, 0, 100)
     _number(data, "jtm.max_rse", source, 0, 100)
     for key in ("allow_unreliable", "include_ladder"):
-        if not isinstance(data["jtm"][key], bool):
-            raise ProfileError(source, f"jtm.{key}", f"is {data['jtm'][key]!r}", "true or false")
+        _boolean(data, f"jtm.{key}", source)
     for pillar, measures in PILLARS.items():
         table = data["jtm"][pillar]
         if set(table) != set(measures):
@@ -228,26 +237,19 @@ def validate(data: dict, source: str) -> None:
     trained = data["programs"]["training_route_occupations"]
     if not isinstance(trained, list) or not all(isinstance(c, str) and re.fullmatch(r"\d{2}-\d{4}", c) for c in trained):
         raise ProfileError(source, "programs.training_route_occupations", f"is {trained!r}", 'a list of SOC codes such as ["33-3051"]')
-    mp = data["programs"]["duplicate_min_providers"]
-    if isinstance(mp, bool) or not isinstance(mp, int) or mp < 2:
-        raise ProfileError(source, "programs.duplicate_min_providers", f"is {mp!r}", "a whole number of providers, 2 or more")
+    _whole(data, "programs.duplicate_min_providers", source, 2, allowed="a whole number of providers, 2 or more")
     _number(data, "benchmarks.essential_importance", source, 1, 5)
     bd, rated = data["benchmarks"]["domains"], ("skills", "knowledge", "abilities", "work_activities")  # O*NET domains with level anchors
     if not isinstance(bd, list) or not bd or len(set(bd)) != len(bd) or not all(d in rated for d in bd):
         raise ProfileError(source, "benchmarks.domains", f"is {bd!r}", "a non-empty list of distinct domains from " + ", ".join(rated))
-    if not isinstance(data["benchmarks"]["onet_counts_as_voice"], bool):
-        raise ProfileError(source, "benchmarks.onet_counts_as_voice", f"is {data['benchmarks']['onet_counts_as_voice']!r}", "true or false")
-    mc = data["outcomes"]["min_cell"]
-    if isinstance(mc, bool) or not isinstance(mc, int) or mc < 1:
-        raise ProfileError(source, "outcomes.min_cell", f"is {mc!r}", "a whole number of people, 1 or more")
+    _boolean(data, "benchmarks.onet_counts_as_voice", source)
+    _whole(data, "outcomes.min_cell", source, 1, allowed="a whole number of people, 1 or more")
     _number(data, "outcomes.mobility_percentile", source, 1, 99)
     _number(data, "outcomes.earnings_gain", source, 0, 10)
     _number(data, "outcomes.credit_threshold", source, 0, 200)
     _number(data, "outcomes.mer_interest_rate", source, 0, 0.5)
-    for key, lo in (("max_rows", 1), ("max_cells", 1), ("max_unpacked_mb", 1)):
-        v = data["limits"][key]
-        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= 10**9:
-            raise ProfileError(source, f"limits.{key}", f"is {v!r}", f"a whole number from {lo} to 1,000,000,000")
+    for key in ("max_rows", "max_cells", "max_unpacked_mb"):
+        _whole(data, f"limits.{key}", source, 1, 10**9)
     for key in ("benefits", "safety"):
         value = data["inputs"][key]
         if not isinstance(value, str):
