@@ -35,17 +35,23 @@ def _pieces(word: str) -> list[str]:
     return [padded[i : i + n] for n in NGRAM_SIZES for i in range(len(padded) - n + 1)]
 
 
+def _word_cells(forms: list[str]) -> tuple[dict[str, int], list[int], list[int]]:
+    """Each distinct word's column, and the (form, word) cells of a forms × words count matrix."""
+    words: dict[str, int] = {}
+    rows, cols = [], []
+    for i, form in enumerate(forms):
+        for w in form.split():
+            rows.append(i)
+            cols.append(words.setdefault(w, len(words)))
+    return words, rows, cols
+
+
 class NgramIndex:
     """TF-IDF rows of the vocabulary forms; `search` returns the best forms for each query."""
 
     def __init__(self, forms: list[str], max_df: float = 0.02):
         self.n_forms = len(forms)
-        words: dict[str, int] = {}
-        rows, cols = [], []
-        for i, form in enumerate(forms):
-            for w in form.split():
-                rows.append(i)
-                cols.append(words.setdefault(w, len(words)))
+        words, rows, cols = _word_cells(forms)
         self.pieces: dict[str, int] = {}
         self._word_rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         word_matrix = self._word_matrix(list(words), grow=True)
@@ -88,12 +94,7 @@ class NgramIndex:
 
     def vectors(self, forms: list[str]) -> sp.csr_matrix:
         """TF-IDF rows for new forms (pieces the vocabulary never saw carry no weight)."""
-        words: dict[str, int] = {}
-        rows, cols = [], []
-        for i, form in enumerate(forms):
-            for w in form.split():
-                rows.append(i)
-                cols.append(words.setdefault(w, len(words)))
+        words, rows, cols = _word_cells(forms)
         word_matrix = self._word_matrix(list(words), grow=False)
         doc_words = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(forms), len(words)))
         counts = (doc_words @ word_matrix).tocsr()
