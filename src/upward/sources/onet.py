@@ -37,6 +37,7 @@ from upward.sources._checks import (
     require_file,
     require_unique,
     text_column,
+    whole_numbers,
 )
 
 #: Content-model element ids: `1`, `2.A.1.a`, `4.A.1.a.1`, and IWA/DWA ids below them.
@@ -147,16 +148,8 @@ def _code(df: pd.DataFrame, column: str, pattern: str, path: Path) -> pd.Series:
 
 
 def _integer(df: pd.DataFrame, column: str, path: Path, *, required: bool = True) -> pd.Series:
-    """Whole numbers; Excel and pandas round-trips write them as `95.0`, which is accepted."""
-    values = numeric(df, column, path, header_rows=HEADER_ROWS, required=required)
-    first_bad(
-        values.notna() & (values != values.round()),
-        path,
-        column,
-        lambda i: f"expected a whole number, got {df[column].iloc[i]!r}",
-        header_rows=HEADER_ROWS,
-    )
-    return values.astype("int64" if required else "Int64")
+    """Whole numbers (`95.0`, an Excel or pandas round trip, is accepted), required unless said."""
+    return whole_numbers(df, column, path, header_rows=HEADER_ROWS, required=required)
 
 
 def _flag(df: pd.DataFrame, column: str, path: Path, *, required: bool = True) -> pd.Series:
