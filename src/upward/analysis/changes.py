@@ -484,6 +484,12 @@ def _summary(con, area_code: str, source: str, a: Held, b: Held, df: pd.DataFram
     return out
 
 
+def largest_change_first(result: dict, change: str) -> list[dict]:
+    """Every occupation of a comparison, the largest `change` (a column such as tot_emp_change),
+    gain or loss, first; an occupation with no change known counts as none; ties by code."""
+    return sorted(result["occupations"], key=lambda o: (-abs(o.get(change) or 0), o["occ_code"]))
+
+
 def movers(result: dict, by: str, top: int, min_employment: float = 0) -> list[dict]:
     """The occupations whose `by` changed most, gains and losses alike, for the faces to list.
 

@@ -90,6 +90,12 @@ def only(listed: dict, cip_prefix: str | None = None, occ_code: str | None = Non
     return {**listed, "programs": rows}
 
 
+def most_local_first(rows) -> list[dict]:
+    """Program rows, the most local completers first (none known counts as none), then by id:
+    the order every face lists programs, phase-out candidates and stepping stones in."""
+    return sorted(rows, key=lambda p: (-(p.get("local_completions") or 0), p["program_id"]))
+
+
 def _inventory(con, area_code: str, hub=None) -> pd.DataFrame:
     area = area_record(con, area_code)
     where, params = _area_filter(area)

@@ -447,15 +447,12 @@ def _training_section(a: dict, src: Sources, opts: dict, thresholds: dict) -> di
     """The training section: supply where training is the route, gaps, the JTMs that are no
     training gap and why, duplicates, phase-out candidates and the stepping stones kept off that
     list — every row from `upward programs align`, award levels in words."""
-    from upward.analysis.programs import SUPPLY_FLAGS, award_words
+    from upward.analysis.programs import SUPPLY_FLAGS, award_words, most_local_first
 
     jtm_supply = [{**o, "path": f"occupations[{i}]"} for i, o in enumerate(a["occupations"]) if o["jtm"] and o["supply_flag"] in SUPPLY_FLAGS]
 
-    def by_local(rows):
-        return sorted(rows, key=lambda p: (-(p["local_completions"] or 0), p["program_id"]))
-
-    phase = [{**p, "award": award_words(p["award_level"])} for p in by_local(a["phase_out_candidates"])]
-    kept = [{**p, "award": award_words(p["award_level"])} for p in by_local(a["stepping_stones_with_evidence"]) if p["role"] == "stepping stone"]
+    phase = [{**p, "award": award_words(p["award_level"])} for p in most_local_first(a["phase_out_candidates"])]
+    kept = [{**p, "award": award_words(p["award_level"])} for p in most_local_first(a["stepping_stones_with_evidence"]) if p["role"] == "stepping stone"]
     examples = list({(p["program_name"], p["award_level"]): p for p in reversed(kept)}.values())[::-1]  # one per kind of program
     return {
         "command": command_text(src.command("programs")),

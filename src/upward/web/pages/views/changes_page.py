@@ -39,7 +39,7 @@ def what_changed(con, prof: Profile, code: str, from_: str | None, to: str | Non
     pa, pb = r["from"]["period"], r["to"]["period"]
     link = _occ_link(code)
     if src == OEWS:
-        rows = sorted(r["occupations"], key=lambda o: (-abs(o.get("tot_emp_change") or 0), o["occ_code"]))
+        rows = changes_mod.largest_change_first(r, "tot_emp_change")
         ctx["tables"]["occupations"] = Table(
             "occupations", f"Every occupation, {pa} and {pb} (largest employment change first)",
             [
@@ -62,7 +62,7 @@ def what_changed(con, prof: Profile, code: str, from_: str | None, to: str | Non
             fmt="int", horizontal=True, label=f"The largest employment changes in {area['area_name']}, {pa} to {pb}",
         )
     else:
-        rows = sorted(r["occupations"], key=lambda o: (-abs(o.get("openings_annual_change") or 0), o["occ_code"]))
+        rows = changes_mod.largest_change_first(r, "openings_annual_change")
         ctx["tables"]["occupations"] = Table(
             "occupations", f"Every occupation, projections {pa} and {pb} (national; largest change in annual openings first)",
             [

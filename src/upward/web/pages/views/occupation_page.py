@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from upward.analysis import mobilize, occupations, programs as programs_mod, regions, skills
-from upward.atlas.query import plain_record
 from upward.errors import UpwardError
 from upward.hub import data as hub_data
 from upward.profiles import Profile
@@ -27,11 +26,7 @@ def _similar(con, soc: str, title: str, prof, top: int) -> list[dict]:
 
 def _programs_for(con, area: str, soc: str, hub: Path | None) -> list[dict]:
     """The CLI's `upward programs list --region AREA --soc SOC`."""
-    inv = programs_mod.inventory(con, area, hub)
-    inv = inv[[soc in list(o) for o in inv.occupations]]
-    rows = [plain_record({**r, "occupations": list(r["occupations"]), "related_occupations": list(r["related_occupations"])})
-            for r in inv.to_dict("records")]
-    return sorted(rows, key=lambda r: -(r["local_completions"] or 0))
+    return programs_mod.most_local_first(programs_mod.only(programs_mod.program_list(con, area, hub), occ_code=soc)["programs"])
 
 
 def occupation(con, prof: Profile, code: str, soc: str, hub: Path | None) -> dict:

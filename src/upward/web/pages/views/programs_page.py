@@ -53,7 +53,7 @@ def programs(con, prof: Profile, code: str, hub: Path | None, f: dict) -> dict:
             return False
         return True
 
-    scan = sorted((p for p in a["program_rows"] if program_ok(p)), key=lambda p: (-(p.get("local_completions") or 0), p["program_id"]))
+    scan = programs_mod.most_local_first(p for p in a["program_rows"] if program_ok(p))
     if soc:
         ids = {r["program_id"] for r in memo(con, _programs_for, code, soc, hub)}
         scan = [p for p in scan if p["program_id"] in ids]
@@ -113,7 +113,7 @@ def programs(con, prof: Profile, code: str, hub: Path | None, f: dict) -> dict:
          Col("local_completions", "local completions", "int"), Col("openings", "openings/yr", "int"), Col("provider_names", "providers (first ten)", "list")],
         dups, empty="No duplicates.", extra_csv=["award_level", "completions", "occupations"],
     )
-    phase = sorted((p for p in a["phase_out_candidates"] if program_ok(p)), key=lambda p: (-(p.get("local_completions") or 0), p["program_id"]))
+    phase = programs_mod.most_local_first(p for p in a["phase_out_candidates"] if program_ok(p))
     ctx["tables"]["phase_out"] = Table(
         "phase_out", "Phase-out candidates — for review, with the evidence; never a verdict",
         [Col("program_name", "program"), Col("provider_name", "provider"), Col("credential", "credential"),
@@ -122,7 +122,7 @@ def programs(con, prof: Profile, code: str, hub: Path | None, f: dict) -> dict:
         note="Stepping stones on the region's recommended pathways and programs that train for a Job That Mobilizes are never candidates.",
         extra_csv=["program_id", "cip_code", "completions", "published_earnings", "earnings_yardstick", "low_quality_share", "source"],
     )
-    kept = sorted((p for p in a["stepping_stones_with_evidence"] if program_ok(p)), key=lambda p: (-(p.get("local_completions") or 0), p["program_id"]))
+    kept = programs_mod.most_local_first(p for p in a["stepping_stones_with_evidence"] if program_ok(p))
     ctx["tables"]["stepping"] = Table(
         "stepping", "Kept off the phase-out list: stepping stones and programs into Jobs That Mobilize with the same kind of evidence",
         [Col("program_name", "program"), Col("provider_name", "provider"), Col("local_completions", "local completions", "int"),
