@@ -87,16 +87,22 @@ def resolve_area(con, text: str) -> Resolved:
         leading = [r for r in contains if normalise(r[1]).startswith(low)]
         if len(leading) == 1:
             contains = leading
-    if len(contains) == 1:
-        r = contains[0]
-        return Resolved(r[0], r[1], f"'{q}' resolved to {r[1]} ({r[0]})")
-    if contains:
-        raise AmbiguousError(f"'{q}' matches {len(contains)} areas.", [_fmt(r) for r in sorted(contains, key=lambda r: r[1])[:15]])
-    raise NotFoundError(f"No area matches '{q}'.", _closest(q, [r[1] for r in rows]))
+    return _from_words(q, contains, rows, "area", lambda r: r[1])
 
 
 def _fmt(r: tuple) -> str:
     return f"{r[0]}  {r[1]} ({r[2]})"
+
+
+def _from_words(q: str, contains: list[tuple], rows: list[tuple], what: str, order) -> Resolved:
+    """The last step of a name lookup: the one (code, name, kind) row whose name holds the words,
+    or up to 15 candidates in `order`, or the closest names."""
+    if len(contains) == 1:
+        r = contains[0]
+        return Resolved(r[0], r[1], f"'{q}' resolved to {r[1]} ({r[0]})")
+    if contains:
+        raise AmbiguousError(f"'{q}' matches {len(contains)} {what}s.", [_fmt(r) for r in sorted(contains, key=order)[:15]])
+    raise NotFoundError(f"No {what} matches '{q}'.", _closest(q, [r[1] for r in rows]))
 
 
 def _resolve_five_digits(con, q: str, rows, by_code) -> Resolved:
@@ -159,15 +165,7 @@ def resolve_occupation(con, text: str) -> Resolved:
     detailed = [r for r in contains if r[2] == "detailed"]
     if len(detailed) == 1:
         contains = detailed
-    if len(contains) == 1:
-        r = contains[0]
-        return Resolved(r[0], r[1], f"'{q}' resolved to {r[1]} ({r[0]})")
-    if contains:
-        raise AmbiguousError(
-            f"'{q}' matches {len(contains)} occupations.",
-            [f"{r[0]}  {r[1]} ({r[2]})" for r in sorted(contains, key=lambda r: (r[2] != "detailed", r[1]))[:15]],
-        )
-    raise NotFoundError(f"No occupation matches '{q}'.", _closest(q, [r[1] for r in occ]))
+    return _from_words(q, contains, occ, "occupation", lambda r: (r[2] != "detailed", r[1]))
 
 
 def _resolve_code(con, q: str, code: str, detail: str | None, by_code: dict) -> Resolved:
