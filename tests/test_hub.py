@@ -188,7 +188,7 @@ def test_header_aliases_map_and_extra_columns_are_ignored(con, tmp_path):
     a = {k: v for k, v in hub.inventory(tmp_path / "a.duckdb").items()}
     b = {k: v for k, v in hub.inventory(tmp_path / "b.duckdb").items()}
     assert_same(a, b)
-    from upward.hub.validate import map_columns
+    from upward.hub.inventory_read import map_columns
 
     positions, ignored, twice = map_columns(["CIP", "cip2020", "SOC", "Target-Occupations", "fips", "Extra"])
     assert positions == {"cip_code": 0, "target_socs": 2, "county_fips": 4}
@@ -779,6 +779,6 @@ def test_make_rows_is_not_public_api_and_vocabularies_are_written_once():
     for col, vocabulary in (("supports", tpl.SUPPORTS), ("populations_served", tpl.POPULATIONS)):
         assert tpl.DESCRIPTIONS[col].endswith(", ".join(vocabulary))
     assert set(tpl.DESCRIPTIONS) == set(COLUMNS)
-    from upward.hub.validate import _Problems
+    from upward.hub.inventory_checks import Problems
 
-    assert not hasattr(_Problems("f", pd.RangeIndex(0)), "bad")
+    assert not hasattr(Problems("f"), "bad")

@@ -15,7 +15,7 @@ from upward import hub, profiles
 from upward.analysis import skills
 from upward.errors import SourceFormatError, UpwardError
 from upward.hub import benchmarks
-from upward.hub.validate import Problem
+from upward.sheets import Problem
 from upward.hub import data as hub_data
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"

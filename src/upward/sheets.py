@@ -56,6 +56,12 @@ class Problem(NamedTuple):
         return f"{where}: {self.reason}"
 
 
+def count_problems(problems: list[Problem]) -> str:
+    """'3 problems in 2 rows': how a rejected file's error counts what is wrong (whole-file problems have no row)."""
+    rows = {p.row for p in problems if p.row is not None}
+    return f"{len(problems)} problem{'s' * (len(problems) != 1)} in {len(rows)} row{'s' * (len(rows) != 1)}"
+
+
 @dataclass(frozen=True)
 class Limits:
     """How much of a file Upward reads before it refuses it (profile `[limits]`)."""

@@ -137,6 +137,16 @@ def identifier(value: str) -> tuple[str, str | None]:
     return out, None
 
 
+def token(value: str) -> str:
+    """A word people type as the machine name it stands for: 'In Person', 'in-person' → 'in_person'.
+
+    Lower case, no surrounding spaces, each run of spaces and dashes one underscore: how a closed
+    vocabulary typed into a sheet (an inventory's modality, populations and supports) and a rating
+    sheet's headers are matched, so one spelling rule serves both.
+    """
+    return re.sub(r"[\s\-]+", "_", value.strip().lower())
+
+
 def identity(value: str | None) -> str:
     """The key two spellings of one person or organisation share (case, spaces, invisible and look-alike characters aside)."""
     if not value:

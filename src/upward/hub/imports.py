@@ -14,7 +14,10 @@ import pandas as pd
 from upward.errors import ConflictError, UnknownRecordError, UpwardError
 from upward.hub._db import KEYS, TABLES, open_hub, upgrade
 from upward.hub._db import path as hub_file
-from upward.hub.validate import InventoryError, Problem, award_level_value, check, read_inventory
+from upward.hub.inventory_cells import award_level_value
+from upward.hub.inventory_read import read_inventory
+from upward.hub.validate import InventoryError, check
+from upward.sheets import Problem
 
 #: Program fields compared by a dry run (file_row, the row's place in the file, is not a fact).
 PROGRAM_FIELDS = (
