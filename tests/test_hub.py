@@ -304,19 +304,19 @@ def test_a_first_import_failing_while_writing_leaves_nothing(con, tmp_path, monk
     from upward.hub import imports
 
     where = tmp_path / "new" / "deeper" / "hub.duckdb"
-    real = imports._insert
+    real = imports.append
 
     def failing(c, table, rows):
         if table == "outcomes":
             raise RuntimeError("disk full")
         real(c, table, rows)
 
-    monkeypatch.setattr(imports, "_insert", failing)
+    monkeypatch.setattr(imports, "append", failing)
     hub.template(tmp_path / "t.csv")
     with pytest.raises(RuntimeError, match="disk full"):
         hub.import_file(con, where, tmp_path / "t.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]  # no hub, no hidden file, no folders
-    monkeypatch.setattr(imports, "_insert", real)
+    monkeypatch.setattr(imports, "append", real)
     assert hub.import_file(con, where, tmp_path / "t.csv").import_id == 1
     assert sorted(p.name for p in where.parent.iterdir()) == ["hub.duckdb"]
     assert len(hub.inventory(where)["programs"]) == 2
@@ -327,15 +327,15 @@ def test_a_hub_created_meanwhile_is_never_overwritten(con, tmp_path, hub_path, m
 
     hub.template(tmp_path / "t.csv")
     other = write_csv(tmp_path / "other.csv", [rows_of("HCC-RN-ADN") | {"program_id": "OTHER"}])
-    real = imports._insert
+    real = imports.append
 
     def meanwhile(c, table, rows):
         if table == "outcomes" and not hub_path.exists():
-            monkeypatch.setattr(imports, "_insert", real)
+            monkeypatch.setattr(imports, "append", real)
             hub.import_file(con, hub_path, other, who="someone else")  # another program's first import
         real(c, table, rows)
 
-    monkeypatch.setattr(imports, "_insert", meanwhile)
+    monkeypatch.setattr(imports, "append", meanwhile)
     with pytest.raises(UpwardError, match="Another program created the hub"):
         hub.import_file(con, hub_path, tmp_path / "t.csv")
     assert [r["who"] for r in hub.history(hub_path)] == ["someone else"]
@@ -504,7 +504,7 @@ def test_import_is_atomic(con, tmp_path, hub_path, monkeypatch):
     before = snapshot(hub_path)
     from upward.hub import imports
 
-    real = imports._insert
+    real = imports.append
     calls = []
 
     def failing(c, table, rows):
@@ -513,7 +513,7 @@ def test_import_is_atomic(con, tmp_path, hub_path, monkeypatch):
             raise RuntimeError("disk full")
         real(c, table, rows)
 
-    monkeypatch.setattr(imports, "_insert", failing)
+    monkeypatch.setattr(imports, "append", failing)
     path = write_csv(tmp_path / "v2.csv", [rows_of("HCC-RN-ADN") | {"cost": "1"}, rows_of("HCC-RN-ADN") | {"program_id": "N"}])
     before_bytes = hub_path.read_bytes()
     with pytest.raises(RuntimeError, match="disk full"):
@@ -521,7 +521,7 @@ def test_import_is_atomic(con, tmp_path, hub_path, monkeypatch):
     assert calls == ["imports", "providers", "programs", "completions", "outcomes"]  # failed after four inserts
     assert_same(before, snapshot(hub_path))
     assert hub_path.read_bytes() == before_bytes
-    monkeypatch.setattr(imports, "_insert", real)
+    monkeypatch.setattr(imports, "append", real)
     assert hub.import_file(con, hub_path, path).import_id == 2
 
 
@@ -709,18 +709,18 @@ def test_a_version_1_hub_is_read_and_upgraded_by_the_next_import(con, tmp_path, 
     # a failed import leaves it at version 1, byte for byte
     from upward.hub import imports
 
-    real, before = imports._insert, hub_path.read_bytes()
+    real, before = imports.append, hub_path.read_bytes()
 
     def failing(c, table, rows):
         if table == "outcomes":
             raise RuntimeError("disk full")
         real(c, table, rows)
 
-    monkeypatch.setattr(imports, "_insert", failing)
+    monkeypatch.setattr(imports, "append", failing)
     with pytest.raises(RuntimeError):
         hub.import_file(con, hub_path, path)
     assert hub_path.read_bytes() == before and version() == "1"
-    monkeypatch.setattr(imports, "_insert", real)
+    monkeypatch.setattr(imports, "append", real)
 
     result = hub.import_file(con, hub_path, path)
     assert result.import_id == 2 and version() == "5"
@@ -753,7 +753,7 @@ def test_every_table_column_is_written(con, tmp_path, hub_path):
     """The Arrow schema used for inserts names every column of every hub table (none silently dropped)."""
     import duckdb
 
-    from upward.hub.imports import _columns
+    from upward.hub._tables import columns
 
     hub.template(tmp_path / "t.csv")
     hub.import_file(con, hub_path, tmp_path / "t.csv")
@@ -761,7 +761,7 @@ def test_every_table_column_is_written(con, tmp_path, hub_path):
     try:
         for table in ("imports", "providers", "programs", "completions", "outcomes"):
             actual = [r[0] for r in c.execute(f"describe {table}").fetchall()]
-            assert [n for n, _ in _columns(table)] == actual
+            assert [n for n, _ in columns(table)] == actual
             counts = ", ".join(f'count("{a}")' for a in actual)
             nulls = c.execute(f"select {counts} from {table}").fetchone()
             assert table == "imports" or all(dict(zip(actual, nulls))[a] > 0 for a in actual if a not in ("type",)), table

@@ -439,17 +439,18 @@ def open_hub(hub_path: Path | str | None, *, write: bool):
         return
     if write:
         deadline = time.monotonic() + _write_wait()
-        with _writer_intent(where, deadline):
-            con = _connect(where, read_only=False, deadline=deadline)
-            try:
-                _check_is_hub(con, where)
-                yield con
-            finally:
-                con.close()
+        with _writer_intent(where, deadline), _checked(_connect(where, read_only=False, deadline=deadline), where) as con:
+            yield con
         return
     deadline = time.monotonic() + READ_WAIT
     _no_writer_pending(where, deadline)
-    con = _connect(where, read_only=True, deadline=deadline)
+    with _checked(_connect(where, read_only=True, deadline=deadline), where) as con:
+        yield con
+
+
+@contextmanager
+def _checked(con, where: Path):
+    """An open connection to an existing file, used only once the file proves to be a hub; closed whatever happens."""
     try:
         _check_is_hub(con, where)
         yield con

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,8 +11,9 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from upward.errors import ConflictError, UnknownRecordError, UpwardError
-from upward.hub._db import KEYS, TABLES, open_hub, upgrade
+from upward.hub._db import KEYS, open_hub
 from upward.hub._db import path as hub_file
+from upward.hub._tables import append, columns, now, records, transaction, user
 from upward.hub.inventory_cells import award_level_value
 from upward.hub.inventory_read import read_inventory
 from upward.hub.validate import InventoryError, check
@@ -118,23 +118,10 @@ def _coded_titles(codes: pd.DataFrame | None) -> list[dict]:
     return [{**r, "candidates": json.loads(r["candidates"])} for r in codes.to_dict("records")]
 
 
-def _user(who: str | None) -> str:
-    if who:
-        return who
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (some containers)
-        return "unknown"
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _rows(con, sql: str, params=()) -> list[dict]:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
 def _same(a, b) -> bool:
@@ -158,7 +145,7 @@ def _current(con, table: str, ids: list[str], key: str) -> list[dict]:
 
     con.register("_ids", pa.table({"id": pa.array(ids, pa.string())}))
     try:
-        return _rows(con, f"select * from current_{table} where {key} in (select id from _ids)")
+        return records(con, f"select * from current_{table} where {key} in (select id from _ids)")
     finally:
         con.unregister("_ids")
 
@@ -212,39 +199,14 @@ def _diff(con, checked, result: ImportResult) -> None:
             result.changed_providers[rec["provider_id"]] = changes
 
 
-def _arrow(table: str, df: pd.DataFrame):
-    """The rows as an Arrow table typed exactly like the hub table, so DuckDB never guesses."""
-    import pyarrow as pa
-
-    types = {
-        "integer": pa.int32(), "varchar": pa.string(), "double": pa.float64(), "date": pa.date32(),
-        "varchar[]": pa.list_(pa.string()), "timestamp": pa.timestamp("us"), "boolean": pa.bool_(),
-    }  # fmt: skip
-    schema = pa.schema([pa.field(name, types[kind]) for name, kind in _columns(table)])
-    return pa.Table.from_pandas(df[schema.names], schema=schema, preserve_index=False)
 
 
-def _columns(table: str) -> list[tuple[str, str]]:
-    """(name, type) of each column of a hub table, in order, from its DDL."""
-    out = []
-    for line in TABLES[table].split("(", 1)[1].splitlines():
-        parts = line.split("--")[0].strip().rstrip(",").split()  # a column: name type …, then maybe a comment
-        if len(parts) >= 2 and parts[0] not in ("primary", "check", "unique", "foreign", "constraint"):
-            out.append((parts[0].strip('"'), parts[1].lower().rstrip(",")))
-    return out
 
 
-def _insert(con, table: str, rows) -> None:
-    """Append Arrow `rows` to a hub table (one statement; the caller holds the transaction)."""
-    con.register("_rows", rows)
-    try:
-        con.execute(f"insert into {table} by name select * from _rows")
-    finally:
-        con.unregister("_rows")
 
 
 def _refuse_if_active(con, digest: str, file: Path) -> None:
-    found = _rows(con, 'select import_id, "at", who from imports where sha256 = ? and status = \'active\' order by import_id', [digest])
+    found = records(con, 'select import_id, "at", who from imports where sha256 = ? and status = \'active\' order by import_id', [digest])
     if found:
         f = found[-1]
         raise ConflictError(
@@ -291,10 +253,8 @@ def import_file(con, hub_path: Path | str | None, path: Path | str, dry_run: boo
     with open_hub(where, write=True) as hub:
         _refuse_if_active(hub, digest, path)  # again, under the write lock
         _diff(hub, checked, result)
-        result.who, result.at = _user(who), _now()
-        hub.begin()
-        try:
-            upgrade(hub)  # a version-1 hub gets the current schema, committed with this import
+        result.who, result.at = user(who), now()
+        with transaction(hub):  # an older hub gets the current schema, committed with this import
             import_id = hub.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchone()[0]
             record = pd.DataFrame(
                 [{
@@ -302,16 +262,11 @@ def import_file(con, hub_path: Path | str | None, path: Path | str, dry_run: boo
                     "rows": result.rows, "status": "active", "rolled_back_at": None, "rolled_back_by": None,
                 }]
             )  # fmt: skip
-            _insert(hub, "imports", _arrow("imports", record))
+            append(hub, "imports", record)
             for table in KEYS:
-                rows = getattr(checked, table).assign(import_id=import_id)
-                _insert(hub, table, _arrow(table, rows))
+                append(hub, table, getattr(checked, table).assign(import_id=import_id))
             if checked.title_codes is not None and len(checked.title_codes):
-                _insert(hub, "program_title_codes", _arrow("program_title_codes", checked.title_codes.assign(import_id=import_id)))
-            hub.commit()
-        except BaseException:
-            hub.rollback()
-            raise
+                append(hub, "program_title_codes", checked.title_codes.assign(import_id=import_id))
     result.import_id = int(import_id)
     return result
 
@@ -319,7 +274,7 @@ def import_file(con, hub_path: Path | str | None, path: Path | str, dry_run: boo
 def history(hub_path: Path | str | None = None) -> list[dict]:
     """Every import, oldest first: import_id, file, sha256, who, at (UTC), rows, status, rolled_back_at, rolled_back_by."""
     with open_hub(hub_path, write=False) as hub:
-        return _rows(hub, "select * from imports order by import_id")
+        return records(hub, "select * from imports order by import_id")
 
 
 def rollback(hub_path: Path | str | None, import_id: int, who: str | None = None) -> dict:
@@ -332,7 +287,7 @@ def rollback(hub_path: Path | str | None, import_id: int, who: str | None = None
     if not where.exists():
         raise UnknownRecordError(f"There is no hub at {where} yet, so no import {import_id} to roll back.", hint="Import a file first.")
     with open_hub(where, write=True) as hub:
-        found = _rows(hub, "select * from imports where import_id = ?", [int(import_id)])
+        found = records(hub, "select * from imports where import_id = ?", [int(import_id)])
         if not found:
             ids = [r[0] for r in hub.execute("select import_id from imports order by import_id").fetchall()]
             raise UnknownRecordError(
@@ -347,9 +302,9 @@ def rollback(hub_path: Path | str | None, import_id: int, who: str | None = None
             )
         hub.execute(
             "update imports set status = 'rolled_back', rolled_back_at = ?, rolled_back_by = ? where import_id = ?",
-            [_now(), _user(who), int(import_id)],
+            [now(), user(who), int(import_id)],
         )
-        return _rows(hub, "select * from imports where import_id = ?", [int(import_id)])[0]
+        return records(hub, "select * from imports where import_id = ?", [int(import_id)])[0]
 
 
 def inventory(hub_path: Path | str | None = None) -> dict[str, pd.DataFrame]:
@@ -367,5 +322,5 @@ def inventory(hub_path: Path | str | None = None) -> dict[str, pd.DataFrame]:
         programs["populations_served"] = pd.Series([pd.NA] * len(programs), index=programs.index, dtype=object)
     programs["award_level"] = pd.Series([award_level_value(v) for v in programs["award_level"]], index=programs.index, dtype=object)
     # the schema's column order, also for a hub upgraded from version 1 (where the column came last)
-    out["programs"] = programs[[name for name, _ in _columns("programs")]]
+    out["programs"] = programs[[name for name, _ in columns("programs")]]
     return out

@@ -31,8 +31,9 @@ import json
 from pathlib import Path
 
 from upward.errors import NotFoundError, UpwardError
-from upward.hub._db import has_table, open_hub, upgrade
+from upward.hub._db import has_table, open_hub
 from upward.hub._db import path as hub_file
+from upward.hub import _tables
 
 RECORD_KEYS = ("indicator", "group", "numerator", "denominator", "value", "suppressed")
 #: The run record's keys kept in the hub (every other key is dropped).
@@ -90,22 +91,7 @@ def _check(result: dict) -> tuple[list[dict], dict]:
     return records, kept
 
 
-_TYPES = {"integer": "int32", "bigint": "int64", "varchar": "string", "double": "float64", "boolean": "bool", "timestamp": "timestamp[us]"}
 
-
-def _arrow(table: str, rows: list[dict]):
-    """Rows typed exactly like the hub table (from its DDL), so DuckDB never guesses."""
-    import pyarrow as pa
-
-    from upward.hub._db import TABLES
-
-    fields = []
-    for line in TABLES[table].split("(", 1)[1].splitlines():
-        parts = line.split("--")[0].strip().rstrip(",").split()
-        if len(parts) >= 2 and parts[0] not in ("primary", "check", "unique", "foreign", "constraint"):
-            fields.append(pa.field(parts[0].strip('"'), pa.type_for_alias(_TYPES[parts[1].lower().rstrip(",")])))
-    schema = pa.schema(fields)
-    return pa.Table.from_pylist([{f.name: r.get(f.name) for f in fields} for r in rows], schema=schema)
 
 
 def _inputs_digest(run: dict) -> str:
@@ -116,10 +102,6 @@ def _inputs_digest(run: dict) -> str:
     return h.hexdigest()
 
 
-def _user(who: str | None) -> str:
-    from upward.hub.imports import _user as user
-
-    return user(who)
 
 
 def save_run(result: dict | str, hub_path: Path | str | None = None, who: str | None = None) -> dict:
@@ -129,8 +111,6 @@ def save_run(result: dict | str, hub_path: Path | str | None = None, who: str | 
     first use and upgraded to schema 4 in the same transaction when older.
     """
     import datetime as dt
-
-    from upward.hub.imports import _insert, _now
 
     if isinstance(result, (str, bytes)):
         try:
@@ -145,7 +125,7 @@ def save_run(result: dict | str, hub_path: Path | str | None = None, who: str | 
         except (TypeError, ValueError):
             started = None
     row = {
-        "who": _user(who), "at": _now(), "started": started, "engine": str(run["engine"]), "synthetic": bool(run["synthetic"]),
+        "who": _tables.user(who), "at": _tables.now(), "started": started, "engine": str(run["engine"]), "synthetic": bool(run["synthetic"]),
         "exit_from": str(run["exit_from"]), "exit_to": str(run["exit_to"]), "program_year": run.get("program_year"),
         "groupings": json.dumps(run.get("by", [[]])), "min_cell": int(run["min_cell"]),
         "profile_name": str(run["profile"].get("name")), "profile_hash": str(run["profile"].get("hash")),
@@ -153,11 +133,9 @@ def save_run(result: dict | str, hub_path: Path | str | None = None, who: str | 
         "run": json.dumps(run, sort_keys=True, default=str),
     }  # fmt: skip
     with open_hub(hub_path, write=True) as hub:
-        hub.begin()
-        try:
-            upgrade(hub)
+        with _tables.transaction(hub):
             run_id = int(hub.execute("select coalesce(max(run_id), 0) + 1 from outcome_runs").fetchone()[0])
-            _insert(hub, "outcome_runs", _arrow("outcome_runs", [{"run_id": run_id, **row}]))
+            _tables.append(hub, "outcome_runs", [{"run_id": run_id, **row}])
             if records:
                 rows = [
                     {"run_id": run_id, "seq": i, "indicator": r["indicator"], "grouping": ",".join(r["group"]),
@@ -165,11 +143,7 @@ def save_run(result: dict | str, hub_path: Path | str | None = None, who: str | 
                      "denominator": r["denominator"], "value": r["value"], "suppressed": r["suppressed"]}
                     for i, r in enumerate(records, 1)
                 ]  # fmt: skip
-                _insert(hub, "outcome_records", _arrow("outcome_records", rows))
-            hub.commit()
-        except BaseException:
-            hub.rollback()
-            raise
+                _tables.append(hub, "outcome_records", rows)
     return {"run_id": run_id, **{k: v for k, v in row.items() if k != "run"}, "groupings": json.loads(row["groupings"])}
 
 
@@ -188,18 +162,14 @@ PRIVATE = ("who", "started", "inputs_sha256")
 
 def _publications(hub) -> dict[int, dict]:
     """run_id → its current publication {program_year, rounding, published_at} (withdrawn ones are not current)."""
-    from upward.hub.imports import _rows
-
     if not has_table(hub, "outcome_publications"):
         return {}
-    rows = _rows(hub, "select * from outcome_publications where withdrawn_at is null order by published_at")
+    rows = _tables.records(hub, "select * from outcome_publications where withdrawn_at is null order by published_at")
     return {r["run_id"]: {"program_year": r["program_year"], "rounding": r["rounding"], "published_at": r["published_at"]} for r in rows}
 
 
 def list_runs(hub_path: Path | str | None = None, public: bool = False) -> list[dict]:
     """Every run kept in the hub, oldest first, without its records (`public`: only the published runs, as published)."""
-    from upward.hub.imports import _rows
-
     where = hub_file(hub_path)
     if not where.exists():
         return []
@@ -207,7 +177,7 @@ def list_runs(hub_path: Path | str | None = None, public: bool = False) -> list[
         if not has_table(hub, "outcome_runs"):
             return []
         published = _publications(hub)
-        rows = _rows(hub, "select * from outcome_runs order by run_id")
+        rows = _tables.records(hub, "select * from outcome_runs order by run_id")
     return [_summary(r, published.get(r["run_id"]), public) for r in rows if not public or r["run_id"] in published]
 
 
@@ -229,8 +199,6 @@ def parse_by(by: str | None) -> tuple[str, ...] | None:
 def get_run(run_id: int, hub_path: Path | str | None = None, by: str | None = None, indicator: str | None = None,
             public: bool = False) -> dict:
     """One run: its summary, its run record and its records (all, or one breakdown with `by`, one indicator with `indicator`)."""
-    from upward.hub.imports import _rows
-
     want = parse_by(by)
     where = hub_file(hub_path)
     found, published = [], {}
@@ -238,10 +206,10 @@ def get_run(run_id: int, hub_path: Path | str | None = None, by: str | None = No
         with open_hub(where, write=False) as hub:
             if has_table(hub, "outcome_runs"):
                 published = _publications(hub)
-                found = _rows(hub, "select * from outcome_runs where run_id = ?", [int(run_id)])
+                found = _tables.records(hub, "select * from outcome_runs where run_id = ?", [int(run_id)])
                 if public and int(run_id) not in published:
                     found = []
-                rows = _rows(hub, "select * from outcome_records where run_id = ? order by seq", [int(run_id)]) if found else []
+                rows = _tables.records(hub, "select * from outcome_records where run_id = ? order by seq", [int(run_id)]) if found else []
     if not found:
         if public:
             raise NotFoundError(f"There is no published outcome run {run_id}.",
@@ -280,7 +248,6 @@ def publish(run_id: int, hub_path: Path | str | None = None, rounding: int = 1, 
     its summary. Refused, with the reason, unless: its exit window is one program year (YYYYQ3–(YYYY+1)Q2) and
     its measurable-skill-gain year (if any) that year; no other run ever published that program year; it was
     suppressed at the shipped minimum cell or above; and `audit` finds nothing recoverable in its records."""
-    from upward.hub.imports import _insert, _now, _rows
     from upward.outcomes.disclosure import audit, program_year_of, publish_min_cell
 
     if int(rounding) < 1 or int(rounding) > 100:
@@ -309,10 +276,8 @@ def publish(run_id: int, hub_path: Path | str | None = None, rounding: int = 1, 
                        f"(for example: {found[0]}).",
                        hint="Run the outcomes engine again with this version of Upward (one suppression pattern across indicators).")
     with open_hub(where, write=True) as hub:
-        hub.begin()
-        try:
-            upgrade(hub)
-            same_year = _rows(hub, "select * from outcome_publications where program_year = ? order by published_at", [py])
+        with _tables.transaction(hub):
+            same_year = _tables.records(hub, "select * from outcome_publications where program_year = ? order by published_at", [py])
             other = [r for r in same_year if r["run_id"] != int(run_id)]
             if other:
                 raise RunError(
@@ -321,24 +286,18 @@ def publish(run_id: int, hub_path: Path | str | None = None, rounding: int = 1, 
                     hint=f"Publish corrections as an agency decision outside Upward, or withdraw nothing and keep run {other[0]['run_id']}.",
                 )
             if not any(r["withdrawn_at"] is None for r in same_year):
-                _insert(hub, "outcome_publications", _arrow("outcome_publications", [{
-                    "run_id": int(run_id), "program_year": py, "rounding": int(rounding), "published_at": _now(),
-                    "published_by": _user(who), "withdrawn_at": None, "withdrawn_by": None}]))
-            hub.commit()
-        except BaseException:
-            hub.rollback()
-            raise
+                _tables.append(hub, "outcome_publications", [{
+                    "run_id": int(run_id), "program_year": py, "rounding": int(rounding), "published_at": _tables.now(),
+                    "published_by": _tables.user(who), "withdrawn_at": None, "withdrawn_by": None}])
     return next(r for r in list_runs(where) if r["run_id"] == int(run_id))
 
 
 def withdraw(run_id: int, hub_path: Path | str | None = None, who: str | None = None) -> dict:
     """Stop publishing a run (readers who kept it still have it: its program year stays taken)."""
-    from upward.hub.imports import _now
-
     where = hub_file(hub_path)
     with open_hub(where, write=True) as hub:
         if not has_table(hub, "outcome_publications") or int(run_id) not in _publications(hub):
             raise NotFoundError(f"Run {run_id} is not published.", hint="List the runs and what is published with `upward runs list`.")
         hub.execute("update outcome_publications set withdrawn_at = ?, withdrawn_by = ? where run_id = ? and withdrawn_at is null",
-                    [_now(), _user(who), int(run_id)])
+                    [_tables.now(), _tables.user(who), int(run_id)])
     return next(r for r in list_runs(where) if r["run_id"] == int(run_id))
