@@ -103,11 +103,11 @@ def test_a_zip_bomb_is_refused_by_its_unpacked_size(tmp_path):
 
 def test_a_rating_sheet_with_the_same_trick_is_refused_not_a_memory_error(con, tmp_path):
     """The probe: a 14 KB rating sheet declaring a huge sheet reached MemoryError."""
-    from upward.hub import benchmarks
+    from upward.hub import rating_import, rating_sheet
 
-    path = workbook(tmp_path / "ratings.xlsx", [list(benchmarks.COLUMNS)], last_cell="XFD1048576")
+    path = workbook(tmp_path / "ratings.xlsx", [list(rating_sheet.COLUMNS)], last_cell="XFD1048576")
     with pytest.raises(sheets.SheetError) as e:
-        benchmarks.import_ratings(con, path, tmp_path / "hub.duckdb", dry_run=True)
+        rating_import.import_ratings(con, path, hub_path=tmp_path / "hub.duckdb", dry_run=True)
     assert e.value.limit == "limits.max_rows"
 
 
@@ -215,17 +215,17 @@ def test_lookalike_spellings_of_one_rater_are_one_voice(con, tmp_path):
     """The probe: four look-alike spellings of one rater counted as four voices."""
     from upward import profiles
     from upward.analysis import skills
-    from upward.hub import benchmarks
+    from upward.hub import rating_import, rating_sheet
 
     prof = profiles.load()
     hub_path = tmp_path / "hub.duckdb"
     sheet_path = tmp_path / "sheet.csv"
-    benchmarks.export(con, "29-1141", "0026420", sheet_path, prof)
+    rating_sheet.export(con, "0026420", "29-1141", prof, path=sheet_path)
     row = next(csv.DictReader(sheet_path.open(encoding="utf-8")))
     spellings = ["Ana Ruiz", "ANA  RUIZ", "\u0410na Ruiz", "Ana\u200b Ruiz", "Ａna Ruiz"]
     for i, who in enumerate(spellings):
         rated = [{**row, "rating": "raise", "proposed_level": "7", "rater": who, "organisation": "Memorial Hermann"}]
-        benchmarks.import_ratings(con, write_csv(tmp_path / f"r{i}.csv", rated), hub_path, profile=prof)
+        rating_import.import_ratings(con, write_csv(tmp_path / f"r{i}.csv", rated), prof, hub_path=hub_path)
     e = next(e for e in skills.benchmark(con, "0026420", "29-1141", prof, hub_data(hub_path))["elements"] if e["element_id"] == row["element_id"])
     assert len(e["ratings"]) == 5 and sum(r["current"] for r in e["ratings"]) == 1
     # one rater raising to 7 against O*NET's level: the median of two voices, half way
@@ -301,15 +301,15 @@ def test_programs_list_csv_escapes_formulas(cli, evil_hub):
 
 def test_benchmark_csv_escapes_rater_names(cli, con, tmp_path, monkeypatch):
     from upward import profiles
-    from upward.hub import benchmarks
+    from upward.hub import rating_import, rating_sheet
 
     hub_path = tmp_path / "hub.duckdb"
     monkeypatch.setenv("UPWARD_HUB", str(hub_path))
     sheet_path = tmp_path / "sheet.csv"
-    benchmarks.export(con, "29-1141", "0026420", sheet_path, profiles.load())
+    rating_sheet.export(con, "0026420", "29-1141", profiles.load(), path=sheet_path)
     row = next(csv.DictReader(sheet_path.open(encoding="utf-8")))
     rated = [{**row, "rating": "agree", "rater": "=cmd|' /C calc'!A0", "organisation": "@evil"}]
-    benchmarks.import_ratings(con, write_csv(tmp_path / "r.csv", rated), hub_path, profile=profiles.load())
+    rating_import.import_ratings(con, write_csv(tmp_path / "r.csv", rated), profiles.load(), hub_path=hub_path)
     rc, out, _ = cli("benchmark", "29-1141", "--region", "houston", "--csv")
     raters = [r["raters"] for r in csv.DictReader(io.StringIO(out)) if r["raters"]]
     assert rc == 0 and raters == ["'=cmd|' /C calc'!A0 (@evil)"]

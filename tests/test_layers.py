@@ -1,7 +1,7 @@
 """Data flows one way: sources → bundle → atlas → analysis → faces (cli, web, report).
 
 The hub is data a face reads and hands to analysis (upward.hub.HubData); analysis never imports
-the hub, so the old circle (analysis.skills ↔ hub.benchmarks, analysis.programs reading the hub)
+the hub, so the old circle (analysis.skills ↔ the hub's rating code, analysis.programs reading the hub)
 cannot come back. The check reads every module's import statements, including imports inside
 functions, so a lazy import cannot hide one.
 """
@@ -41,9 +41,9 @@ def test_analysis_never_imports_the_hub_or_a_face():
 
 
 def test_the_checker_sees_an_import_inside_a_function(tmp_path):
-    """The check would catch the circle as it was: a lazy `from upward.hub.benchmarks import ratings`."""
-    (tmp_path / "m.py").write_text("def f():\n    from upward.hub.benchmarks import ratings\n    from upward import hub\n")
-    assert {"upward.hub.benchmarks", "upward.hub"} <= _imports(tmp_path / "m.py")
+    """The check would catch the circle as it was: a lazy `from upward.hub.ratings import ratings`."""
+    (tmp_path / "m.py").write_text("def f():\n    from upward.hub.ratings import ratings\n    from upward import hub\n")
+    assert {"upward.hub.ratings", "upward.hub"} <= _imports(tmp_path / "m.py")
 
 
 FACES = ("upward.cli", "upward.web", "upward.report")

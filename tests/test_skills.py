@@ -14,7 +14,8 @@ import pytest
 from upward import hub, profiles
 from upward.analysis import skills
 from upward.errors import SourceFormatError, UpwardError
-from upward.hub import benchmarks
+from upward.hub import rating_import, rating_sheet
+from upward.hub import ratings as hub_ratings
 from upward.sheets import Problem
 from upward.hub import data as hub_data
 
@@ -45,7 +46,7 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
 def sheet(con, profile, tmp_path, name="sheet.csv", hub_path=None) -> list[dict]:
     """An exported sheet for registered nurses in Houston, read back as CSV rows."""
     path = tmp_path / name
-    benchmarks.export(con, RN, HOUSTON, path, profile, hub_path)
+    rating_sheet.export(con, HOUSTON, RN, profile, path=path, hub_path=hub_path)
     return list(csv.DictReader(path.open(encoding="utf-8")))
 
 
@@ -190,20 +191,20 @@ def test_landscape_supply_and_demand_match_a_hand_computation(con, profile):
 
 def test_export_csv_and_xlsx(con, profile, tmp_path):
     rows = sheet(con, profile, tmp_path)
-    assert list(rows[0]) == list(benchmarks.COLUMNS)
+    assert list(rows[0]) == list(rating_sheet.COLUMNS)
     assert {r["soc"] for r in rows} == {RN} and {r["area_code"] for r in rows} == {HOUSTON}
     assert len(rows) == len(skills.benchmark(con, None, RN, profile)["elements"])
     assert all(r["rating"] == "" and r["level_meaning"].startswith("level ") for r in rows)
     with pytest.raises(UpwardError, match="will not overwrite"):
-        benchmarks.export(con, RN, HOUSTON, tmp_path / "sheet.csv", profile)
+        rating_sheet.export(con, HOUSTON, RN, profile, path=tmp_path / "sheet.csv")
     import openpyxl
 
-    benchmarks.export(con, RN, HOUSTON, tmp_path / "sheet.xlsx", profile)
+    rating_sheet.export(con, HOUSTON, RN, profile, path=tmp_path / "sheet.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "sheet.xlsx", read_only=True)
     try:
         assert wb.sheetnames == ["Ratings", "Instructions", "Other elements"]
         xrows = list(wb["Ratings"].iter_rows(values_only=True))
-        assert list(xrows[0]) == list(benchmarks.COLUMNS) and len(xrows) == len(rows) + 1
+        assert list(xrows[0]) == list(rating_sheet.COLUMNS) and len(xrows) == len(rows) + 1
         assert any("row 1 is the header" in (r[0] or "").lower() for r in wb["Instructions"].iter_rows(values_only=True))
     finally:
         wb.close()
@@ -213,9 +214,9 @@ def test_export_csv_and_xlsx(con, profile, tmp_path):
 def test_round_trip_agree_changes_nothing_and_a_raise_moves_the_level(con, profile, tmp_path, hub_path):
     rows = sheet(con, profile, tmp_path)
     onet = {r["element_id"]: float(r["onet_level"]) for r in rows}
-    dry = benchmarks.import_ratings(con, write_csv(tmp_path / "agree.csv", rated(rows)), hub_path, dry_run=True, profile=profile)
+    dry = rating_import.import_ratings(con, write_csv(tmp_path / "agree.csv", rated(rows)), profile, hub_path=hub_path, dry_run=True)
     assert dry.rows == len(rows) and dry.changes == [] and not hub_path.exists()
-    result = benchmarks.import_ratings(con, tmp_path / "agree.csv", hub_path, who="planner", profile=profile)
+    result = rating_import.import_ratings(con, tmp_path / "agree.csv", profile, hub_path=hub_path, who="planner")
     assert result.import_id == 1 and result.changes == [] and result.by_rating["agree"] == len(rows)
     b = skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))
     assert {e["element_id"]: e["region_level"] for e in b["elements"]} == onet
@@ -223,11 +224,11 @@ def test_round_trip_agree_changes_nothing_and_a_raise_moves_the_level(con, profi
 
     target = rows[2]["element_id"]
     raised = [{**r, "rating": "raise", "proposed_level": "6.5", "rater": "Bo Chen", "organisation": "HCA Houston"} for r in rows if r["element_id"] == target]
-    result = benchmarks.import_ratings(con, write_csv(tmp_path / "raise.csv", raised), hub_path, who="planner", profile=profile)
+    result = rating_import.import_ratings(con, write_csv(tmp_path / "raise.csv", raised), profile, hub_path=hub_path, who="planner")
     assert result.changes == []  # the median of O*NET, Ana's agree (O*NET's level) and Bo's 6.5 stays O*NET's
     # a second raise: four voices (O*NET, Ana, Bo, Cy), the median half way between O*NET's level and 6.5
     raised2 = [{**r, "rater": "Cy Diaz", "organisation": "St. Luke's"} for r in raised]
-    result = benchmarks.import_ratings(con, write_csv(tmp_path / "raise2.csv", raised2), hub_path, profile=profile)
+    result = rating_import.import_ratings(con, write_csv(tmp_path / "raise2.csv", raised2), profile, hub_path=hub_path)
     half = (onet[target] + 6.5) / 2
     assert [(c["element_id"], c["level_before"], c["level_after"]) for c in result.changes] == [(target, onet[target], pytest.approx(half))]
     b = skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))
@@ -236,7 +237,7 @@ def test_round_trip_agree_changes_nothing_and_a_raise_moves_the_level(con, profi
     assert e["region_level_meaning"].startswith(f"level {round(half, 2):g}")
     # Ana now raises too (her later rating supersedes her agree): median of (O*NET, 6.5, 6.5, 7) = 6.5
     ana = [{**r, "rater": "Ana Ruiz", "organisation": "Memorial Hermann", "proposed_level": "7"} for r in raised]
-    benchmarks.import_ratings(con, write_csv(tmp_path / "ana.csv", ana), hub_path, profile=profile)
+    rating_import.import_ratings(con, write_csv(tmp_path / "ana.csv", ana), profile, hub_path=hub_path)
     e = next(e for e in skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))["elements"] if e["element_id"] == target)
     assert e["region_level"] == 6.5 and e["keep_votes"] == 3
     assert [(r["rater"], r["rating"], r["current"]) for r in e["ratings"]] == [
@@ -248,7 +249,7 @@ def test_a_single_raise_moves_the_level_half_way(con, profile, tmp_path, hub_pat
     rows = sheet(con, profile, tmp_path)
     target = rows[0]
     one = [{**target, "rating": "raise", "proposed_level": "6.5", "rater": "Bo Chen", "organisation": "HCA Houston"}]
-    result = benchmarks.import_ratings(con, write_csv(tmp_path / "one.csv", one), hub_path, profile=profile)
+    result = rating_import.import_ratings(con, write_csv(tmp_path / "one.csv", one), profile, hub_path=hub_path)
     half = (float(target["onet_level"]) + 6.5) / 2
     assert [(c["element_id"], c["level_after"]) for c in result.changes] == [(target["element_id"], pytest.approx(half))]
 
@@ -256,7 +257,7 @@ def test_a_single_raise_moves_the_level_half_way(con, profile, tmp_path, hub_pat
 def test_add_and_remove_and_xlsx_import(con, profile, tmp_path, hub_path):
     import openpyxl
 
-    benchmarks.export(con, RN, HOUSTON, tmp_path / "s.xlsx", profile)
+    rating_sheet.export(con, HOUSTON, RN, profile, path=tmp_path / "s.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
     ws = wb["Ratings"]
     header = [c.value for c in ws[1]]
@@ -268,7 +269,7 @@ def test_add_and_remove_and_xlsx_import(con, profile, tmp_path, hub_path):
         ws.cell(new, col[k], v)  # a spreadsheet's shapes: SOC without dash, area as a number, name without an id
     wb.save(tmp_path / "s.xlsx")
     removed = ws.cell(2, col["element_id"]).value
-    result = benchmarks.import_ratings(con, tmp_path / "s.xlsx", hub_path, profile=profile, soc=RN, area_code=HOUSTON)
+    result = rating_import.import_ratings(con, tmp_path / "s.xlsx", profile, hub_path=hub_path, soc=RN, area_code=HOUSTON)
     assert result.rows == 2 and len(result.skipped_rows) == new - 3
     b = skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))
     status = {e["element_id"]: e["status"] for e in b["elements"]}
@@ -280,17 +281,17 @@ def test_add_and_remove_and_xlsx_import(con, profile, tmp_path, hub_path):
 def test_a_bad_row_rejects_the_whole_file_with_row_and_field(con, profile, tmp_path, hub_path):
     rows = sheet(con, profile, tmp_path)
     good = write_csv(tmp_path / "good.csv", rated(rows[:1]))
-    benchmarks.import_ratings(con, good, hub_path, profile=profile)
+    rating_import.import_ratings(con, good, profile, hub_path=hub_path)
     before = hub_path.read_bytes()
     bad = rated(rows)
     bad[3]["rating"] = "maybe"  # row 5 (the header is row 1)
     with pytest.raises(SourceFormatError) as caught:
-        benchmarks.import_ratings(con, write_csv(tmp_path / "bad.csv", bad), hub_path, profile=profile)
+        rating_import.import_ratings(con, write_csv(tmp_path / "bad.csv", bad), profile, hub_path=hub_path)
     err = caught.value
-    assert isinstance(err, benchmarks.RatingSheetError)
+    assert isinstance(err, rating_sheet.RatingSheetError)
     assert (err.row, err.field) == (5, "rating") and "bad.csv, row 5, field 'rating'" in str(err) and "maybe" in str(err)
     assert "nothing was imported" in str(err) and "docs/skills.md" in err.hint
-    assert hub_path.read_bytes() == before and len(benchmarks.ratings(hub_path)) == 1
+    assert hub_path.read_bytes() == before and len(hub_ratings.ratings(hub_path)) == 1
 
     bad = rated(rows)
     onet = float(bad[5]["onet_level"])
@@ -305,8 +306,8 @@ def test_a_bad_row_rejects_the_whole_file_with_row_and_field(con, profile, tmp_p
     bad[10].update(rating="agree", proposed_level="1.5")  # row 12: agree with another level
     bad.append(dict(bad[0]))  # the last row repeats row 2
     bad.append({**bad[0], "element_id": "", "element_name": "Mathematics", "domain": "skills", "rating": "raise", "proposed_level": "6"})  # not in the benchmark
-    with pytest.raises(benchmarks.RatingSheetError) as caught:
-        benchmarks.import_ratings(con, write_csv(tmp_path / "bad2.csv", bad), hub_path, profile=profile)
+    with pytest.raises(rating_sheet.RatingSheetError) as caught:
+        rating_import.import_ratings(con, write_csv(tmp_path / "bad2.csv", bad), profile, hub_path=hub_path)
     found = {(p.row, p.field) for p in caught.value.problems}
     n = len(bad) + 1
     assert found == {
@@ -320,35 +321,35 @@ def test_a_bad_row_rejects_the_whole_file_with_row_and_field(con, profile, tmp_p
 def test_sheet_level_problems(con, profile, tmp_path, hub_path):
     rows = sheet(con, profile, tmp_path)
     with pytest.raises(SourceFormatError, match=r"no row is rated yet\. Fill in .* rater and organisation\. Nothing was imported\.\n"):
-        benchmarks.import_ratings(con, tmp_path / "sheet.csv", hub_path, profile=profile)
+        rating_import.import_ratings(con, tmp_path / "sheet.csv", profile, hub_path=hub_path)
     no_rater = [{k: v for k, v in r.items() if k != "rater"} for r in rated(rows)]
-    with pytest.raises(benchmarks.RatingSheetError) as caught:
-        benchmarks.import_ratings(con, write_csv(tmp_path / "cols.csv", no_rater), hub_path, profile=profile)
+    with pytest.raises(rating_sheet.RatingSheetError) as caught:
+        rating_import.import_ratings(con, write_csv(tmp_path / "cols.csv", no_rater), profile, hub_path=hub_path)
     assert (caught.value.row, caught.value.field) == (1, "rater")
-    with pytest.raises(benchmarks.RatingSheetError) as caught:
-        benchmarks.import_ratings(con, write_csv(tmp_path / "other.csv", rated(rows)), hub_path, profile=profile, soc="29-2061")
+    with pytest.raises(rating_sheet.RatingSheetError) as caught:
+        rating_import.import_ratings(con, write_csv(tmp_path / "other.csv", rated(rows)), profile, hub_path=hub_path, soc="29-2061")
     assert {p.field for p in caught.value.problems} == {"soc"}
     with pytest.raises(UpwardError, match="cannot import a '.txt'"):
         (tmp_path / "x.txt").write_text("soc\n")
-        benchmarks.import_ratings(con, tmp_path / "x.txt", hub_path, profile=profile)
+        rating_import.import_ratings(con, tmp_path / "x.txt", profile, hub_path=hub_path)
     assert not hub_path.exists()
     ok = write_csv(tmp_path / "ok.csv", rated(rows))
-    benchmarks.import_ratings(con, ok, hub_path, profile=profile)
+    rating_import.import_ratings(con, ok, profile, hub_path=hub_path)
     with pytest.raises(UpwardError, match="byte-identical to benchmark import 1"):
-        benchmarks.import_ratings(con, ok, hub_path, profile=profile)
+        rating_import.import_ratings(con, ok, profile, hub_path=hub_path)
 
 
 def test_history_keeps_every_rating_with_who_and_when(con, profile, tmp_path, hub_path):
     rows = sheet(con, profile, tmp_path)
-    benchmarks.import_ratings(con, write_csv(tmp_path / "a.csv", rated(rows[:2])), hub_path, who="ana@board", profile=profile)
+    rating_import.import_ratings(con, write_csv(tmp_path / "a.csv", rated(rows[:2])), profile, hub_path=hub_path, who="ana@board")
     later = rated(rows[:1], rating="lower", proposed_level="0.5")
-    benchmarks.import_ratings(con, write_csv(tmp_path / "b.csv", later), hub_path, who="bo@board", profile=profile)
-    kept = benchmarks.ratings(hub_path, HOUSTON, RN)
+    rating_import.import_ratings(con, write_csv(tmp_path / "b.csv", later), profile, hub_path=hub_path, who="bo@board")
+    kept = hub_ratings.ratings(hub_path, HOUSTON, RN)
     assert [(r["import_id"], r["file_row"], r["rating"], r["imported_by"]) for r in kept] == [
         (1, 2, "agree", "ana@board"), (1, 3, "agree", "ana@board"), (2, 2, "lower", "bo@board"),
     ]  # fmt: skip
     assert all(r["rater"] == "Ana Ruiz" and r["organisation"] == "Memorial Hermann" and r["imported_at"] for r in kept)
-    assert [h["who"] for h in benchmarks.history(hub_path)] == ["ana@board", "bo@board"]
+    assert [h["who"] for h in hub_ratings.history(hub_path)] == ["ana@board", "bo@board"]
     e = next(e for e in skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))["elements"] if e["element_id"] == rows[0]["element_id"])
     assert [r["current"] for r in e["ratings"]] == [False, True]
     assert e["region_level"] == pytest.approx((float(rows[0]["onet_level"]) + 0.5) / 2)
@@ -382,14 +383,14 @@ def test_a_version_2_hub_is_upgraded_and_keeps_its_programs(con, profile, tmp_pa
     hub_path.parent.mkdir()
     _v2_hub(hub_path, programs_hub)
     inventory = hub.inventory(hub_path)
-    assert benchmarks.ratings(hub_path) == [] and skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))["ratings"] == 0
+    assert hub_ratings.ratings(hub_path) == [] and skills.benchmark(con, HOUSTON, RN, profile, hub_data(hub_path))["ratings"] == 0
     rows = sheet(con, profile, tmp_path)
     path = write_csv(tmp_path / "r.csv", rated(rows))
-    benchmarks.import_ratings(con, path, hub_path, dry_run=True, profile=profile)
+    rating_import.import_ratings(con, path, profile, hub_path=hub_path, dry_run=True)
     c = duckdb.connect(str(hub_path), read_only=True)
     assert c.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0] == "2"
     c.close()
-    benchmarks.import_ratings(con, path, hub_path, profile=profile)
+    rating_import.import_ratings(con, path, profile, hub_path=hub_path)
     c = duckdb.connect(str(hub_path), read_only=True)
     try:
         assert c.execute("select value from hub_meta where key = 'schema_version'").fetchone()[0] == "5"
@@ -398,10 +399,10 @@ def test_a_version_2_hub_is_upgraded_and_keeps_its_programs(con, profile, tmp_pa
     after = hub.inventory(hub_path)
     for k in inventory:
         pd.testing.assert_frame_equal(inventory[k], after[k], obj=k)
-    assert [h["who"] for h in hub.history(hub_path)] == ["ana"] and len(benchmarks.ratings(hub_path)) == len(rows)
+    assert [h["who"] for h in hub.history(hub_path)] == ["ana"] and len(hub_ratings.ratings(hub_path)) == len(rows)
     # and a programs import into the upgraded hub still works
     hub.rollback(hub_path, 1)
-    assert hub.inventory(hub_path)["programs"].empty and len(benchmarks.ratings(hub_path)) == len(rows)
+    assert hub.inventory(hub_path)["programs"].empty and len(hub_ratings.ratings(hub_path)) == len(rows)
 
 
 def test_benchmark_profile_keys_are_validated(tmp_path):

@@ -244,17 +244,17 @@ def test_inventory_target_titles_are_coded_kept_and_low_ones_reported(con, tmp_p
 
 def test_rating_sheet_accepts_a_job_title(con, tmp_path):
     from upward import profiles
-    from upward.hub import benchmarks
+    from upward.hub import rating_import, rating_sheet
 
     prof = profiles.load()
-    benchmarks.export(con, "29-1141", "0026420", tmp_path / "s.csv", prof)
+    rating_sheet.export(con, "0026420", "29-1141", prof, path=tmp_path / "s.csv")
     rows = list(csv.DictReader((tmp_path / "s.csv").open(encoding="utf-8")))[:2]
     rows = [{**r, "soc": "Staff Nurse", "rating": "agree", "rater": "Ana Ruiz", "organisation": "Memorial Hermann"} for r in rows]
     with (tmp_path / "r.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    result = benchmarks.import_ratings(con, tmp_path / "r.csv", tmp_path / "hub.duckdb", dry_run=True, profile=prof)
+    result = rating_import.import_ratings(con, tmp_path / "r.csv", prof, hub_path=tmp_path / "hub.duckdb", dry_run=True)
     assert result.rows == 2 and result.benchmarks == [{"area_code": "0026420", "occ_code": "29-1141"}]
     rows[1]["soc"] = "Employee"
     with (tmp_path / "r2.csv").open("w", newline="", encoding="utf-8") as f:
@@ -262,7 +262,7 @@ def test_rating_sheet_accepts_a_job_title(con, tmp_path):
         w.writeheader()
         w.writerows(rows)
     with pytest.raises(UpwardError) as exc:
-        benchmarks.import_ratings(con, tmp_path / "r2.csv", tmp_path / "hub.duckdb", profile=prof)
+        rating_import.import_ratings(con, tmp_path / "r2.csv", prof, hub_path=tmp_path / "hub.duckdb")
     assert (exc.value.row, exc.value.field) == (3, "soc") and "Employee" in str(exc.value)
 
 

@@ -35,7 +35,7 @@ anchors (`level_meaning`): "level 4.25: between 'Understand an apartment lease' 
 'Understand an instruction book on repairing Artificial Intelligence systems' (6)".
 
 **Regional adjustment by employers** (`adjust`). Ratings imported into the hub
-(upward.hub.benchmarks) adjust the benchmark for their region:
+(upward.hub.rating_import) adjust the benchmark for their region:
 
 1. Each rater (rater name and organisation, compared by `upward.text.identity`: without case,
    spaces, invisible characters or look-alike letters from another script) has one voice per element: their latest rating (latest import, then latest file row). Earlier ratings

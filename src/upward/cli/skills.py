@@ -90,7 +90,7 @@ def benchmark(
     from upward.atlas.lookup import resolve_area, resolve_occupation
     from upward.cli import render
     from upward.errors import UpwardError
-    from upward.hub import benchmarks
+    from upward.hub import rating_import, rating_sheet
 
     check_formats(as_json, as_csv)
     quiet = as_json or as_csv
@@ -111,7 +111,7 @@ def benchmark(
     hub_path = hub_mod.path(hub)
 
     if export:
-        done = benchmarks.export(con, occ.code, area.code, export, prof, hub_path if hub_path.exists() else None)
+        done = rating_sheet.export(con, area.code, occ.code, prof, path=export, hub_path=hub_path if hub_path.exists() else None)
         if as_json:
             return render.emit_json(done)
         if as_csv:
@@ -122,8 +122,8 @@ def benchmark(
         return None
     if import_:
         try:
-            result = benchmarks.import_ratings(con, import_, hub_path, dry_run=dry_run, profile=prof, soc=occ.code, area_code=area.code if area else None)
-        except benchmarks.RatingSheetError as exc:
+            result = rating_import.import_ratings(con, import_, prof, hub_path=hub_path, dry_run=dry_run, soc=occ.code, area_code=area.code if area else None)
+        except rating_sheet.RatingSheetError as exc:
             if quiet:
                 problems = [p._asdict() for p in exc.problems]
                 render.emit_json({"imported": False, "problems": problems}) if as_json else render.emit_csv(problems)

@@ -53,9 +53,10 @@ it was the latest import — and nothing is lost.
 
 Benchmark ratings are appended the same way and never overwritten: a rater's later rating of an
 element supersedes their earlier one in the benchmark rule (upward.analysis.skills) while both
-stay in the hub with who imported them and when. Their API is `upward.hub.benchmarks` (`export`,
-`import_ratings`, `ratings`); the sheet and the rules are documented in docs/skills.md. Outcome
-runs: `upward.hub.runs` (`save_run`, `list_runs`, `get_run`).
+stay in the hub with who imported them and when. Their API: `upward.hub.rating_sheet.export` (the
+sheet employers fill), `upward.hub.rating_import.import_ratings` (checked by `rating_checks`),
+`upward.hub.ratings` (`ratings`, `history`); the sheet and the rules are documented in
+docs/skills.md. Outcome runs: `upward.hub.runs` (`save_run`, `list_runs`, `get_run`).
 
 Analysis never imports the hub (tests/test_layers.py checks it): the hub is data. A face (CLI,
 web, report) opens the hub it was given and hands analysis a `HubData` (`data(path)`), which reads
@@ -103,8 +104,8 @@ class HubData:
         return inventory(self.path)
 
     def ratings(self, area_code: str, occ_code: str) -> list[dict]:
-        """Every employer rating of the occupation's benchmark in the area, oldest first (upward.hub.benchmarks.ratings)."""
-        from upward.hub.benchmarks import ratings
+        """Every employer rating of the occupation's benchmark in the area, oldest first (upward.hub.ratings.ratings)."""
+        from upward.hub.ratings import ratings
 
         return ratings(self.path, area_code=area_code, occ_code=occ_code)
 

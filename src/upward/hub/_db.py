@@ -15,7 +15,7 @@ from upward.files import clean_stale
 SCHEMA_VERSION = "5"
 #: Versions this code reads; an older one is upgraded in place by the next write (`upgrade`).
 #: 1 → 2: programs.populations_served added. 2 → 3: benchmark_imports and benchmark_ratings
-#: (employer ratings of skill benchmarks, upward.hub.benchmarks) added. 3 → 4: outcome_runs and
+#: (employer ratings of skill benchmarks, upward.hub.ratings) added. 3 → 4: outcome_runs and
 #: outcome_records (suppressed outcome indicators, upward.hub.runs) added. 4 → 5: program_title_codes
 #: (job titles in inventories coded to SOC, upward.hub.coded_titles) and outcome_publications
 #: (which runs the operator published, upward.outcomes.disclosure) added.

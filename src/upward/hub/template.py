@@ -70,7 +70,7 @@ POPULATIONS = (
 LIST_COLUMNS = ("target_socs", "populations_served", "supports", "employer_partners")
 
 #: The range of every number column: (lowest, highest, why). The one place an inventory's numbers
-#: are bounded, checked by `hub.validate.check` on a dry run and on an import alike, so a value
+#: are bounded, checked by `hub.inventory_checks` on a dry run and on an import alike, so a value
 #: the hub cannot store (completions are a 32-bit integer) or no program can have is a problem
 #: naming its row, never a failure at write time.
 RANGES = {

@@ -52,12 +52,12 @@ def router() -> APIRouter:
         hub: Annotated[FilePath | None, Depends(deps.hub_reading)],
         format: Annotated[Literal["csv", "xlsx"], Query(description="csv, or xlsx (with instructions and the elements that could be added).")] = "xlsx",
     ):
-        from upward.hub import benchmarks
+        from upward.hub import rating_sheet
 
         occ, area = ctx.soc(soc), ctx.area(region, "region")
         with upload_dir(ctx.request) as tmp:
             name = f"ratings-{occ.code}-{area.code}.{format}"
-            benchmarks.export(ctx.cur, occ.code, area.code, tmp / name, ctx.profile, hub)
+            rating_sheet.export(ctx.cur, area.code, occ.code, ctx.profile, path=tmp / name, hub_path=hub)
             data = (tmp / name).read_bytes()
         media = "text/csv; charset=utf-8" if format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -122,7 +122,7 @@ def write_router() -> APIRouter:
         dry_run: Annotated[bool, Form(description="Check the sheet and say what would change; write nothing.")] = False,
         who: Annotated[str | None, Form(description="Who imports it (recorded in the hub).", max_length=200)] = None,
     ):
-        from upward.hub import benchmarks
+        from upward.hub import rating_import
 
         occ = ctx.soc(soc)
         area = ctx.area(region, "region") if region else None
@@ -132,12 +132,12 @@ def write_router() -> APIRouter:
             path = save_upload(request, file, tmp, name)
             if dry_run:
                 with deps.hub_shared(request) as hub:  # reads the hub: held against concurrent writes
-                    result = _conflict_if_duplicate(lambda: benchmarks.import_ratings(
-                        ctx.cur, path, hub, who=who or "api", dry_run=True, profile=ctx.profile, soc=occ.code, area_code=area.code if area else None))
+                    result = _conflict_if_duplicate(lambda: rating_import.import_ratings(
+                        ctx.cur, path, ctx.profile, hub_path=hub, who=who or "api", dry_run=True, soc=occ.code, area_code=area.code if area else None))
                 return json_response({**result.to_dict(), "file": file.filename}, status=200)
             with deps.hub_writing(request) as hub, kept_upload(path, hub, request) as kept:
-                result = _conflict_if_duplicate(lambda: benchmarks.import_ratings(
-                    ctx.cur, kept, hub, who=who or "api", profile=ctx.profile, soc=occ.code, area_code=area.code if area else None))
+                result = _conflict_if_duplicate(lambda: rating_import.import_ratings(
+                    ctx.cur, kept, ctx.profile, hub_path=hub, who=who or "api", soc=occ.code, area_code=area.code if area else None))
         return json_response({**result.to_dict(), "file": file.filename}, status=201)
 
     return r
