@@ -12,7 +12,8 @@ import pandas as pd
 from upward import codes as code_rules
 from upward.hub import coded_titles
 from upward.hub.inventory_cells import apply, split_items
-from upward.hub.inventory_checks import AtlasCodes, Cells, Targets
+from upward.hub.inventory_checks import Cells
+from upward.hub.inventory_codes import AtlasCodes, Targets
 
 
 def _optional(series: pd.Series) -> pd.Series:

@@ -5,8 +5,9 @@ stopping at the first. Warnings (an award level that is not an IPEDS code) use t
 never block an import; they are in `check(...).warnings` and `ImportResult.warnings`.
 
 The parts: `inventory_read` (the file's cells and which header is which column),
-`inventory_cells` (what one cell says), `inventory_checks` (one function per rule),
-`inventory_tables` (the typed rows to write). `check` runs them in order.
+`inventory_cells` (what one cell says), `inventory_checks` (one function per rule of the
+template), `inventory_codes` (the rules on codes the atlas must know), `inventory_tables` (the
+typed rows to write). `check` runs them in order.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 from upward.errors import UpwardError
 from upward.hub import coded_titles
 from upward.hub import inventory_checks as checks
+from upward.hub import inventory_codes as codes
 from upward.hub import inventory_tables as tables
 from upward.hub.inventory_read import HINT
 from upward.sheets import Problem, count_problems
@@ -72,13 +74,13 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
     cells = checks.column_texts(problems, df, checks.file_rows(df, fmt), positions, refused)
     checks.identifiers(problems, cells)
     checks.required(problems, cells)
-    codes = checks.atlas_codes(con)
-    cip = checks.cip_codes(problems, cells, codes)
-    fips = checks.counties(problems, cells, codes)
+    known = codes.atlas_codes(con)
+    cip = codes.cip_codes(problems, cells, known)
+    fips = codes.counties(problems, cells, known)
     nums = checks.numbers_in_range(problems, cells)
     modality, listed = checks.vocabularies(problems, cells)
     award, warnings = checks.award_levels(cells, path.name)
-    targets = checks.target_occupations(con, problems, cells, codes, path.name)
+    targets = codes.target_occupations(con, problems, cells, known, path.name)
     warnings += targets.warnings
     as_of = checks.dates(problems, cells)
     checks.one_row_per_program(problems, cells)
@@ -90,8 +92,8 @@ def check(con, df: pd.DataFrame, path: Path | str) -> Checked:
         return Checked(found, ignored, warnings)
     return Checked(
         [], ignored, warnings,
-        providers=tables.providers(cells, fips, codes),
-        programs=tables.programs(cells, codes, cip=cip, award=award, nums=nums, modality=modality, listed=listed, targets=targets, as_of=as_of),
+        providers=tables.providers(cells, fips, known),
+        programs=tables.programs(cells, known, cip=cip, award=award, nums=nums, modality=modality, listed=listed, targets=targets, as_of=as_of),
         completions=tables.completions(cells, nums),
         outcomes=tables.outcomes(cells, nums),
         title_codes=pd.DataFrame(targets.title_codes, columns=coded_titles.COLUMNS),
