@@ -26,6 +26,12 @@ class Resolved:
     note: str | None  # how the input was resolved; None when the user gave the code itself
 
 
+def notes(*resolved: Resolved | None) -> list[str]:
+    """How each typed name was resolved (none for a code, or a name not given), for the `resolved`
+    list every face puts beside an answer about an area and an occupation."""
+    return [r.note for r in resolved if r is not None and r.note]
+
+
 def normalise(text: str) -> str:
     """Case, dashes, periods and spacing do not matter: 'St. Louis' = 'st louis', '–' = '-'."""
     text = re.sub(r"[\u2010-\u2015]", "-", text.lower()).replace(".", " ")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -108,22 +111,86 @@ def stamp(rows, result: dict):
         yield {**row, **extra}
 
 
-def atlas_and_area(db: Path | None, region: str, quiet: bool):
-    """The atlas and the area a command is about, saying how a typed name was resolved."""
+@dataclass(frozen=True)
+class Output:
+    """How a command answers: JSON (--json), CSV (--csv) or, by default, tables for people.
+
+    Made once at the top of a command, before any work, so asking for both formats fails at once;
+    `quiet` (machine output) keeps notes such as how a typed name was resolved off stderr, where a
+    script reading the answer would not expect them; `emit` prints the answer in the chosen form, so a
+    command computes its result once and says how each form shows it.
+    """
+
+    json: bool = False
+    csv: bool = False
+
+    @classmethod
+    def of(cls, as_json: bool, as_csv: bool = False) -> Output:
+        if as_json and as_csv:
+            raise UpwardError("Choose one of --json and --csv.")
+        return cls(as_json, as_csv)
+
+    @property
+    def quiet(self) -> bool:
+        return self.json or self.csv
+
+    def emit(self, result, rows: Iterable[dict] = (), show: Callable[[Any], None] | None = None, *, stamped: bool = True) -> None:
+        """`result` as JSON; or `rows` as CSV, each stamped with the result's profile and bundle
+        (`stamp`) unless `stamped` is False; or `show(result)` for people.
+
+        `rows` is read only for --csv: pass a generator (or a generator function's result) when
+        building the rows costs anything.
+        """
+        from upward.cli import render
+
+        if self.json:
+            render.emit_json(result)
+        elif self.csv:
+            render.emit_csv(stamp(rows, result) if stamped else rows)
+        else:
+            show(result)
+
+    @contextmanager
+    def refusals(self, error: type[Exception]):
+        """An import that refuses its file: for --json or --csv the problems (file, row, field, what is
+        wrong) are the answer, as data, with exit code 1; for people the error is said as any other."""
+        try:
+            yield
+        except error as exc:
+            if not self.quiet:
+                raise
+            from upward.cli import render
+
+            problems = [p._asdict() if hasattr(p, "_asdict") else vars(p) for p in exc.problems]
+            render.emit_json({"imported": False, "problems": problems}) if self.json else render.emit_csv(problems)
+            raise typer.Exit(1) from exc
+
+
+def area_of(con, text: str, quiet: bool):
+    """An area as typed (code, CBSA, state or name), saying how a name was resolved unless `quiet`."""
     from upward.atlas.lookup import resolve_area
 
-    con = connect_atlas(db)
-    area = resolve_area(con, region)
+    area = resolve_area(con, text)
     say_note(area.note, quiet)
+    return area
+
+
+def occupation_of(con, text: str, quiet: bool):
+    """An occupation as typed (SOC or O*NET-SOC code, or a title), saying how a title was resolved unless `quiet`."""
+    from upward.atlas.lookup import resolve_occupation
+
+    occ = resolve_occupation(con, text)
+    say_note(occ.note, quiet)
+    return occ
+
+
+def atlas_and_area(db: Path | None, region: str, quiet: bool):
+    """The atlas and the area a command is about, saying how a typed name was resolved (and, with
+    `upward --release`, refusing an area the chosen release does not cover)."""
+    con = connect_atlas(db)
+    area = area_of(con, region, quiet)
     if _RELEASES:
         from upward.atlas.releases import require_area
 
         require_area(con, area.code)
     return con, area
-
-
-def check_formats(as_json: bool, as_csv: bool) -> None:
-    if as_json and as_csv:
-        raise UpwardError("Choose one of --json and --csv.")
-
-

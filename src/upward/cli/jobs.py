@@ -8,8 +8,10 @@ import typer
 from rich.markup import escape
 
 from upward.atlas.lookup import AREA_ACCEPTS
+from upward.cli import render
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, ProfileOption, RegionOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
+    CsvOption, DbOption, JsonOption, Output, ProfileOption, RegionOption, app, area_of, atlas_and_area, connect_atlas, handles_errors,
+    occupation_of,
 )
 
 
@@ -48,36 +50,23 @@ def jobs(
 ):
     """Rank the region's Jobs That Mobilize (or another lens), with pillar scores and key raw values."""
     from upward.analysis import mobilize
-    from upward.atlas.lookup import resolve_occupation
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     prof = _profile(profile)
-    con, area = atlas_and_area(db, region, as_json or as_csv)
+    con, area = atlas_and_area(db, region, out.quiet)
     if explain_soc:
-        occ = resolve_occupation(con, explain_soc)
-        say_note(occ.note, as_json or as_csv)
+        occ = occupation_of(con, explain_soc, out.quiet)
         e = mobilize.explain(con, area.code, occ.code, prof)
-        if as_json:
-            return render.emit_json(e)
-        if as_csv:
-            return render.emit_csv(stamp((
-                {"area_code": area.code, "occ_code": occ.code, "pillar": p["pillar"], "pillar_score": p["score"], "bar": p["bar"], "meets_bar": p["meets_bar"], **m}
-                for p in e["pillars"]
-                for m in p["measures"]
-            ), e))
-        return _print_explain(e)
+        return out.emit(e, (
+            {"area_code": area.code, "occ_code": occ.code, "pillar": p["pillar"], "pillar_score": p["score"], "bar": p["bar"], "meets_bar": p["meets_bar"], **m}
+            for p in e["pillars"]
+            for m in p["measures"]
+        ), _print_explain)
     result = mobilize.jobs(con, area.code, prof, lens, top, show_all)
-    if as_json:
-        return render.emit_json(result)
-    if as_csv:
-        return render.emit_csv(stamp(({"area_code": result["area"]["area_code"], "rank": i + 1, **r} for i, r in enumerate(result["jobs"])), result))
-    _print_jobs(result)
+    out.emit(result, ({"area_code": result["area"]["area_code"], "rank": i + 1, **r} for i, r in enumerate(result["jobs"])), _print_jobs)
 
 
 def _print_jobs(r: dict) -> None:
-    from upward.cli import render
-
     c = render.console
     a = r["area"]
     c.print(f"[bold]{a['area_name']}[/] ({a['area_code']}) — lens: {r['lens']}, profile {r['profile']['name']} ({r['profile']['hash']}), living wage household {r['household']}", highlight=False)
@@ -127,8 +116,6 @@ def _print_jobs(r: dict) -> None:
 
 
 def _print_explain(e: dict) -> None:
-    from upward.cli import render
-
     c = render.console
     o, a, lw = e["occupation"], e["area"], e["living_wage_floor"]
     verdict = "is a Job That Mobilizes" if e["jtm"] else "is not a Job That Mobilizes"
@@ -207,21 +194,26 @@ def quality(
 ):
     """Employment by quality tier, the region's system indicators, and its biggest low-quality occupations."""
     from upward.analysis.quality import quality_report
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     prof = _profile(profile)
-    con, area = atlas_and_area(db, region, as_json or as_csv)
+    con, area = atlas_and_area(db, region, out.quiet)
     r = quality_report(con, area.code, prof, top)
-    if as_json:
-        return render.emit_json(r)
-    if as_csv:
-        ind = {k: v for k, v in r["indicators"].items() if k != "area_code"}
-        ind["living_wage_mit"] = (r["living_wage"] or {}).get("mit_annual_wage")
-        return render.emit_csv(stamp(({"area_code": area.code, **t, **ind} for t in r["employment_by_tier"]), r))
+    out.emit(r, _quality_rows(r, area.code), lambda r: _print_quality(r, area.code))
+
+
+def _quality_rows(r: dict, area_code: str):
+    """One row per quality tier, with the area's system indicators on each."""
+    ind = {k: v for k, v in r["indicators"].items() if k != "area_code"}
+    ind["living_wage_mit"] = (r["living_wage"] or {}).get("mit_annual_wage")
+    for t in r["employment_by_tier"]:
+        yield {"area_code": area_code, **t, **ind}
+
+
+def _print_quality(r: dict, area_code: str) -> None:
     c = render.console
     i = r["indicators"]
-    c.print(f"[bold]{r['area']['area_name']}[/] ({area.code}) — profile {r['profile']['name']} ({r['profile']['hash']}), household {r['household']}", highlight=False)
+    c.print(f"[bold]{r['area']['area_name']}[/] ({area_code}) — profile {r['profile']['name']} ({r['profile']['hash']}), household {r['household']}", highlight=False)
     for line in render.living_wage_lines(r["living_wage"]):
         c.print(line, highlight=False)
     c.print(
@@ -277,31 +269,23 @@ def compare(
 ):
     """System indicators and top JTMs side by side, wages adjusted for the cost of living."""
     from upward.analysis.compare import compare_areas
-    from upward.atlas.lookup import resolve_area
-    from upward.cli import render
     from upward.errors import UpwardError
     from upward.limits import COMPARE_AREAS, at_most
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     if len(areas) < 2:
         raise UpwardError("compare needs two or more areas.", hint="e.g. upward compare houston dallas TX")
     at_most(areas, COMPARE_AREAS, "areas")
     prof = _profile(profile)
     con = connect_atlas(db)
-    codes = []
-    for a in areas:
-        r = resolve_area(con, a)
-        say_note(r.note, as_json or as_csv)
-        codes.append(r.code)
-    result = compare_areas(con, codes, prof, top)
-    if as_json:
-        return render.emit_json(result)
-    if as_csv:
-        return render.emit_csv(stamp((
-            {**{k: v for k, v in a.items() if k != "top_jtms"},
-             **{f"jtm_{i + 1}": f"{j['occ_code']} {j['occ_title']}" for i, j in enumerate(a["top_jtms"])}}
-            for a in result["areas"]
-        ), result))
+    result = compare_areas(con, [area_of(con, a, out.quiet).code for a in areas], prof, top)
+    out.emit(result, (
+        {**{k: v for k, v in a.items() if k != "top_jtms"}, **{f"jtm_{i + 1}": f"{j['occ_code']} {j['occ_title']}" for i, j in enumerate(a["top_jtms"])}}
+        for a in result["areas"]
+    ), lambda result: _print_compare(result, top))
+
+
+def _print_compare(result: dict, top: int) -> None:
     rows = [
         ("type", lambda a: a["area_type"]),
         ("jobs", lambda a: render.number(a["total_employment"])),
@@ -346,18 +330,18 @@ def indicators(
     """The system indicators of every area: living-wage access and opportunity-occupation shares."""
     from upward.analysis.quality import all_indicators
     from upward.analysis.regions import AREA_TYPES
-    from upward.cli import render
     from upward.errors import UpwardError
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     if area_type is not None and area_type.lower() not in AREA_TYPES:
         raise UpwardError(f"Unknown area type '{area_type}'.", hint=f"Use one of: {', '.join(AREA_TYPES)}.")
     prof = _profile(profile)
-    rows = all_indicators(connect_atlas(db), prof, area_type.lower() if area_type else None)
-    if as_json:
-        return render.emit_json({"profile": prof.record(), "household": prof.household, "areas": rows})
-    if as_csv:
-        return render.emit_csv(stamp(rows, {"profile": prof.record()}))
+    con = connect_atlas(db)
+    rows = all_indicators(con, prof, area_type.lower() if area_type else None)
+    out.emit({"profile": prof.record(), "household": prof.household, "areas": rows}, rows, lambda _: _print_indicators(con, rows, prof))
+
+
+def _print_indicators(con, rows: list[dict], prof) -> None:
     render.console.print(
         render.table(
             f"System indicators, profile {escape(prof.name)} ({prof.hash}), household {prof.household}: shares of jobs whose median (or 25th "
@@ -373,7 +357,7 @@ def indicators(
     )
     from upward.analysis.living_wage import price_note, years
 
-    render.console.print(f"[dim]{escape(price_note(prof, *years(connect_atlas(db))))} States and the nation: over their areas, each against its own living wage.[/]", highlight=False)
+    render.console.print(f"[dim]{escape(price_note(prof, *years(con)))} States and the nation: over their areas, each against its own living wage.[/]", highlight=False)
 
 
 profile_app = typer.Typer(help="Show or check a profile of thresholds and weights.", no_args_is_help=True)
@@ -385,7 +369,6 @@ app.add_typer(profile_app, name="profile")
 def profile_show(profile: ProfileOption = None, as_json: JsonOption = False):
     """Print the default profile (with its reasons) to copy, or a profile's merged settings."""
     from upward import profiles
-    from upward.cli import render
 
     prof = profiles.load(profile)
     if as_json or profile is not None:
@@ -398,9 +381,7 @@ def profile_show(profile: ProfileOption = None, as_json: JsonOption = False):
 def profile_check(path: Annotated[str, typer.Argument(help="TOML profile to validate.")], as_json: JsonOption = False):
     """Validate a profile: say the first bad key and what is allowed, or its name and hash."""
     from upward import profiles
-    from upward.cli import render
 
     prof = profiles.load(path)
-    if as_json:
-        return render.emit_json({"valid": True, "profile": prof.record()})
-    render.console.print(f"Profile '{escape(prof.name)}' is valid (hash {prof.hash}).")
+    Output.of(as_json).emit({"valid": True, "profile": prof.record()},
+                            show=lambda r: render.console.print(f"Profile '{escape(prof.name)}' is valid (hash {prof.hash})."))

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from upward.atlas.lookup import AREA_ACCEPTS, NATIONAL
-from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, atlas_and_area, check_formats, connect_atlas, say_note, app, handles_errors
+from upward.atlas.lookup import AREA_ACCEPTS, NATIONAL, notes
+from upward.cli import render
+from upward.cli.common import CsvOption, DbOption, JsonOption, Output, ProfileOption, app, atlas_and_area, connect_atlas, handles_errors, occupation_of
 
 @app.command()
 @handles_errors
@@ -23,14 +24,13 @@ def regions(
 ):
     """List areas (national, states, metro and nonmetropolitan areas)."""
     from upward.analysis.regions import list_areas
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     rows = list_areas(connect_atlas(db), search, state, area_type)
-    if as_json:
-        return render.emit_json(rows)
-    if as_csv:
-        return render.emit_csv(rows)
+    out.emit(rows, rows, _print_regions, stamped=False)
+
+
+def _print_regions(rows: list[dict]) -> None:
     render.console.print(
         render.table(
             f"{len(rows)} areas",
@@ -58,40 +58,35 @@ def region(
     """Summarise an area: jobs, wages, price parity, living wage, its largest and most concentrated occupations."""
     from upward import profiles
     from upward.analysis.regions import region_summary
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     prof = profiles.load(profile)
-    con, resolved = atlas_and_area(db, area, as_json or as_csv)
+    con, resolved = atlas_and_area(db, area, out.quiet)
     s = region_summary(con, resolved.code, prof, household, top)
-    if as_json:
-        return render.emit_json({"resolved": resolved.note, **s})
-    if as_csv:
-        lw = s["living_wage"] or {}
-        area = {
-            "area_code": s["area"]["area_code"],
-            "area_name": s["area"]["area_name"],
-            "area_employment": s["employment"],
-            "area_median_wage": (s["wages_all_occupations"] or {}).get("a_median"),
-            "price_parity": s["price_parity"]["value"],
-            "living_wage_household": lw.get("household"),
-            "living_wage_annual": lw.get("annual_wage"),
-            "living_wage_mit_annual": lw.get("mit_annual_wage"),
-            "living_wage_cpi_factor": (lw.get("prices") or {}).get("applied"),
-            "living_wage_cpi_index": (lw.get("prices") or {}).get("index"),
-        }
-        rows = [
-            {**area, "list": name, "rank": i + 1, **o}
-            for name in ("largest_occupations", "most_concentrated_occupations")
-            for i, o in enumerate(s[name])
-        ]
-        return render.emit_csv(rows)
-    _print_region(s)
+    out.emit({"resolved": resolved.note, **s}, _region_rows(s), _print_region, stamped=False)
+
+
+def _region_rows(s: dict):
+    """The area's figures on every row of its two occupation lists."""
+    lw = s["living_wage"] or {}
+    area = {
+        "area_code": s["area"]["area_code"],
+        "area_name": s["area"]["area_name"],
+        "area_employment": s["employment"],
+        "area_median_wage": (s["wages_all_occupations"] or {}).get("a_median"),
+        "price_parity": s["price_parity"]["value"],
+        "living_wage_household": lw.get("household"),
+        "living_wage_annual": lw.get("annual_wage"),
+        "living_wage_mit_annual": lw.get("mit_annual_wage"),
+        "living_wage_cpi_factor": (lw.get("prices") or {}).get("applied"),
+        "living_wage_cpi_index": (lw.get("prices") or {}).get("index"),
+    }
+    for name in ("largest_occupations", "most_concentrated_occupations"):
+        for i, o in enumerate(s[name]):
+            yield {**area, "list": name, "rank": i + 1, **o}
 
 
 def _print_region(s: dict) -> None:
-    from upward.cli import render
-
     a, w, lw, pp = s["area"], s["wages_all_occupations"] or {}, s["living_wage"], s["price_parity"]
     cap = s["top_coded_at_least"]["annual"]
     c = render.console
@@ -125,8 +120,6 @@ def _print_region(s: dict) -> None:
 
 
 def _print_people(p: dict) -> None:
-    from upward.cli import render
-
     c = render.console
     if not p["available"]:
         c.print(f"People: {p['note']}", highlight=False)
@@ -164,19 +157,12 @@ def occupation(
     and its benefits, hazard, women's share and pay ratio, and AI exposure (national)."""
     from upward import profiles
     from upward.analysis.occupations import occupation_profile
-    from upward.atlas.lookup import resolve_occupation
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
-    con, area = atlas_and_area(db, region, as_json or as_csv)
-    occ = resolve_occupation(con, soc)
-    say_note(occ.note, as_json or as_csv)
+    out = Output.of(as_json, as_csv)
+    con, area = atlas_and_area(db, region, out.quiet)
+    occ = occupation_of(con, soc, out.quiet)
     p = occupation_profile(con, area.code, occ.code, profiles.load(profile), top=top)
-    if as_json:
-        return render.emit_json({"resolved": [n for n in (occ.note, area.note) if n], **p})
-    if as_csv:
-        return render.emit_csv(_occupation_rows(p))
-    _print_occupation(p)
+    out.emit({"resolved": notes(occ, area), **p}, _occupation_rows(p), _print_occupation, stamped=False)
 
 
 def _unit(section: str, item: str) -> str:
@@ -205,34 +191,30 @@ def _unit(section: str, item: str) -> str:
     return "tasks" if section == "detailed_work_activities" else ""
 
 
-def _occupation_rows(p: dict) -> list[dict]:
+def _occupation_rows(p: dict):
     """The profile as one long table: section, item, measure, value and its unit."""
     base = {"occ_code": p["occupation"]["occ_code"], "area_code": p["area"]["area_code"]}
-    rows = []
     for section in ("wages", "wages_national", "projections_national", "education"):
         for k, v in (p[section] or {}).items():
-            rows.append({**base, "section": section, "item": k, "measure": "", "value": v, "unit": _unit(section, k)})
+            yield {**base, "section": section, "item": k, "measure": "", "value": v, "unit": _unit(section, k)}
     for section in ("skills", "knowledge", "abilities", "work_activities"):
         for d in p[section]:
             for m in ("importance", "level"):
-                rows.append({**base, "section": section, "item": d["element"], "measure": m, "value": d[m], "unit": _unit(section, m)})
+                yield {**base, "section": section, "item": d["element"], "measure": m, "value": d[m], "unit": _unit(section, m)}
     for d in p["detailed_work_activities"]:
-        rows.append({**base, "section": "detailed_work_activities", "item": d["dwa_title"], "measure": "tasks", "value": d["tasks"],
-                     "unit": _unit("detailed_work_activities", "tasks")})
+        yield {**base, "section": "detailed_work_activities", "item": d["dwa_title"], "measure": "tasks", "value": d["tasks"],
+               "unit": _unit("detailed_work_activities", "tasks")}
     for d in p["technology"]:
-        rows.append({**base, "section": "technology", "item": d["example"], "measure": "hot_technology", "value": d["hot_technology"],
-                     "unit": _unit("technology", "hot_technology")})
+        yield {**base, "section": "technology", "item": d["example"], "measure": "hot_technology", "value": d["hot_technology"],
+               "unit": _unit("technology", "hot_technology")}
     dims = p["dimensions"]
     for section in ("benefits", "safety", "equity", "ai") if dims["available"] else ():
         for k, v in dims[section].items():
             if not isinstance(v, dict):
-                rows.append({**base, "section": section, "item": k, "measure": "", "value": v, "unit": _unit(section, k)})
-    return rows
+                yield {**base, "section": section, "item": k, "measure": "", "value": v, "unit": _unit(section, k)}
 
 
 def _print_occupation(p: dict) -> None:
-    from upward.cli import render
-
     c = render.console
     o, a, w, cap = p["occupation"], p["area"], p["wages"], p["top_coded_at_least"]
     c.print(f"[bold]{o['occ_title']}[/]  ({o['occ_code']})  in {a['area_name']}", highlight=False)
@@ -298,8 +280,6 @@ def _print_occupation(p: dict) -> None:
 
 def _print_dimensions(d: dict) -> None:
     """Benefits, safety, equity and AI exposure: national figures, each with its level and source."""
-    from upward.cli import render
-
     if not d["available"]:
         return
 
@@ -339,7 +319,6 @@ def atlas_build(
 
     from upward import atlas
     from upward.atlas.build import build
-    from upward.cli import render
 
     path = db or atlas.default_path()
     built, t0 = False, time.perf_counter()
@@ -348,9 +327,8 @@ def atlas_build(
             build(path, progress=lambda s: status.update(f"Building the atlas: {s}"))
         built = True
     result = {"path": str(path), "built": built, "seconds": round(time.perf_counter() - t0, 2), "atlas_fingerprint": atlas.fingerprint()}
-    if as_json:
-        return render.emit_json(result)
-    render.err_console.print(f"Atlas {'built' if built else 'already current'}: {path}" + (f" ({result['seconds']} s)" if built else ""))
+    Output.of(as_json).emit(result, show=lambda r: render.err_console.print(
+        f"Atlas {'built' if built else 'already current'}: {path}" + (f" ({r['seconds']} s)" if built else "")))
 
 
 @atlas_app.command("info")
@@ -359,18 +337,16 @@ def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOpti
     """Where the atlas is, which data releases it holds, and how well O*NET covers OEWS employment."""
     from upward import atlas
     from upward.analysis.coverage import atlas_info as info_of
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
-    con = connect_atlas(db)
-    info = info_of(con)
+    out = Output.of(as_json, as_csv)
+    info = info_of(connect_atlas(db))
+    out.emit(info, info["onet_coverage"]["per_area"], lambda info: _print_atlas(info, db or atlas.default_path()), stamped=False)
+
+
+def _print_atlas(info: dict, path) -> None:
     meta, sources, held, cov = info["meta"], info["sources"], info["releases"], info["onet_coverage"]
-    if as_json:
-        return render.emit_json(info)
-    if as_csv:
-        return render.emit_csv(cov["per_area"])
     c = render.console
-    c.print(f"Atlas: {db or atlas.default_path()}")
+    c.print(f"Atlas: {path}")
     c.print(f"Atlas {meta['atlas_fingerprint']} from bundle {meta['bundle_fingerprint']}, built {meta['built_at']}, Upward {meta['upward_version']}")
     Col = render.Column
     c.print(render.table("Data releases in use", [Col("source", "code"), Col("title"), Col("release"), Col("license", drop=1, below=True, min_width=30)],

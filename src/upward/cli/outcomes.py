@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from upward.cli.common import DbOption, JsonOption, ProfileOption, app, connect_atlas, handles_errors
+from upward.cli import render
+from upward.cli.common import DbOption, JsonOption, Output, ProfileOption, app, connect_atlas, handles_errors
 from upward.errors import UpwardError
 from upward.files import write_atomically
 from upward.outcomes import run_record_path
@@ -59,7 +60,6 @@ def outcomes(
     db: DbOption = None,
 ):
     """Outcome indicators (WIOA, Education-to-Workforce, CLASP career pathways) over participant and wage records, small cells suppressed."""
-    from upward.cli import render
     from upward.outcomes.run import run
     from upward.outcomes.schema import DIMENSIONS
 
@@ -158,18 +158,15 @@ def synth(
     as_json: JsonOption = False,
 ):
     """Write a SYNTHETIC cohort and state-like wage file (labelled synthetic everywhere) for trying and testing `upward outcomes`."""
-    from upward.cli import render
     from upward.outcomes.synth import generate
 
     con = connect_atlas(db)
     with render.err_console.status("Synthetic data: starting…") as status:
         m = generate(con, out, participants, workers, seed=seed, state=state, fmt=fmt, progress=lambda s: status.update(s + "…"))
     render.err_console.print(f"[bold yellow]{SYNTHETIC_NOTE}[/]", highlight=False)
-    if as_json:
-        return render.emit_json({**m, "folder": str(out), "manifest": str(Path(out) / "SYNTHETIC.json")})
-    render.console.print(
+    Output.of(as_json).emit({**m, "folder": str(out), "manifest": str(Path(out) / "SYNTHETIC.json")}, show=lambda m: render.console.print(
         f"Wrote {m['participants']:,} synthetic participants and {m['wage_rows']:,} synthetic wage records "
         f"({m['participants'] + m['workers']:,} people, {m['quarters'][0]}–{m['quarters'][1]}, {m['state']}) to {out}; "
-        f"manifest {Path(out) / 'SYNTHETIC.json'}.",
+        f"manifest {m['manifest']}.",
         highlight=False,
-    )
+    ))

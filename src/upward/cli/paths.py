@@ -6,22 +6,19 @@ from typing import Annotated
 
 import typer
 
-from upward.cli.common import (CsvOption, DbOption, JsonOption, ProfileOption, RegionOption, app, atlas_and_area, check_formats,
-                               handles_errors, say_note, stamp)
+from upward.cli import render
+from upward.cli.common import (CsvOption, DbOption, JsonOption, Output, ProfileOption, RegionOption, app, atlas_and_area, handles_errors,
+                               occupation_of, say_note)
 from upward.cli.programs import HubOption, _hub
-
 
 
 def _setup(profile, db, region: str, soc: str, quiet: bool):
     """The profile, the atlas, the area and the occupation a command is about (notes said once)."""
     from upward import profiles
-    from upward.atlas.lookup import resolve_occupation
 
     prof = profiles.load(profile)
     con, area = atlas_and_area(db, region, quiet)
-    occ = resolve_occupation(con, soc)
-    say_note(occ.note, quiet)
-    return prof, con, area, occ
+    return prof, con, area, occupation_of(con, soc, quiet)
 
 
 def _pct(v) -> str:
@@ -68,8 +65,6 @@ def _say(text: str, indent: int = 0, style: str | None = None) -> None:
     from rich.padding import Padding
     from rich.text import Text
 
-    from upward.cli import render
-
     render.console.print(Padding(Text(text, style=style or ""), (0, 0, 0, indent), expand=False), highlight=False)
 
 
@@ -91,41 +86,34 @@ def paths(
 ):
     """Pathways from a job to the region's Jobs That Mobilize: steps people take, years, pay, training."""
     from upward.analysis.pathways import explain_step, pathways, step_rows
-    from upward.atlas.lookup import resolve_occupation
-    from upward.cli import render
     from upward.errors import UpwardError
 
-    check_formats(as_json, as_csv)
-    quiet = as_json or as_csv
-    prof, con, area, origin = _setup(profile, db, region, from_soc, quiet)
-    target = None
-    if to_soc is not None:
-        target = resolve_occupation(con, to_soc)
-        say_note(target.note, quiet)
+    out = Output.of(as_json, as_csv)
+    prof, con, area, origin = _setup(profile, db, region, from_soc, out.quiet)
+    target = occupation_of(con, to_soc, out.quiet) if to_soc is not None else None
     if explain:
         if target is None:
             raise UpwardError("--explain needs --to: it explains one direct step.", hint="upward paths --from 53-7062 --to 33-1021 --region chicago --explain")
         r = explain_step(con, area.code, origin.code, target.code, prof)
-        if as_json:
-            return render.emit_json(r)
-        if as_csv:
-            return render.emit_csv(stamp([{"from": r["from"]["soc"], "to": r["to"]["soc"], "allowed": r["allowed"],
-                                           "broken_rules": "; ".join(r["broken_rules"]), "evidence": r["evidence"]["level"]}], r))
-        verdict = "is allowed" if r["allowed"] else "is not a step Upward proposes"
-        _say(f"{r['from']['title']} → {r['to']['title']} {verdict} in {area.name}.", style="bold")
-        for why in r["broken_rules"]:
-            _say(f"• {why}", 2)
-        _say(f"It asks: {_requires(r['requires'])}. Evidence: {r['evidence']['level']} (CPS).", 2)
-        return
+        return out.emit(r, [{"from": r["from"]["soc"], "to": r["to"]["soc"], "allowed": r["allowed"],
+                             "broken_rules": "; ".join(r["broken_rules"]), "evidence": r["evidence"]["level"]}], lambda r: _print_step(r, area.name))
     r = pathways(con, area.code, origin.code, prof, target.code if target else None, max_steps, top, _hub(hub), rank=rank)
-    if as_json:
-        return render.emit_json(r)
-    if as_csv:
-        return render.emit_csv(stamp(step_rows(r), r))
+    out.emit(r, step_rows(r), lambda r: _print_pathways(r, area.name))
+
+
+def _print_step(r: dict, area_name: str) -> None:
+    verdict = "is allowed" if r["allowed"] else "is not a step Upward proposes"
+    _say(f"{r['from']['title']} → {r['to']['title']} {verdict} in {area_name}.", style="bold")
+    for why in r["broken_rules"]:
+        _say(f"• {why}", 2)
+    _say(f"It asks: {_requires(r['requires'])}. Evidence: {r['evidence']['level']} (CPS).", 2)
+
+
+def _print_pathways(r: dict, area_name: str) -> None:
     f = r["from"]
     goal = f"{r['to']['title']} ({r['to']['soc']})" if r["to"] else "the Jobs That Mobilize"
     wage = render.money(f["median_wage"]) + (" national" if f["wage_source"] == "national" else "")
-    _say(f"Pathways from {f['title']} ({f['soc']}, {wage}) to {goal} in {area.name}", style="bold")
+    _say(f"Pathways from {f['title']} ({f['soc']}, {wage}) to {goal} in {area_name}", style="bold")
     _say(f"Ranked by {RANK_WORDS[r['rank']]}. Pay is the regional median (25th–75th percentile in brackets); "
          "a pathway counts at least a year per job. People who made these moves earned these wages; "
          "nobody is promised them.", style="dim")
@@ -176,17 +164,16 @@ def feeders(
 ):
     """Untapped talent: the region's workers who can reach an occupation in one or two viable steps."""
     from upward.analysis.pathways import feeders as feeders_of
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
-    prof, con, area, occ = _setup(profile, db, region, soc, as_json or as_csv)
+    out = Output.of(as_json, as_csv)
+    prof, con, area, occ = _setup(profile, db, region, soc, out.quiet)
     r = feeders_of(con, area.code, occ.code, prof, top)
-    if as_json:
-        return render.emit_json(r)
-    if as_csv:
-        return render.emit_csv(stamp(r["feeders"], r))
+    out.emit(r, r["feeders"], lambda r: _print_feeders(r, area.name))
+
+
+def _print_feeders(r: dict, area_name: str) -> None:
     o = r["occupation"]
-    _say(f"Who can reach {o['title']} ({o['soc']}, {render.money(o['median_wage'])}) in {area.name}: "
+    _say(f"Who can reach {o['title']} ({o['soc']}, {render.money(o['median_wage'])}) in {area_name}: "
          f"{r['one_step']['workers']:,} workers in {r['one_step']['occupations']} occupations one step away, "
          f"{r['two_steps']['workers']:,} in {r['two_steps']['occupations']} more two steps away", style="bold")
     render.console.print(render.table(
@@ -217,17 +204,16 @@ def next_(
 ):
     """Likeliest viable next jobs from an occupation in the region (the transition model checked on CPS moves)."""
     from upward.analysis.pathways import next_steps
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
-    prof, con, area, occ = _setup(profile, db, region, soc, as_json or as_csv)
+    out = Output.of(as_json, as_csv)
+    prof, con, area, occ = _setup(profile, db, region, soc, out.quiet)
     r = next_steps(con, area.code, occ.code, prof, top)
-    if as_json:
-        return render.emit_json(r)
-    if as_csv:
-        return render.emit_csv(stamp(r["next_steps"], r))
+    out.emit(r, r["next_steps"], lambda r: _print_next(r, area.name))
+
+
+def _print_next(r: dict, area_name: str) -> None:
     f = r["from"]
-    _say(f"Next steps from {f['title']} ({f['soc']}, {render.money(f['median_wage'])}) in {area.name}, likeliest first", style="bold")
+    _say(f"Next steps from {f['title']} ({f['soc']}, {render.money(f['median_wage'])}) in {area_name}, likeliest first", style="bold")
     render.console.print(render.table(
         "",
         [render.Column("SOC", "code"), render.Column("occupation", min_width=14), render.Column("median", "num"),

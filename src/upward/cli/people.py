@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, app, atlas_and_area, check_formats, handles_errors, stamp
+from upward.cli import render
+from upward.cli.common import CsvOption, DbOption, JsonOption, Output, ProfileOption, app, atlas_and_area, handles_errors
 from upward.cli.programs import HubOption, _hub
 
 #: Short labels that keep the people table inside 80 columns (the JSON has the full wording).
@@ -58,20 +59,18 @@ def people(
     """Who lives in the region and their likely unmet needs: ACS counts with margins of error,
     shares beside the state's and the nation's, and the programs that say they meet each need."""
     from upward.analysis.people import people as build
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
-    con, area = atlas_and_area(db, region, as_json or as_csv)
+    out = Output.of(as_json, as_csv)
+    con, area = atlas_and_area(db, region, out.quiet)
     r = build(con, area.code, _hub(hub))
-    if as_json:
-        return render.emit_json(r)
-    if as_csv:
-        rows = [
-            {"area_code": area.code, **{k: v for k, v in m.items() if k not in ("program_examples", "populations_served", "supports", "cip_codes", "modalities")},
-             **{k: "; ".join(m.get(k) or []) for k in ("populations_served", "supports", "cip_codes", "modalities")}}
-            for m in r["measures"] + r["context"]
-        ]
-        return render.emit_csv(stamp(rows, r))
+    out.emit(r, (
+        {"area_code": area.code, **{k: v for k, v in m.items() if k not in ("program_examples", "populations_served", "supports", "cip_codes", "modalities")},
+         **{k: "; ".join(m.get(k) or []) for k in ("populations_served", "supports", "cip_codes", "modalities")}}
+        for m in r["measures"] + r["context"]
+    ), _print_people)
+
+
+def _print_people(r: dict) -> None:
     c = render.console
     a = r["area"]
     c.print(f"[bold]People in {escape(a['area_name'])}[/] ({a['area_code']})", highlight=False)
@@ -135,16 +134,15 @@ def dimensions(
     living wage, benefits, hazard, women's pay ratio, AI exposure and the share in quality jobs."""
     from upward import profiles
     from upward.analysis.dimensions import by_group
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     prof = profiles.load(profile)
-    con, area = atlas_and_area(db, region, as_json or as_csv)
+    con, area = atlas_and_area(db, region, out.quiet)
     r = by_group(con, area.code, prof, by)
-    if as_json:
-        return render.emit_json(r)
-    if as_csv:
-        return render.emit_csv(stamp(({"area_code": area.code, "by": by, **g} for g in r["groups"]), r))
+    out.emit(r, ({"area_code": area.code, "by": by, **g} for g in r["groups"]), lambda r: _print_dimensions(r, by))
+
+
+def _print_dimensions(r: dict, by: str) -> None:
     c = render.console
     a = r["area"]
     c.print(

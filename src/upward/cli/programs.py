@@ -9,8 +9,9 @@ import typer
 from rich.markup import escape
 
 from upward.errors import UpwardError
+from upward.cli import render
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, ProfileOption, RegionOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
+    CsvOption, DbOption, JsonOption, Output, ProfileOption, RegionOption, app, atlas_and_area, connect_atlas, handles_errors, occupation_of, say_note,
 )
 
 programs_app = typer.Typer(help="Training programs: the scan, alignment, gaps, and the region's own imports.", no_args_is_help=True)
@@ -34,12 +35,6 @@ def _hub(hub: Path | None):
     return hub_mod.data(_hub_path(hub))
 
 
-def _money(v) -> str:
-    from upward.cli import render
-
-    return render.money(v)
-
-
 @programs_app.command("list")
 @handles_errors
 def list_programs(
@@ -53,27 +48,25 @@ def list_programs(
     as_csv: CsvOption = False,
 ):
     """The programs offered in an area (public seed plus your imports), with completions and earnings."""
-    from upward.analysis.programs import NOT_COUNTED, only, program_list
-    from upward.atlas.lookup import resolve_occupation
-    from upward.cli import render
+    from upward.analysis.programs import only, program_list
     from upward.codes import cip_prefix
 
-    check_formats(as_json, as_csv)
-    con, area = atlas_and_area(db, region, as_json or as_csv)
-    occ = resolve_occupation(con, soc) if soc else None
-    if occ:
-        say_note(occ.note, as_json or as_csv)
+    out = Output.of(as_json, as_csv)
+    con, area = atlas_and_area(db, region, out.quiet)
+    occ = occupation_of(con, soc, out.quiet) if soc else None
     result = only(program_list(con, area.code, _hub(hub)), cip_prefix(cip) if cip else None, occ.code if occ else None)
+    out.emit(result, ({**r, "occupations": ";".join(r["occupations"]), "related_occupations": ";".join(r["related_occupations"])}
+                      for r in result["programs"]), lambda result: _print_programs(result, area.name, top))
+
+
+def _print_programs(result: dict, area_name: str, top: int) -> None:
+    from upward.analysis.programs import NOT_COUNTED
+
     rows = result["programs"]
-    if as_json:
-        return render.emit_json(result)
-    if as_csv:
-        return render.emit_csv(stamp(({**r, "occupations": ";".join(r["occupations"]), "related_occupations": ";".join(r["related_occupations"])}
-                                      for r in rows), result))
     Col = render.Column
     render.console.print(
         render.table(
-            f"{len(rows)} programs in {escape(area.name)} (showing {min(top, len(rows))}, most local completions first)",
+            f"{len(rows)} programs in {escape(area_name)} (showing {min(top, len(rows))}, most local completions first)",
             [Col("program"), Col("provider"), Col("credential", drop=3), Col("awards", "num"), Col("local", "num"), Col("online", "num", drop=1),
              Col("source", "code", drop=2)],
             [
@@ -96,15 +89,13 @@ def _share(v) -> str:
     return "—" if v is None else f"{v:.0%}"
 
 
-def _alignment(region, profile, hub, db, as_json, as_csv):
+def _alignment(region, profile, hub, db, out: Output):
     from upward import profiles
     from upward.analysis.programs import alignment
-    from upward.cli.render import err_console
 
-    check_formats(as_json, as_csv)
     prof = profiles.load(profile)
-    con, area = atlas_and_area(db, region, as_json or as_csv)
-    with err_console.status("Aligning programmes with the region's jobs and recommended pathways…"):
+    con, area = atlas_and_area(db, region, out.quiet)
+    with render.err_console.status("Aligning programmes with the region's jobs and recommended pathways…"):
         return alignment(con, area.code, prof, _hub(hub))
 
 
@@ -120,13 +111,12 @@ def align_programs(
     as_csv: CsvOption = False,
 ):
     """Do the area's programs lead to quality jobs? Supply against openings, duplicates, phase-out candidates."""
-    from upward.cli import render
+    out = Output.of(as_json, as_csv)
+    a = _alignment(region, profile, hub, db, out)
+    out.emit(a, a["occupations"], lambda a: _print_alignment(a, top))
 
-    a = _alignment(region, profile, hub, db, as_json, as_csv)
-    if as_json:
-        return render.emit_json(a)
-    if as_csv:
-        return render.emit_csv(stamp(a["occupations"], a))
+
+def _print_alignment(a: dict, top: int) -> None:
     from upward.analysis.programs import SUPPLY_FLAGS, award_words
 
     c = render.console
@@ -174,8 +164,6 @@ def align_programs(
 
 
 def _print_duplicates(a: dict, top: int) -> None:
-    from upward.cli import render
-
     Col = render.Column
     render.console.print(
         render.table(
@@ -201,14 +189,13 @@ def gaps(
 ):
     """Jobs That Mobilize people train for with no program in the area, or far too few local completers; and those short
     of completers that are no training gap (learned at work, apprenticeship, other routes), with why."""
-    from upward.cli import render
-
-    a = _alignment(region, profile, hub, db, as_json, as_csv)
+    out = Output.of(as_json, as_csv)
+    a = _alignment(region, profile, hub, db, out)
     result = {k: a[k] for k in ("area", "profile", "gaps", "no_training_gap", "duplicates", "notes", "data")}
-    if as_json:
-        return render.emit_json(result)
-    if as_csv:
-        return render.emit_csv(stamp(a["gaps"], a))
+    out.emit(result, a["gaps"], lambda _: _print_gaps(a, top))
+
+
+def _print_gaps(a: dict, top: int) -> None:
     Col = render.Column
     render.console.print(
         render.table(
@@ -217,7 +204,7 @@ def gaps(
             [Col("SOC", "code"), Col("occupation"), Col("openings", "num"), Col("local", "num"), Col("programs", "num"),
              Col("median", "num", drop=1), Col("how people enter", drop=2, below=True, min_width=20)],
             [[g["occ_code"], escape(g["occ_title"]), render.number(g["openings"]), render.number(g["related_completions"]), str(g["programs"]),
-              _money(g["a_median"]), escape(_route_words(g))] for g in a["gaps"][:top]],
+              render.money(g["a_median"]), escape(_route_words(g))] for g in a["gaps"][:top]],
         )
     )
     render.console.print(
@@ -254,26 +241,15 @@ def import_programs(
     """Import the region's own program inventory: every bad row reported, nothing written unless all are good."""
     from upward import hub as hub_mod
     from upward import profiles
-    from upward.cli import render
     from upward.sheets import Limits
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     limits = Limits.of(profiles.load(profile))  # the profile's [limits]: rows, cells, unpacked workbook size
     con = connect_atlas(db)
-    try:
+    with out.refusals(hub_mod.InventoryError):
         result = hub_mod.import_file(con, hub_mod.path(hub), file, dry_run=dry_run, limits=limits)
-    except hub_mod.InventoryError as exc:
-        if as_json or as_csv:
-            problems = [p._asdict() if hasattr(p, "_asdict") else vars(p) for p in exc.problems]
-            render.emit_json({"imported": False, "problems": problems}) if as_json else render.emit_csv(problems)
-            raise typer.Exit(1) from exc
-        raise
-    if as_json:
-        return render.emit_json(result.to_dict())
-    if as_csv:
-        d = result.to_dict()
-        return render.emit_csv([{k: v for k, v in d.items() if not isinstance(v, (list, dict))}])
-    render.console.print(result.summary(), highlight=False, markup=False)
+    d = result.to_dict()
+    out.emit(d, [render.scalars(d)], lambda _: render.plain(result.summary()), stamped=False)
 
 
 @programs_app.command("history")
@@ -281,18 +257,18 @@ def import_programs(
 def import_history(hub: HubOption = None, as_json: JsonOption = False, as_csv: CsvOption = False):
     """Every import: who, when, the file and its sha256, how many rows, and whether it was rolled back."""
     from upward import hub as hub_mod
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
-    rows = hub_mod.history(hub_mod.path(hub))
-    if as_json:
-        return render.emit_json(rows)
-    if as_csv:
-        return render.emit_csv(rows)
+    out = Output.of(as_json, as_csv)
+    path = hub_mod.path(hub)
+    rows = hub_mod.history(path)
+    out.emit(rows, rows, lambda rows: _print_history(rows, path), stamped=False)
+
+
+def _print_history(rows: list[dict], path: Path) -> None:
     Col = render.Column
     render.console.print(
         render.table(
-            f"Imports into {escape(str(hub_mod.path(hub)))}" + ("" if rows else ": none yet (upward programs import FILE)"),
+            f"Imports into {escape(str(path))}" + ("" if rows else ": none yet (upward programs import FILE)"),
             [Col("id", "num"), Col("when (UTC)", "code"), Col("who"), Col("file"), Col("rows", "num"), Col("status", "code"),
              Col("sha256", "code", drop=1)],
             [[str(r["import_id"]), str(r["at"])[:16], escape(r["who"]), escape(Path(r["file"]).name), str(r["rows"]), r["status"], r["sha256"][:12]]
@@ -310,12 +286,9 @@ def rollback_import(
 ):
     """Roll back one import: the inventory returns to its previous state; nothing is deleted."""
     from upward import hub as hub_mod
-    from upward.cli import render
 
     record = hub_mod.rollback(hub_mod.path(hub), import_id)
-    if as_json:
-        return render.emit_json(record)
-    render.console.print(f"Import {import_id} rolled back; its rows stay in the hub's history.", highlight=False)
+    Output.of(as_json).emit(record, show=lambda _: render.console.print(f"Import {import_id} rolled back; its rows stay in the hub's history.", highlight=False))
 
 
 @programs_app.command("template")
@@ -326,7 +299,6 @@ def import_template(
 ):
     """A CSV template for `programs import`, with two example rows built from real codes (--json: its columns described)."""
     from upward import hub as hub_mod
-    from upward.cli import render
     from upward.hub.template import spec
 
     if as_json:
@@ -354,19 +326,15 @@ def bridge_programs(
 ):
     """Programs in the area that prepare for a step from one occupation to the next."""
     from upward.analysis.programs import bridges
-    from upward.atlas.lookup import resolve_occupation
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
-    con, area = atlas_and_area(db, region, as_json or as_csv)
-    a, b = resolve_occupation(con, from_soc), resolve_occupation(con, to_soc)
-    for n in (a.note, b.note):
-        say_note(n, as_json or as_csv)
+    out = Output.of(as_json, as_csv)
+    con, area = atlas_and_area(db, region, out.quiet)
+    a, b = occupation_of(con, from_soc, out.quiet), occupation_of(con, to_soc, out.quiet)
     r = bridges(con, area.code, a.code, b.code, _hub(hub), top)
-    if as_json:
-        return render.emit_json(r)
-    if as_csv:
-        return render.emit_csv(stamp(r["bridges"], r))
+    out.emit(r, r["bridges"], lambda r: _print_bridges(r, area, a, b))
+
+
+def _print_bridges(r: dict, area, a, b) -> None:
     render.console.print(
         render.table(
             f"{r['programs']} programs in {escape(area.name)} lead from {escape(a.name)} ({a.code}) to {escape(b.name)} ({b.code}); "

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from upward.atlas.lookup import NATIONAL
-from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, app, atlas_and_area, check_formats, handles_errors, stamp
+from upward.cli import render
+from upward.cli.common import CsvOption, DbOption, JsonOption, Output, ProfileOption, app, atlas_and_area, handles_errors
 from upward.cli.main import atlas_app
 
 
@@ -39,24 +40,18 @@ def changes(
     from upward import profiles
     from upward.analysis.changes import changes as compute
     from upward.atlas.releases import source_of
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     prof = profiles.load(profile)
-    con, area = atlas_and_area(db, region, as_json or as_csv)
+    con, area = atlas_and_area(db, region, out.quiet)
     result = compute(con, area.code, prof, from_, to, source_of(source), top)
-    if as_json:
-        return render.emit_json({"resolved": area.note, **result})
-    if as_csv:
-        fixed = {"area_code": result["area"]["area_code"], "source": result["source"],
-                 "from_release": result["from"]["release"], "to_release": result["to"]["release"]}
-        return render.emit_csv(stamp(({**fixed, **r} for r in result["occupations"]), result))
-    _print(result, top, prof)
+    fixed = {"area_code": result["area"]["area_code"], "source": result["source"],
+             "from_release": result["from"]["release"], "to_release": result["to"]["release"]}
+    out.emit({"resolved": area.note, **result}, ({**fixed, **r} for r in result["occupations"]), lambda r: _print(r, top, prof))
 
 
 def _print(r: dict, top: int, prof) -> None:
     from upward.analysis.changes import movers
-    from upward.cli import render
 
     c = render.console
     a, b = r["from"], r["to"]
@@ -118,8 +113,8 @@ def _print(r: dict, top: int, prof) -> None:
     c.print(f"[bold]Quality jobs[/] (25th percentile pays the living wage, household {r['household']}): "
             f"{q['occupations']['from']} → {q['occupations']['to']} occupations, {render.number(q['employment']['from'])} → "
             f"{render.number(q['employment']['to'])} jobs; {q['became_count']} became quality, {q['stopped_count']} stopped.", highlight=False)
-    _listing(c, render, "Became quality", q["became"], pa, pb)
-    _listing(c, render, "Stopped being quality", q["stopped"], pa, pb)
+    _listing(c, "Became quality", q["became"], pa, pb)
+    _listing(c, "Stopped being quality", q["stopped"], pa, pb)
     c.print(f"[bold]Jobs That Mobilize[/]: {j['occupations']['from']} → {j['occupations']['to']}; "
             f"{j['became_count']} new, {j['stopped_count']} no longer.", highlight=False)
     for key, label in (("became", "  New JTMs"), ("stopped", "  No longer JTMs")):
@@ -143,7 +138,7 @@ def _print(r: dict, top: int, prof) -> None:
             f"All rows: --csv or --json. Bundle {r['data']['bundle']}.[/]", highlight=False)
 
 
-def _listing(c, render, title: str, rows: list[dict], pa: str, pb: str) -> None:
+def _listing(c, title: str, rows: list[dict], pa: str, pb: str) -> None:
     if rows:
         c.print(render.table(title, ["SOC", "occupation", "jobs", f"median {pa}", f"median {pb}"],
                              [[o["occ_code"], o["occ_title"], render.number(o["employment_to"]), render.money(o["a_median_from"]),
@@ -162,14 +157,11 @@ def atlas_add(
     """Load a new release (or more areas of a held one) into the atlas: checked first, all or nothing, reversible with `atlas remove`."""
     from upward import atlas
     from upward.atlas import store
-    from upward.cli import render
 
     path = db or atlas.default_path()
     with render.err_console.status("Reading the files…") as status:
         change = store.add(path, files, published, announced_in, progress=lambda s: status.update(s.capitalize() + "…"))
-    if as_json:
-        return render.emit_json(change.as_dict())
-    _print_change(change, render)
+    Output.of(as_json).emit(change.as_dict(), show=lambda _: _print_change(change))
 
 
 @atlas_app.command("remove")
@@ -184,17 +176,14 @@ def atlas_remove(
     from upward import atlas
     from upward.atlas import store
     from upward.atlas.releases import source_of
-    from upward.cli import render
 
     path = db or atlas.default_path()
     with render.err_console.status("Removing…") as status:
         change = store.remove(path, release, source_of(source), progress=lambda s: status.update(s.capitalize() + "…"))
-    if as_json:
-        return render.emit_json(change.as_dict())
-    _print_change(change, render)
+    Output.of(as_json).emit(change.as_dict(), show=lambda _: _print_change(change))
 
 
-def _print_change(change, render) -> None:
+def _print_change(change) -> None:
     c = render.console
     verb = "Added" if change.action == "add" else "Removed"
     for r in change.releases:

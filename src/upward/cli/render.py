@@ -49,6 +49,16 @@ def emit_csv(rows: Iterable[dict]) -> None:
     csvout.write_rows(sys.stdout, rows)
 
 
+def scalars(d: dict) -> dict:
+    """A result's plain fields (no lists or nested records): the one CSV row of what an import or export did."""
+    return {k: v for k, v in d.items() if not isinstance(v, (list, dict))}
+
+
+def plain(text: str) -> None:
+    """Text printed as it is, no markup read in it and nothing highlighted (it names files and what users typed)."""
+    console.print(text, highlight=False, markup=False)
+
+
 def money(value, hourly: bool = False, at_least: float | None = None) -> str:
     """Dollars (upward.formats); `at_least` is the BLS top-code bound, shown as '≥ $…' for a top-coded cell."""
     if at_least is not None:

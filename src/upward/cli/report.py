@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from upward.cli.common import DbOption, JsonOption, ProfileOption, RegionOption, app, atlas_and_area, handles_errors, say_note
+from upward.cli.common import DbOption, JsonOption, Output, ProfileOption, RegionOption, app, area_of, atlas_and_area, handles_errors
 from upward.cli.programs import HubOption
 from upward.errors import UpwardError
 
@@ -20,7 +20,6 @@ OriginsOption = Annotated[int, typer.Option("--origins", min=1, max=10, help="Ho
 
 def _gather(region, profile, outcomes, compare, hub, db, quiet, origins):
     from upward import profiles
-    from upward.atlas.lookup import resolve_area
     from upward.cli.programs import _hub_path
     from upward.cli.render import err_console
     from upward.report import build
@@ -28,11 +27,7 @@ def _gather(region, profile, outcomes, compare, hub, db, quiet, origins):
 
     prof = profiles.load(profile)
     con, area = atlas_and_area(db, region, quiet)
-    peers = []
-    for p in compare or []:
-        r = resolve_area(con, p)
-        say_note(r.note, quiet)
-        peers.append(r.code)
+    peers = [area_of(con, p, quiet).code for p in compare or []]
     from upward import hub as hub_mod
 
     hub_path = _hub_path(hub)  # programs and ratings: only a hub that exists
@@ -81,13 +76,14 @@ def report(
             files = render.write(data, outputs)
     else:
         files = []
-    seconds = round(time.perf_counter() - t0, 2)
-    if as_json:
-        return cli_render.emit_json({**data, "files": files, "seconds": seconds})
-    a = data["area"]
-    # plain lines, never wrapped, so a script can take the paths from the output
-    print(f"Report for {a['area_name']} ({a['area_code']}) written in {seconds} s:")
-    for f in files:
+    Output.of(as_json).emit({**data, "files": files, "seconds": round(time.perf_counter() - t0, 2)}, show=_print_written)
+
+
+def _print_written(r: dict) -> None:
+    """Plain lines, never wrapped, so a script can take the paths from the output."""
+    a = r["area"]
+    print(f"Report for {a['area_name']} ({a['area_code']}) written in {r['seconds']} s:")
+    for f in r["files"]:
         print(f["path"])
 
 
@@ -107,7 +103,6 @@ def export_(
     as_json: JsonOption = False,
 ):
     """Every table behind the report (occupations, pathways, skills, programs, outcomes, actions, sources) with a README of columns and sources."""
-    from upward.cli import render as cli_render
     from upward.report import export
 
     if fmt not in export.EXPORT_FORMATS:
@@ -116,7 +111,5 @@ def export_(
         raise UpwardError("Say where to write the export with -o.", hint="e.g. upward export --region houston --format xlsx -o houston.xlsx")
     data, src = _gather(region, profile, outcomes, compare, hub, db, as_json, origins)
     done = export.export(data, src, fmt, output, force=force)
-    if as_json:
-        return cli_render.emit_json(done)
-    print(f"Exported {len(done['tables'])} tables for {data['area']['area_name']} ({data['area']['area_code']}) as {fmt}:")
-    print(done["path"])
+    Output.of(as_json).emit(done, show=lambda done: print(
+        f"Exported {len(done['tables'])} tables for {data['area']['area_name']} ({data['area']['area_code']}) as {fmt}:\n{done['path']}"))

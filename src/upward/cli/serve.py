@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from upward.cli.common import DbOption, JsonOption, ProfileOption, app, connect_atlas, handles_errors
+from upward.cli import render
+from upward.cli.common import DbOption, JsonOption, Output, ProfileOption, app, connect_atlas, handles_errors
 from upward.errors import UpwardError
 
 HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database (default: user data dir, or $UPWARD_HUB).")]
@@ -72,7 +73,6 @@ def serve(
     import uvicorn
 
     from upward import atlas, profiles
-    from upward.cli import render
     from upward.web import Settings, create_app
 
     prof = profiles.load(profile)  # a bad profile fails here, not on the first request
@@ -119,7 +119,6 @@ def runs_save(
 ):
     """Keep an outcomes run in the hub, where the API and the dashboard read it (GET /api/v1/outcomes/runs)."""
     from upward import hub as hub_mod
-    from upward.cli import render
     from upward.hub.runs import save_run
     from upward.outcomes import find_run_record, run_record_path
 
@@ -133,13 +132,11 @@ def runs_save(
         except json.JSONDecodeError as exc:
             raise UpwardError(f"{path} is not JSON ({exc}).", hint="Give the JSON files `upward outcomes --format json --out FILE` wrote.") from exc
     saved = save_run(data, hub_mod.path(hub), who=who)
-    if as_json:
-        return render.emit_json(saved)
-    render.console.print(
+    Output.of(as_json).emit(saved, show=lambda saved: render.console.print(
         f"Run {saved['run_id']} kept in {hub_mod.path(hub)}: {saved['records']} records, exits {saved['exit_from']}–{saved['exit_to']}"
         + (" (SYNTHETIC DATA)" if saved["synthetic"] else "") + ".",
         highlight=False,
-    )
+    ))
 
 
 @runs_app.command("list")
@@ -147,15 +144,16 @@ def runs_save(
 def runs_list(hub: HubOption = None, as_json: JsonOption = False):
     """The outcome runs kept in the hub, oldest first."""
     from upward import hub as hub_mod
-    from upward.cli import render
     from upward.hub.runs import list_runs
 
-    rows = list_runs(hub_mod.path(hub))
-    if as_json:
-        return render.emit_json(rows)
+    path = hub_mod.path(hub)
+    Output.of(as_json).emit(list_runs(path), show=lambda rows: _print_runs(rows, path))
+
+
+def _print_runs(rows: list[dict], path: Path) -> None:
     render.console.print(
         render.table(
-            f"Outcome runs in {hub_mod.path(hub)}",
+            f"Outcome runs in {path}",
             ["id", "exits", "breakdowns", "cells", "published"],
             [[str(r["run_id"]) + ("*" if r["synthetic"] else ""), f"{r['exit_from']}–{r['exit_to']}",
               "; ".join(",".join(g) for g in r["groupings"] if g) or "overall", str(r["records"]), _published(r["published"])]
@@ -187,14 +185,12 @@ def runs_publish(
     Only one program year's exiters (exits YYYYQ3–(YYYY+1)Q2), one run per program year ever, suppressed at
     the shipped minimum cell or above, and nothing recoverable from its records (docs/security.md)."""
     from upward import hub as hub_mod
-    from upward.cli import render
     from upward.hub.runs import publish
 
     done = publish(run_id, hub_mod.path(hub), rounding=round_to, who=who)
-    if as_json:
-        return render.emit_json(done)
-    render.console.print(f"Run {run_id} is published as program year {done['published']['program_year']}'s outcomes"
-                         + (f", counts rounded to a multiple of {round_to}" if round_to > 1 else "") + ".", highlight=False)
+    Output.of(as_json).emit(done, show=lambda done: render.console.print(
+        f"Run {run_id} is published as program year {done['published']['program_year']}'s outcomes"
+        + (f", counts rounded to a multiple of {round_to}" if round_to > 1 else "") + ".", highlight=False))
 
 
 @runs_app.command("withdraw")
@@ -207,10 +203,8 @@ def runs_withdraw(
 ):
     """Stop publishing a run. Its program year stays taken: readers may have kept it."""
     from upward import hub as hub_mod
-    from upward.cli import render
     from upward.hub.runs import withdraw
 
     done = withdraw(run_id, hub_mod.path(hub), who=who)
-    if as_json:
-        return render.emit_json(done)
-    render.console.print(f"Run {run_id} is no longer published; no other run of its program year will be.", highlight=False)
+    Output.of(as_json).emit(done, show=lambda _: render.console.print(
+        f"Run {run_id} is no longer published; no other run of its program year will be.", highlight=False))

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from upward.cli.common import CsvOption, DbOption, JsonOption, ProfileOption, app, check_formats, connect_atlas, handles_errors, say_note
+from upward.cli import render
+from upward.cli.common import CsvOption, DbOption, JsonOption, Output, ProfileOption, app, connect_atlas, handles_errors, occupation_of
 
 
 @app.command()
@@ -23,29 +24,27 @@ def similar(
 ):
     """Most similar occupations: O*NET ratings, work activities, technology and shared industries (weights from the profile)."""
     from upward import profiles
-    from upward.analysis.similarity import FACETS, every_similar, similar_occupations
-    from upward.atlas.lookup import resolve_occupation
-    from upward.cli import render
+    from upward.analysis.similarity import every_similar, similar_occupations
     from upward.errors import UpwardError
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     if every == (soc is not None):
         raise UpwardError("Give one occupation, or --all for every occupation.", hint="e.g. upward similar 29-1141, or upward similar --all --json")
     prof = profiles.load(profile)
     con = connect_atlas(db)
     if every:
         rows = every_similar(con, prof, top)
-        if as_csv:
+        if out.csv:
             return render.emit_csv({"soc": r["soc"], "rank": k + 1, **s} for r in rows for k, s in enumerate(r["similar"]))
         return render.emit_json(rows)
-    occ = resolve_occupation(con, soc)
-    say_note(occ.note, as_json or as_csv)
+    occ = occupation_of(con, soc, out.quiet)
     result = similar_occupations(con, occ.code, occ.name, prof, top)
-    near = result["similar"]
-    if as_json:
-        return render.emit_json(result)
-    if as_csv:
-        return render.emit_csv(near)
+    out.emit(result, result["similar"], lambda result: _print_similar(result["similar"], occ), stamped=False)
+
+
+def _print_similar(near: list[dict], occ) -> None:
+    from upward.analysis.similarity import FACETS
+
     Col = render.Column
     render.console.print(
         render.table(

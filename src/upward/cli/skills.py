@@ -8,16 +8,16 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from upward.atlas.lookup import notes
+from upward.cli import render
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, ProfileOption, RegionOption, app, atlas_and_area, check_formats, connect_atlas, handles_errors, say_note, stamp,
+    CsvOption, DbOption, JsonOption, Output, ProfileOption, RegionOption, app, area_of, atlas_and_area, connect_atlas, handles_errors, occupation_of,
 )  # fmt: skip
 
 HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database holding employer ratings (default: user data dir, or $UPWARD_HUB).")]
 
 
 def _number(v, digits: int = 2) -> str:
-    from upward.cli import render
-
     return render.number(v, digits)
 
 
@@ -34,17 +34,16 @@ def skills(
     """The region's skill landscape: supply of each skill and knowledge area, demand from its Jobs That Mobilize, the biggest gaps."""
     from upward import profiles
     from upward.analysis.skills import landscape
-    from upward.cli import render
 
-    check_formats(as_json, as_csv)
+    out = Output.of(as_json, as_csv)
     prof = profiles.load(profile)
-    con, area = atlas_and_area(db, region, as_json or as_csv)
+    con, area = atlas_and_area(db, region, out.quiet)
     r = landscape(con, area.code, prof)
-    if as_json:
-        return render.emit_json({"resolved": area.note, **r})
-    if as_csv:
-        base = {"area_code": r["area"]["area_code"]}
-        return render.emit_csv(stamp(({**base, "rank": i + 1, **e} for i, e in enumerate(r["elements"])), r))
+    out.emit({"resolved": area.note, **r}, ({"area_code": r["area"]["area_code"], "rank": i + 1, **e} for i, e in enumerate(r["elements"])),
+             lambda r: _print_landscape(r, top))
+
+
+def _print_landscape(r: dict, top: int) -> None:
     c = render.console
     cov = r["coverage"]
     c.print(
@@ -87,13 +86,10 @@ def benchmark(
     from upward import hub as hub_mod
     from upward import profiles
     from upward.analysis.skills import benchmark as build
-    from upward.atlas.lookup import resolve_area, resolve_occupation
-    from upward.cli import render
     from upward.errors import UpwardError
     from upward.hub import rating_import, rating_sheet
 
-    check_formats(as_json, as_csv)
-    quiet = as_json or as_csv
+    out = Output.of(as_json, as_csv)
     if export and import_:
         raise UpwardError("Choose one of --export and --import.")
     if dry_run and not import_:
@@ -102,50 +98,26 @@ def benchmark(
         raise UpwardError("--export needs --region: employers rate the benchmark for one region.", hint="e.g. upward benchmark 29-1141 --region houston --export ratings.xlsx")
     prof = profiles.load(profile)
     con = connect_atlas(db)
-    occ = resolve_occupation(con, soc)
-    say_note(occ.note, quiet)
-    area = None
-    if region:
-        area = resolve_area(con, region)
-        say_note(area.note, quiet)
+    occ = occupation_of(con, soc, out.quiet)
+    area = area_of(con, region, out.quiet) if region else None
     hub_path = hub_mod.path(hub)
 
     if export:
         done = rating_sheet.export(con, area.code, occ.code, prof, path=export, hub_path=hub_path if hub_path.exists() else None)
-        if as_json:
-            return render.emit_json(done)
-        if as_csv:
-            return render.emit_csv([{k: v for k, v in done.items() if not isinstance(v, dict)}])
-        render.err_console.print(
+        return out.emit(done, [render.scalars(done)], lambda done: render.err_console.print(
             f"Wrote the rating sheet for {occ.name} ({occ.code}) in {area.name}: {done['rows']} rows → {done['file']}", highlight=False, markup=False,
-        )
-        return None
+        ), stamped=False)
     if import_:
-        try:
+        with out.refusals(rating_sheet.RatingSheetError):
             result = rating_import.import_ratings(con, import_, prof, hub_path=hub_path, dry_run=dry_run, soc=occ.code, area_code=area.code if area else None)
-        except rating_sheet.RatingSheetError as exc:
-            if quiet:
-                problems = [p._asdict() for p in exc.problems]
-                render.emit_json({"imported": False, "problems": problems}) if as_json else render.emit_csv(problems)
-                raise typer.Exit(1) from exc
-            raise
-        if as_json:
-            return render.emit_json(result.to_dict())
-        if as_csv:
-            return render.emit_csv(result.changes or [{k: v for k, v in result.to_dict().items() if not isinstance(v, (list, dict))}])
-        render.console.print(result.summary(), highlight=False, markup=False)
-        return None
+        d = result.to_dict()
+        return out.emit(d, result.changes or [render.scalars(d)], lambda _: render.plain(result.summary()), stamped=False)
 
     b = build(con, area.code if area else None, occ.code, prof, hub_mod.data(hub_path) if hub_path.exists() else None)
-    if as_json:
-        return render.emit_json({"resolved": [n for n in (occ.note, area and area.note) if n], **b})
-    if as_csv:
-        return render.emit_csv(stamp(_benchmark_rows(b), b))
-    _print_benchmark(b)
+    out.emit({"resolved": notes(occ, area), **b}, _benchmark_rows(b), _print_benchmark)
 
 
-def _benchmark_rows(b: dict) -> list[dict]:
-    rows = []
+def _benchmark_rows(b: dict):
     for e in b["elements"]:
         row = {
             "soc": b["occupation"]["occ_code"], "area_code": b["area"]["area_code"] if b["area"] else None,
@@ -158,13 +130,10 @@ def _benchmark_rows(b: dict) -> list[dict]:
             row.update(status=e["status"], region_level=e["region_level"], region_level_meaning=e["region_level_meaning"],
                        keep_votes=e["keep_votes"], drop_votes=e["drop_votes"], ratings=len(e["ratings"]),
                        raters="; ".join(f"{r['rater']}" + (f" ({r['organisation']})" if r["organisation"] else "") for r in current))  # fmt: skip
-        rows.append(row)
-    return rows
+        yield row
 
 
 def _print_benchmark(b: dict) -> None:
-    from upward.cli import render
-
     c = render.console
     o, a = b["occupation"], b["area"]
     c.print(

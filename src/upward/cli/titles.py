@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from upward.cli.common import CsvOption, DbOption, JsonOption, app, check_formats, connect_atlas, handles_errors
+from upward.cli import render
+from upward.cli.common import CsvOption, DbOption, JsonOption, Output, app, connect_atlas, handles_errors
 from upward.errors import UpwardError
 
 titles_app = typer.Typer(help="Job titles → SOC 2018 codes, offline (BLS and O*NET title lists; docs/titles.md).", no_args_is_help=True)
@@ -32,10 +33,9 @@ def code(
     Examples: upward titles code "Registered Nurse" "CDL Driver";
     upward titles code --file staff.xlsx --column "Job Title" --csv --out coded.csv
     """
-    from upward.cli import render
     from upward.titles import REVIEW_BELOW, batch, code_titles
 
-    check_formats(as_json, as_csv)
+    output = Output.of(as_json, as_csv)
     if bool(titles) == (file is not None):
         raise UpwardError("Give job titles, or --file with --column, not both.", hint='e.g. upward titles code "Forklift Operator", or upward titles code --file FILE.csv --column title')
     if file is not None and not column:
@@ -46,7 +46,7 @@ def code(
     if file is not None:
         rows, titles = batch.read_column(file, column)
     con = connect_atlas(db)
-    if file is not None and len(titles) > 2000 and not (as_json or as_csv) and out is None:
+    if file is not None and len(titles) > 2000 and not output.quiet and out is None:
         render.err_console.print(f"[dim]{len(titles):,} titles; the table shows them all (use --csv or --out for a file).[/]")
     coded = code_titles(con, titles, top=top)
     if rows is not None:
@@ -56,11 +56,7 @@ def code(
         n_review = sum(1 for c in coded if c["soc"] is None or c["confidence"] < REVIEW_BELOW)
         render.err_console.print(f"Wrote {len(coded):,} coded titles to {out} ({n_review:,} to review: no code or confidence below {REVIEW_BELOW}).", highlight=False)
         return
-    if as_json:
-        return render.emit_json(coded)
-    if as_csv:
-        return render.emit_csv(batch.flat(coded, rows))
-    _print(coded, rows, REVIEW_BELOW)
+    output.emit(coded, batch.flat(coded, rows), lambda coded: _print(coded, rows, REVIEW_BELOW), stamped=False)
 
 
 def _write(out: Path, coded: list[dict], rows, as_json: bool) -> None:
@@ -78,8 +74,6 @@ def _write(out: Path, coded: list[dict], rows, as_json: bool) -> None:
 
 
 def _print(coded: list[dict], rows, review_below: float) -> None:
-    from upward.cli import render
-
     head = ["row"] if rows is not None else []
     table_rows = []
     for c in coded:
