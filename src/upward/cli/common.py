@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -164,6 +165,35 @@ class Output:
             problems = [p._asdict() if hasattr(p, "_asdict") else vars(p) for p in exc.problems]
             render.emit_json({"imported": False, "problems": problems}) if self.json else render.emit_csv(problems)
             raise typer.Exit(1) from exc
+
+
+def answers(fn=None, *, csv: bool = True):
+    """Give a command the shared --json option (and --csv, unless `csv=False`) and hand it the
+    `Output` they make as its last parameter, `out: Output = Output()`.
+
+    typer reads a command's options from its signature, so the two flags would otherwise be
+    declared, and checked, in every command: here they are appended to the signature typer sees
+    (after the command's own options, where --help lists them) and turned into `out` before the
+    command runs, so asking for both fails before any work. Called directly, as a test may, the
+    command prints tables unless given another `Output`.
+    """
+
+    def decorate(fn):
+        sig = inspect.signature(fn, eval_str=True)  # the options' Annotated types, as typer needs them
+        own = [p for name, p in sig.parameters.items() if name != "out"]
+        flags = [inspect.Parameter("as_json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=JsonOption)]
+        if csv:
+            flags.append(inspect.Parameter("as_csv", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=CsvOption))
+
+        @functools.wraps(fn)
+        def command(*args, as_json: bool = False, as_csv: bool = False, **kwargs):
+            return fn(*args, **kwargs, out=Output.of(as_json, as_csv))
+
+        command.__signature__ = sig.replace(parameters=own + flags)
+        command.__annotations__ = {p.name: p.annotation for p in own + flags}
+        return command
+
+    return decorate if fn is None else decorate(fn)
 
 
 def area_of(con, text: str, quiet: bool):

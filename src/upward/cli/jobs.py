@@ -10,7 +10,7 @@ from rich.markup import escape
 from upward.atlas.lookup import AREA_ACCEPTS
 from upward.cli import render
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, Output, ProfileOption, RegionOption, app, area_of, atlas_and_area, connect_atlas, handles_errors,
+    DbOption, Output, ProfileOption, RegionOption, answers, app, area_of, atlas_and_area, connect_atlas, handles_errors,
     occupation_of,
 )
 
@@ -37,6 +37,7 @@ def _value(v) -> str:
 
 @app.command()
 @handles_errors
+@answers
 def jobs(
     region: RegionOption,
     profile: ProfileOption = None,
@@ -45,13 +46,11 @@ def jobs(
     show_all: Annotated[bool, typer.Option("--all", help="List every scored occupation, not only those the lens selects.")] = False,
     explain_soc: Annotated[str | None, typer.Option("--explain", help="Explain one occupation: every measure, rank, bar and source.")] = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Rank the region's Jobs That Mobilize (or another lens), with pillar scores and key raw values."""
     from upward.analysis import mobilize
 
-    out = Output.of(as_json, as_csv)
     prof = _profile(profile)
     con, area = atlas_and_area(db, region, out.quiet)
     if explain_soc:
@@ -184,36 +183,35 @@ def _print_explain(e: dict) -> None:
 
 @app.command()
 @handles_errors
+@answers
 def quality(
     region: RegionOption,
     profile: ProfileOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many low-quality occupations to list.")] = 10,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Employment by quality tier, the region's system indicators, and its biggest low-quality occupations."""
     from upward.analysis.quality import quality_report
 
-    out = Output.of(as_json, as_csv)
     prof = _profile(profile)
     con, area = atlas_and_area(db, region, out.quiet)
     r = quality_report(con, area.code, prof, top)
-    out.emit(r, _quality_rows(r, area.code), lambda r: _print_quality(r, area.code))
+    out.emit(r, _quality_rows(r), _print_quality)
 
 
-def _quality_rows(r: dict, area_code: str):
+def _quality_rows(r: dict):
     """One row per quality tier, with the area's system indicators on each."""
     ind = {k: v for k, v in r["indicators"].items() if k != "area_code"}
     ind["living_wage_mit"] = (r["living_wage"] or {}).get("mit_annual_wage")
     for t in r["employment_by_tier"]:
-        yield {"area_code": area_code, **t, **ind}
+        yield {"area_code": r["area"]["area_code"], **t, **ind}
 
 
-def _print_quality(r: dict, area_code: str) -> None:
+def _print_quality(r: dict) -> None:
     c = render.console
     i = r["indicators"]
-    c.print(f"[bold]{r['area']['area_name']}[/] ({area_code}) — profile {r['profile']['name']} ({r['profile']['hash']}), household {r['household']}", highlight=False)
+    c.print(f"[bold]{r['area']['area_name']}[/] ({r['area']['area_code']}) — profile {r['profile']['name']} ({r['profile']['hash']}), household {r['household']}", highlight=False)
     for line in render.living_wage_lines(r["living_wage"]):
         c.print(line, highlight=False)
     c.print(
@@ -259,20 +257,19 @@ def _print_quality(r: dict, area_code: str) -> None:
 
 @app.command()
 @handles_errors
+@answers
 def compare(
     areas: Annotated[list[str], typer.Argument(help="Two or more areas, each " + AREA_ACCEPTS + ".")],
     profile: ProfileOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many JTMs to show per area.")] = 5,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """System indicators and top JTMs side by side, wages adjusted for the cost of living."""
     from upward.analysis.compare import compare_areas
     from upward.errors import UpwardError
     from upward.limits import COMPARE_AREAS, at_most
 
-    out = Output.of(as_json, as_csv)
     if len(areas) < 2:
         raise UpwardError("compare needs two or more areas.", hint="e.g. upward compare houston dallas TX")
     at_most(areas, COMPARE_AREAS, "areas")
@@ -320,19 +317,18 @@ def _print_compare(result: dict, top: int) -> None:
 
 @app.command()
 @handles_errors
+@answers
 def indicators(
     area_type: Annotated[str | None, typer.Option("--type", help="Only national, state, metro or nonmetro areas.")] = None,
     profile: ProfileOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """The system indicators of every area: living-wage access and opportunity-occupation shares."""
     from upward.analysis.quality import all_indicators
     from upward.analysis.regions import AREA_TYPES
     from upward.errors import UpwardError
 
-    out = Output.of(as_json, as_csv)
     if area_type is not None and area_type.lower() not in AREA_TYPES:
         raise UpwardError(f"Unknown area type '{area_type}'.", hint=f"Use one of: {', '.join(AREA_TYPES)}.")
     prof = _profile(profile)
@@ -366,22 +362,24 @@ app.add_typer(profile_app, name="profile")
 
 @profile_app.command("show")
 @handles_errors
-def profile_show(profile: ProfileOption = None, as_json: JsonOption = False):
+@answers(csv=False)
+def profile_show(profile: ProfileOption = None, out: Output = Output()):
     """Print the default profile (with its reasons) to copy, or a profile's merged settings."""
     from upward import profiles
 
     prof = profiles.load(profile)
-    if as_json or profile is not None:
+    if out.json or profile is not None:
         return render.emit_json({"profile": prof.record(), "settings": prof.data})
     print(profiles.DEFAULT_FILE.read_text(encoding="utf-8"), end="")
 
 
 @profile_app.command("check")
 @handles_errors
-def profile_check(path: Annotated[str, typer.Argument(help="TOML profile to validate.")], as_json: JsonOption = False):
+@answers(csv=False)
+def profile_check(path: Annotated[str, typer.Argument(help="TOML profile to validate.")], out: Output = Output()):
     """Validate a profile: say the first bad key and what is allowed, or its name and hash."""
     from upward import profiles
 
     prof = profiles.load(path)
-    Output.of(as_json).emit({"valid": True, "profile": prof.record()},
+    out.emit({"valid": True, "profile": prof.record()},
                             show=lambda r: render.console.print(f"Profile '{escape(prof.name)}' is valid (hash {prof.hash})."))

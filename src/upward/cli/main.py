@@ -10,22 +10,21 @@ from rich.markup import escape
 
 from upward.atlas.lookup import AREA_ACCEPTS, NATIONAL, notes
 from upward.cli import render
-from upward.cli.common import CsvOption, DbOption, JsonOption, Output, ProfileOption, app, atlas_and_area, connect_atlas, handles_errors, occupation_of
+from upward.cli.common import DbOption, Output, ProfileOption, answers, app, atlas_and_area, connect_atlas, handles_errors, occupation_of
 
 @app.command()
 @handles_errors
+@answers
 def regions(
     search: Annotated[str | None, typer.Option("--search", "-s", help="Text in the area name.")] = None,
     state: Annotated[str | None, typer.Option("--state", help="State abbreviation or name, e.g. TX.")] = None,
     area_type: Annotated[str | None, typer.Option("--type", help="national, state, metro or nonmetro.")] = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """List areas (national, states, metro and nonmetropolitan areas)."""
     from upward.analysis.regions import list_areas
 
-    out = Output.of(as_json, as_csv)
     rows = list_areas(connect_atlas(db), search, state, area_type)
     out.emit(rows, rows, _print_regions, stamped=False)
 
@@ -46,20 +45,19 @@ def _print_regions(rows: list[dict]) -> None:
 
 @app.command()
 @handles_errors
+@answers
 def region(
     area: Annotated[str, typer.Argument(help="The area: " + AREA_ACCEPTS + ".")],
     profile: ProfileOption = None,
     household: Annotated[str | None, typer.Option("--household", help="MIT living-wage household type, e.g. 1A0C, 1A2C, 2A2W2C (default: the profile's).")] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many occupations to list.")] = 10,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Summarise an area: jobs, wages, price parity, living wage, its largest and most concentrated occupations."""
     from upward import profiles
     from upward.analysis.regions import region_summary
 
-    out = Output.of(as_json, as_csv)
     prof = profiles.load(profile)
     con, resolved = atlas_and_area(db, area, out.quiet)
     s = region_summary(con, resolved.code, prof, household, top)
@@ -144,21 +142,20 @@ def _print_people(p: dict) -> None:
 
 @app.command()
 @handles_errors
+@answers
 def occupation(
     soc: Annotated[str, typer.Argument(help="SOC code (29-1141), O*NET-SOC code (29-1141.01) or title.")],
     region: Annotated[str, typer.Option("--region", "-r", help="Area for wages and employment (default: national).")] = NATIONAL,
     top: Annotated[int, typer.Option("--top", min=1, max=50, help="How many skills and knowledge areas to list.")] = 10,
     profile: ProfileOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """One occupation: wages, employment, location quotient, projections, education, job zone, top skills,
     and its benefits, hazard, women's share and pay ratio, and AI exposure (national)."""
     from upward import profiles
     from upward.analysis.occupations import occupation_profile
 
-    out = Output.of(as_json, as_csv)
     con, area = atlas_and_area(db, region, out.quiet)
     occ = occupation_of(con, soc, out.quiet)
     p = occupation_profile(con, area.code, occ.code, profiles.load(profile), top=top)
@@ -309,10 +306,11 @@ app.add_typer(atlas_app, name="atlas")
 
 @atlas_app.command("build")
 @handles_errors
+@answers(csv=False)
 def atlas_build(
     db: DbOption = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if current.")] = False,
-    as_json: JsonOption = False,
+    out: Output = Output(),
 ):
     """Build the atlas from the bundled data (done automatically on first use)."""
     import time
@@ -327,18 +325,18 @@ def atlas_build(
             build(path, progress=lambda s: status.update(f"Building the atlas: {s}"))
         built = True
     result = {"path": str(path), "built": built, "seconds": round(time.perf_counter() - t0, 2), "atlas_fingerprint": atlas.fingerprint()}
-    Output.of(as_json).emit(result, show=lambda r: render.err_console.print(
+    out.emit(result, show=lambda r: render.err_console.print(
         f"Atlas {'built' if built else 'already current'}: {path}" + (f" ({r['seconds']} s)" if built else "")))
 
 
 @atlas_app.command("info")
 @handles_errors
-def atlas_info(db: DbOption = None, as_json: JsonOption = False, as_csv: CsvOption = False):
+@answers
+def atlas_info(db: DbOption = None, out: Output = Output()):
     """Where the atlas is, which data releases it holds, and how well O*NET covers OEWS employment."""
     from upward import atlas
     from upward.analysis.coverage import atlas_info as info_of
 
-    out = Output.of(as_json, as_csv)
     info = info_of(connect_atlas(db))
     out.emit(info, info["onet_coverage"]["per_area"], lambda info: _print_atlas(info, db or atlas.default_path()), stamped=False)
 

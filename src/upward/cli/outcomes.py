@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from upward.cli import render
-from upward.cli.common import DbOption, JsonOption, Output, ProfileOption, app, connect_atlas, handles_errors
+from upward.cli.common import DbOption, Output, ProfileOption, answers, app, connect_atlas, handles_errors
 from upward.errors import UpwardError
 from upward.files import write_atomically
 from upward.outcomes import run_record_path
@@ -147,26 +147,27 @@ def outcomes(
 
 @app.command()
 @handles_errors
+@answers(csv=False)
 def synth(
     participants: Annotated[int, typer.Option("--participants", min=1, help="How many synthetic participants.")],
     workers: Annotated[int, typer.Option("--workers", min=0, help="How many synthetic non-participant workers in the wage file.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder to write participants, wages/ and SYNTHETIC.json into.")],
+    folder: Annotated[Path, typer.Option("--out", help="Folder to write participants, wages/ and SYNTHETIC.json into.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed writes the same files.")] = 0,
     state: Annotated[str, typer.Option("--state", help="State whose OEWS wages and areas the data follows.")] = "TX",
     fmt: Annotated[str, typer.Option("--format", help="parquet (default) or csv.")] = "parquet",
     db: DbOption = None,
-    as_json: JsonOption = False,
+    out: Output = Output(),
 ):
     """Write a SYNTHETIC cohort and state-like wage file (labelled synthetic everywhere) for trying and testing `upward outcomes`."""
     from upward.outcomes.synth import generate
 
     con = connect_atlas(db)
     with render.err_console.status("Synthetic data: starting…") as status:
-        m = generate(con, out, participants, workers, seed=seed, state=state, fmt=fmt, progress=lambda s: status.update(s + "…"))
+        m = generate(con, folder, participants, workers, seed=seed, state=state, fmt=fmt, progress=lambda s: status.update(s + "…"))
     render.err_console.print(f"[bold yellow]{SYNTHETIC_NOTE}[/]", highlight=False)
-    Output.of(as_json).emit({**m, "folder": str(out), "manifest": str(Path(out) / "SYNTHETIC.json")}, show=lambda m: render.console.print(
+    out.emit({**m, "folder": str(folder), "manifest": str(Path(folder) / "SYNTHETIC.json")}, show=lambda m: render.console.print(
         f"Wrote {m['participants']:,} synthetic participants and {m['wage_rows']:,} synthetic wage records "
-        f"({m['participants'] + m['workers']:,} people, {m['quarters'][0]}–{m['quarters'][1]}, {m['state']}) to {out}; "
+        f"({m['participants'] + m['workers']:,} people, {m['quarters'][0]}–{m['quarters'][1]}, {m['state']}) to {folder}; "
         f"manifest {m['manifest']}.",
         highlight=False,
     ))

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from upward.cli import render
-from upward.cli.common import (CsvOption, DbOption, JsonOption, Output, ProfileOption, RegionOption, app, atlas_and_area, handles_errors,
+from upward.cli.common import (DbOption, Output, ProfileOption, RegionOption, answers, app, atlas_and_area, handles_errors,
                                occupation_of, say_note)
 from upward.cli.programs import HubOption, _hub
 
@@ -70,6 +70,7 @@ def _say(text: str, indent: int = 0, style: str | None = None) -> None:
 
 @app.command()
 @handles_errors
+@answers
 def paths(
     from_soc: Annotated[str, typer.Option("--from", help="The occupation the person holds (code or title).")],
     region: RegionOption,
@@ -81,14 +82,12 @@ def paths(
     profile: ProfileOption = None,
     hub: HubOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Pathways from a job to the region's Jobs That Mobilize: steps people take, years, pay, training."""
     from upward.analysis.pathways import explain_step, pathways, step_rows
     from upward.errors import UpwardError
 
-    out = Output.of(as_json, as_csv)
     prof, con, area, origin = _setup(profile, db, region, from_soc, out.quiet)
     target = occupation_of(con, to_soc, out.quiet) if to_soc is not None else None
     if explain:
@@ -96,24 +95,24 @@ def paths(
             raise UpwardError("--explain needs --to: it explains one direct step.", hint="upward paths --from 53-7062 --to 33-1021 --region chicago --explain")
         r = explain_step(con, area.code, origin.code, target.code, prof)
         return out.emit(r, [{"from": r["from"]["soc"], "to": r["to"]["soc"], "allowed": r["allowed"],
-                             "broken_rules": "; ".join(r["broken_rules"]), "evidence": r["evidence"]["level"]}], lambda r: _print_step(r, area.name))
+                             "broken_rules": "; ".join(r["broken_rules"]), "evidence": r["evidence"]["level"]}], _print_step)
     r = pathways(con, area.code, origin.code, prof, target.code if target else None, max_steps, top, _hub(hub), rank=rank)
-    out.emit(r, step_rows(r), lambda r: _print_pathways(r, area.name))
+    out.emit(r, step_rows(r), _print_pathways)
 
 
-def _print_step(r: dict, area_name: str) -> None:
+def _print_step(r: dict) -> None:
     verdict = "is allowed" if r["allowed"] else "is not a step Upward proposes"
-    _say(f"{r['from']['title']} → {r['to']['title']} {verdict} in {area_name}.", style="bold")
+    _say(f"{r['from']['title']} → {r['to']['title']} {verdict} in {r['area']['area_name']}.", style="bold")
     for why in r["broken_rules"]:
         _say(f"• {why}", 2)
     _say(f"It asks: {_requires(r['requires'])}. Evidence: {r['evidence']['level']} (CPS).", 2)
 
 
-def _print_pathways(r: dict, area_name: str) -> None:
+def _print_pathways(r: dict) -> None:
     f = r["from"]
     goal = f"{r['to']['title']} ({r['to']['soc']})" if r["to"] else "the Jobs That Mobilize"
     wage = render.money(f["median_wage"]) + (" national" if f["wage_source"] == "national" else "")
-    _say(f"Pathways from {f['title']} ({f['soc']}, {wage}) to {goal} in {area_name}", style="bold")
+    _say(f"Pathways from {f['title']} ({f['soc']}, {wage}) to {goal} in {r['area']['area_name']}", style="bold")
     _say(f"Ranked by {RANK_WORDS[r['rank']]}. Pay is the regional median (25th–75th percentile in brackets); "
          "a pathway counts at least a year per job. People who made these moves earned these wages; "
          "nobody is promised them.", style="dim")
@@ -153,27 +152,26 @@ def _print_pathways(r: dict, area_name: str) -> None:
 
 @app.command()
 @handles_errors
+@answers
 def feeders(
     soc: Annotated[str, typer.Argument(help="The target occupation (code or title), usually a Job That Mobilizes.")],
     region: RegionOption,
     top: Annotated[int, typer.Option("--top", min=1, help="How many feeder occupations.")] = 25,
     profile: ProfileOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Untapped talent: the region's workers who can reach an occupation in one or two viable steps."""
     from upward.analysis.pathways import feeders as feeders_of
 
-    out = Output.of(as_json, as_csv)
     prof, con, area, occ = _setup(profile, db, region, soc, out.quiet)
     r = feeders_of(con, area.code, occ.code, prof, top)
-    out.emit(r, r["feeders"], lambda r: _print_feeders(r, area.name))
+    out.emit(r, r["feeders"], _print_feeders)
 
 
-def _print_feeders(r: dict, area_name: str) -> None:
+def _print_feeders(r: dict) -> None:
     o = r["occupation"]
-    _say(f"Who can reach {o['title']} ({o['soc']}, {render.money(o['median_wage'])}) in {area_name}: "
+    _say(f"Who can reach {o['title']} ({o['soc']}, {render.money(o['median_wage'])}) in {r['area']['area_name']}: "
          f"{r['one_step']['workers']:,} workers in {r['one_step']['occupations']} occupations one step away, "
          f"{r['two_steps']['workers']:,} in {r['two_steps']['occupations']} more two steps away", style="bold")
     render.console.print(render.table(
@@ -193,27 +191,26 @@ def _print_feeders(r: dict, area_name: str) -> None:
 
 @app.command("next")
 @handles_errors
+@answers
 def next_(
     soc: Annotated[str, typer.Argument(help="The occupation the person holds (code or title).")],
     region: RegionOption,
     top: Annotated[int, typer.Option("--top", min=1, help="How many next steps.")] = 10,
     profile: ProfileOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Likeliest viable next jobs from an occupation in the region (the transition model checked on CPS moves)."""
     from upward.analysis.pathways import next_steps
 
-    out = Output.of(as_json, as_csv)
     prof, con, area, occ = _setup(profile, db, region, soc, out.quiet)
     r = next_steps(con, area.code, occ.code, prof, top)
-    out.emit(r, r["next_steps"], lambda r: _print_next(r, area.name))
+    out.emit(r, r["next_steps"], _print_next)
 
 
-def _print_next(r: dict, area_name: str) -> None:
+def _print_next(r: dict) -> None:
     f = r["from"]
-    _say(f"Next steps from {f['title']} ({f['soc']}, {render.money(f['median_wage'])}) in {area_name}, likeliest first", style="bold")
+    _say(f"Next steps from {f['title']} ({f['soc']}, {render.money(f['median_wage'])}) in {r['area']['area_name']}, likeliest first", style="bold")
     render.console.print(render.table(
         "",
         [render.Column("SOC", "code"), render.Column("occupation", min_width=14), render.Column("median", "num"),

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from upward.cli import render
-from upward.cli.common import CsvOption, DbOption, JsonOption, Output, ProfileOption, app, atlas_and_area, handles_errors
+from upward.cli.common import DbOption, Output, ProfileOption, answers, app, atlas_and_area, handles_errors
 from upward.cli.programs import HubOption, _hub
 
 #: Short labels that keep the people table inside 80 columns (the JSON has the full wording).
@@ -49,18 +49,17 @@ def _count(v) -> str:
 
 @app.command()
 @handles_errors
+@answers
 def people(
     region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")],
     hub: HubOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Who lives in the region and their likely unmet needs: ACS counts with margins of error,
     shares beside the state's and the nation's, and the programs that say they meet each need."""
     from upward.analysis.people import people as build
 
-    out = Output.of(as_json, as_csv)
     con, area = atlas_and_area(db, region, out.quiet)
     r = build(con, area.code, _hub(hub))
     out.emit(r, (
@@ -122,31 +121,30 @@ def _print_people(r: dict) -> None:
 
 @app.command()
 @handles_errors
+@answers
 def dimensions(
     region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")],
     by: Annotated[str, typer.Option("--by", help="major-group (SOC major groups) or industry (NAICS sectors).")] = "major-group",
     profile: ProfileOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Every dimension of job quality by occupation group or industry: jobs, median pay against the
     living wage, benefits, hazard, women's pay ratio, AI exposure and the share in quality jobs."""
     from upward import profiles
     from upward.analysis.dimensions import by_group
 
-    out = Output.of(as_json, as_csv)
     prof = profiles.load(profile)
     con, area = atlas_and_area(db, region, out.quiet)
     r = by_group(con, area.code, prof, by)
-    out.emit(r, ({"area_code": area.code, "by": by, **g} for g in r["groups"]), lambda r: _print_dimensions(r, by))
+    out.emit(r, ({"area_code": area.code, "by": by, **g} for g in r["groups"]), _print_dimensions)
 
 
-def _print_dimensions(r: dict, by: str) -> None:
+def _print_dimensions(r: dict) -> None:
     c = render.console
     a = r["area"]
     c.print(
-        f"[bold]{escape(a['area_name'])}[/] ({a['area_code']}) by {'SOC major group' if by == 'major-group' else 'NAICS sector'} — "
+        f"[bold]{escape(a['area_name'])}[/] ({a['area_code']}) by {'SOC major group' if r['by'] == 'major-group' else 'NAICS sector'} — "
         f"profile {r['profile']['name']} ({r['profile']['hash']}), living wage {render.money(r['living_wage'])}",
         highlight=False,
     )

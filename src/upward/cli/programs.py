@@ -11,7 +11,7 @@ from rich.markup import escape
 from upward.errors import UpwardError
 from upward.cli import render
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, Output, ProfileOption, RegionOption, app, atlas_and_area, connect_atlas, handles_errors, occupation_of, say_note,
+    DbOption, Output, ProfileOption, RegionOption, answers, app, atlas_and_area, connect_atlas, handles_errors, occupation_of, say_note,
 )
 
 programs_app = typer.Typer(help="Training programs: the scan, alignment, gaps, and the region's own imports.", no_args_is_help=True)
@@ -37,6 +37,7 @@ def _hub(hub: Path | None):
 
 @programs_app.command("list")
 @handles_errors
+@answers
 def list_programs(
     region: RegionOption,
     cip: Annotated[str | None, typer.Option("--cip", help="CIP code or prefix, e.g. 51.38 or 51.3801.")] = None,
@@ -44,29 +45,27 @@ def list_programs(
     top: Annotated[int, typer.Option("--top", min=1, help="How many to print (JSON and CSV give all).")] = 40,
     hub: HubOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """The programs offered in an area (public seed plus your imports), with completions and earnings."""
     from upward.analysis.programs import only, program_list
     from upward.codes import cip_prefix
 
-    out = Output.of(as_json, as_csv)
     con, area = atlas_and_area(db, region, out.quiet)
     occ = occupation_of(con, soc, out.quiet) if soc else None
     result = only(program_list(con, area.code, _hub(hub)), cip_prefix(cip) if cip else None, occ.code if occ else None)
     out.emit(result, ({**r, "occupations": ";".join(r["occupations"]), "related_occupations": ";".join(r["related_occupations"])}
-                      for r in result["programs"]), lambda result: _print_programs(result, area.name, top))
+                      for r in result["programs"]), lambda result: _print_programs(result, top))
 
 
-def _print_programs(result: dict, area_name: str, top: int) -> None:
+def _print_programs(result: dict, top: int) -> None:
     from upward.analysis.programs import NOT_COUNTED
 
     rows = result["programs"]
     Col = render.Column
     render.console.print(
         render.table(
-            f"{len(rows)} programs in {escape(area_name)} (showing {min(top, len(rows))}, most local completions first)",
+            f"{len(rows)} programs in {escape(result['area']['area_name'])} (showing {min(top, len(rows))}, most local completions first)",
             [Col("program"), Col("provider"), Col("credential", drop=3), Col("awards", "num"), Col("local", "num"), Col("online", "num", drop=1),
              Col("source", "code", drop=2)],
             [
@@ -101,17 +100,16 @@ def _alignment(region, profile, hub, db, out: Output):
 
 @programs_app.command("align")
 @handles_errors
+@answers
 def align_programs(
     region: RegionOption,
     profile: ProfileOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many rows per table.")] = 15,
     hub: HubOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Do the area's programs lead to quality jobs? Supply against openings, duplicates, phase-out candidates."""
-    out = Output.of(as_json, as_csv)
     a = _alignment(region, profile, hub, db, out)
     out.emit(a, a["occupations"], lambda a: _print_alignment(a, top))
 
@@ -178,18 +176,17 @@ def _print_duplicates(a: dict, top: int) -> None:
 
 @programs_app.command("gaps")
 @handles_errors
+@answers
 def gaps(
     region: RegionOption,
     profile: ProfileOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many rows.")] = 25,
     hub: HubOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Jobs That Mobilize people train for with no program in the area, or far too few local completers; and those short
     of completers that are no training gap (learned at work, apprenticeship, other routes), with why."""
-    out = Output.of(as_json, as_csv)
     a = _alignment(region, profile, hub, db, out)
     result = {k: a[k] for k in ("area", "profile", "gaps", "no_training_gap", "duplicates", "notes", "data")}
     out.emit(result, a["gaps"], lambda _: _print_gaps(a, top))
@@ -229,21 +226,20 @@ def _route_words(g: dict) -> str:
 
 @programs_app.command("import")
 @handles_errors
+@answers
 def import_programs(
     file: Annotated[Path, typer.Argument(help="CSV, XLSX or JSON inventory (see: upward programs template).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     hub: HubOption = None,
     profile: ProfileOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Import the region's own program inventory: every bad row reported, nothing written unless all are good."""
     from upward import hub as hub_mod
     from upward import profiles
     from upward.sheets import Limits
 
-    out = Output.of(as_json, as_csv)
     limits = Limits.of(profiles.load(profile))  # the profile's [limits]: rows, cells, unpacked workbook size
     con = connect_atlas(db)
     with out.refusals(hub_mod.InventoryError):
@@ -254,11 +250,11 @@ def import_programs(
 
 @programs_app.command("history")
 @handles_errors
-def import_history(hub: HubOption = None, as_json: JsonOption = False, as_csv: CsvOption = False):
+@answers
+def import_history(hub: HubOption = None, out: Output = Output()):
     """Every import: who, when, the file and its sha256, how many rows, and whether it was rolled back."""
     from upward import hub as hub_mod
 
-    out = Output.of(as_json, as_csv)
     path = hub_mod.path(hub)
     rows = hub_mod.history(path)
     out.emit(rows, rows, lambda rows: _print_history(rows, path), stamped=False)
@@ -279,41 +275,44 @@ def _print_history(rows: list[dict], path: Path) -> None:
 
 @programs_app.command("rollback")
 @handles_errors
+@answers(csv=False)
 def rollback_import(
     import_id: Annotated[int, typer.Argument(help="The import to roll back (see: upward programs history).")],
     hub: HubOption = None,
-    as_json: JsonOption = False,
+    out: Output = Output(),
 ):
     """Roll back one import: the inventory returns to its previous state; nothing is deleted."""
     from upward import hub as hub_mod
 
     record = hub_mod.rollback(hub_mod.path(hub), import_id)
-    Output.of(as_json).emit(record, show=lambda _: render.console.print(f"Import {import_id} rolled back; its rows stay in the hub's history.", highlight=False))
+    out.emit(record, show=lambda _: render.console.print(f"Import {import_id} rolled back; its rows stay in the hub's history.", highlight=False))
 
 
 @programs_app.command("template")
 @handles_errors
+@answers(csv=False)
 def import_template(
-    out: Annotated[Path | None, typer.Option("-o", "--output", help="Write the template here (default: print it).")] = None,
-    as_json: JsonOption = False,
+    file: Annotated[Path | None, typer.Option("-o", "--output", help="Write the template here (default: print it).")] = None,
+    out: Output = Output(),
 ):
     """A CSV template for `programs import`, with two example rows built from real codes (--json: its columns described)."""
     from upward import hub as hub_mod
     from upward.hub.template import spec
 
-    if as_json:
-        if out:
+    if out.json:
+        if file:
             raise UpwardError("--json prints the template's description; -o writes the CSV template. Choose one.")
         return render.emit_json(spec())
-    text = hub_mod.template(out) if out else hub_mod.template()
-    if out:
-        typer.echo(f"Template written to {out}", err=True)
+    text = hub_mod.template(file) if file else hub_mod.template()
+    if file:
+        typer.echo(f"Template written to {file}", err=True)
     else:
         typer.echo(text, nl=False)
 
 
 @programs_app.command("bridges")
 @handles_errors
+@answers
 def bridge_programs(
     region: RegionOption,
     from_soc: Annotated[str, typer.Option("--from", help="The occupation a person holds (code or title).")],
@@ -321,13 +320,11 @@ def bridge_programs(
     top: Annotated[int, typer.Option("--top", min=1, help="How many programs.")] = 10,
     hub: HubOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Programs in the area that prepare for a step from one occupation to the next."""
     from upward.analysis.programs import bridges
 
-    out = Output.of(as_json, as_csv)
     con, area = atlas_and_area(db, region, out.quiet)
     a, b = occupation_of(con, from_soc, out.quiet), occupation_of(con, to_soc, out.quiet)
     r = bridges(con, area.code, a.code, b.code, _hub(hub), top)

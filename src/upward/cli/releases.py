@@ -9,7 +9,7 @@ import typer
 
 from upward.atlas.lookup import NATIONAL
 from upward.cli import render
-from upward.cli.common import CsvOption, DbOption, JsonOption, Output, ProfileOption, app, atlas_and_area, handles_errors
+from upward.cli.common import DbOption, Output, ProfileOption, answers, app, atlas_and_area, handles_errors
 from upward.cli.main import atlas_app
 
 
@@ -21,6 +21,7 @@ def _signed(v, digits: int = 0, pct: bool = False) -> str:
 
 @app.command()
 @handles_errors
+@answers
 def changes(
     region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state, name or 'national'.")] = NATIONAL,
     from_: Annotated[str | None, typer.Option("--from", help="The earlier release: 2024 (OEWS May 2024), or 2022 / 2022-32 with --source projections. Default: the newest held before --to.")] = None,
@@ -29,8 +30,7 @@ def changes(
     top: Annotated[int, typer.Option("--top", min=1, max=200, help="How many occupations each list shows.")] = 10,
     profile: ProfileOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """What changed in an area between two releases: per occupation, and its quality jobs, JTMs and pathways.
 
@@ -41,7 +41,6 @@ def changes(
     from upward.analysis.changes import changes as compute
     from upward.atlas.releases import source_of
 
-    out = Output.of(as_json, as_csv)
     prof = profiles.load(profile)
     con, area = atlas_and_area(db, region, out.quiet)
     result = compute(con, area.code, prof, from_, to, source_of(source), top)
@@ -147,12 +146,13 @@ def _listing(c, title: str, rows: list[dict], pa: str, pb: str) -> None:
 
 @atlas_app.command("add")
 @handles_errors
+@answers(csv=False)
 def atlas_add(
     files: Annotated[list[Path], typer.Argument(help="BLS's official files: OEWS download workbooks (national_M2026_dl.xlsx, state_M…, MSA_M…, BOS_M…, all_data_M_….xlsx) or a projections occupation.xlsx.")],
     published: Annotated[str | None, typer.Option("--published", help="The day BLS published the release (YYYY-MM-DD), for the release record.")] = None,
     announced_in: Annotated[str | None, typer.Option("--announced-in", help="Where that date is stated, e.g. the BLS news release number.")] = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
+    out: Output = Output(),
 ):
     """Load a new release (or more areas of a held one) into the atlas: checked first, all or nothing, reversible with `atlas remove`."""
     from upward import atlas
@@ -161,16 +161,17 @@ def atlas_add(
     path = db or atlas.default_path()
     with render.err_console.status("Reading the files…") as status:
         change = store.add(path, files, published, announced_in, progress=lambda s: status.update(s.capitalize() + "…"))
-    Output.of(as_json).emit(change.as_dict(), show=lambda _: _print_change(change))
+    out.emit(change.as_dict(), show=lambda _: _print_change(change))
 
 
 @atlas_app.command("remove")
 @handles_errors
+@answers(csv=False)
 def atlas_remove(
     release: Annotated[str, typer.Argument(help="The release to remove: 2026 (OEWS May 2026), or 2026-36 with --source projections.")],
     source: Annotated[str, typer.Option("--source", help="oews or projections.")] = "oews",
     db: DbOption = None,
-    as_json: JsonOption = False,
+    out: Output = Output(),
 ):
     """Take a release loaded with `atlas add` out of the atlas again (releases shipped with Upward stay)."""
     from upward import atlas
@@ -180,7 +181,7 @@ def atlas_remove(
     path = db or atlas.default_path()
     with render.err_console.status("Removing…") as status:
         change = store.remove(path, release, source_of(source), progress=lambda s: status.update(s.capitalize() + "…"))
-    Output.of(as_json).emit(change.as_dict(), show=lambda _: _print_change(change))
+    out.emit(change.as_dict(), show=lambda _: _print_change(change))
 
 
 def _print_change(change) -> None:

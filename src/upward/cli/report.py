@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from upward.cli.common import DbOption, JsonOption, Output, ProfileOption, RegionOption, app, area_of, atlas_and_area, handles_errors
+from upward.cli.common import DbOption, Output, ProfileOption, RegionOption, answers, app, area_of, atlas_and_area, handles_errors
 from upward.cli.programs import HubOption
 from upward.errors import UpwardError
 
@@ -43,6 +43,7 @@ def _gather(region, profile, outcomes, compare, hub, db, quiet, origins):
 
 @app.command()
 @handles_errors
+@answers(csv=False)
 def report(
     region: RegionOption,
     output: Annotated[list[Path] | None, typer.Option(
@@ -54,7 +55,7 @@ def report(
     origins: OriginsOption = 3,
     hub: HubOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
+    out: Output = Output(),
 ):
     """The regional pathways report: the case, the assets, the changes and the outcomes to expect, as self-contained HTML and PDF."""
     import time
@@ -65,18 +66,18 @@ def report(
     outputs = list(output or [])
     if pdf:
         outputs += [p.with_suffix(".pdf") for p in outputs if p.suffix.lower() in (".html", ".htm") and p.with_suffix(".pdf") not in outputs]
-    if not outputs and not as_json:
+    if not outputs and not out.json:
         raise UpwardError("Say where to write the report with -o FILE.html and/or -o FILE.pdf.",
                           hint="e.g. upward report --region houston -o houston.html --pdf   (or --json for the report's data)")
     render.formats(outputs)  # a bad suffix fails before any work
     t0 = time.perf_counter()
-    data, _ = _gather(region, profile, outcomes, compare, hub, db, as_json, origins)
+    data, _ = _gather(region, profile, outcomes, compare, hub, db, out.quiet, origins)
     if outputs:
         with cli_render.err_console.status("Writing the report…"):
             files = render.write(data, outputs)
     else:
         files = []
-    Output.of(as_json).emit({**data, "files": files, "seconds": round(time.perf_counter() - t0, 2)}, show=_print_written)
+    out.emit({**data, "files": files, "seconds": round(time.perf_counter() - t0, 2)}, show=_print_written)
 
 
 def _print_written(r: dict) -> None:
@@ -89,6 +90,7 @@ def _print_written(r: dict) -> None:
 
 @app.command("export")
 @handles_errors
+@answers(csv=False)
 def export_(
     region: RegionOption,
     fmt: Annotated[str, typer.Option("--format", help="xlsx (one workbook), csv or parquet (a folder of files).")] = "xlsx",
@@ -100,7 +102,7 @@ def export_(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing folder that is not an earlier Upward export.")] = False,
     hub: HubOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
+    out: Output = Output(),
 ):
     """Every table behind the report (occupations, pathways, skills, programs, outcomes, actions, sources) with a README of columns and sources."""
     from upward.report import export
@@ -109,7 +111,7 @@ def export_(
         raise UpwardError(f"--format {fmt!r} is not one of {', '.join(export.EXPORT_FORMATS)}.")
     if output is None:
         raise UpwardError("Say where to write the export with -o.", hint="e.g. upward export --region houston --format xlsx -o houston.xlsx")
-    data, src = _gather(region, profile, outcomes, compare, hub, db, as_json, origins)
+    data, src = _gather(region, profile, outcomes, compare, hub, db, out.quiet, origins)
     done = export.export(data, src, fmt, output, force=force)
-    Output.of(as_json).emit(done, show=lambda done: print(
+    out.emit(done, show=lambda done: print(
         f"Exported {len(done['tables'])} tables for {data['area']['area_name']} ({data['area']['area_code']}) as {fmt}:\n{done['path']}"))

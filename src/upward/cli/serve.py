@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from upward.cli import render
-from upward.cli.common import DbOption, JsonOption, Output, ProfileOption, app, connect_atlas, handles_errors
+from upward.cli.common import DbOption, Output, ProfileOption, answers, app, connect_atlas, handles_errors
 from upward.errors import UpwardError
 
 HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database (default: user data dir, or $UPWARD_HUB).")]
@@ -110,12 +110,13 @@ app.add_typer(runs_app, name="runs")
 
 @runs_app.command("save")
 @handles_errors
+@answers(csv=False)
 def runs_save(
     records: Annotated[Path, typer.Argument(help="The records `upward outcomes … --format json --out FILE` wrote (FILE).")],
     run: Annotated[Path | None, typer.Option("--run", help="Its run record (default: the one `upward outcomes` wrote beside it, FILE.run.json for FILE.json).")] = None,
     who: Annotated[str | None, typer.Option("--who", help="Who saves it (default: your login name).")] = None,
     hub: HubOption = None,
-    as_json: JsonOption = False,
+    out: Output = Output(),
 ):
     """Keep an outcomes run in the hub, where the API and the dashboard read it (GET /api/v1/outcomes/runs)."""
     from upward import hub as hub_mod
@@ -132,7 +133,7 @@ def runs_save(
         except json.JSONDecodeError as exc:
             raise UpwardError(f"{path} is not JSON ({exc}).", hint="Give the JSON files `upward outcomes --format json --out FILE` wrote.") from exc
     saved = save_run(data, hub_mod.path(hub), who=who)
-    Output.of(as_json).emit(saved, show=lambda saved: render.console.print(
+    out.emit(saved, show=lambda saved: render.console.print(
         f"Run {saved['run_id']} kept in {hub_mod.path(hub)}: {saved['records']} records, exits {saved['exit_from']}–{saved['exit_to']}"
         + (" (SYNTHETIC DATA)" if saved["synthetic"] else "") + ".",
         highlight=False,
@@ -141,13 +142,14 @@ def runs_save(
 
 @runs_app.command("list")
 @handles_errors
-def runs_list(hub: HubOption = None, as_json: JsonOption = False):
+@answers(csv=False)
+def runs_list(hub: HubOption = None, out: Output = Output()):
     """The outcome runs kept in the hub, oldest first."""
     from upward import hub as hub_mod
     from upward.hub.runs import list_runs
 
     path = hub_mod.path(hub)
-    Output.of(as_json).emit(list_runs(path), show=lambda rows: _print_runs(rows, path))
+    out.emit(list_runs(path), show=lambda rows: _print_runs(rows, path))
 
 
 def _print_runs(rows: list[dict], path: Path) -> None:
@@ -173,12 +175,13 @@ def _published(p: dict | None) -> str:
 
 @runs_app.command("publish")
 @handles_errors
+@answers(csv=False)
 def runs_publish(
     run_id: Annotated[int, typer.Argument(min=1, help="The run to publish (see `upward runs list`).")],
     round_to: Annotated[int, typer.Option("--round", min=1, max=100, help="Publish counts rounded to a multiple of this (1: exact; 5 or 10 are usual).")] = 1,
     who: Annotated[str | None, typer.Option("--who", help="Who publishes it (default: your login name).")] = None,
     hub: HubOption = None,
-    as_json: JsonOption = False,
+    out: Output = Output(),
 ):
     """Make a run readable by anyone (the API without the token, the dashboard), under the disclosure policy.
 
@@ -188,23 +191,24 @@ def runs_publish(
     from upward.hub.runs import publish
 
     done = publish(run_id, hub_mod.path(hub), rounding=round_to, who=who)
-    Output.of(as_json).emit(done, show=lambda done: render.console.print(
+    out.emit(done, show=lambda done: render.console.print(
         f"Run {run_id} is published as program year {done['published']['program_year']}'s outcomes"
         + (f", counts rounded to a multiple of {round_to}" if round_to > 1 else "") + ".", highlight=False))
 
 
 @runs_app.command("withdraw")
 @handles_errors
+@answers(csv=False)
 def runs_withdraw(
     run_id: Annotated[int, typer.Argument(min=1, help="The published run to withdraw.")],
     who: Annotated[str | None, typer.Option("--who", help="Who withdraws it (default: your login name).")] = None,
     hub: HubOption = None,
-    as_json: JsonOption = False,
+    out: Output = Output(),
 ):
     """Stop publishing a run. Its program year stays taken: readers may have kept it."""
     from upward import hub as hub_mod
     from upward.hub.runs import withdraw
 
     done = withdraw(run_id, hub_mod.path(hub), who=who)
-    Output.of(as_json).emit(done, show=lambda _: render.console.print(
+    out.emit(done, show=lambda _: render.console.print(
         f"Run {run_id} is no longer published; no other run of its program year will be.", highlight=False))

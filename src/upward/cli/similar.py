@@ -8,26 +8,25 @@ import typer
 from rich.markup import escape
 
 from upward.cli import render
-from upward.cli.common import CsvOption, DbOption, JsonOption, Output, ProfileOption, app, connect_atlas, handles_errors, occupation_of
+from upward.cli.common import DbOption, Output, ProfileOption, answers, app, connect_atlas, handles_errors, occupation_of
 
 
 @app.command()
 @handles_errors
+@answers
 def similar(
     soc: Annotated[str | None, typer.Argument(help="SOC code or title (omit with --all).")] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many similar occupations.")] = 10,
     every: Annotated[bool, typer.Option("--all", help="Every rated occupation at once (use with --json or --csv).")] = False,
     profile: ProfileOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Most similar occupations: O*NET ratings, work activities, technology and shared industries (weights from the profile)."""
     from upward import profiles
     from upward.analysis.similarity import every_similar, similar_occupations
     from upward.errors import UpwardError
 
-    out = Output.of(as_json, as_csv)
     if every == (soc is not None):
         raise UpwardError("Give one occupation, or --all for every occupation.", hint="e.g. upward similar 29-1141, or upward similar --all --json")
     prof = profiles.load(profile)

@@ -11,7 +11,7 @@ from rich.markup import escape
 from upward.atlas.lookup import notes
 from upward.cli import render
 from upward.cli.common import (
-    CsvOption, DbOption, JsonOption, Output, ProfileOption, RegionOption, app, area_of, atlas_and_area, connect_atlas, handles_errors, occupation_of,
+    DbOption, Output, ProfileOption, RegionOption, answers, app, area_of, atlas_and_area, connect_atlas, handles_errors, occupation_of,
 )  # fmt: skip
 
 HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database holding employer ratings (default: user data dir, or $UPWARD_HUB).")]
@@ -23,19 +23,18 @@ def _number(v, digits: int = 2) -> str:
 
 @app.command()
 @handles_errors
+@answers
 def skills(
     region: RegionOption,
     top: Annotated[int, typer.Option("--top", min=1, help="How many elements to print, biggest gaps first (JSON and CSV give all).")] = 20,
     profile: ProfileOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """The region's skill landscape: supply of each skill and knowledge area, demand from its Jobs That Mobilize, the biggest gaps."""
     from upward import profiles
     from upward.analysis.skills import landscape
 
-    out = Output.of(as_json, as_csv)
     prof = profiles.load(profile)
     con, area = atlas_and_area(db, region, out.quiet)
     r = landscape(con, area.code, prof)
@@ -70,6 +69,7 @@ def _print_landscape(r: dict, top: int) -> None:
 
 @app.command()
 @handles_errors
+@answers
 def benchmark(
     soc: Annotated[str, typer.Argument(help="SOC code (29-1141), O*NET-SOC code or title.")],
     region: Annotated[str | None, typer.Option("--region", "-r", help="Area whose employer ratings adjust the benchmark (required with --export).")] = None,
@@ -79,8 +79,7 @@ def benchmark(
     hub: HubOption = None,
     profile: ProfileOption = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """An occupation's essential skills with O*NET's proficiency levels in words; export a sheet for employers to rate, import it back."""
     from upward import hub as hub_mod
@@ -89,7 +88,6 @@ def benchmark(
     from upward.errors import UpwardError
     from upward.hub import rating_import, rating_sheet
 
-    out = Output.of(as_json, as_csv)
     if export and import_:
         raise UpwardError("Choose one of --export and --import.")
     if dry_run and not import_:

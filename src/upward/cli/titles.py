@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from upward.cli import render
-from upward.cli.common import CsvOption, DbOption, JsonOption, Output, app, connect_atlas, handles_errors
+from upward.cli.common import DbOption, Output, answers, app, connect_atlas, handles_errors
 from upward.errors import UpwardError
 
 titles_app = typer.Typer(help="Job titles → SOC 2018 codes, offline (BLS and O*NET title lists; docs/titles.md).", no_args_is_help=True)
@@ -18,15 +18,15 @@ app.add_typer(titles_app, name="titles")
 
 @titles_app.command("code")
 @handles_errors
+@answers
 def code(
     titles: Annotated[list[str] | None, typer.Argument(help="Job titles, each in quotes.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="CSV, .xlsx (first sheet) or JSON file with a column of titles.")] = None,
     column: Annotated[str | None, typer.Option("--column", help="Header of the title column in --file.")] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=20, help="How many candidates to list per title.")] = 5,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the JSON (--json) or CSV (default) to this file, atomically.")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the JSON (--json) or CSV (default) to this file, atomically.")] = None,
     db: DbOption = None,
-    as_json: JsonOption = False,
-    as_csv: CsvOption = False,
+    out: Output = Output(),
 ):
     """Code job titles to SOC 2018: the best occupation, a confidence (0–1) and the top candidates.
 
@@ -35,7 +35,6 @@ def code(
     """
     from upward.titles import REVIEW_BELOW, batch, code_titles
 
-    output = Output.of(as_json, as_csv)
     if bool(titles) == (file is not None):
         raise UpwardError("Give job titles, or --file with --column, not both.", hint='e.g. upward titles code "Forklift Operator", or upward titles code --file FILE.csv --column title')
     if file is not None and not column:
@@ -46,17 +45,17 @@ def code(
     if file is not None:
         rows, titles = batch.read_column(file, column)
     con = connect_atlas(db)
-    if file is not None and len(titles) > 2000 and not output.quiet and out is None:
+    if file is not None and len(titles) > 2000 and not out.quiet and out_file is None:
         render.err_console.print(f"[dim]{len(titles):,} titles; the table shows them all (use --csv or --out for a file).[/]")
     coded = code_titles(con, titles, top=top)
     if rows is not None:
         coded = [{"row": r, **c} for r, c in zip(rows, coded)]
-    if out is not None:
-        _write(out, coded, rows, as_json)
+    if out_file is not None:
+        _write(out_file, coded, rows, out.json)
         n_review = sum(1 for c in coded if c["soc"] is None or c["confidence"] < REVIEW_BELOW)
-        render.err_console.print(f"Wrote {len(coded):,} coded titles to {out} ({n_review:,} to review: no code or confidence below {REVIEW_BELOW}).", highlight=False)
+        render.err_console.print(f"Wrote {len(coded):,} coded titles to {out_file} ({n_review:,} to review: no code or confidence below {REVIEW_BELOW}).", highlight=False)
         return
-    output.emit(coded, batch.flat(coded, rows), lambda coded: _print(coded, rows, REVIEW_BELOW), stamped=False)
+    out.emit(coded, batch.flat(coded, rows), lambda coded: _print(coded, rows, REVIEW_BELOW), stamped=False)
 
 
 def _write(out: Path, coded: list[dict], rows, as_json: bool) -> None:
