@@ -267,6 +267,14 @@ def alignment(con, area_code: str, profile: Profile, hub=None) -> dict:
     return {"area": area_record(con, area_code), "profile": profile.record(), **result, "notes": notes, "data": releases(con)}
 
 
+def training_gaps(aligned: dict) -> dict:
+    """`upward programs gaps` and GET …/programs/gaps: an `alignment` answer narrowed to the
+    training gaps, the Jobs That Mobilize short of completers that are no training gap (with why),
+    and the possible duplicates — a face aligns once and narrows, so both questions share one
+    computation."""
+    return {k: aligned[k] for k in ("area", "profile", "gaps", "no_training_gap", "duplicates", "notes", "data")}
+
+
 def _split(inv: pd.DataFrame, column: str) -> pd.DataFrame:
     """One row per program × occupation it trains for, with its completions split evenly."""
     links = inv[["program_id", "completions", "local_completions", "dormant", column]].explode(column).dropna(subset=[column])

@@ -375,11 +375,26 @@ def quality_report(con, area_code: str, profile: Profile, top: int = 10) -> dict
     }
 
 
-def all_indicators(con, profile: Profile, area_type: str | None = None) -> list[dict]:
-    """The system indicators of every area (or every area of one type), comparable across areas."""
+def all_indicators(con, profile: Profile) -> list[dict]:
+    """The system indicators of every area, comparable across areas, by area code."""
     ind = indicators(con, profile).drop(columns="employment_by_tier")
     areas = pd.DataFrame(records(con, "select area_code, area_name, area_type, state_abbr, price_parity, total_employment from areas"))
     out = areas.merge(ind, on="area_code", how="left")
-    if area_type:
-        out = out[out.area_type == area_type]
     return [plain_record(r) for r in out.sort_values("area_code").to_dict("records")]
+
+
+def system_indicators(con, profile: Profile, area_type: str | None = None) -> dict:
+    """`upward indicators` and GET /indicators: every area's system indicators, or one type's
+    (`area_type` as typed, any case), with the profile and household they were measured with."""
+    from upward.analysis.regions import area_type_of
+
+    area_type = area_type_of(area_type)
+    return of_type({"profile": profile.record(), "household": profile.household, "areas": all_indicators(con, profile)}, area_type)
+
+
+def of_type(answer: dict, area_type: str | None) -> dict:
+    """A `system_indicators` answer narrowed to the areas of one type (None: every area). The API
+    narrows the every-area answer it already holds, so computing them once serves every type."""
+    if area_type is None:
+        return answer
+    return {**answer, "areas": [a for a in answer["areas"] if a["area_type"] == area_type]}

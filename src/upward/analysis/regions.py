@@ -17,10 +17,17 @@ CONCENTRATION_MIN_SHARE = 0.0002
 CONCENTRATION_MIN_JOBS = 50
 
 
+def area_type_of(text: str | None) -> str | None:
+    """An area type as typed (any case), checked; None (no text) means every type."""
+    if not text:
+        return None
+    if text.lower() not in AREA_TYPES:
+        raise UpwardError(f"Unknown area type '{text}'.", hint=f"Use one of: {', '.join(AREA_TYPES)}.")
+    return text.lower()
+
+
 def list_areas(con, search: str | None = None, state: str | None = None, area_type: str | None = None) -> list[dict]:
-    area_type = area_type.lower() if area_type else None
-    if area_type is not None and area_type not in AREA_TYPES:
-        raise UpwardError(f"Unknown area type '{area_type}'.", hint=f"Use one of: {', '.join(AREA_TYPES)}.")
+    area_type = area_type_of(area_type)
     if state and not con.execute(
         "select 1 from states where lower(state_abbr) = ? or lower(state_name) = ?", [state.lower(), state.lower()]
     ).fetchone():

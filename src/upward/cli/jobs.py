@@ -325,16 +325,14 @@ def indicators(
     out: Output = Output(),
 ):
     """The system indicators of every area: living-wage access and opportunity-occupation shares."""
-    from upward.analysis.quality import all_indicators
-    from upward.analysis.regions import AREA_TYPES
-    from upward.errors import UpwardError
+    from upward.analysis.quality import system_indicators
+    from upward.analysis.regions import area_type_of
 
-    if area_type is not None and area_type.lower() not in AREA_TYPES:
-        raise UpwardError(f"Unknown area type '{area_type}'.", hint=f"Use one of: {', '.join(AREA_TYPES)}.")
+    area_type_of(area_type)  # a bad type fails before the atlas is opened
     prof = _profile(profile)
     con = connect_atlas(db)
-    rows = all_indicators(con, prof, area_type.lower() if area_type else None)
-    out.emit({"profile": prof.record(), "household": prof.household, "areas": rows}, rows, lambda _: _print_indicators(con, rows, prof))
+    result = system_indicators(con, prof, area_type)
+    out.emit(result, result["areas"], lambda r: _print_indicators(con, r["areas"], prof))
 
 
 def _print_indicators(con, rows: list[dict], prof) -> None:

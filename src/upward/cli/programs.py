@@ -187,9 +187,10 @@ def gaps(
 ):
     """Jobs That Mobilize people train for with no program in the area, or far too few local completers; and those short
     of completers that are no training gap (learned at work, apprenticeship, other routes), with why."""
+    from upward.analysis.programs import training_gaps
+
     a = _alignment(region, profile, hub, db, out)
-    result = {k: a[k] for k in ("area", "profile", "gaps", "no_training_gap", "duplicates", "notes", "data")}
-    out.emit(result, a["gaps"], lambda _: _print_gaps(a, top))
+    out.emit(training_gaps(a), a["gaps"], lambda r: _print_gaps(r, top))
 
 
 def _print_gaps(a: dict, top: int) -> None:

@@ -62,9 +62,10 @@ def router() -> APIRouter:
     def gaps(ctx: Annotated[Ctx, Depends(context)], area: AreaPath, hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
         code = ctx.area(area).code
 
-        def compute():  # the alignment's subset, as `upward programs gaps --json` prints it (and the alignment answer reused)
-            result = ctx.answer("alignment", {"area": code}, _alignment(ctx, code, hub), hub=hub)
-            return {k: result[k] for k in ("area", "profile", "gaps", "no_training_gap", "duplicates", "notes", "data")}
+        def compute():  # the alignment answer reused, narrowed as `upward programs gaps --json` narrows it
+            from upward.analysis.programs import training_gaps
+
+            return training_gaps(ctx.answer("alignment", {"area": code}, _alignment(ctx, code, hub), hub=hub))
 
         return ctx.respond("gaps", {"area": code}, compute, hub=hub)
 

@@ -50,19 +50,15 @@ def router() -> APIRouter:
         ctx: Annotated[Ctx, Depends(context)],
         type: Annotated[AreaType | None, Query(description="Only areas of this type (metro: every metro area).")] = None,
     ):
-        from upward.analysis.quality import all_indicators
+        from upward.analysis.quality import of_type, system_indicators
 
         def every_area():  # pay rows and counts only: no similarity matrix or pathway model is needed
-            return {"profile": ctx.profile.record(), "household": ctx.profile.household, "areas": all_indicators(ctx.cur, ctx.profile, None)}
+            return system_indicators(ctx.cur, ctx.profile)
 
         if type is None:
             return ctx.respond("indicators", {"type": None}, every_area)
-
-        def compute():  # all_indicators(type) is every area's indicators filtered by type: computed once, then filtered
-            result = ctx.answer("indicators", {"type": None}, every_area)
-            return {**result, "areas": [a for a in result["areas"] if a["area_type"] == type]}
-
-        return ctx.respond("indicators", {"type": type}, compute)
+        # every area's answer (computed once) narrowed to the type, as system_indicators(type) narrows it
+        return ctx.respond("indicators", {"type": type}, lambda: of_type(ctx.answer("indicators", {"type": None}, every_area), type))
 
     @r.get("/compare", summary="Compare areas side by side", responses=ok("compare", 400, 404, 409, 422),
            description="System indicators and top Jobs That Mobilize of two or more areas, wages adjusted for the cost of living "

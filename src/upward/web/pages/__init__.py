@@ -383,7 +383,7 @@ def _warm(app, settings: Settings, templates):
             area,
             lambda: views.region(cursor, prof, code),
             lambda: views.home(cursor, prof),
-            lambda: _cache.memo(cursor, all_indicators, prof, None),  # every region page's state and nation figures
+            lambda: _cache.memo(cursor, all_indicators, prof),  # every region page's state and nation figures
             lambda: views.programs(cursor, prof, code, hub if hub.exists() else None, {}),
             lambda: warm_region(cursor, code, prof),
         ]

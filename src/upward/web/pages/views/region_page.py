@@ -22,7 +22,7 @@ def _peer_indicators(con, prof: Profile, codes: list[str]) -> list[dict]:
     server starts) when they are ready; until then each area's own (`compare_areas`, the same
     `quality.indicators` over the same rows), cached per area.
     """
-    every = peek(con, quality.all_indicators, prof, None)
+    every = peek(con, quality.all_indicators, prof)
     if every is not None:
         by_code = {r["area_code"]: r for r in every}
         return [dict(by_code[c]) for c in codes if c in by_code]
