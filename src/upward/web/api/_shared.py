@@ -22,9 +22,10 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Annotated, Any, Callable
 
 from fastapi import Depends, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -35,7 +36,7 @@ from upward.limits import NAME_CHARS
 from upward.atlas.lookup import AREA_ACCEPTS, SOC_ACCEPTS
 from upward.web import deps
 from upward.web.api._examples import EXAMPLES
-from upward.web.uploads import save_upload, upload_dir  # noqa: F401  (the routes' one import of what they share)
+from upward.web.uploads import kept_upload, save_upload, upload_dir
 
 JSON = "application/json"
 
@@ -128,7 +129,9 @@ class Ctx:
     def warm_region(self, area_code: str) -> None:
         deps.warm_region(self.cur, area_code, self.profile)
 
-    def _cached(self, name: str, params: dict, compute: Callable[[], Any], hub: Path | None | bool) -> tuple[bytes, str, bool]:
+    def _cached(self, name: str, params: dict, compute: Callable[[], Any], hub: Path | None | bool, warm: str | None) -> tuple[bytes, str, bool]:
+        if warm is not None:
+            compute = self._warmed(compute, warm, params)
         state = self.request.app.state
         key = (
             name,
@@ -144,17 +147,34 @@ class Ctx:
         with deps.computing(self.request):  # taken before waiting for another thread's build of the key: never a cycle of waits
             return cache.get_or_compute(key, lambda: dumps(compute()))
 
-    def answer(self, name: str, params: dict, compute: Callable[[], Any], *, hub: Path | None | bool = False):
+    def _warmed(self, compute: Callable[[], Any], warm: str, params: dict) -> Callable[[], Any]:
+        """`compute`, after building what it needs once per server under the lock that builds it (deps.warm_*)."""
+        if warm not in ("model", "region"):
+            raise ValueError(f"warm={warm!r}: 'model' or 'region'")
+
+        def run():
+            if warm == "model":
+                self.warm_model()
+            else:
+                self.warm_region(params["area"])
+            return compute()
+
+        return run
+
+    def answer(self, name: str, params: dict, compute: Callable[[], Any], *, hub: Path | None | bool = False, warm: str | None = None):
         """Another route's answer, as data, from the cache when it was asked (one route's JSON built from another's)."""
-        body, _, _ = self._cached(name, params, compute, hub)
+        body, _, _ = self._cached(name, params, compute, hub, warm)
         return json.loads(body)
 
-    def respond(self, name: str, params: dict, compute: Callable[[], Any], *, hub: Path | None | bool = False) -> Response:
+    def respond(self, name: str, params: dict, compute: Callable[[], Any], *, hub: Path | None | bool = False,
+                warm: str | None = None) -> Response:
         """The JSON of `compute()`, from the cache when the same question was answered before.
 
         `hub`: False when the answer does not read the hub; else the hub path held by `hub_reading` (or None).
+        `warm`: what `compute` needs built first, on a cache miss only: "model" (the transition model and
+        the similarity it rests on) or "region" (the pathway graph of the area `params["area"]`, a code).
         """
-        body, etag, hit = self._cached(name, params, compute, hub)
+        body, etag, hit = self._cached(name, params, compute, hub, warm)
         headers = {"ETag": etag, "Cache-Control": "no-cache", "Upward-Cache": "hit" if hit else "miss"}
         if etag in _if_none_match(self.request):
             return Response(status_code=304, headers=headers)
@@ -180,6 +200,24 @@ def _resolve(fn, cur, text: str, param: str, accepted: str):
 async def context(request: Request, cur=Depends(deps.cursor)) -> Ctx:
     """The request's cursor and profile (async: nothing here blocks, so no thread-pool trip)."""
     return Ctx(request, cur, deps.load_profile(request.app.state.settings.profile))
+
+
+# --- what a route declares ------------------------------------------------------------------
+
+#: Every route's first parameter: the request context.
+Context = Annotated[Ctx, Depends(context)]
+#: The hub a read route reads, held against writes while it does (None: there is no hub yet).
+Hub = Annotated[Path | None, Depends(deps.hub_reading)]
+
+
+def area_path(*examples: str):
+    """An `{area}` path parameter, described as the CLI resolves it, with examples for the OpenAPI document."""
+    return Annotated[str, PathParam(description=AREA_DESCRIPTION, examples=list(examples))]
+
+
+def soc_path(*examples: str):
+    """An `{soc}` path parameter: a code or a title, with examples for the OpenAPI document."""
+    return Annotated[str, PathParam(description=SOC_DESCRIPTION, examples=list(examples))]
 
 
 # --- OpenAPI helpers ------------------------------------------------------------------------
@@ -293,6 +331,38 @@ def suffix_of(upload: UploadFile, accepted: tuple[str, ...], what: str) -> str:
 
 def json_response(data, status: int = 200, headers: dict | None = None) -> Response:
     return Response(dumps(data), status_code=status, media_type=JSON, headers=headers)
+
+
+def imported(request: Request, file: UploadFile, name: str, dry_run: bool, run: Callable[[Path | None, Path, bool], Any],
+             headers: dict | None = None) -> Response:
+    """An uploaded file imported into the hub by `run(hub, file, dry_run)` (a program inventory, a
+    rating sheet): saved as `name` in the request's scratch folder; with `dry_run` checked against
+    the hub held shared and answered 200 with nothing written; otherwise imported under the hub's
+    write lock, the file kept beside the hub so its history names real bytes, and answered 201.
+    The answer is the import's record and the file's name as uploaded."""
+    with upload_dir(request) as tmp:
+        path = save_upload(request, file, tmp, name)
+        if dry_run:
+            with deps.hub_shared(request) as hub:  # reads the hub: held against concurrent writes
+                result = _conflict_if_duplicate(lambda: run(hub, path, True))
+            return json_response({**result.to_dict(), "file": file.filename}, status=200)
+        with deps.hub_writing(request) as hub, kept_upload(path, hub, request) as kept:
+            result = _conflict_if_duplicate(lambda: run(hub, kept, False))
+    return json_response({**result.to_dict(), "file": file.filename}, status=201, headers=headers)
+
+
+def _conflict_if_duplicate(fn):
+    """Run an import: a byte-identical file already imported is a conflict (409: ConflictError says
+    so by its type); any other refusal of the file (not CSV, no header, nothing rated…) is invalid
+    input (422), like a bad row."""
+    from upward.errors import UpwardError
+
+    try:
+        return fn()
+    except UpwardError as exc:
+        if type(exc) is UpwardError and not hasattr(exc, "status"):
+            exc.status = 422
+        raise
 
 
 class FrontCache:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Query
 
-from upward.web.api._shared import AREA_DESCRIPTION, Ctx, context, ok
+from upward.web.api._shared import Context, area_path, ok
 
 TAG = "Regions and job quality"
-AreaPath = Annotated[str, Path(description=AREA_DESCRIPTION, examples=["national", "0000000"])]
+AreaPath = area_path("national", "0000000")
 
 
 def router() -> APIRouter:
@@ -22,7 +22,7 @@ def router() -> APIRouter:
            "named by year (`from=2024&to=2025`); by default the newest held release before the current one that covers the area, "
            "and the current one. An area a release does not cover gets a 400 naming the BLS files to load.")
     def changes(
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         area: AreaPath,
         from_: Annotated[str | None, Query(alias="from", max_length=20, description="The earlier release: 2024, or 2022 / 2022-32 for projections.", examples=["2024"])] = None,
         to: Annotated[str | None, Query(max_length=20, description="The later release (default: the current one).", examples=["2025"])] = None,
@@ -33,11 +33,7 @@ def router() -> APIRouter:
         from upward.atlas.releases import source_of
 
         a = ctx.area(area)
-
-        def compute_():
-            ctx.warm_model()
-            return {"resolved": a.note, **compute(ctx.cur, a.code, ctx.profile, from_, to, source_of(source), top)}
-
-        return ctx.respond("changes", {"area": a.code, "from": from_, "to": to, "source": source, "top": top}, compute_)
+        return ctx.respond("changes", {"area": a.code, "from": from_, "to": to, "source": source, "top": top},
+                           lambda: {"resolved": a.note, **compute(ctx.cur, a.code, ctx.profile, from_, to, source_of(source), top)}, warm="model")
 
     return r

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from upward.web.api._shared import Ctx, context, ok
+from upward.web.api._shared import Context, ok
 
 TAG = "About"
 
@@ -17,7 +15,7 @@ def router() -> APIRouter:
     @r.get("", summary="What this API serves", responses=ok("index"),
            description="The API version, the atlas and its data releases, the server's profile (name and hash: every result records "
            "them), whether writes are possible, and where the OpenAPI document is.")
-    def index(ctx: Annotated[Ctx, Depends(context)]):
+    def index(ctx: Context):
         from upward.atlas.provenance import releases
 
         s = ctx.settings
@@ -36,14 +34,14 @@ def router() -> APIRouter:
            description="The thresholds and weights every answer uses, merged over the shipped defaults, with the profile's name and hash "
            "(CLI: `upward profile show --json`). Every result records the profile name and hash it was computed with; "
            "this server uses one profile for every request.")
-    def profile(ctx: Annotated[Ctx, Depends(context)]):
+    def profile(ctx: Context):
         return ctx.respond("profile", {}, lambda: {"profile": ctx.profile.record(), "settings": ctx.profile.data})
 
     @r.get("/atlas", summary="The atlas and its data releases", responses=ok("atlas"),
            description="Which data releases the atlas holds (every held release of OEWS and the projections, with period, publication "
            "date, input files and their sha256, coverage and which is current) and how well O*NET covers OEWS employment "
            "(CLI: `upward atlas info --json`).")
-    def atlas(ctx: Annotated[Ctx, Depends(context)]):
+    def atlas(ctx: Context):
         from upward.analysis.coverage import atlas_info
 
         return ctx.respond("atlas", {}, lambda: atlas_info(ctx.cur))

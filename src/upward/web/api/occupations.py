@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from upward.web import deps
+from upward.atlas.lookup import notes
 from upward.hub import data as hub_data
-from upward.web.uploads import kept_upload
 from upward.web.api._shared import (
-    AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, json_response, ok, problems, require_token, safe_name, save_upload, suffix_of, upload_dir,
+    AREA_DESCRIPTION, Context, Hub, imported, ok, problems, require_token, safe_name, soc_path, suffix_of, upload_dir,
 )  # fmt: skip
 
-SocPath = Annotated[str, Path(description=SOC_DESCRIPTION, examples=["29-1141", "registered nurses"])]
+SocPath = soc_path("29-1141", "registered nurses")
 TAG = "Occupations and skills"
 
 
@@ -26,19 +24,14 @@ def router() -> APIRouter:
     @r.get("/occupations/{soc:path}/similar", summary="Most similar occupations", responses=ok("similar", 400, 404, 409, 422),
            description="The nearest occupations by the weighted mean of seven facet cosines, with each facet (CLI: `upward similar SOC --json`).")
     def similar(
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         soc: SocPath,
         top: Annotated[int, Query(ge=1, le=1000, description="How many similar occupations.")] = 10,
     ):
+        from upward.analysis.similarity import similar_occupations
+
         occ = ctx.soc(soc)
-
-        def compute():
-            from upward.analysis.similarity import similar_occupations
-
-            ctx.warm_model()
-            return similar_occupations(ctx.cur, occ.code, occ.name, ctx.profile, top)
-
-        return ctx.respond("similar", {"soc": occ.code, "top": top}, compute)
+        return ctx.respond("similar", {"soc": occ.code, "top": top}, lambda: similar_occupations(ctx.cur, occ.code, occ.name, ctx.profile, top), warm="model")
 
     @r.get("/occupations/{soc:path}/benchmark/sheet", summary="Download the employer rating sheet",
            responses={200: {"description": "The rating sheet (CSV, or XLSX with an instructions sheet).",
@@ -46,10 +39,10 @@ def router() -> APIRouter:
                       **problems(400, 404, 409, 422)},
            description="The sheet employers fill to rate the occupation's benchmark in one region (CLI: `upward benchmark SOC --region AREA --export FILE`).")
     def benchmark_sheet(
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         soc: SocPath,
         region: Annotated[str, Query(description=AREA_DESCRIPTION + " Employers rate the benchmark for one region.", max_length=200, examples=["houston"])],
-        hub: Annotated[FilePath | None, Depends(deps.hub_reading)],
+        hub: Hub,
         format: Annotated[Literal["csv", "xlsx"], Query(description="csv, or xlsx (with instructions and the elements that could be added).")] = "xlsx",
     ):
         from upward.hub import rating_sheet
@@ -66,40 +59,33 @@ def router() -> APIRouter:
            description="The occupation's essential skills with O*NET importance, level and level anchors in words; with a region, "
            "adjusted by that region's employer ratings (CLI: `upward benchmark SOC [--region AREA] --json`).")
     def benchmark(
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         soc: SocPath,
-        hub: Annotated[FilePath | None, Depends(deps.hub_reading)],
+        hub: Hub,
         region: Annotated[str | None, Query(description=AREA_DESCRIPTION + " Omit for O*NET's benchmark alone.", max_length=200, examples=["houston"])] = None,
     ):
         from upward.analysis.skills import benchmark as build
 
-        def compute():
-            occ = ctx.soc(soc)
-            area = ctx.area(region, "region") if region else None
-            b = build(ctx.cur, area.code if area else None, occ.code, ctx.profile, hub_data(hub))
-            return {"resolved": [n for n in (occ.note, area and area.note) if n], **b}
-
-        return ctx.respond("benchmark", {"soc": soc, "region": region}, compute, hub=hub)
+        occ = ctx.soc(soc)  # the answer says how the texts were resolved: it is keyed by them
+        area = ctx.area(region, "region") if region else None
+        return ctx.respond("benchmark", {"soc": soc, "region": region},
+                           lambda: {"resolved": notes(occ, area), **build(ctx.cur, area and area.code, occ.code, ctx.profile, hub_data(hub))}, hub=hub)
 
     @r.get("/occupations/{soc:path}", summary="Occupation profile", responses=ok("occupation", 404, 409, 422),
            description="Wages, employment, location quotient, projections, education, job zone, top skills, knowledge, abilities, "
            "work activities and technology, and its national benefits (NCS group-level estimates), hazard exposure (O*NET), women's "
            "share and pay ratio (CPS) and AI exposure (CLI: `upward occupation SOC --region AREA --json`).")
     def occupation(
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         soc: SocPath,
         region: Annotated[str, Query(description=AREA_DESCRIPTION + " Default: national.", max_length=200, examples=["houston"])] = "0000000",
         top: Annotated[int, Query(ge=1, le=50, description="How many skills and knowledge areas to list.")] = 10,
     ):
         from upward.analysis.occupations import occupation_profile
 
-        def compute():
-            occ = ctx.soc(soc)
-            area = ctx.area(region, "region")
-            p = occupation_profile(ctx.cur, area.code, occ.code, ctx.profile, top=top)
-            return {"resolved": [n for n in (occ.note, area.note) if n], **p}
-
-        return ctx.respond("occupation", {"soc": soc, "region": region, "top": top}, compute)
+        occ, area = ctx.soc(soc), ctx.area(region, "region")  # the answer says how the texts were resolved: it is keyed by them
+        return ctx.respond("occupation", {"soc": soc, "region": region, "top": top},
+                           lambda: {"resolved": notes(occ, area), **occupation_profile(ctx.cur, area.code, occ.code, ctx.profile, top=top)})
 
     return r
 
@@ -115,7 +101,7 @@ def write_router() -> APIRouter:
             "Needs the bearer token.")
     def import_ratings(
         request: Request,
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         soc: SocPath,
         file: Annotated[UploadFile, File(description="The filled sheet: .csv (UTF-8) or .xlsx, as exported.")],
         region: Annotated[str | None, Query(description=AREA_DESCRIPTION + " When given, every rated row must be for this region.", max_length=200)] = None,
@@ -127,31 +113,7 @@ def write_router() -> APIRouter:
         occ = ctx.soc(soc)
         area = ctx.area(region, "region") if region else None
         suffix = suffix_of(file, (".csv", ".xlsx"), "a rating sheet")
-        name = safe_name(file.filename, "ratings" + suffix)
-        with upload_dir(request) as tmp:
-            path = save_upload(request, file, tmp, name)
-            if dry_run:
-                with deps.hub_shared(request) as hub:  # reads the hub: held against concurrent writes
-                    result = _conflict_if_duplicate(lambda: rating_import.import_ratings(
-                        ctx.cur, path, ctx.profile, hub_path=hub, who=who or "api", dry_run=True, soc=occ.code, area_code=area.code if area else None))
-                return json_response({**result.to_dict(), "file": file.filename}, status=200)
-            with deps.hub_writing(request) as hub, kept_upload(path, hub, request) as kept:
-                result = _conflict_if_duplicate(lambda: rating_import.import_ratings(
-                    ctx.cur, kept, ctx.profile, hub_path=hub, who=who or "api", soc=occ.code, area_code=area.code if area else None))
-        return json_response({**result.to_dict(), "file": file.filename}, status=201)
+        return imported(request, file, safe_name(file.filename, "ratings" + suffix), dry_run, lambda hub, path, dry_run: rating_import.import_ratings(
+            ctx.cur, path, ctx.profile, hub_path=hub, who=who or "api", dry_run=dry_run, soc=occ.code, area_code=area.code if area else None))
 
     return r
-
-
-def _conflict_if_duplicate(fn):
-    """Run an import: a byte-identical file already imported is a conflict (409: ConflictError says
-    so by its type); any other refusal of the file (not CSV, no header, nothing rated…) is invalid
-    input (422), like a bad row."""
-    from upward.errors import UpwardError
-
-    try:
-        return fn()
-    except UpwardError as exc:
-        if type(exc) is UpwardError and not hasattr(exc, "status"):
-            exc.status = 422
-        raise

@@ -14,7 +14,7 @@ from upward.outcomes.schema import DIMENSIONS
 from upward.web import deps
 from upward.web.http import enum_in
 from upward.web.api._shared import (
-    Ctx, context, holds_token, json_response, ok, require_token, safe_name, save_upload, suffix_of, upload_dir,
+    Context, Ctx, Hub, holds_token, json_response, ok, require_token, safe_name, save_upload, suffix_of, upload_dir,
 )  # fmt: skip
 
 TAG = "Outcomes"
@@ -38,7 +38,7 @@ def router() -> APIRouter:
                         "framework indicator it answers (WIOA, E-W, CLASP AQCP), the published wording and how Upward measures it."),
            description="The catalog behind docs/outcomes.md: name, kind (rate or median), population, rule, the horizon in years for "
            "the per-horizon indicators, the optional input field it needs, and the framework references.")
-    def indicators(ctx: Annotated[Ctx, Depends(context)]):
+    def indicators(ctx: Context):
         from upward.outcomes.indicators import catalog
 
         return ctx.respond("outcome_indicators", {}, catalog)
@@ -47,7 +47,7 @@ def router() -> APIRouter:
            description="With the bearer token: every stored run's metadata (who saved it and when, engine, exit window, breakdowns, "
            "minimum cell, profile, the inputs' sha256 digest, whether the data were synthetic, whether it is published). Without it: "
            "only the runs the operator published (one per program year, docs/security.md). Never a participant identifier.")
-    def runs(ctx: Annotated[Ctx, Depends(context)], hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
+    def runs(ctx: Context, hub: Hub):
         from upward.hub.runs import list_runs
 
         public = not holds_token(ctx.request)
@@ -58,9 +58,9 @@ def router() -> APIRouter:
            "cells already suppressed by the engine (numbers null) — all, or one breakdown (`by`) or one indicator. A stored run is "
            "read with the bearer token; without it only a published run, as published (404 otherwise).")
     def run(
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         run_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id (see GET /api/v1/outcomes/runs).")],
-        hub: Annotated[FilePath | None, Depends(deps.hub_reading)],
+        hub: Hub,
         by: Annotated[str | None, Query(description=BY_DESCRIPTION, max_length=80, examples=["sex"], json_schema_extra=lambda s: enum_in(s, BY_READ))] = None,
         indicator: Annotated[Indicator | None, Query(description="Only this indicator's records.")] = None,
     ):
@@ -92,7 +92,7 @@ def write_router() -> APIRouter:
             "use the documented synthetic key and are labelled synthetic. Bad rows: 422 with file, row and field. Needs the bearer token.")
     def create_run(
         request: Request,
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         participants: Annotated[UploadFile, File(description="Participants: one .csv or .parquet file (docs/outcomes.md).")],
         wages: Annotated[list[UploadFile], File(description="UI wage records: one or more .csv or .parquet files (parts of one file).")],
         exit_from: Annotated[str, Form(pattern=QUARTER, description="First exit quarter of the cohort, YYYYQn.", examples=["2022Q1"])],

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
@@ -12,35 +11,28 @@ from upward.web import deps
 from upward.codes import cip_prefix
 from upward.hub import data as hub_data
 from upward.web.api._shared import (
-    AREA_DESCRIPTION, SOC_DESCRIPTION, Ctx, context, holds_token, json_response, ok, public_history, require_token, safe_name, save_upload,
-    suffix_of, upload_dir,
+    SOC_DESCRIPTION, Context, Ctx, Hub, area_path, holds_token, imported, json_response, ok, public_history, require_token, safe_name, suffix_of,
 )  # fmt: skip
-from upward.web.api.occupations import _conflict_if_duplicate
-from upward.web.uploads import kept_upload
 
-AreaPath = Annotated[str, Path(description=AREA_DESCRIPTION, examples=["houston", "0026420"])]
+AreaPath = area_path("houston", "0026420")
 TAG = "Training programs"
 
 
-def _alignment(ctx: Ctx, area_code: str, hub):
-    def compute():
-        from upward.analysis.programs import alignment
+def _alignment(ctx: Ctx, area_code: str, hub) -> dict:
+    """The area's alignment (`upward programs align --json`) as `ctx.respond` or `ctx.answer` takes
+    it: the gaps route narrows the same cached answer."""
+    from upward.analysis.programs import alignment
 
-        ctx.warm_model()
-        return alignment(ctx.cur, area_code, ctx.profile, hub_data(hub))
-
-    return compute
+    return {"name": "alignment", "params": {"area": area_code}, "compute": lambda: alignment(ctx.cur, area_code, ctx.profile, hub_data(hub)),
+            "hub": hub, "warm": "model"}
 
 
-def _inventory(ctx: Ctx, a, hub):
-    """Every program of the area as `upward programs list --json` lists them (before its --cip and --soc filters)."""
+def _inventory(ctx: Ctx, area_code: str, hub) -> dict:
+    """Every program of the area as `upward programs list --json` lists them (before its --cip and
+    --soc filters), as `ctx.respond` or `ctx.answer` takes it."""
+    from upward.analysis.programs import program_list
 
-    def compute():
-        from upward.analysis.programs import program_list
-
-        return program_list(ctx.cur, a.code, hub_data(hub))
-
-    return compute
+    return {"name": "programs", "params": {"area": area_code}, "compute": lambda: program_list(ctx.cur, area_code, hub_data(hub)), "hub": hub}
 
 
 def router() -> APIRouter:
@@ -51,34 +43,29 @@ def router() -> APIRouter:
            "openings per occupation where training is its route, training gaps and the JTMs that are no training gap, duplicates, "
            "stepping stones on the region's recommended pathways and phase-out candidates with their evidence "
            "(CLI: `upward programs align --json`; rules in docs/programs.md).")
-    def alignment(ctx: Annotated[Ctx, Depends(context)], area: AreaPath, hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
-        code = ctx.area(area).code
-        return ctx.respond("alignment", {"area": code}, _alignment(ctx, code, hub), hub=hub)
+    def alignment(ctx: Context, area: AreaPath, hub: Hub):
+        return ctx.respond(**_alignment(ctx, ctx.area(area).code, hub))
 
     @r.get("/regions/{area:path}/programs/gaps", summary="Program gaps", responses=ok("gaps", 404, 409, 422),
            description="Jobs That Mobilize people train for (BLS entry route) with no program in the area or too few local "
            "completers for their openings, the JTMs short of completers that are no training gap and why, and possible duplicates "
            "(CLI: `upward programs gaps --json`).")
-    def gaps(ctx: Annotated[Ctx, Depends(context)], area: AreaPath, hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
-        code = ctx.area(area).code
+    def gaps(ctx: Context, area: AreaPath, hub: Hub):
+        from upward.analysis.programs import training_gaps
 
-        def compute():  # the alignment answer reused, narrowed as `upward programs gaps --json` narrows it
-            from upward.analysis.programs import training_gaps
-
-            return training_gaps(ctx.answer("alignment", {"area": code}, _alignment(ctx, code, hub), hub=hub))
-
-        return ctx.respond("gaps", {"area": code}, compute, hub=hub)
+        code = ctx.area(area).code  # the alignment answer reused, narrowed as `upward programs gaps --json` narrows it
+        return ctx.respond("gaps", {"area": code}, lambda: training_gaps(ctx.answer(**_alignment(ctx, code, hub))), hub=hub)
 
     @r.get("/regions/{area:path}/programs/bridges", summary="Programs bridging one job to the next", responses=ok("bridges", 404, 409, 422),
            description="Programs in the area that train for the next occupation of a step (at an award level that leads into it), "
            "most relevant first: live before dormant, stated targets and specific fields, the step's own award, local completions, "
            "cost and length (CLI: `upward programs bridges --json`).")
     def bridges(
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         area: AreaPath,
         from_: Annotated[str, Query(alias="from", description="The occupation a person holds. " + SOC_DESCRIPTION, max_length=200, examples=["31-1131"])],
         to: Annotated[str, Query(description="The next occupation on the pathway. " + SOC_DESCRIPTION, max_length=200, examples=["29-2061"])],
-        hub: Annotated[FilePath | None, Depends(deps.hub_reading)],
+        hub: Hub,
         top: Annotated[int, Query(ge=1, le=1000, description="How many programs.")] = 10,
     ):
         from upward.analysis.programs import bridges as bridges_of
@@ -96,29 +83,27 @@ def router() -> APIRouter:
            description="The public seed (IPEDS, Scorecard, ETPL) plus the region's imports, with IPEDS awards, local completions, "
            "the exclusively-online share and earnings (CLI: `upward programs list --json`).")
     def programs(
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         area: AreaPath,
-        hub: Annotated[FilePath | None, Depends(deps.hub_reading)],
+        hub: Hub,
         cip: Annotated[str | None, Query(description="CIP code or prefix, e.g. 51.38 or 51.3801 (or 513801).", max_length=20, examples=["51.38"])] = None,
         soc: Annotated[str | None, Query(description="Only programs leading to this occupation. " + SOC_DESCRIPTION, max_length=200, examples=["29-1141"])] = None,
     ):
+        from upward.analysis.programs import only
+
         a = ctx.area(area)
         occ = ctx.soc(soc) if soc else None
         prefix = cip_prefix(cip) if cip else None  # as `upward programs list` reads --cip
         if prefix is None and occ is None:
-            return ctx.respond("programs", {"area": a.code}, _inventory(ctx, a, hub), hub=hub)
-
-        def compute():  # the area's inventory (computed once per area and hub state), filtered as the CLI filters it
-            from upward.analysis.programs import only
-
-            return only(ctx.answer("programs", {"area": a.code}, _inventory(ctx, a, hub), hub=hub), prefix, occ and occ.code)
-
-        return ctx.respond("programs", {"area": a.code, "cip": prefix, "soc": occ and occ.code}, compute, hub=hub)
+            return ctx.respond(**_inventory(ctx, a.code, hub))
+        # the area's inventory (computed once per area and hub state), filtered as the CLI filters it
+        return ctx.respond("programs", {"area": a.code, "cip": prefix, "soc": occ and occ.code},
+                           lambda: only(ctx.answer(**_inventory(ctx, a.code, hub)), prefix, occ and occ.code), hub=hub)
 
     @r.get("/programs/imports", summary="Import history", responses=ok("imports", description="Every import, oldest first."),
            description="What was imported, when, the file's name and sha256, how many rows, and whether it was rolled back "
            "(CLI: `upward programs history --json`). Who imported or rolled back is shown only with the bearer token.")
-    def imports(ctx: Annotated[Ctx, Depends(context)], hub: Annotated[FilePath | None, Depends(deps.hub_reading)]):
+    def imports(ctx: Context, hub: Hub):
         from upward.hub import history
 
         who = holds_token(ctx.request)
@@ -138,7 +123,7 @@ def write_router() -> APIRouter:
             "bytes. Needs the bearer token (CLI: `upward programs import FILE --json`).")
     def import_programs(
         request: Request,
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         file: Annotated[UploadFile, File(description="The inventory: .csv (UTF-8), .xlsx or .json.")],
         dry_run: Annotated[bool, Form(description="Check the file and say what would change; write nothing.")] = False,
         who: Annotated[str | None, Form(description="Who imports it (recorded in the hub's history).", max_length=200)] = None,
@@ -147,16 +132,9 @@ def write_router() -> APIRouter:
         from upward.sheets import Limits
 
         suffix = suffix_of(file, (".csv", ".xlsx", ".json"), "a program inventory")
-        name = safe_name(file.filename, "inventory" + suffix)
-        with upload_dir(request) as tmp:
-            path = save_upload(request, file, tmp, name)
-            if dry_run:
-                with deps.hub_shared(request) as hub:
-                    result = _conflict_if_duplicate(lambda: hub_mod.import_file(ctx.cur, hub, path, dry_run=True, who=who or "api", limits=Limits.of(ctx.profile)))
-                return json_response({**result.to_dict(), "file": file.filename}, status=200)
-            with deps.hub_writing(request) as hub, kept_upload(path, hub, request) as kept:
-                result = _conflict_if_duplicate(lambda: hub_mod.import_file(ctx.cur, hub, kept, who=who or "api", limits=Limits.of(ctx.profile)))
-        return json_response({**result.to_dict(), "file": file.filename}, status=201, headers={"Location": "/api/v1/programs/imports"})
+        return imported(request, file, safe_name(file.filename, "inventory" + suffix), dry_run,
+                        lambda hub, path, dry_run: hub_mod.import_file(ctx.cur, hub, path, dry_run=dry_run, who=who or "api", limits=Limits.of(ctx.profile)),
+                        headers={"Location": "/api/v1/programs/imports"})
 
     @r.post("/programs/imports/{import_id}/rollback", summary="Roll back an import (write)",
             responses=ok("rollback", 401, 403, 404, 409, description="The import's updated history record."),

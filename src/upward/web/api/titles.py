@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from upward.web.api._shared import Ctx, context, ok
+from upward.web.api._shared import Context, ok
 
 TAG = "Job titles"
 #: Titles per request and characters per title: a navigator types a few; files go through the CLI.
@@ -23,7 +23,7 @@ def router() -> APIRouter:
            f"title lists (docs/titles.md). Up to {MAX_TITLES} titles of up to {MAX_CHARS} characters "
            "(CLI: `upward titles code TITLE … --json`).")
     def code(
-        ctx: Annotated[Ctx, Depends(context)],
+        ctx: Context,
         title: Annotated[list[str], Query(description="A job title; repeat the parameter for several.", max_length=MAX_CHARS,
                                           examples=["Registered Nurse"])],
         top: Annotated[int, Query(ge=1, le=20, description="How many candidates per title.")] = 5,
