@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from upward.atlas.lookup import notes
 from upward.errors import AmbiguousError, NotFoundError, UpwardError
 from upward.limits import COMPARE_AREAS, TooLongError, at_most
 from upward.profiles import PATHWAY_RANKINGS as RANKINGS
@@ -170,25 +171,18 @@ def router(settings: Settings) -> APIRouter:
             return error(request, 404, "Not found", exc)
         return RedirectResponse(views.region_url(area.code), status_code=303)
 
+    def in_area(con, prof, area: str, view, *args) -> dict:
+        """`view(con, prof, code, *args)` for the area named in the URL, resolved as the CLI resolves it; the page says how."""
+        a = views.area_of(con, area)
+        return {**view(con, prof, a.code, *args), "resolved": notes(a)}
+
     @r.get("/regions/{area}", response_class=HTMLResponse)
     def region(request: Request, area: str, csv: str | None = None, con=Depends(cursor), prof=Depends(profile), hub=Depends(hub_path)):
-        def build():
-            a = views.area_of(con, area)
-            ctx = views.region(con, prof, a.code, hub)
-            ctx["resolved"] = [a.note] if a.note else []
-            return ctx
-
-        return render(request, "region.html", build, csv)
+        return render(request, "region.html", lambda: in_area(con, prof, area, views.region, hub), csv)
 
     @r.get("/regions/{area}/dimensions", response_class=HTMLResponse)
     def dimensions(request: Request, area: str, by: str = "major-group", csv: str | None = None, con=Depends(cursor), prof=Depends(profile)):
-        def build():
-            a = views.area_of(con, area)
-            ctx = views.dimensions(con, prof, a.code, by)
-            ctx["resolved"] = [a.note] if a.note else []
-            return ctx
-
-        return render(request, "dimensions.html", build, csv)
+        return render(request, "dimensions.html", lambda: in_area(con, prof, area, views.dimensions, by), csv)
 
     @r.get("/regions/{area}/occupations/{soc}", response_class=HTMLResponse)
     def occupation(request: Request, area: str, soc: str, csv: str | None = None, con=Depends(cursor), prof=Depends(profile),
@@ -196,9 +190,7 @@ def router(settings: Settings) -> APIRouter:
         def build():
             a = views.area_of(con, area)
             o = views.occupation_of(con, soc, a.code)
-            ctx = views.occupation(con, prof, a.code, o.code, hub)
-            ctx["resolved"] = [n for n in (a.note, o.note) if n]
-            return ctx
+            return {**views.occupation(con, prof, a.code, o.code, hub), "resolved": notes(a, o)}
 
         return render(request, "occupation.html", build, csv)
 
@@ -213,8 +205,7 @@ def router(settings: Settings) -> APIRouter:
             rank = p.get("rank") or None
             if rank is not None and rank not in RANKINGS:
                 raise UpwardError(f"Unknown ranking '{rank[:40]}'.", hint=f"Use one of: {', '.join(RANKINGS)}.")
-            ctx = views.pathway_explorer(con, prof, a.code, hub, p.get("from") or None, p.get("to") or None, max_steps, top, p.get("step"), rank)
-            return ctx
+            return views.pathway_explorer(con, prof, a.code, hub, p.get("from") or None, p.get("to") or None, max_steps, top, p.get("step"), rank)
 
         return render(request, "pathways.html", build, csv)
 
@@ -223,13 +214,7 @@ def router(settings: Settings) -> APIRouter:
         p = request.query_params
         source = p.get("source") or "oews"
 
-        def build():
-            a = views.area_of(con, area)
-            ctx = views.what_changed(con, prof, a.code, p.get("from") or None, p.get("to") or None, source)
-            ctx["resolved"] = [a.note] if a.note else []
-            return ctx
-
-        return render(request, "changes.html", build, csv)
+        return render(request, "changes.html", lambda: in_area(con, prof, area, views.what_changed, p.get("from") or None, p.get("to") or None, source), csv)
 
     @r.get("/regions/{area}/programs", response_class=HTMLResponse)
     def programs(request: Request, area: str, csv: str | None = None, con=Depends(cursor), prof=Depends(profile), hub=Depends(hub_path)):
