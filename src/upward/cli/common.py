@@ -168,8 +168,9 @@ class Output:
 
 
 def answers(fn=None, *, csv: bool = True):
-    """Give a command the shared --json option (and --csv, unless `csv=False`) and hand it the
-    `Output` they make as its last parameter, `out: Output = Output()`.
+    """A command that answers: its errors said as `handles_errors` says them, the shared --json option
+    (and --csv, unless `csv=False`), and the `Output` they make handed to it as its last parameter,
+    `out: Output = Output()`.
 
     typer reads a command's options from its signature, so the two flags would otherwise be
     declared, and checked, in every command: here they are appended to the signature typer sees
@@ -191,7 +192,7 @@ def answers(fn=None, *, csv: bool = True):
 
         command.__signature__ = sig.replace(parameters=own + flags)
         command.__annotations__ = {p.name: p.annotation for p in own + flags}
-        return command
+        return handles_errors(command)
 
     return decorate if fn is None else decorate(fn)
 

@@ -10,7 +10,7 @@ from rich.markup import escape
 from upward.atlas.lookup import AREA_ACCEPTS
 from upward.cli import render
 from upward.cli.common import (
-    DbOption, Output, ProfileOption, RegionOption, answers, app, area_of, atlas_and_area, connect_atlas, handles_errors,
+    DbOption, Output, ProfileOption, RegionOption, answers, app, area_of, atlas_and_area, connect_atlas,
     occupation_of,
 )
 
@@ -36,7 +36,6 @@ def _value(v) -> str:
 
 
 @app.command()
-@handles_errors
 @answers
 def jobs(
     region: RegionOption,
@@ -182,7 +181,6 @@ def _print_explain(e: dict) -> None:
 
 
 @app.command()
-@handles_errors
 @answers
 def quality(
     region: RegionOption,
@@ -256,7 +254,6 @@ def _print_quality(r: dict) -> None:
 
 
 @app.command()
-@handles_errors
 @answers
 def compare(
     areas: Annotated[list[str], typer.Argument(help="Two or more areas, each " + AREA_ACCEPTS + ".")],
@@ -316,7 +313,6 @@ def _print_compare(result: dict, top: int) -> None:
 
 
 @app.command()
-@handles_errors
 @answers
 def indicators(
     area_type: Annotated[str | None, typer.Option("--type", help="Only national, state, metro or nonmetro areas.")] = None,
@@ -359,7 +355,6 @@ app.add_typer(profile_app, name="profile")
 
 
 @profile_app.command("show")
-@handles_errors
 @answers(csv=False)
 def profile_show(profile: ProfileOption = None, out: Output = Output()):
     """Print the default profile (with its reasons) to copy, or a profile's merged settings."""
@@ -372,7 +367,6 @@ def profile_show(profile: ProfileOption = None, out: Output = Output()):
 
 
 @profile_app.command("check")
-@handles_errors
 @answers(csv=False)
 def profile_check(path: Annotated[str, typer.Argument(help="TOML profile to validate.")], out: Output = Output()):
     """Validate a profile: say the first bad key and what is allowed, or its name and hash."""

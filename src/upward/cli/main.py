@@ -10,10 +10,9 @@ from rich.markup import escape
 
 from upward.atlas.lookup import AREA_ACCEPTS, NATIONAL, notes
 from upward.cli import render
-from upward.cli.common import DbOption, Output, ProfileOption, answers, app, atlas_and_area, connect_atlas, handles_errors, occupation_of
+from upward.cli.common import DbOption, Output, ProfileOption, answers, app, atlas_and_area, connect_atlas, occupation_of
 
 @app.command()
-@handles_errors
 @answers
 def regions(
     search: Annotated[str | None, typer.Option("--search", "-s", help="Text in the area name.")] = None,
@@ -44,7 +43,6 @@ def _print_regions(rows: list[dict]) -> None:
 
 
 @app.command()
-@handles_errors
 @answers
 def region(
     area: Annotated[str, typer.Argument(help="The area: " + AREA_ACCEPTS + ".")],
@@ -141,7 +139,6 @@ def _print_people(p: dict) -> None:
 
 
 @app.command()
-@handles_errors
 @answers
 def occupation(
     soc: Annotated[str, typer.Argument(help="SOC code (29-1141), O*NET-SOC code (29-1141.01) or title.")],
@@ -305,7 +302,6 @@ app.add_typer(atlas_app, name="atlas")
 
 
 @atlas_app.command("build")
-@handles_errors
 @answers(csv=False)
 def atlas_build(
     db: DbOption = None,
@@ -330,7 +326,6 @@ def atlas_build(
 
 
 @atlas_app.command("info")
-@handles_errors
 @answers
 def atlas_info(db: DbOption = None, out: Output = Output()):
     """Where the atlas is, which data releases it holds, and how well O*NET covers OEWS employment."""

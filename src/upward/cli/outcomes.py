@@ -146,7 +146,6 @@ def outcomes(
 
 
 @app.command()
-@handles_errors
 @answers(csv=False)
 def synth(
     participants: Annotated[int, typer.Option("--participants", min=1, help="How many synthetic participants.")],

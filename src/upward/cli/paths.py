@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from upward.cli import render
-from upward.cli.common import (DbOption, Output, ProfileOption, RegionOption, answers, app, atlas_and_area, handles_errors,
+from upward.cli.common import (DbOption, Output, ProfileOption, RegionOption, answers, app, atlas_and_area,
                                occupation_of, say_note)
 from upward.cli.programs import HubOption, _hub
 
@@ -69,7 +69,6 @@ def _say(text: str, indent: int = 0, style: str | None = None) -> None:
 
 
 @app.command()
-@handles_errors
 @answers
 def paths(
     from_soc: Annotated[str, typer.Option("--from", help="The occupation the person holds (code or title).")],
@@ -151,7 +150,6 @@ def _print_pathways(r: dict) -> None:
 
 
 @app.command()
-@handles_errors
 @answers
 def feeders(
     soc: Annotated[str, typer.Argument(help="The target occupation (code or title), usually a Job That Mobilizes.")],
@@ -190,7 +188,6 @@ def _print_feeders(r: dict) -> None:
 
 
 @app.command("next")
-@handles_errors
 @answers
 def next_(
     soc: Annotated[str, typer.Argument(help="The occupation the person holds (code or title).")],

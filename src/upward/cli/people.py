@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from upward.cli import render
-from upward.cli.common import DbOption, Output, ProfileOption, answers, app, atlas_and_area, handles_errors
+from upward.cli.common import DbOption, Output, ProfileOption, answers, app, atlas_and_area
 from upward.cli.programs import HubOption, _hub
 
 #: Short labels that keep the people table inside 80 columns (the JSON has the full wording).
@@ -48,7 +48,6 @@ def _count(v) -> str:
 
 
 @app.command()
-@handles_errors
 @answers
 def people(
     region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")],
@@ -120,7 +119,6 @@ def _print_people(r: dict) -> None:
 
 
 @app.command()
-@handles_errors
 @answers
 def dimensions(
     region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state or name.")],

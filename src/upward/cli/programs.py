@@ -11,7 +11,7 @@ from rich.markup import escape
 from upward.errors import UpwardError
 from upward.cli import render
 from upward.cli.common import (
-    DbOption, Output, ProfileOption, RegionOption, answers, app, atlas_and_area, connect_atlas, handles_errors, occupation_of, say_note,
+    DbOption, Output, ProfileOption, RegionOption, answers, app, atlas_and_area, connect_atlas, occupation_of, say_note,
 )
 
 programs_app = typer.Typer(help="Training programs: the scan, alignment, gaps, and the region's own imports.", no_args_is_help=True)
@@ -36,7 +36,6 @@ def _hub(hub: Path | None):
 
 
 @programs_app.command("list")
-@handles_errors
 @answers
 def list_programs(
     region: RegionOption,
@@ -99,7 +98,6 @@ def _alignment(region, profile, hub, db, out: Output):
 
 
 @programs_app.command("align")
-@handles_errors
 @answers
 def align_programs(
     region: RegionOption,
@@ -175,7 +173,6 @@ def _print_duplicates(a: dict, top: int) -> None:
 
 
 @programs_app.command("gaps")
-@handles_errors
 @answers
 def gaps(
     region: RegionOption,
@@ -226,7 +223,6 @@ def _route_words(g: dict) -> str:
 
 
 @programs_app.command("import")
-@handles_errors
 @answers
 def import_programs(
     file: Annotated[Path, typer.Argument(help="CSV, XLSX or JSON inventory (see: upward programs template).")],
@@ -250,7 +246,6 @@ def import_programs(
 
 
 @programs_app.command("history")
-@handles_errors
 @answers
 def import_history(hub: HubOption = None, out: Output = Output()):
     """Every import: who, when, the file and its sha256, how many rows, and whether it was rolled back."""
@@ -275,7 +270,6 @@ def _print_history(rows: list[dict], path: Path) -> None:
 
 
 @programs_app.command("rollback")
-@handles_errors
 @answers(csv=False)
 def rollback_import(
     import_id: Annotated[int, typer.Argument(help="The import to roll back (see: upward programs history).")],
@@ -290,7 +284,6 @@ def rollback_import(
 
 
 @programs_app.command("template")
-@handles_errors
 @answers(csv=False)
 def import_template(
     file: Annotated[Path | None, typer.Option("-o", "--output", help="Write the template here (default: print it).")] = None,
@@ -312,7 +305,6 @@ def import_template(
 
 
 @programs_app.command("bridges")
-@handles_errors
 @answers
 def bridge_programs(
     region: RegionOption,

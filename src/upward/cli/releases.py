@@ -9,7 +9,7 @@ import typer
 
 from upward.atlas.lookup import NATIONAL
 from upward.cli import render
-from upward.cli.common import DbOption, Output, ProfileOption, answers, app, atlas_and_area, handles_errors
+from upward.cli.common import DbOption, Output, ProfileOption, answers, app, atlas_and_area
 from upward.cli.main import atlas_app
 
 
@@ -20,7 +20,6 @@ def _signed(v, digits: int = 0, pct: bool = False) -> str:
 
 
 @app.command()
-@handles_errors
 @answers
 def changes(
     region: Annotated[str, typer.Option("--region", "-r", help="Area: OEWS code, CBSA, state, name or 'national'.")] = NATIONAL,
@@ -145,7 +144,6 @@ def _listing(c, title: str, rows: list[dict], pa: str, pb: str) -> None:
 
 
 @atlas_app.command("add")
-@handles_errors
 @answers(csv=False)
 def atlas_add(
     files: Annotated[list[Path], typer.Argument(help="BLS's official files: OEWS download workbooks (national_M2026_dl.xlsx, state_M…, MSA_M…, BOS_M…, all_data_M_….xlsx) or a projections occupation.xlsx.")],
@@ -165,7 +163,6 @@ def atlas_add(
 
 
 @atlas_app.command("remove")
-@handles_errors
 @answers(csv=False)
 def atlas_remove(
     release: Annotated[str, typer.Argument(help="The release to remove: 2026 (OEWS May 2026), or 2026-36 with --source projections.")],

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from upward.cli.common import DbOption, Output, ProfileOption, RegionOption, answers, app, area_of, atlas_and_area, handles_errors
+from upward.cli.common import DbOption, Output, ProfileOption, RegionOption, answers, app, area_of, atlas_and_area
 from upward.cli.programs import HubOption
 from upward.errors import UpwardError
 
@@ -42,7 +42,6 @@ def _gather(region, profile, outcomes, compare, hub, db, quiet, origins):
 
 
 @app.command()
-@handles_errors
 @answers(csv=False)
 def report(
     region: RegionOption,
@@ -89,7 +88,6 @@ def _print_written(r: dict) -> None:
 
 
 @app.command("export")
-@handles_errors
 @answers(csv=False)
 def export_(
     region: RegionOption,

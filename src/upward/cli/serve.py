@@ -109,7 +109,6 @@ app.add_typer(runs_app, name="runs")
 
 
 @runs_app.command("save")
-@handles_errors
 @answers(csv=False)
 def runs_save(
     records: Annotated[Path, typer.Argument(help="The records `upward outcomes … --format json --out FILE` wrote (FILE).")],
@@ -141,7 +140,6 @@ def runs_save(
 
 
 @runs_app.command("list")
-@handles_errors
 @answers(csv=False)
 def runs_list(hub: HubOption = None, out: Output = Output()):
     """The outcome runs kept in the hub, oldest first."""
@@ -174,7 +172,6 @@ def _published(p: dict | None) -> str:
 
 
 @runs_app.command("publish")
-@handles_errors
 @answers(csv=False)
 def runs_publish(
     run_id: Annotated[int, typer.Argument(min=1, help="The run to publish (see `upward runs list`).")],
@@ -197,7 +194,6 @@ def runs_publish(
 
 
 @runs_app.command("withdraw")
-@handles_errors
 @answers(csv=False)
 def runs_withdraw(
     run_id: Annotated[int, typer.Argument(min=1, help="The published run to withdraw.")],

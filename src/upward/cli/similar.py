@@ -8,11 +8,10 @@ import typer
 from rich.markup import escape
 
 from upward.cli import render
-from upward.cli.common import DbOption, Output, ProfileOption, answers, app, connect_atlas, handles_errors, occupation_of
+from upward.cli.common import DbOption, Output, ProfileOption, answers, app, connect_atlas, occupation_of
 
 
 @app.command()
-@handles_errors
 @answers
 def similar(
     soc: Annotated[str | None, typer.Argument(help="SOC code or title (omit with --all).")] = None,

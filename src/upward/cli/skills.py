@@ -11,7 +11,7 @@ from rich.markup import escape
 from upward.atlas.lookup import notes
 from upward.cli import render
 from upward.cli.common import (
-    DbOption, Output, ProfileOption, RegionOption, answers, app, area_of, atlas_and_area, connect_atlas, handles_errors, occupation_of,
+    DbOption, Output, ProfileOption, RegionOption, answers, app, area_of, atlas_and_area, connect_atlas, occupation_of,
 )  # fmt: skip
 
 HubOption = Annotated[Path | None, typer.Option("--hub", help="The hub database holding employer ratings (default: user data dir, or $UPWARD_HUB).")]
@@ -22,7 +22,6 @@ def _number(v, digits: int = 2) -> str:
 
 
 @app.command()
-@handles_errors
 @answers
 def skills(
     region: RegionOption,
@@ -68,7 +67,6 @@ def _print_landscape(r: dict, top: int) -> None:
 
 
 @app.command()
-@handles_errors
 @answers
 def benchmark(
     soc: Annotated[str, typer.Argument(help="SOC code (29-1141), O*NET-SOC code or title.")],

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from upward.cli import render
-from upward.cli.common import DbOption, Output, answers, app, connect_atlas, handles_errors
+from upward.cli.common import DbOption, Output, answers, app, connect_atlas
 from upward.errors import UpwardError
 
 titles_app = typer.Typer(help="Job titles → SOC 2018 codes, offline (BLS and O*NET title lists; docs/titles.md).", no_args_is_help=True)
@@ -17,7 +17,6 @@ app.add_typer(titles_app, name="titles")
 
 
 @titles_app.command("code")
-@handles_errors
 @answers
 def code(
     titles: Annotated[list[str] | None, typer.Argument(help="Job titles, each in quotes.")] = None,
