@@ -400,3 +400,15 @@ def test_what_an_area_is_compared_with(con):
     assert comparison_codes(con, NW_AL) == [(NW_AL, "region"), ("0100000", "state"), ("0000000", "nation")]
     assert comparison_codes(con, "4800000", [HOUSTON, HOUSTON, "0000000"]) == [("4800000", "region"), ("0000000", "nation"), (HOUSTON, "peer")]
     assert comparison_codes(con, "0000000") == [("0000000", "region")]
+
+
+def test_an_area_type_is_read_in_any_case_and_named_as_typed_when_unknown(cli):
+    """`regions` and `indicators` share one check of an area type (analysis.regions.area_type_of)."""
+    rc, out, _ = cli("indicators", "--type", "State", "--json")
+    states = json.loads(out)["areas"]
+    assert rc == 0 and len(states) == 54 and {r["area_type"] for r in states} == {"state"}
+    rc, out, _ = cli("regions", "--type", "NonMetro", "--json")
+    assert rc == 0 and len(json.loads(out)) > 100 and {r["area_type"] for r in json.loads(out)} == {"nonmetro"}
+    for command in ("indicators", "regions"):
+        rc, _, err = cli(command, "--type", "City")
+        assert rc == 1 and "Unknown area type 'City'." in err
