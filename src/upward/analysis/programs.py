@@ -85,9 +85,14 @@ def program_list(con, area_code: str, hub=None) -> dict:
 def only(listed: dict, cip_prefix: str | None = None, occ_code: str | None = None) -> dict:
     """A `program_list` answer narrowed to programs whose CIP code starts with `cip_prefix`
     (upward.codes.cip_prefix) and that lead to `occ_code` (either may be None: no filter)."""
-    rows = [r for r in listed["programs"]
-            if (cip_prefix is None or (r["cip_code"] or "").startswith(cip_prefix)) and (occ_code is None or occ_code in r["occupations"])]
-    return {**listed, "programs": rows}
+    return {**listed, "programs": [r for r in listed["programs"] if matches(r, cip_prefix, occ_code)]}
+
+
+def matches(program: dict, cip_prefix: str | None = None, occ_code: str | None = None) -> bool:
+    """Whether a program passes the filters every face offers: its CIP code starts with
+    `cip_prefix`, and it leads to `occ_code` (either may be None: no filter)."""
+    return ((cip_prefix is None or (program.get("cip_code") or "").startswith(cip_prefix))
+            and (occ_code is None or occ_code in program["occupations"]))
 
 
 def most_local_first(rows) -> list[dict]:

@@ -58,7 +58,7 @@ def list_programs(
 
 
 def _print_programs(result: dict, top: int) -> None:
-    from upward.analysis.programs import NOT_COUNTED
+    from upward.analysis.programs import NOT_COUNTED, most_local_first
 
     rows = result["programs"]
     Col = render.Column
@@ -70,7 +70,7 @@ def _print_programs(result: dict, top: int) -> None:
             [
                 [escape(r["program_name"] or "—"), escape(r["provider_name"] or "—"), escape(r["credential"] or "—"),
                  render.number(r["completions"]), render.number(r["local_completions"]), _share(r["distance_share"]), r["source"]]
-                for r in sorted(rows, key=lambda r: (-(r["local_completions"] or 0), r["program_id"]))[:top]
+                for r in most_local_first(rows)[:top]
             ],
         )
     )
@@ -113,7 +113,7 @@ def align_programs(
 
 
 def _print_alignment(a: dict, top: int) -> None:
-    from upward.analysis.programs import SUPPLY_FLAGS, award_words
+    from upward.analysis.programs import SUPPLY_FLAGS, award_words, most_local_first
 
     c = render.console
     unknown = f" ({a['programs_unknown_completions']:,} with no completion count)" if a["programs_unknown_completions"] else ""
@@ -137,7 +137,7 @@ def _print_alignment(a: dict, top: int) -> None:
         )
     )
     _print_duplicates(a, top)
-    phase = sorted(a["phase_out_candidates"], key=lambda p: (-(p["local_completions"] or 0), p["program_id"]))[:top]
+    phase = most_local_first(a["phase_out_candidates"])[:top]
     c.print(
         render.table(
             "Phase-out candidates — for review, with the evidence; never a verdict",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from upward.analysis import programs as programs_mod
+from upward.codes import cip_prefix
 from upward.hub import data as hub_data
 from upward.profiles import Profile
 from upward.web.pages._cache import memo
@@ -25,9 +26,7 @@ def programs(con, prof: Profile, code: str, hub: Path | None, f: dict) -> dict:
     ctx = _base(con, prof, f"Programs in {area['area_name']}", "programs", area)
     ctx.update(alignment=a, filters=f, flag_options=_flag_options(a["occupations"]), tiers=TIER_ORDER)
     ctx["notes"] = _notes(a)
-    cip = (f.get("cip") or "").strip()
-    if cip.isdigit() and len(cip) > 2:  # '513801' as spreadsheets write it, like the CLI's --cip
-        cip = f"{cip[:2]}.{cip[2:]}"
+    cip = cip_prefix(f["cip"]) if f.get("cip") else None  # '51.38', or '513801' as spreadsheets write it, as the CLI reads --cip
     text = (f.get("q") or "").strip().lower()
     soc = None
     if f.get("soc"):
@@ -36,7 +35,7 @@ def programs(con, prof: Profile, code: str, hub: Path | None, f: dict) -> dict:
         ctx["soc_resolved"] = f"{occ.name} ({occ.code})"
 
     def program_ok(p):
-        if cip and not (p.get("cip_code") or "").startswith(cip):
+        if not programs_mod.matches(p, cip):
             return False
         if text and text not in f"{p.get('program_name') or ''} {p.get('provider_name') or ''}".lower():
             return False
@@ -106,7 +105,7 @@ def programs(con, prof: Profile, code: str, hub: Path | None, f: dict) -> dict:
          {"name": "local completions", "data": [g["related_completions"] for g in top_gaps]}],
         fmt="int", horizontal=True, label="Training gaps: annual openings against local completions for Jobs That Mobilize",
     )
-    dups = [d for d in a["duplicates"] if (not cip or (d.get("cip_code") or "").startswith(cip)) and (not text or text in (d.get("program_name") or "").lower())]
+    dups = [d for d in a["duplicates"] if programs_mod.matches(d, cip) and (not text or text in (d.get("program_name") or "").lower())]
     ctx["tables"]["duplicates"] = Table(
         "duplicates", "Possible duplicates: one CIP and award from many providers, local completions over twice the openings",
         [Col("cip_code", "CIP", "code"), Col("program_name", "program"), Col("award", "award"), Col("providers", "providers", "int"),
