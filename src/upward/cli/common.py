@@ -116,8 +116,8 @@ def stamp(rows, result: dict):
 class Output:
     """How a command answers: JSON (--json), CSV (--csv) or, by default, tables for people.
 
-    Made once at the top of a command, before any work, so asking for both formats fails at once;
-    `quiet` (machine output) keeps notes such as how a typed name was resolved off stderr, where a
+    Made from the two flags by `@answers` before the command runs, so asking for both fails before
+    any work; `quiet` (machine output) keeps notes such as how a typed name was resolved off stderr, where a
     script reading the answer would not expect them; `emit` prints the answer in the chosen form, so a
     command computes its result once and says how each form shows it.
     """
@@ -181,6 +181,8 @@ def answers(fn=None, *, csv: bool = True):
 
     def decorate(fn):
         sig = inspect.signature(fn, eval_str=True)  # the options' Annotated types, as typer needs them
+        if "out" not in sig.parameters:
+            raise TypeError(f"{fn.__name__}: an @answers command takes `out: Output = Output()` as its last parameter")
         own = [p for name, p in sig.parameters.items() if name != "out"]
         flags = [inspect.Parameter("as_json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=JsonOption)]
         if csv:
