@@ -536,9 +536,13 @@ def test_paths_cli_json_csv_text_and_explain(cli):
 
 
 def test_pathway_text_fits_80_columns(cli, monkeypatch):
+    from rich.console import Console
+
     from upward.cli import render
 
-    monkeypatch.setattr(render.console, "width", 80)  # rich reads COLUMNS once, when the console is made
+    # a console of its own: setting the shared console's width would outlive the test (monkeypatch
+    # restores `width` by setting it, which pins every later test's output to that width)
+    monkeypatch.setattr(render, "console", Console(width=80))
     for args in (("paths", "--from", NA, "--region", "chicago"), ("next", NA, "--region", "chicago"), ("feeders", "33-1021", "--region", "chicago")):
         rc, out, err = cli(*args)
         assert rc == 0, err

@@ -167,13 +167,14 @@ def test_people_cli_json_text_and_csv(cli):
 
 
 def test_people_text_reads_at_80_columns(atlas_path, monkeypatch):
+    from rich.console import Console
     from typer.testing import CliRunner
 
     from upward.cli import render
     from upward.cli.main import app
 
     monkeypatch.setenv("UPWARD_DB", str(atlas_path))
-    monkeypatch.setattr(render.console, "width", 80)
+    monkeypatch.setattr(render, "console", Console(width=80))  # its own: the shared console's width would stay pinned
     for args in (["people", "--region", CHICAGO], ["dimensions", "--region", CHICAGO, "--by", "industry"], ["region", EAST_KY]):
         out = CliRunner().invoke(app, args).stdout
         assert max(len(line) for line in out.splitlines()) <= 80, args
