@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from upward.atlas.provenance import atlas_id
+from upward.atlas.query import exact_sum
 from upward.analysis.living_wage import pay_frame
 from upward.analysis.requirements import EDUCATION_YEARS, EXPERIENCE_YEARS, SUPERVISED_MAJORS
 from upward.analysis.transitions import transitions
@@ -94,19 +95,19 @@ def _occupation_measures(con, profile: Profile) -> pd.DataFrame:
     from upward.analysis.evidence import upward_moves
 
     df = con.execute(
-        """
+        f"""
         with staffing as (
             select s.occ_code, s.tot_emp / sum(s.tot_emp) over (partition by s.occ_code) as share
             from oews_industry_staffing s join oews_industries i using (industry_code)
             where i.display_level = 3 and s.tot_emp > 0
         ),
-        breadth as (select occ_code, 1 / sum(share * share) as industry_breadth from staffing group by occ_code),
+        breadth as (select occ_code, 1 / {exact_sum('share * share')} as industry_breadth from staffing group by occ_code),
         spread as (
             select w.occ_code, w.tot_emp / sum(w.tot_emp) over (partition by w.occ_code) as share
             from wages w join areas a using (area_code)
             where a.area_type in ('metro', 'nonmetro') and w.tot_emp > 0
         ),
-        geo as (select occ_code, 1 / sum(share * share) as geographic_dispersion from spread group by occ_code)
+        geo as (select occ_code, 1 / {exact_sum('share * share')} as geographic_dispersion from spread group by occ_code)
         select o.occ_code, o.major_code, o.minor_code, p.emp_change_pct as growth,
                p.openings_annual / p.emp_base * 100 as openings_per_100, p.separations_rate,
                e.work_experience, e.on_the_job_training, e.job_zone::double as job_zone, b.industry_breadth, g.geographic_dispersion,

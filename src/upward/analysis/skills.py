@@ -56,7 +56,7 @@ import statistics
 
 from upward.atlas.lookup import area_record
 from upward.atlas.provenance import releases
-from upward.atlas.query import record, records
+from upward.atlas.query import exact_sum, record, records
 from upward.errors import UpwardError
 from upward.profiles import Profile
 
@@ -161,18 +161,18 @@ def landscape(con, area_code: str, profile: Profile) -> dict:
         ),
         supply as (
             select r.domain, r.element_id, any_value(r.element_name) as element_name,
-                   sum(j.tot_emp * {MEASURE_SQL}) / sum(j.tot_emp) as supply,
-                   sum(j.tot_emp * r.im) / sum(j.tot_emp) as supply_importance,
-                   sum(j.tot_emp * r.lv) / sum(j.tot_emp) as supply_level,
-                   sum(j.tot_emp) as rated_employment
+                   {exact_sum('j.tot_emp * ' + MEASURE_SQL)} / {exact_sum('j.tot_emp')} as supply,
+                   {exact_sum('j.tot_emp * r.im')} / {exact_sum('j.tot_emp')} as supply_importance,
+                   {exact_sum('j.tot_emp * r.lv')} / {exact_sum('j.tot_emp')} as supply_level,
+                   {exact_sum('j.tot_emp')} as rated_employment
             from rated r join jobs j using (occ_code) group by r.domain, r.element_id
         ),
         demand as (
             select r.domain, r.element_id,
-                   sum(d.w * {MEASURE_SQL}) / sum(d.w) as demand,
-                   sum(d.w * r.im) / sum(d.w) as demand_importance,
-                   sum(d.w * r.lv) / sum(d.w) as demand_level,
-                   sum(d.w) as rated_openings, count(*) as rated_jtms
+                   {exact_sum('d.w * ' + MEASURE_SQL)} / {exact_sum('d.w')} as demand,
+                   {exact_sum('d.w * r.im')} / {exact_sum('d.w')} as demand_importance,
+                   {exact_sum('d.w * r.lv')} / {exact_sum('d.w')} as demand_level,
+                   {exact_sum('d.w')} as rated_openings, count(*) as rated_jtms
             from rated r join jtm d using (occ_code) group by r.domain, r.element_id
         )
         select s.domain, s.element_id, s.element_name, s.supply, d.demand,

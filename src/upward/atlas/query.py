@@ -50,3 +50,11 @@ def frame_records(df, columns: list[str]) -> list[dict]:
 
     by_column = [cells(df[c]) for c in columns]
     return [dict(zip(columns, row)) for row in zip(*by_column)]
+
+
+def exact_sum(expr: str) -> str:
+    """SQL summing a float expression exactly (as an 18-decimal number, then a double): DuckDB adds
+    floats in whatever order its threads meet the rows, so a plain `sum` of weighted values can
+    differ in the last digit from one run to the next; this one gives the same answer every run."""
+    return f"sum(({expr})::decimal(38, 18))::double"
+
