@@ -9,12 +9,12 @@ state and the nation like for like.
 
 from __future__ import annotations
 
-from upward.atlas.lookup import NATIONAL, area_record
-from upward.atlas.provenance import releases
-from upward.atlas.query import plain_record
 from upward.analysis.living_wage import price_note, years
 from upward.analysis.mobilize import scored_table
 from upward.analysis.quality import indicators as system_indicators
+from upward.atlas.lookup import NATIONAL, area_record
+from upward.atlas.provenance import releases
+from upward.atlas.query import plain_record
 from upward.profiles import Profile
 
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from upward.atlas.provenance import atlas_id
-from upward.atlas.query import exact_sum
 from upward.analysis.living_wage import pay_frame
 from upward.analysis.requirements import EDUCATION_YEARS, EXPERIENCE_YEARS, SUPERVISED_MAJORS
 from upward.analysis.transitions import transitions
+from upward.atlas.provenance import atlas_id
+from upward.atlas.query import exact_sum
 from upward.cache import Cache
 from upward.errors import UpwardError
 from upward.profiles import EDUCATION_LEVELS, Profile

@@ -28,11 +28,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from upward.analysis.measures import MEASURES
+from upward.analysis.quality import national_median, quality_table
 from upward.atlas.lookup import area_record
 from upward.atlas.provenance import atlas_id, releases, source_text
 from upward.atlas.query import plain, plain_record
-from upward.analysis.measures import MEASURES
-from upward.analysis.quality import national_median, quality_table
 from upward.cache import Cache
 from upward.errors import UpwardError
 from upward.profiles import PILLARS, Profile

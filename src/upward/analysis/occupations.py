@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from upward.atlas.lookup import NATIONAL
 from upward.atlas.provenance import releases, top_code_bounds
 from upward.atlas.query import record, records
-from upward.atlas.lookup import NATIONAL
 from upward.errors import UpwardError
 
 #: Every OEWS measure with its footnote code and, for wages, the top-coded flag.

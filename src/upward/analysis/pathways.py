@@ -36,12 +36,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from upward.atlas.lookup import area_record
-from upward.atlas.provenance import atlas_id, releases
-from upward.atlas.query import plain
 from upward.analysis.evidence import LEVELS
 from upward.analysis.mobilize import scored_table
 from upward.analysis.transitions import Transitions, prior_scores, transitions
+from upward.atlas.lookup import area_record
+from upward.atlas.provenance import atlas_id, releases
+from upward.atlas.query import plain
 from upward.cache import Cache, hub_key
 from upward.errors import NoJobsThatMobilizeError, UpwardError
 from upward.profiles import PATHWAY_RANKINGS as RANKINGS

@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from upward.analysis.living_wage import living_wage, living_wage_sql, pay_frame
+from upward.analysis.measures import area_measures
 from upward.atlas.lookup import area_record
 from upward.atlas.provenance import atlas_id, releases
 from upward.atlas.query import plain_record, records
-from upward.analysis.living_wage import living_wage, living_wage_sql, pay_frame
-from upward.analysis.measures import area_measures
 from upward.cache import Cache
 from upward.profiles import Profile
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from upward.atlas.provenance import releases, top_code_bounds
-from upward.atlas.query import record, records
 from upward.analysis.living_wage import living_wage
 from upward.analysis.people import people_summary
+from upward.atlas.provenance import releases, top_code_bounds
+from upward.atlas.query import record, records
 from upward.errors import NotFoundError, UpwardError
 from upward.profiles import Profile
 

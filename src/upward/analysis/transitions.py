@@ -50,10 +50,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from upward.atlas.provenance import atlas_id
 from upward.analysis.evidence import LEVELS, Evidence, evidence
 from upward.analysis.requirements import SUPERVISED_MAJORS, Requirements, industry_overlap, requirements
 from upward.analysis.similarity import Calibration, Similarity, calibrate, similarity
+from upward.atlas.provenance import atlas_id
 from upward.cache import Cache
 from upward.profiles import Profile
 

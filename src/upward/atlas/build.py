@@ -23,13 +23,13 @@ import duckdb
 
 import upward.atlas
 from upward import __version__, bundle, soc
-from upward.sources.oews import TOP_CODED
 from upward.atlas import releases, store
 from upward.atlas.dimensions import STATEMENTS as DIMENSIONS
 from upward.atlas.people import STATEMENTS as PEOPLE
-from upward.files import clean_stale
 from upward.atlas.programs import STATEMENTS as PROGRAMS
 from upward.bundle.sources import SOURCES
+from upward.files import clean_stale
+from upward.sources.oews import TOP_CODED
 
 def build(path: Path, progress: Callable[[str], None] | None = None) -> Path:
     """Write the atlas to a temporary file next to `path` and move it into place when complete.

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from upward import codes
-from upward.errors import AmbiguousError, NotFoundError
 from upward.atlas.query import record
+from upward.errors import AmbiguousError, NotFoundError
 from upward.limits import NAME_CHARS, bounded
 
 NATIONAL = "0000000"

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from upward.errors import UpwardError
 from upward.cli import render
+from upward.errors import UpwardError
 from upward.cli.common import (
     DbOption, Output, ProfileOption, RegionOption, answers, app, atlas_and_area, connect_atlas, occupation_of, say_note,
 )

@@ -74,8 +74,8 @@ import pandas as pd
 from upward.cache import hub_state
 from upward.hub._db import NotAHubError, path
 from upward.hub.imports import Change, ImportResult, history, import_file, inventory, rollback
-from upward.hub.template import ALIASES, COLUMNS, REQUIRED, template
 from upward.hub.inventory_read import read_inventory
+from upward.hub.template import ALIASES, COLUMNS, REQUIRED, template
 from upward.hub.validate import InventoryError, validate
 from upward.sheets import Problem
 

@@ -31,9 +31,9 @@ import json
 from pathlib import Path
 
 from upward.errors import NotFoundError, UpwardError
+from upward.hub import _tables
 from upward.hub._db import has_table, open_hub
 from upward.hub._db import path as hub_file
-from upward.hub import _tables
 
 RECORD_KEYS = ("indicator", "group", "numerator", "denominator", "value", "suppressed")
 #: The run record's keys kept in the hub (every other key is dropped).

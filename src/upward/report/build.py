@@ -27,13 +27,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from upward.analysis.living_wage import household_words
 from upward.atlas.lookup import area_record
 from upward.atlas.provenance import releases
 from upward.atlas.query import records
 from upward.errors import UpwardError
 from upward.hub import data as hub_data
 from upward.profiles import PILLARS, Profile
-from upward.analysis.living_wage import household_words
 from upward.report.refs import Sources, command_text, show
 
 SCHEMA = "upward.report/1"

@@ -30,10 +30,10 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from upward import formats
+from upward.atlas.lookup import AREA_ACCEPTS, SOC_ACCEPTS
 from upward.cache import Cache
 from upward.errors import AmbiguousError, NotFoundError
 from upward.limits import NAME_CHARS
-from upward.atlas.lookup import AREA_ACCEPTS, SOC_ACCEPTS
 from upward.web import deps
 from upward.web.api._examples import EXAMPLES
 from upward.web.uploads import kept_upload, save_upload, upload_dir

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 
-from upward.web import deps
 from upward.codes import cip_prefix
 from upward.hub import data as hub_data
+from upward.web import deps
 from upward.web.api._shared import (
     SOC_DESCRIPTION, Context, Ctx, Hub, area_path, holds_token, imported, json_response, ok, public_history, require_token, safe_name, suffix_of,
 )  # fmt: skip

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from upward.limits import COMPARE_AREAS
 from upward.hub import data as hub_data
+from upward.limits import COMPARE_AREAS
 from upward.profiles import HOUSEHOLDS
 from upward.web.api._shared import Context, Hub, area_path, ok, soc_path
 from upward.web.http import enum_in

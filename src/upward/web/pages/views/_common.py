@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from upward.atlas.provenance import releases
 from upward.atlas.lookup import resolve_area, resolve_occupation
+from upward.atlas.provenance import releases
 from upward.errors import UpwardError
 from upward.formats import TIER_COLOURS
 from upward.profiles import Profile

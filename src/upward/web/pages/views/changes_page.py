@@ -7,8 +7,8 @@ from upward.errors import UpwardError
 from upward.profiles import Profile
 from upward.web.pages._cache import memo
 from upward.web.pages._tables import Col, Table
-from upward.web.pages.views._common import _base, _occ_link
 from upward.web.pages.views._charts import bar_chart
+from upward.web.pages.views._common import _base, _occ_link
 
 
 def _held(con) -> list[dict]:

@@ -7,8 +7,8 @@ from upward.atlas.lookup import resolve_area
 from upward.profiles import Profile
 from upward.web.pages._cache import memo
 from upward.web.pages._tables import Col, Table
-from upward.web.pages.views._common import _base, region_url
 from upward.web.pages.views._charts import bar_chart
+from upward.web.pages.views._common import _base, region_url
 
 
 def compare(con, prof: Profile, texts: list[str]) -> dict:

@@ -8,8 +8,8 @@ from upward.atlas.lookup import NATIONAL
 from upward.profiles import Profile
 from upward.web.pages._cache import memo
 from upward.web.pages._tables import Col, Table
-from upward.web.pages.views._common import _base, occupation_url, region_url
 from upward.web.pages.views._charts import bar_chart
+from upward.web.pages.views._common import _base, occupation_url, region_url
 
 
 HOME_METROS = 15

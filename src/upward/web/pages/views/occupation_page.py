@@ -10,8 +10,8 @@ from upward.hub import data as hub_data
 from upward.profiles import Profile
 from upward.web.pages._cache import memo
 from upward.web.pages._tables import Col, Table
-from upward.web.pages.views._common import _base, _notes, _occ_link
 from upward.web.pages.views._charts import bar_chart
+from upward.web.pages.views._common import _base, _notes, _occ_link
 
 
 def _similar(con, soc: str, title: str, prof, top: int) -> list[dict]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from upward.profiles import Profile
 from upward.web.pages._tables import Col, Table
-from upward.web.pages.views._common import _base
 from upward.web.pages.views._charts import bar_chart
+from upward.web.pages.views._common import _base
 
 
 def _indicator_info() -> dict:

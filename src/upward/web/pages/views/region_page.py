@@ -11,8 +11,8 @@ from upward.hub import data as hub_data
 from upward.profiles import Profile
 from upward.web.pages._cache import memo, peek
 from upward.web.pages._tables import Col, Table
-from upward.web.pages.views._common import TIER_COLORS, _base, _notes, _occ_link, pathways_url, region_url
 from upward.web.pages.views._charts import bar_chart
+from upward.web.pages.views._common import TIER_COLORS, _base, _notes, _occ_link, pathways_url, region_url
 
 
 def _peer_indicators(con, prof: Profile, codes: list[str]) -> list[dict]:
