@@ -14,6 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _support import api
+
 from upward import profiles, soc
 from upward.analysis import changes as ch
 from upward.atlas.provenance import atlas_id, releases as data_releases
@@ -258,17 +260,10 @@ def test_cli_atlas_info_lists_the_releases(cli):
 
 @pytest.fixture(scope="module")
 def web(atlas_path, tmp_path_factory):
-    from fastapi.testclient import TestClient
+    from upward.web import Settings
 
-    from upward.web import Settings, create_app
-
-    app = create_app(Settings(db=atlas_path, hub=tmp_path_factory.mktemp("hub") / "hub.duckdb"))
-    c = TestClient(app)
-    try:
+    with api(Settings(db=atlas_path, hub=tmp_path_factory.mktemp("hub") / "hub.duckdb")) as c:
         yield c
-    finally:
-        c.close()
-        app.state.atlas.close()
 
 
 def test_api_changes_is_the_cli_json(web, cli):

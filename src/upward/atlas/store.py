@@ -28,7 +28,7 @@ import os
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -330,10 +330,10 @@ def _transaction(path: Path):
         w.execute("commit")
         w.execute("checkpoint")
     except BaseException:
-        try:
+        import duckdb
+
+        with suppress(duckdb.Error):  # the transaction may already be gone
             w.execute("rollback")
-        except Exception:  # the transaction may already be gone
-            pass
         raise
     finally:
         w.close()
